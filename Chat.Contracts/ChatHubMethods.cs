@@ -1,0 +1,13 @@
+namespace Chat.Contracts;
+
+/// <summary>Route and method names of the hub, shared by the server and the .NET client.</summary>
+public static class ChatHubMethods
+{
+    public const string Path = "/hubs/chat";
+
+    public const string JoinRoom = nameof(JoinRoom);
+    public const string LeaveRoom = nameof(LeaveRoom);
+    public const string SendMessage = nameof(SendMessage);
+    public const string GetHistory = nameof(GetHistory);
+    public const string Sync = nameof(Sync);
+}

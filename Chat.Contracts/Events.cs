@@ -1,0 +1,51 @@
+using MessagePack;
+
+namespace Chat.Contracts;
+
+/// <summary>Payload of <c>MessageDeleted</c>.</summary>
+[MessagePackObject]
+public sealed record MessageDeletedEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("messageId")] Guid MessageId);
+
+/// <summary>Payload of <c>UserJoined</c>.</summary>
+[MessagePackObject]
+public sealed record UserJoinedEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("user")] UserDto User);
+
+/// <summary>Payload of <c>UserLeft</c>.</summary>
+[MessagePackObject]
+public sealed record UserLeftEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("userId")] Guid UserId);
+
+/// <summary>Payload of <c>TypingChanged</c>: everyone typing in the room now.</summary>
+[MessagePackObject]
+public sealed record TypingChangedEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("userIds")] IReadOnlyList<Guid> UserIds);
+
+/// <summary>Payload of <c>PresenceChanged</c>.</summary>
+[MessagePackObject]
+public sealed record PresenceChangedEvent(
+    [property: Key("userId")] Guid UserId,
+    [property: Key("status")] PresenceStatus Status,
+    [property: Key("lastSeenAt")] DateTime? LastSeenAt);
+
+/// <summary>Payload of <c>ReactionChanged</c>.</summary>
+[MessagePackObject]
+public sealed record ReactionChangedEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("messageId")] Guid MessageId,
+    [property: Key("emoji")] string Emoji,
+    [property: Key("count")] int Count,
+    [property: Key("userId")] Guid UserId,
+    [property: Key("added")] bool Added);
+
+/// <summary>Payload of <c>RemovedFromRoom</c>.</summary>
+[MessagePackObject]
+public sealed record RemovedFromRoomEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("reason")] RemovalReason Reason,
+    [property: Key("by")] Guid? By);

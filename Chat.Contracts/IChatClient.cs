@@ -1,0 +1,29 @@
+namespace Chat.Contracts;
+
+/// <summary>The events the server sends to a connected client.</summary>
+public interface IChatClient
+{
+    Task MessageReceived(MessageDto message);
+
+    Task MessageUpdated(MessageDto message);
+
+    Task MessageDeleted(MessageDeletedEvent deleted);
+
+    Task UserJoined(UserJoinedEvent joined);
+
+    Task UserLeft(UserLeftEvent left);
+
+    Task TypingChanged(TypingChangedEvent typing);
+
+    Task ReceiptUpdated(ReceiptDto receipt);
+
+    Task PresenceChanged(PresenceChangedEvent presence);
+
+    Task ReactionChanged(ReactionChangedEvent reaction);
+
+    Task MemberUpdated(MemberDto member);
+
+    Task RemovedFromRoom(RemovedFromRoomEvent removed);
+
+    Task RoomUpdated(RoomDto room);
+}

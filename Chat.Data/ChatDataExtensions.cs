@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Polly;
+
+namespace Chat.Data;
+
+/// <summary>Registers the PostgreSQL storage of the chat service.</summary>
+public static class ChatDataExtensions
+{
+    /// <summary>
+    /// Adds the pooled data source for <c>ConnectionStrings:Chat</c>, the repositories and the
+    /// start-up migration.
+    /// </summary>
+    public static IHostApplicationBuilder AddChatData(this IHostApplicationBuilder builder)
+    {
+        JsonTypeHandlers.Register();
+
+        builder.Services.AddOptionsWithValidateOnStart<ChatDataOptions>()
+            .BindConfiguration(ChatDataOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString("Chat") ?? options.ConnectionString)
+            .ValidateDataAnnotations();
+
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatDataOptions>>().Value;
+            var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            dataSource.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
+            return dataSource.Build();
+        });
+
+        builder.Services.AddKeyedSingleton<ResiliencePipeline>(
+            ChatDataResilience.StartupPipeline,
+            (services, _) => ChatDataResilience.CreateStartup(services.GetRequiredService<ILoggerFactory>()));
+
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton<UserRepository>();
+        builder.Services.AddSingleton<RoomRepository>();
+        builder.Services.AddSingleton<MembershipRepository>();
+        builder.Services.AddSingleton<MessageRepository>();
+        builder.Services.AddHostedService<MigrationHostedService>();
+        return builder;
+    }
+}

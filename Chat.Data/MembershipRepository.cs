@@ -1,0 +1,112 @@
+using Chat.Contracts;
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>Stores who belongs to which room, with role, mute and receipt pointers, and the bans.</summary>
+public sealed class MembershipRepository(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        rm.room_id, rm.user_id, u.user_name, u.display_name, rm.role, u.status, rm.muted_until, rm.joined_at,
+        rm.delivered_seq, rm.read_seq, rm.read_at
+        """;
+
+    public async Task<RoomMember?> FindAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"""
+            select {Columns} from room_members rm join users u on u.id = rm.user_id
+            where rm.room_id = @RoomId and rm.user_id = @UserId
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<RoomMember>(new CommandDefinition(
+            sql, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The members of a room, earliest first.</summary>
+    public async Task<IReadOnlyList<RoomMember>> ListAsync(Guid roomId, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"""
+            select {Columns} from room_members rm join users u on u.id = rm.user_id
+            where rm.room_id = @RoomId
+            order by rm.joined_at, u.user_name
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RoomMember>(
+            new CommandDefinition(sql, new { RoomId = roomId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>The ids of the rooms whose groups a connection of the user belongs in.</summary>
+    public async Task<IReadOnlyList<Guid>> RoomIdsOfAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            select rm.room_id from room_members rm
+            where rm.user_id = @UserId
+              and not exists (select 1 from room_bans b where b.room_id = rm.room_id and b.user_id = rm.user_id)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Guid>(
+            new CommandDefinition(sql, new { UserId = userId }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task<bool> IsBannedAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        const string sql = "select exists (select 1 from room_bans where room_id = @RoomId and user_id = @UserId)";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            sql, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Makes the user a member and stores <paramref name="joinMessage"/> in the same transaction.
+    /// Returns the stored join message, or null when the user was a member already.
+    /// </summary>
+    public async Task<StoredMessage?> JoinAsync(
+        Guid roomId, Guid userId, RoomRole role, NewMessage joinMessage, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            insert into room_members (room_id, user_id, role, joined_at)
+            values (@RoomId, @UserId, @Role, @JoinedAt)
+            on conflict do nothing
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new { RoomId = roomId, UserId = userId, Role = DbText.Of(role), JoinedAt = joinMessage.SentAt },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (inserted == 0)
+        {
+            return null;
+        }
+
+        var appended = await MessageLog.AppendAsync(connection, transaction, joinMessage, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return appended?.Message;
+    }
+
+    /// <summary>
+    /// Ends the membership and stores <paramref name="leaveMessage"/> in the same transaction.
+    /// Returns the stored leave message, or null when the user was not a member.
+    /// </summary>
+    public async Task<StoredMessage?> LeaveAsync(
+        Guid roomId, Guid userId, NewMessage leaveMessage, CancellationToken cancellationToken = default)
+    {
+        const string sql = "delete from room_members where room_id = @RoomId and user_id = @UserId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            sql, new { RoomId = roomId, UserId = userId }, transaction, cancellationToken: cancellationToken));
+        if (deleted == 0)
+        {
+            return null;
+        }
+
+        var appended = await MessageLog.AppendAsync(connection, transaction, leaveMessage, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return appended?.Message;
+    }
+}

@@ -1,0 +1,89 @@
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>
+/// Appends a message to a room's log inside a caller's transaction. Sending, joining and leaving
+/// all store messages this way, so the per-room seq is assigned in exactly one place.
+/// </summary>
+internal static class MessageLog
+{
+    /// <summary>The columns of <see cref="StoredMessage"/>, for queries over <c>messages m join users u</c>.</summary>
+    public const string Columns = """
+        m.id, m.room_id, m.seq, m.sender_id, u.display_name as sender_name, m.client_message_id,
+        m.type, m.content, m.to_user_id, m.reply_to_id, m.attachment_id, m.metadata::text as metadata,
+        m.sent_at, m.edited_at, m.deleted
+        """;
+
+    // Bumping last_seq takes the room row's lock until commit: concurrent senders to one room
+    // queue here, which is what makes seq gap-free (a rolled-back bump is undone with its row).
+    private const string BumpSeq = "update rooms set last_seq = last_seq + 1 where id = @RoomId returning last_seq";
+
+    private const string FindByClientId = $"""
+        select {Columns}
+        from messages m join users u on u.id = m.sender_id
+        where m.room_id = @RoomId and m.sender_id = @SenderId and m.client_message_id = @ClientMessageId
+        """;
+
+    private const string Insert = $"""
+        with m as (
+            insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
+                                  to_user_id, reply_to_id, attachment_id, metadata, sent_at)
+            values (@Id, @RoomId, @Seq, @SenderId, @ClientMessageId, @Type, @Content,
+                    @ToUserId, @ReplyToId, @AttachmentId, cast(@Metadata as jsonb), @SentAt)
+            returning *)
+        select {Columns}
+        from m join users u on u.id = m.sender_id
+        """;
+
+    /// <summary>
+    /// Stores <paramref name="message"/> with the room's next seq, or finds the message the sender
+    /// already stored under the same client message id. Null when the room does not exist.
+    /// </summary>
+    public static async Task<AppendResult?> AppendAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
+    {
+        var seq = await connection.QuerySingleOrDefaultAsync<long?>(
+            new CommandDefinition(BumpSeq, new { message.RoomId }, transaction, cancellationToken: cancellationToken));
+        if (seq is null)
+        {
+            return null;
+        }
+
+        if (message.ClientMessageId is { } clientMessageId)
+        {
+            // Checked under the room lock, so two racing sends of one id cannot both pass.
+            var existing = await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
+                FindByClientId,
+                new { message.RoomId, message.SenderId, ClientMessageId = clientMessageId },
+                transaction,
+                cancellationToken: cancellationToken));
+            if (existing is not null)
+            {
+                return new AppendResult(existing, Duplicate: true);
+            }
+        }
+
+        var stored = await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(
+            Insert,
+            new
+            {
+                message.Id,
+                message.RoomId,
+                Seq = seq.Value,
+                message.SenderId,
+                message.ClientMessageId,
+                Type = DbText.Of(message.Type),
+                message.Content,
+                message.ToUserId,
+                message.ReplyToId,
+                message.AttachmentId,
+                Metadata = JsonTypeHandlers.ToJson(message.Metadata),
+                message.SentAt,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return new AppendResult(stored, Duplicate: false);
+    }
+}

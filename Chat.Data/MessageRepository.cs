@@ -1,0 +1,83 @@
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>Stores and reads a room's messages.</summary>
+public sealed class MessageRepository(NpgsqlDataSource dataSource)
+{
+    // A private message is visible to its sender and its recipient only.
+    private const string Visible = "(m.to_user_id is null or m.to_user_id = @ViewerId or m.sender_id = @ViewerId)";
+
+    private const string Latest = $"""
+        select * from (
+            select {MessageLog.Columns}
+            from messages m join users u on u.id = m.sender_id
+            where m.room_id = @RoomId and {Visible} and (@BeforeSeq is null or m.seq < @BeforeSeq)
+            order by m.seq desc
+            limit @Limit) page
+        order by seq
+        """;
+
+    private const string After = $"""
+        select {MessageLog.Columns}
+        from messages m join users u on u.id = m.sender_id
+        where m.room_id = @RoomId and {Visible} and m.seq > @AfterSeq and (@BeforeSeq is null or m.seq < @BeforeSeq)
+        order by m.seq
+        limit @Limit
+        """;
+
+    private const string LastOfRooms = $"""
+        select distinct on (m.room_id) {MessageLog.Columns}
+        from messages m join users u on u.id = m.sender_id
+        where m.room_id = any(@RoomIds) and {Visible}
+        order by m.room_id, m.seq desc
+        """;
+
+    /// <summary>Stores a message (idempotently by client message id); null when the room is gone.</summary>
+    public async Task<AppendResult?> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await MessageLog.AppendAsync(connection, transaction, message, cancellationToken);
+        if (result is { Duplicate: false })
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        // A duplicate or a missing room leaves nothing to keep: disposing rolls the seq bump back.
+        return result;
+    }
+
+    /// <summary>
+    /// A page of the room's history that <paramref name="viewerId"/> may see, oldest first: the
+    /// newest <paramref name="limit"/> before <paramref name="beforeSeq"/>, or the oldest after
+    /// <paramref name="afterSeq"/> when that is given.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredMessage>> ListAsync(
+        Guid roomId, Guid viewerId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var sql = afterSeq is null ? Latest : After;
+        var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
+            sql,
+            new { RoomId = roomId, ViewerId = viewerId, BeforeSeq = beforeSeq, AfterSeq = afterSeq ?? 0, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>The newest message <paramref name="viewerId"/> may see in each of the rooms.</summary>
+    public async Task<IReadOnlyDictionary<Guid, StoredMessage>> LastOfRoomsAsync(
+        IReadOnlyCollection<Guid> roomIds, Guid viewerId, CancellationToken cancellationToken = default)
+    {
+        if (roomIds.Count == 0)
+        {
+            return new Dictionary<Guid, StoredMessage>();
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
+            LastOfRooms, new { RoomIds = roomIds.ToArray(), ViewerId = viewerId }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(m => m.RoomId);
+    }
+}

@@ -1,0 +1,84 @@
+using Chat.Contracts;
+
+namespace Chat.Data;
+
+/// <summary>A stored user account.</summary>
+public sealed record ChatUser
+{
+    public Guid Id { get; init; }
+    public string UserName { get; init; } = "";
+    public string DisplayName { get; init; } = "";
+    public string? AvatarUrl { get; init; }
+    public string? PasswordHash { get; init; }
+    public GlobalRole Role { get; init; }
+    public PresenceStatus Status { get; init; }
+    public DateTime? LastSeenAt { get; init; }
+    public DateTime CreatedAt { get; init; }
+}
+
+/// <summary>A stored room with its member count.</summary>
+public sealed record Room
+{
+    public Guid Id { get; init; }
+    public string Name { get; init; } = "";
+    public string? Topic { get; init; }
+    public bool IsPrivate { get; init; }
+    public RoomSettings Settings { get; init; } = RoomSettings.Default;
+    public long LastSeq { get; init; }
+    public Guid? CreatedBy { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public int MemberCount { get; init; }
+}
+
+/// <summary>A user's membership of a room, with the user's profile.</summary>
+public sealed record RoomMember
+{
+    public Guid RoomId { get; init; }
+    public Guid UserId { get; init; }
+    public string UserName { get; init; } = "";
+    public string DisplayName { get; init; } = "";
+    public RoomRole Role { get; init; }
+    public PresenceStatus Status { get; init; }
+    public DateTime? MutedUntil { get; init; }
+    public DateTime JoinedAt { get; init; }
+    public long DeliveredSeq { get; init; }
+    public long ReadSeq { get; init; }
+    public DateTime? ReadAt { get; init; }
+}
+
+/// <summary>A persisted message with its sender's display name.</summary>
+public sealed record StoredMessage
+{
+    public Guid Id { get; init; }
+    public Guid RoomId { get; init; }
+    public long Seq { get; init; }
+    public Guid SenderId { get; init; }
+    public string SenderName { get; init; } = "";
+    public Guid? ClientMessageId { get; init; }
+    public MessageType Type { get; init; }
+    public string Content { get; init; } = "";
+    public Guid? ToUserId { get; init; }
+    public Guid? ReplyToId { get; init; }
+    public Guid? AttachmentId { get; init; }
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    public DateTime SentAt { get; init; }
+    public DateTime? EditedAt { get; init; }
+    public bool Deleted { get; init; }
+}
+
+/// <summary>A message about to be stored; the room's next seq is assigned on insert.</summary>
+public sealed record NewMessage(
+    Guid Id,
+    Guid RoomId,
+    Guid SenderId,
+    Guid? ClientMessageId,
+    MessageType Type,
+    string Content,
+    Guid? ToUserId,
+    Guid? ReplyToId,
+    Guid? AttachmentId,
+    IReadOnlyDictionary<string, string>? Metadata,
+    DateTime SentAt);
+
+/// <summary>The outcome of appending a message: the stored row, and whether it was already there.</summary>
+public sealed record AppendResult(StoredMessage Message, bool Duplicate);

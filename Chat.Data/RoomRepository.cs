@@ -1,0 +1,101 @@
+using Chat.Contracts;
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>A room in a user's room list, with what the user has not read yet.</summary>
+public sealed record RoomListing
+{
+    public Room Room { get; init; } = new();
+    public int UnreadCount { get; init; }
+}
+
+/// <summary>Stores rooms and their settings.</summary>
+public sealed class RoomRepository(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        r.id, r.name, r.topic, r.is_private, r.settings::text as settings, r.last_seq, r.created_by, r.created_at,
+        (select count(*)::int from room_members c where c.room_id = r.id) as member_count
+        """;
+
+    /// <summary>Stores a new room with its creator as the first admin.</summary>
+    public async Task CreateAsync(Room room, Guid creatorId, CancellationToken cancellationToken = default)
+    {
+        const string insertRoom = """
+            insert into rooms (id, name, topic, is_private, settings, created_by, created_at)
+            values (@Id, @Name, @Topic, @IsPrivate, cast(@Settings as jsonb), @CreatedBy, @CreatedAt)
+            """;
+        const string insertAdmin = """
+            insert into room_members (room_id, user_id, role, joined_at)
+            values (@RoomId, @UserId, @Role, @JoinedAt)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            insertRoom,
+            new
+            {
+                room.Id,
+                room.Name,
+                room.Topic,
+                room.IsPrivate,
+                Settings = JsonTypeHandlers.ToJson(room.Settings),
+                CreatedBy = creatorId,
+                room.CreatedAt,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            insertAdmin,
+            new { RoomId = room.Id, UserId = creatorId, Role = DbText.Of(RoomRole.Admin), JoinedAt = room.CreatedAt },
+            transaction,
+            cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Room?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"select {Columns} from rooms r where r.id = @Id";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Room>(
+            new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The rooms <paramref name="userId"/> is a member of, newest activity first.</summary>
+    public async Task<IReadOnlyList<RoomListing>> ListForMemberAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        // Unread counts what others said that the user may see: joins, leaves and own messages don't count.
+        const string sql = $"""
+            select {Columns},
+                (select count(*)::int from messages m
+                 where m.room_id = r.id and m.seq > rm.read_seq and m.sender_id <> @UserId and not m.deleted
+                   and m.type not in ('join', 'leave')
+                   and (m.to_user_id is null or m.to_user_id = @UserId)) as unread_count
+            from rooms r join room_members rm on rm.room_id = r.id and rm.user_id = @UserId
+            order by r.last_seq desc, r.created_at desc
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Room, int, RoomListing>(
+            new CommandDefinition(sql, new { UserId = userId }, cancellationToken: cancellationToken),
+            (room, unread) => new RoomListing { Room = room, UnreadCount = unread },
+            splitOn: "unread_count");
+        return rows.AsList();
+    }
+
+    /// <summary>Renames a room or changes its topic; null leaves a field as it is.</summary>
+    public async Task<Room?> UpdateAsync(Guid id, string? name, string? topic, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            update rooms set name = coalesce(@Name, name), topic = coalesce(@Topic, topic)
+            where id = @Id
+            """;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                sql, new { Id = id, Name = name, Topic = topic }, cancellationToken: cancellationToken));
+        }
+
+        return await FindAsync(id, cancellationToken);
+    }
+}

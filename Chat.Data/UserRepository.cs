@@ -1,0 +1,84 @@
+using Chat.Contracts;
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>Stores user accounts, profiles and last-known presence.</summary>
+public sealed class UserRepository(NpgsqlDataSource dataSource)
+{
+    private const string Columns = "id, user_name, display_name, avatar_url, password_hash, role, status, last_seen_at, created_at";
+
+    /// <summary>Stores a new user; false when the userName is taken.</summary>
+    public async Task<bool> CreateAsync(ChatUser user, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            insert into users (id, user_name, display_name, avatar_url, password_hash, role, status, created_at)
+            values (@Id, @UserName, @DisplayName, @AvatarUrl, @PasswordHash, @Role, @Status, @CreatedAt)
+            on conflict (user_name) do nothing
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            sql,
+            new
+            {
+                user.Id,
+                user.UserName,
+                user.DisplayName,
+                user.AvatarUrl,
+                user.PasswordHash,
+                Role = DbText.Of(user.Role),
+                Status = DbText.Of(user.Status),
+                user.CreatedAt,
+            },
+            cancellationToken: cancellationToken));
+        return inserted == 1;
+    }
+
+    public async Task<ChatUser?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"select {Columns} from users where id = @Id";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ChatUser>(
+            new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Finds a user by userName, which is stored lower-case.</summary>
+    public async Task<ChatUser?> FindByUserNameAsync(string userName, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"select {Columns} from users where user_name = @UserName";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ChatUser>(new CommandDefinition(
+            sql, new { UserName = userName.ToLowerInvariant() }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Changes display name and avatar; null leaves a field as it is.</summary>
+    public async Task<ChatUser?> UpdateProfileAsync(
+        Guid id, string? displayName, string? avatarUrl, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"""
+            update users
+            set display_name = coalesce(@DisplayName, display_name),
+                avatar_url = coalesce(@AvatarUrl, avatar_url)
+            where id = @Id
+            returning {Columns}
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ChatUser>(new CommandDefinition(
+            sql, new { Id = id, DisplayName = displayName, AvatarUrl = avatarUrl }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Records a presence change and, when given, the moment the user was last seen.</summary>
+    public async Task SetPresenceAsync(
+        Guid id, PresenceStatus status, DateTime? lastSeenAt, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            update users
+            set status = @Status, last_seen_at = coalesce(@LastSeenAt, last_seen_at)
+            where id = @Id
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            sql, new { Id = id, Status = DbText.Of(status), LastSeenAt = lastSeenAt }, cancellationToken: cancellationToken));
+    }
+}

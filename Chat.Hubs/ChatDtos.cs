@@ -1,0 +1,44 @@
+using Chat.Contracts;
+using Chat.Data;
+
+namespace Chat.Hubs;
+
+/// <summary>Turns stored records into the wire DTOs of the contract.</summary>
+public static class ChatDtos
+{
+    private static readonly IReadOnlyDictionary<string, int> NoReactions = new Dictionary<string, int>();
+
+    public static UserDto ToDto(this ChatUser user) =>
+        new(user.Id, user.UserName, user.DisplayName, user.AvatarUrl, user.Role, user.Status, user.LastSeenAt);
+
+    public static RoomDto ToDto(this Room room, int? unreadCount = null, MessageDto? lastMessage = null) =>
+        new(room.Id, room.Name, room.Topic, room.IsPrivate, room.CreatedAt, room.Settings, room.MemberCount, unreadCount, lastMessage);
+
+    public static MemberDto ToDto(this RoomMember member) =>
+        new(member.RoomId, member.UserId, member.UserName, member.DisplayName, member.Role, member.Status, member.MutedUntil, member.JoinedAt);
+
+    public static ReceiptDto ToReceipt(this RoomMember member) =>
+        new(member.RoomId, member.UserId, member.DeliveredSeq, member.ReadSeq, member.ReadAt);
+
+    public static MessageDto ToDto(this StoredMessage message) =>
+        new(
+            message.Id,
+            message.RoomId,
+            message.Seq,
+            message.SenderId,
+            message.SenderName,
+            message.Type,
+            // A deleted message keeps its place (seq) but not its words.
+            message.Deleted ? "" : message.Content,
+            message.ToUserId,
+            message.ReplyToId,
+            Attachment: null,
+            message.Metadata,
+            NoReactions,
+            message.SentAt,
+            message.EditedAt,
+            message.Deleted);
+
+    public static MessageAck ToAck(this AppendResult result) =>
+        new(result.Message.Id, result.Message.RoomId, result.Message.Seq, result.Message.SentAt, result.Duplicate);
+}

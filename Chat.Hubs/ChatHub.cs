@@ -1,0 +1,76 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Messages;
+using Chat.Hubs.Presence;
+using Chat.Hubs.Rooms;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Hubs;
+
+/// <summary>
+/// The real-time door to the chat: each method authorizes, calls a service and returns. The
+/// rules live in the services, which the REST API calls too.
+/// </summary>
+[Authorize]
+public sealed class ChatHub(
+    MembershipService membership,
+    MessageService messageService,
+    MembershipRepository memberships,
+    PresenceService presence) : Hub<IChatClient>
+{
+    private Guid UserId => Context.User!.UserId();
+
+    private GlobalRole Role => Context.User!.GlobalRole();
+
+    public override async Task OnConnectedAsync()
+    {
+        var userId = UserId;
+        await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.OfUser(userId));
+
+        // Registered before the rooms are read: a join committed meanwhile either shows up in the
+        // read or finds this connection in the registry, so no room is missed.
+        var first = presence.Register(userId, Context.ConnectionId);
+        try
+        {
+            var roomIds = await memberships.RoomIdsOfAsync(userId, Context.ConnectionAborted);
+            foreach (var roomId in roomIds)
+            {
+                await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId));
+            }
+
+            if (first)
+            {
+                await presence.AnnounceOnlineAsync(userId, roomIds);
+            }
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync for a connection that failed to connect.
+            await presence.DisconnectedAsync(userId, Context.ConnectionId);
+            throw;
+        }
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception) =>
+        presence.DisconnectedAsync(UserId, Context.ConnectionId);
+
+    public Task<RoomSnapshot> JoinRoom(string roomId) =>
+        membership.JoinWithSnapshotAsync(UserId, Role, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+
+    public Task LeaveRoom(string roomId) =>
+        membership.LeaveAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+
+    public Task<MessageAck> SendMessage(SendMessageRequest request) =>
+        messageService.SendAsync(
+            new Sender(UserId, Role, Context.ConnectionId),
+            request ?? throw ChatException.Invalid("a message is required"),
+            Context.ConnectionAborted);
+
+    public Task<IReadOnlyList<MessageDto>> GetHistory(string roomId, long? beforeSeq, int limit) =>
+        messageService.HistoryAsync(UserId, WireIds.Parse(roomId, "roomId"), beforeSeq, afterSeq: null, limit, Context.ConnectionAborted);
+
+    public Task<SyncResult> Sync(SyncRequest request) =>
+        messageService.SyncAsync(UserId, request ?? throw ChatException.Invalid("rooms is required"), Context.ConnectionAborted);
+}

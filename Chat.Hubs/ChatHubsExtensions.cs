@@ -1,0 +1,72 @@
+using Chat.Contracts.Serialization;
+using Chat.Hubs.Connections;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Messages;
+using Chat.Hubs.Presence;
+using Chat.Hubs.Rooms;
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chat.Hubs;
+
+/// <summary>Registers the chat engine: SignalR with both protocols, the services and the backplane.</summary>
+public static class ChatHubsExtensions
+{
+    public static IHostApplicationBuilder AddChatHubs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptionsWithValidateOnStart<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptionsWithValidateOnStart<ChatRedisOptions>().BindConfiguration(ChatRedisOptions.SectionName);
+
+        var signalR = services.AddSignalR(o =>
+            {
+                o.AddFilter<ChatErrorFilter>();
+                o.EnableDetailedErrors = false;
+            })
+            .AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))
+            .AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions);
+        services.AddOptions<HubOptions>()
+            .Configure<IOptions<ChatOptions>>((hub, chat) => hub.MaximumReceiveMessageSize = chat.Value.MaximumReceiveMessageSize);
+
+        var redis = builder.Configuration.GetSection(ChatRedisOptions.SectionName).Get<ChatRedisOptions>() ?? new ChatRedisOptions();
+        if (redis.Enabled)
+        {
+            signalR.AddStackExchangeRedis();
+            services.AddOptions<RedisOptions>().Configure<ChatRedisConnection, IOptions<ChatRedisOptions>>((o, connection, chatRedis) =>
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(chatRedis.Value.ChannelPrefix);
+                o.ConnectionFactory = async _ => await connection.GetAsync();
+            });
+        }
+
+        services.AddSingleton<ChatErrorFilter>();
+        services.AddSingleton<ChatRedisConnection>();
+        services.AddSingleton<UserConnections>();
+        services.AddSingleton<RoomGroupSync>();
+        services.AddHostedService(s => s.GetRequiredService<RoomGroupSync>());
+        services.AddSingleton<PresenceService>();
+        services.AddSingleton<RoomAccess>();
+        services.AddSingleton<RoomService>();
+        services.AddSingleton<MembershipService>();
+        services.AddSingleton<MessageService>();
+        services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        return builder;
+    }
+
+    /// <summary>Maps the hub at <c>/hubs/chat</c>.</summary>
+    public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHub<ChatHub>(Contracts.ChatHubMethods.Path, o => o.AllowStatefulReconnects = true);
+        return endpoints;
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chat.Hubs;
+
+/// <summary>Limits of the chat engine; the defaults are the contract's.</summary>
+public sealed class ChatOptions
+{
+    public const string SectionName = "Chat";
+
+    /// <summary>The largest hub message a client may send; larger ones close that connection.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public long MaximumReceiveMessageSize { get; set; } = 64 * 1024;
+
+    /// <summary>Text content limit, in characters after trimming.</summary>
+    [Range(1, 100_000)]
+    public int MaxContentLength { get; set; } = 4000;
+
+    /// <summary>The most messages one history page or one Sync room returns.</summary>
+    [Range(1, 1000)]
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>How many recent messages a room snapshot carries.</summary>
+    [Range(0, 1000)]
+    public int SnapshotMessages { get; set; } = 50;
+}

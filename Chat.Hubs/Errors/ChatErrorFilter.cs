@@ -1,0 +1,31 @@
+using Chat.Contracts;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Chat.Hubs.Errors;
+
+/// <summary>
+/// Turns refusals into <c>HubException</c>s with a contract code, so the caller sees why and the
+/// connection stays open; a storage outage becomes <c>unavailable</c> instead of a generic error.
+/// </summary>
+internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(
+        HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (ChatException e)
+        {
+            throw new HubException(e.WireMessage);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !invocationContext.Context.ConnectionAborted.IsCancellationRequested)
+        {
+            logger.LogError(e, "Storage failed during {Method}", invocationContext.HubMethodName);
+            throw new HubException($"{ErrorCodes.Unavailable}: storage is unavailable, try again shortly");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Rooms;
+using FluentValidation;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Hubs.Messages;
+
+/// <summary>Who is sending: the user, the global role, and the connection the send came on (none over REST).</summary>
+public readonly record struct Sender(Guid UserId, GlobalRole Role, string? ConnectionId = null);
+
+/// <summary>Sending, reading and catching up on messages.</summary>
+public sealed class MessageService(
+    MessageRepository messages,
+    MembershipRepository members,
+    RoomAccess access,
+    IValidator<SendMessageRequest> validator,
+    IHubContext<ChatHub, IChatClient> hub,
+    IOptions<ChatOptions> options,
+    TimeProvider clock)
+{
+    private const int MaxSyncRooms = 100;
+
+    /// <summary>
+    /// Checks, stores and delivers a message. The ack is returned only after the row is committed;
+    /// a repeated clientMessageId returns the first ack with <c>duplicate</c> and delivers nothing.
+    /// </summary>
+    public async Task<MessageAck> SendAsync(Sender sender, SendMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        await validator.EnsureValidAsync(request, cancellationToken);
+        var roomId = WireIds.Parse(request.RoomId, "roomId");
+        var type = MessageTypes.Sendable[request.Type!];
+        var toUserId = WireIds.ParseOptional(request.ToUserId, "toUserId");
+        var attachmentId = WireIds.ParseOptional(request.AttachmentId, "attachmentId");
+
+        var (_, member) = await access.MemberAsync(sender.UserId, roomId, cancellationToken);
+        if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
+        {
+            throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
+        }
+
+        EnsureMaySend(sender, member, type);
+        if (toUserId is { } recipient && recipient != sender.UserId
+            && await members.FindAsync(roomId, recipient, cancellationToken) is null)
+        {
+            throw ChatException.NotFound("recipient");
+        }
+
+        if (attachmentId is not null)
+        {
+            // Uploads are not accepted yet, so no attachment id can name a stored file.
+            throw ChatException.NotFound("attachment");
+        }
+
+        var message = new NewMessage(
+            Guid.CreateVersion7(),
+            roomId,
+            sender.UserId,
+            Guid.Parse(request.ClientMessageId!),
+            type,
+            request.Content?.Trim() ?? "",
+            toUserId,
+            WireIds.ParseOptional(request.ReplyToId, "replyToId"),
+            attachmentId,
+            request.Metadata,
+            clock.UtcNow());
+        var result = await messages.AppendAsync(message, cancellationToken) ?? throw ChatException.NotFound("room");
+        if (!result.Duplicate)
+        {
+            await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
+        }
+
+        return result.ToAck();
+    }
+
+    /// <summary>A page of history, oldest first, of what the caller may see.</summary>
+    public async Task<IReadOnlyList<MessageDto>> HistoryAsync(
+        Guid userId, Guid roomId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        if (limit < 1 || limit > options.Value.MaxPageSize)
+        {
+            throw ChatException.Invalid($"limit must be between 1 and {options.Value.MaxPageSize}");
+        }
+
+        if (beforeSeq < 1 || afterSeq < 0)
+        {
+            throw ChatException.Invalid("beforeSeq must be positive and afterSeq not negative");
+        }
+
+        await access.ReadableAsync(userId, roomId, cancellationToken);
+        var page = await messages.ListAsync(roomId, userId, beforeSeq, afterSeq, limit, cancellationToken);
+        return [.. page.Select(m => m.ToDto())];
+    }
+
+    /// <summary>What the caller missed in each room after the seq it last saw, in seq order.</summary>
+    public async Task<SyncResult> SyncAsync(Guid userId, SyncRequest request, CancellationToken cancellationToken = default)
+    {
+        var rooms = request.Rooms ?? throw ChatException.Invalid("rooms is required");
+        if (rooms.Count > MaxSyncRooms)
+        {
+            throw ChatException.Invalid($"at most {MaxSyncRooms} rooms per sync");
+        }
+
+        var pageSize = options.Value.MaxPageSize;
+        var results = new List<SyncRoomResult>(rooms.Count);
+        foreach (var room in rooms)
+        {
+            var roomId = WireIds.Parse(room?.RoomId, "roomId");
+            if (room!.AfterSeq < 0)
+            {
+                throw ChatException.Invalid("afterSeq must not be negative");
+            }
+
+            await access.ReadableAsync(userId, roomId, cancellationToken);
+            // One extra row tells whether more remain without counting them.
+            var page = await messages.ListAsync(roomId, userId, beforeSeq: null, room.AfterSeq, pageSize + 1, cancellationToken);
+            var hasMore = page.Count > pageSize;
+            results.Add(new SyncRoomResult(roomId, [.. page.Take(pageSize).Select(m => m.ToDto())], hasMore));
+        }
+
+        return new SyncResult(results);
+    }
+
+    private static void EnsureMaySend(Sender sender, RoomMember member, MessageType type)
+    {
+        if (type == MessageType.System
+            && sender.Role is not (GlobalRole.Service or GlobalRole.Admin)
+            && member.Role != RoomRole.Admin)
+        {
+            throw ChatException.Forbidden("only room admins and services may send system messages");
+        }
+
+        if (type != MessageType.Text && (sender.Role == GlobalRole.Guest || member.Role == RoomRole.Guest))
+        {
+            throw ChatException.Forbidden("guests may send text only");
+        }
+    }
+
+    private async Task DeliverAsync(MessageDto message, string? sendingConnectionId)
+    {
+        IReadOnlyList<string> except = sendingConnectionId is null ? [] : [sendingConnectionId];
+        if (message.ToUserId is { } recipient)
+        {
+            // A private message reaches the sender's other connections and the recipient only.
+            await hub.Clients.GroupExcept(RoomGroup.OfUser(message.SenderId), except).MessageReceived(message);
+            if (recipient != message.SenderId)
+            {
+                await hub.Clients.Group(RoomGroup.OfUser(recipient)).MessageReceived(message);
+            }
+
+            return;
+        }
+
+        await hub.Clients.GroupExcept(RoomGroup.Name(message.RoomId), except).MessageReceived(message);
+    }
+}

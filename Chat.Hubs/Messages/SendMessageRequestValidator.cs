@@ -1,0 +1,48 @@
+using Chat.Contracts;
+using FluentValidation;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Hubs.Messages;
+
+/// <summary>The shape rules of a send; who may send what is the <see cref="MessageService"/>'s call.</summary>
+public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageRequest>
+{
+    private const int MaxMetadataEntries = 32;
+    private const int MaxMetadataKeyLength = 64;
+    private const int MaxMetadataValueLength = 1024;
+
+    public SendMessageRequestValidator(IOptions<ChatOptions> options)
+    {
+        var maxLength = options.Value.MaxContentLength;
+
+        RuleFor(r => r.RoomId).Must(BeUuid).WithMessage("roomId must be a UUID");
+        RuleFor(r => r.ClientMessageId).Must(BeUuid).WithMessage("clientMessageId must be a UUID");
+        RuleFor(r => r.Type).Must(t => MessageTypes.Sendable.ContainsKey(t ?? ""))
+            .WithMessage("type must be one of text, image, file, system");
+        RuleFor(r => r.ToUserId).Must(BeUuidOrEmpty).WithMessage("toUserId must be a UUID");
+        RuleFor(r => r.ReplyToId).Must(BeUuidOrEmpty).WithMessage("replyToId must be a UUID");
+        RuleFor(r => r.AttachmentId).Must(BeUuidOrEmpty).WithMessage("attachmentId must be a UUID");
+
+        When(r => r.Type is "text" or "system", () =>
+            RuleFor(r => r.Content)
+                .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("content must not be empty")
+                .Must(c => (c?.Trim().Length ?? 0) <= maxLength).WithMessage($"content must be at most {maxLength} characters"));
+
+        When(r => r.Type is "image" or "file", () =>
+        {
+            RuleFor(r => r.AttachmentId).NotEmpty().WithMessage("attachmentId is required for image and file messages");
+            RuleFor(r => r.Content)
+                .Must(c => (c?.Trim().Length ?? 0) <= maxLength).WithMessage($"content must be at most {maxLength} characters");
+        });
+
+        RuleFor(r => r.Metadata)
+            .Must(m => m is null || m.Count <= MaxMetadataEntries)
+            .WithMessage($"metadata may have at most {MaxMetadataEntries} entries")
+            .Must(m => m is null || m.All(e => e.Key.Length is > 0 and <= MaxMetadataKeyLength && (e.Value?.Length ?? 0) <= MaxMetadataValueLength))
+            .WithMessage($"metadata keys must be 1-{MaxMetadataKeyLength} characters and values at most {MaxMetadataValueLength}");
+    }
+
+    private static bool BeUuid(string? value) => Guid.TryParse(value, out _);
+
+    private static bool BeUuidOrEmpty(string? value) => string.IsNullOrEmpty(value) || Guid.TryParse(value, out _);
+}

@@ -1,0 +1,9 @@
+namespace Chat.Hubs;
+
+/// <summary>The SignalR group names: one per room, one per user (all of a user's connections).</summary>
+public static class RoomGroup
+{
+    public static string Name(Guid roomId) => $"room:{roomId:N}";
+
+    public static string OfUser(Guid userId) => $"user:{userId:N}";
+}

@@ -1,0 +1,51 @@
+using Chat.Contracts;
+using FluentValidation;
+
+namespace Chat.Hubs.Rooms;
+
+/// <summary>Rules for a new room's name, topic and settings.</summary>
+public sealed class CreateRoomRequestValidator : AbstractValidator<CreateRoomRequest>
+{
+    public CreateRoomRequestValidator()
+    {
+        RuleFor(r => r.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name must not be empty")
+            .Must(n => (n?.Trim().Length ?? 0) <= RoomLimits.MaxNameLength)
+            .WithMessage($"name must be at most {RoomLimits.MaxNameLength} characters");
+        RuleFor(r => r.Topic).Must(t => (t?.Length ?? 0) <= RoomLimits.MaxTopicLength)
+            .WithMessage($"topic must be at most {RoomLimits.MaxTopicLength} characters");
+        RuleFor(r => r.Settings!).SetValidator(new RoomSettingsValidator()).When(r => r.Settings is not null);
+    }
+}
+
+/// <summary>Rules for a rename or a new topic.</summary>
+public sealed class UpdateRoomRequestValidator : AbstractValidator<UpdateRoomRequest>
+{
+    public UpdateRoomRequestValidator()
+    {
+        RuleFor(r => r.Name).Must(n => n is null || (n.Trim().Length is > 0 and <= RoomLimits.MaxNameLength))
+            .WithMessage($"name must be 1-{RoomLimits.MaxNameLength} characters");
+        RuleFor(r => r.Topic).Must(t => (t?.Length ?? 0) <= RoomLimits.MaxTopicLength)
+            .WithMessage($"topic must be at most {RoomLimits.MaxTopicLength} characters");
+    }
+}
+
+/// <summary>Rules for room settings.</summary>
+public sealed class RoomSettingsValidator : AbstractValidator<RoomSettings>
+{
+    public RoomSettingsValidator()
+    {
+        RuleFor(s => s.RetentionDays).InclusiveBetween(1, 36500).When(s => s.RetentionDays is not null)
+            .WithMessage("retentionDays must be between 1 and 36500");
+        RuleFor(s => s.MaxMembers).InclusiveBetween(2, 1_000_000).When(s => s.MaxMembers is not null)
+            .WithMessage("maxMembers must be between 2 and 1000000");
+        RuleFor(s => s.SlowModeSeconds).InclusiveBetween(0, 21600).When(s => s.SlowModeSeconds is not null)
+            .WithMessage("slowModeSeconds must be between 0 and 21600");
+    }
+}
+
+/// <summary>Size limits of room fields.</summary>
+internal static class RoomLimits
+{
+    public const int MaxNameLength = 100;
+    public const int MaxTopicLength = 500;
+}

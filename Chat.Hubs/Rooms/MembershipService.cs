@@ -1,0 +1,107 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Connections;
+using Chat.Hubs.Errors;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Hubs.Rooms;
+
+/// <summary>Joining and leaving rooms, with the same effect through the hub and through REST.</summary>
+public sealed class MembershipService(
+    RoomRepository rooms,
+    MembershipRepository members,
+    UserRepository users,
+    MessageRepository messages,
+    RoomAccess access,
+    RoomGroupSync groups,
+    IHubContext<ChatHub, IChatClient> hub,
+    IOptions<ChatOptions> options,
+    TimeProvider clock,
+    ILogger<MembershipService> logger)
+{
+    /// <summary>
+    /// Makes the user a member of a public room (a member already is let through). On a first join
+    /// the join is stored as a message, the user's connections enter the room's group and the room
+    /// hears <c>UserJoined</c>.
+    /// </summary>
+    public async Task<MemberDto> JoinAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
+        if (await members.FindAsync(roomId, userId, cancellationToken) is { } existing)
+        {
+            return existing.ToDto();
+        }
+
+        if (await members.IsBannedAsync(roomId, userId, cancellationToken))
+        {
+            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+        }
+
+        if (room.IsPrivate)
+        {
+            throw ChatException.Forbidden("this room is private: join it by invitation");
+        }
+
+        if (room.Settings.MaxMembers is { } cap && room.MemberCount >= cap)
+        {
+            throw new ChatException(ErrorCodes.Limit, $"this room is full ({cap} members)");
+        }
+
+        var user = await users.FindAsync(userId, cancellationToken) ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown user");
+        var role = globalRole == GlobalRole.Guest ? RoomRole.Guest : RoomRole.Member;
+        var joinMessage = ServerMessage(roomId, userId, MessageType.Join, $"{user.DisplayName} joined");
+        var stored = await members.JoinAsync(roomId, userId, role, joinMessage, cancellationToken);
+        if (stored is not null)
+        {
+            await groups.AddUserAsync(userId, roomId);
+            var group = hub.Clients.Group(RoomGroup.Name(roomId));
+            await group.UserJoined(new UserJoinedEvent(roomId, user.ToDto()));
+            await group.MessageReceived(stored.ToDto());
+            logger.LogInformation("User {UserId} joined {RoomId}", userId, roomId);
+        }
+
+        var member = await members.FindAsync(roomId, userId, cancellationToken);
+        return member?.ToDto() ?? throw ChatException.NotFound("membership");
+    }
+
+    /// <summary>
+    /// Ends the membership: stored as a leave message, the user's connections leave the group and
+    /// hear <c>RemovedFromRoom</c>, the room hears <c>UserLeft</c>.
+    /// </summary>
+    public async Task LeaveAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        var user = await users.FindAsync(userId, cancellationToken) ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown user");
+        _ = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
+        var leaveMessage = ServerMessage(roomId, userId, MessageType.Leave, $"{user.DisplayName} left");
+        var stored = await members.LeaveAsync(roomId, userId, leaveMessage, cancellationToken)
+            ?? throw ChatException.NotFound("membership");
+
+        await groups.RemoveUserAsync(userId, roomId);
+        await hub.Clients.Group(RoomGroup.OfUser(userId)).RemovedFromRoom(new RemovedFromRoomEvent(roomId, RemovalReason.Left, null));
+        var group = hub.Clients.Group(RoomGroup.Name(roomId));
+        await group.UserLeft(new UserLeftEvent(roomId, userId));
+        await group.MessageReceived(stored.ToDto());
+        logger.LogInformation("User {UserId} left {RoomId}", userId, roomId);
+    }
+
+    /// <summary>Joins where allowed and returns everything needed to show the room at once.</summary>
+    public async Task<RoomSnapshot> JoinWithSnapshotAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        await JoinAsync(userId, globalRole, roomId, cancellationToken);
+        var (room, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        var memberList = await members.ListAsync(roomId, cancellationToken);
+        var recent = await messages.ListAsync(roomId, userId, beforeSeq: null, afterSeq: null, options.Value.SnapshotMessages, cancellationToken);
+        return new RoomSnapshot(
+            room.ToDto(),
+            [.. memberList.Select(m => m.ToDto())],
+            TypingUserIds: [],
+            [.. recent.Select(m => m.ToDto())],
+            room.LastSeq,
+            member.ToReceipt());
+    }
+
+    private NewMessage ServerMessage(Guid roomId, Guid userId, MessageType type, string content) =>
+        new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, type, content, null, null, null, null, clock.UtcNow());
+}

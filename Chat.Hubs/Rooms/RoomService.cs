@@ -1,0 +1,76 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using FluentValidation;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Hubs.Rooms;
+
+/// <summary>Creating, listing, reading and changing rooms.</summary>
+public sealed class RoomService(
+    RoomRepository rooms,
+    MembershipRepository members,
+    MessageRepository messages,
+    RoomAccess access,
+    IValidator<CreateRoomRequest> createValidator,
+    IValidator<UpdateRoomRequest> updateValidator,
+    IHubContext<ChatHub, IChatClient> hub,
+    Connections.RoomGroupSync groups,
+    TimeProvider clock)
+{
+    /// <summary>Creates a room with the caller as its admin; the caller's connections join its group.</summary>
+    public async Task<RoomDto> CreateAsync(Guid userId, GlobalRole role, CreateRoomRequest request, CancellationToken cancellationToken = default)
+    {
+        if (role == GlobalRole.Guest)
+        {
+            throw ChatException.Forbidden("guests cannot create rooms");
+        }
+
+        await createValidator.EnsureValidAsync(request, cancellationToken);
+        var room = new Room
+        {
+            Id = Guid.CreateVersion7(),
+            Name = request.Name.Trim(),
+            Topic = string.IsNullOrWhiteSpace(request.Topic) ? null : request.Topic.Trim(),
+            IsPrivate = request.IsPrivate,
+            Settings = request.Settings ?? RoomSettings.Default,
+            CreatedAt = clock.UtcNow(),
+            MemberCount = 1,
+        };
+        await rooms.CreateAsync(room, userId, cancellationToken);
+        await groups.AddUserAsync(userId, room.Id);
+        return room.ToDto();
+    }
+
+    /// <summary>The caller's rooms, each with its unread count and the last message the caller may see.</summary>
+    public async Task<IReadOnlyList<RoomDto>> ListMineAsync(Guid userId, CancellationToken cancellationToken = default)
+    {
+        var listings = await rooms.ListForMemberAsync(userId, cancellationToken);
+        var last = await messages.LastOfRoomsAsync([.. listings.Select(l => l.Room.Id)], userId, cancellationToken);
+        return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto()))];
+    }
+
+    public async Task<RoomDto> GetAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default) =>
+        (await access.ReadableAsync(userId, roomId, cancellationToken)).Room.ToDto();
+
+    /// <summary>Renames a room or changes its topic (admins); the room hears <c>RoomUpdated</c>.</summary>
+    public async Task<RoomDto> UpdateAsync(
+        Guid userId, GlobalRole role, Guid roomId, UpdateRoomRequest request, CancellationToken cancellationToken = default)
+    {
+        await updateValidator.EnsureValidAsync(request, cancellationToken);
+        await access.AdminAsync(userId, role, roomId, cancellationToken);
+        var updated = await rooms.UpdateAsync(roomId, request.Name?.Trim(), request.Topic?.Trim(), cancellationToken)
+            ?? throw ChatException.NotFound("room");
+        var dto = updated.ToDto();
+        await hub.Clients.Group(RoomGroup.Name(roomId)).RoomUpdated(dto);
+        return dto;
+    }
+
+    /// <summary>The members of a room the caller may read.</summary>
+    public async Task<IReadOnlyList<MemberDto>> MembersAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        await access.ReadableAsync(userId, roomId, cancellationToken);
+        var list = await members.ListAsync(roomId, cancellationToken);
+        return [.. list.Select(m => m.ToDto())];
+    }
+}
