@@ -50,6 +50,7 @@ public static class ChatHubsExtensions
         }
 
         services.AddSingleton<ChatErrorFilter>();
+        services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         services.AddSingleton<ChatRedisConnection>();
         services.AddSingleton<UserConnections>();
         services.AddSingleton<RoomGroupSync>();

@@ -16,7 +16,7 @@ set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_ROOT"
-# shellcheck source=lib/servers.sh
+# shellcheck source=scripts/lib/servers.sh
 source scripts/lib/servers.sh
 
 usage() { sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
@@ -67,6 +67,7 @@ echo $$ >"$owner_file"
 
 NODE_PIDS=()
 
+# shellcheck disable=SC2317  # reached through the traps below
 stop_nodes() {
   local pid
   # Each node runs in its own process group (setsid below): signal the
@@ -84,6 +85,7 @@ stop_nodes() {
   NODE_PIDS=()
 }
 
+# shellcheck disable=SC2317  # reached through the traps below
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM

@@ -11,7 +11,7 @@ set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO_ROOT"
-# shellcheck source=lib/servers.sh
+# shellcheck source=scripts/lib/servers.sh
 source scripts/lib/servers.sh
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -25,6 +25,8 @@ SKIPPED=0
 RESULTS_OUT="$REPO_ROOT/TestResults"
 
 SCRATCH=$(mktemp -d /tmp/chat-test.XXXXXX)
+# Read by stop_servers: the scratch dir goes when the servers stop.
+# shellcheck disable=SC2034
 SERVERS_REMOVE_DIR=$SCRATCH
 
 # Copy the results a developer may want to read out of the scratch dir
@@ -66,9 +68,9 @@ count_trx() {
   counters=$(grep -o '<Counters [^>]*>' "$file" | head -n1 || true)
   if [[ -z "$counters" ]]; then
     # A TRX cut short has no totals: count the individual results instead.
-    passed=$(grep -o '<UnitTestResult [^>]*outcome="Passed"' "$file" | wc -l)
-    failed=$(grep -oE '<UnitTestResult [^>]*outcome="(Failed|Error|Timeout|Aborted)"' "$file" | wc -l)
-    total=$(grep -o '<UnitTestResult ' "$file" | wc -l)
+    passed=$(count_matches '<UnitTestResult [^>]*outcome="Passed"' "$file")
+    failed=$(count_matches '<UnitTestResult [^>]*outcome="(Failed|Error|Timeout|Aborted)"' "$file")
+    total=$(count_matches '<UnitTestResult ' "$file")
   else
     total=$(trx_counter total "$counters")
     passed=$(trx_counter passed "$counters")
@@ -87,15 +89,19 @@ count_trx() {
   fi
 }
 
+# count_matches REGEX FILE: how many times REGEX occurs in FILE (0 when none;
+# grep's "no match" status must not trip pipefail).
+count_matches() { { grep -oE "$1" "$2" || true; } | wc -l; }
+
 # count_junit FILE: add a JUnit XML report's counts (vitest's junit reporter).
 count_junit() {
   local file=$1 cases failures skipped
-  cases=$(grep -o '<testcase[ >]' "$file" | wc -l)
+  cases=$(count_matches '<testcase[ >]' "$file")
   # A <failure> or <error> child marks a failed case, a <skipped> child a
   # skipped (or todo) one.
-  failures=$(grep -oE '<(failure|error)[ >/]' "$file" | wc -l)
-  skipped=$(grep -oE '<skipped[ >/]' "$file" | wc -l)
-  ((failures > cases)) && failures=$cases
+  failures=$(count_matches '<(failure|error)[ >/]' "$file")
+  skipped=$(count_matches '<skipped[ >/]' "$file")
+  ((failures <= cases)) || failures=$cases
   PASSED=$((PASSED + cases - failures - skipped))
   FAILED=$((FAILED + failures))
   SKIPPED=$((SKIPPED + skipped))

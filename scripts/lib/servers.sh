@@ -357,7 +357,7 @@ stop_servers() {
         # Still up after a fast shutdown: don't leave it behind.
         if [[ -f "$_SRV_PG_DATA/postmaster.pid" ]]; then
           pid=$(head -n1 "$_SRV_PG_DATA/postmaster.pid" 2>/dev/null || true)
-          [[ -n "$pid" ]] && kill -QUIT "$pid" 2>/dev/null || true
+          if [[ -n "$pid" ]]; then kill -QUIT "$pid" 2>/dev/null || true; fi
         fi
       fi
     fi

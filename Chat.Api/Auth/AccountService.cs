@@ -1,0 +1,78 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs;
+using Chat.Hubs.Errors;
+using FluentValidation;
+using Microsoft.AspNetCore.Identity;
+
+namespace Chat.Api.Auth;
+
+/// <summary>Registration, sign-in and guest accounts.</summary>
+public sealed class AccountService(
+    UserRepository users,
+    TokenIssuer tokens,
+    IPasswordHasher<ChatUser> hasher,
+    IValidator<RegisterRequest> registerValidator,
+    IValidator<TokenRequest> tokenValidator,
+    IValidator<GuestRequest> guestValidator,
+    TimeProvider clock)
+{
+    public async Task<UserDto> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
+    {
+        await registerValidator.EnsureValidAsync(request, cancellationToken);
+        var user = new ChatUser
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = request.UserName.ToLowerInvariant(),
+            DisplayName = request.DisplayName.Trim(),
+            Role = GlobalRole.User,
+            Status = PresenceStatus.Offline,
+            CreatedAt = clock.UtcNow(),
+        };
+        user = user with { PasswordHash = hasher.HashPassword(user, request.Password) };
+        if (!await users.CreateAsync(user, cancellationToken))
+        {
+            throw new ChatException(ErrorCodes.Conflict, "that userName is taken")
+            {
+                Errors = new Dictionary<string, string[]> { ["userName"] = ["that userName is taken"] },
+            };
+        }
+
+        return user.ToDto();
+    }
+
+    /// <summary>Signs in; unknown users and wrong passwords get the same answer.</summary>
+    public async Task<TokenResponse> SignInAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        await tokenValidator.EnsureValidAsync(request, cancellationToken);
+        var user = await users.FindByUserNameAsync(request.UserName, cancellationToken);
+        var verdict = user?.PasswordHash is { } hash
+            ? hasher.VerifyHashedPassword(user, hash, request.Password)
+            : PasswordVerificationResult.Failed;
+        if (user is null || verdict == PasswordVerificationResult.Failed)
+        {
+            throw new ChatException(ErrorCodes.Unauthorized, "wrong userName or password");
+        }
+
+        return tokens.Issue(user);
+    }
+
+    /// <summary>Creates a guest account with a generated userName and signs it in.</summary>
+    public async Task<TokenResponse> GuestAsync(GuestRequest request, CancellationToken cancellationToken)
+    {
+        await guestValidator.EnsureValidAsync(request, cancellationToken);
+        var id = Guid.CreateVersion7();
+        var user = new ChatUser
+        {
+            Id = id,
+            // Random, so it never collides with a chosen name (those are at most 32 characters).
+            UserName = $"guest-{id:N}",
+            DisplayName = request.DisplayName.Trim(),
+            Role = GlobalRole.Guest,
+            Status = PresenceStatus.Offline,
+            CreatedAt = clock.UtcNow(),
+        };
+        await users.CreateAsync(user, cancellationToken);
+        return tokens.Issue(user);
+    }
+}

@@ -1,0 +1,32 @@
+using Chat.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Api.Auth;
+
+/// <summary>Registration and token endpoints under <c>/auth</c>.</summary>
+public static class AuthEndpoints
+{
+    public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var auth = endpoints.MapGroup("/auth").WithTags("Auth").AllowAnonymous()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapPost("/register", async Task<Created<UserDto>> (RegisterRequest request, AccountService accounts, CancellationToken ct) =>
+            {
+                var user = await accounts.RegisterAsync(request, ct);
+                return TypedResults.Created($"/api/users/{user.Id}", user);
+            })
+            .WithName("Register").WithSummary("Creates an account").ProducesProblem(StatusCodes.Status409Conflict);
+
+        auth.MapPost("/token", async Task<Ok<TokenResponse>> (TokenRequest request, AccountService accounts, CancellationToken ct) =>
+                TypedResults.Ok(await accounts.SignInAsync(request, ct)))
+            .WithName("CreateToken").WithSummary("Signs in and returns an access token");
+
+        auth.MapPost("/guest", async Task<Ok<TokenResponse>> (GuestRequest request, AccountService accounts, CancellationToken ct) =>
+                TypedResults.Ok(await accounts.GuestAsync(request, ct)))
+            .WithName("CreateGuest").WithSummary("Creates a guest account and returns its access token");
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,72 @@
+using Chat.Contracts;
+using Chat.Hubs.Errors;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Chat.Api.Errors;
+
+/// <summary>
+/// Writes every failure as RFC 7807 problem+json with a contract <c>code</c>: refusals with their
+/// own code, unreadable requests as <c>invalid</c>, storage outages as <c>unavailable</c>.
+/// </summary>
+internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILogger<ChatExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ChatException chat => FromChat(chat, httpContext),
+            BadHttpRequestException bad => Problem(bad.StatusCode, ErrorCodes.Invalid, "The request could not be read", Describe(bad)),
+            NpgsqlException or TimeoutException => Unavailable(exception),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails FromChat(ChatException chat, HttpContext httpContext)
+    {
+        var status = ChatProblems.StatusOf(chat.Code);
+        if (chat.RetryAfter is { } retry)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        ProblemDetails problem = chat.Errors is { } errors
+            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+            : new ProblemDetails();
+        problem.Status = status;
+        problem.Title = chat.Code == ErrorCodes.Invalid ? "One or more validation errors occurred." : chat.Message;
+        problem.Detail = chat.Message;
+        problem.Extensions["code"] = chat.Code;
+        return problem;
+    }
+
+    private ProblemDetails Unavailable(Exception exception)
+    {
+        logger.LogError(exception, "Storage failed");
+        return Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "Storage is unavailable", "Try again shortly.");
+    }
+
+    private static ProblemDetails Problem(int status, string code, string title, string? detail)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        problem.Extensions["code"] = code;
+        return problem;
+    }
+
+    // The framework's messages name the parameter and what was wrong without echoing secrets.
+    private static string Describe(BadHttpRequestException bad) =>
+        bad.InnerException is System.Text.Json.JsonException json ? $"Malformed JSON: {json.Message}" : bad.Message;
+}

@@ -1,0 +1,44 @@
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Messages;
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
+
+namespace Chat.Api.Messages;
+
+/// <summary>History and sending over HTTP, for other services, under <c>/api/rooms/{id}/messages</c>.</summary>
+public static class MessageEndpoints
+{
+    private const int DefaultPageSize = 50;
+
+    public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var messages = endpoints.MapGroup("/api/rooms/{id}/messages").WithTags("Messages").RequireAuthorization()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        messages.MapGet("/", async Task<Ok<IReadOnlyList<MessageDto>>> (
+                Guid id, long? beforeSeq, long? afterSeq, int? limit, ClaimsPrincipal user, MessageService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.HistoryAsync(user.UserId(), id, beforeSeq, afterSeq, limit ?? DefaultPageSize, ct)))
+            .WithName("GetHistory").WithSummary("A page of history, newest last (limit at most 200)");
+
+        messages.MapPost("/", async Task<Ok<MessageAck>> (Guid id, SendMessageRequest request, ClaimsPrincipal user, MessageService service, CancellationToken ct) =>
+            {
+                // The body is the hub's; the route names the room, and a body that names another is refused.
+                if (request.RoomId is { Length: > 0 } bodyRoom && WireIds.Parse(bodyRoom, "roomId") != id)
+                {
+                    throw ChatException.Invalid("roomId in the body differs from the room in the route");
+                }
+
+                var ack = await service.SendAsync(new Sender(user.UserId(), user.GlobalRole()), request with { RoomId = id.ToString() }, ct);
+                return TypedResults.Ok(ack);
+            })
+            .WithName("SendMessage").WithSummary("Sends a message over HTTP; the same body and ack as the hub")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,56 @@
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Rooms;
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
+
+namespace Chat.Api.Rooms;
+
+/// <summary>Rooms and membership under <c>/api/rooms</c>.</summary>
+public static class RoomEndpoints
+{
+    public static IEndpointRouteBuilder MapRoomEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var rooms = endpoints.MapGroup("/api/rooms").WithTags("Rooms").RequireAuthorization()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        rooms.MapPost("/", async Task<Created<RoomDto>> (CreateRoomRequest request, ClaimsPrincipal user, RoomService service, CancellationToken ct) =>
+            {
+                var room = await service.CreateAsync(user.UserId(), user.GlobalRole(), request, ct);
+                return TypedResults.Created($"/api/rooms/{room.Id}", room);
+            })
+            .WithName("CreateRoom").WithSummary("Creates a room; the creator becomes its admin");
+
+        rooms.MapGet("/", async Task<Ok<IReadOnlyList<RoomDto>>> (ClaimsPrincipal user, RoomService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListMineAsync(user.UserId(), ct)))
+            .WithName("ListMyRooms").WithSummary("The caller's rooms with unread counts and last messages");
+
+        rooms.MapGet("/{id}", async Task<Ok<RoomDto>> (Guid id, ClaimsPrincipal user, RoomService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.GetAsync(user.UserId(), id, ct)))
+            .WithName("GetRoom").WithSummary("A room the caller may see");
+
+        rooms.MapPatch("/{id}", async Task<Ok<RoomDto>> (Guid id, UpdateRoomRequest request, ClaimsPrincipal user, RoomService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.UpdateAsync(user.UserId(), user.GlobalRole(), id, request, ct)))
+            .WithName("UpdateRoom").WithSummary("Renames a room or changes its topic (admin)");
+
+        rooms.MapGet("/{id}/members", async Task<Ok<IReadOnlyList<MemberDto>>> (Guid id, ClaimsPrincipal user, RoomService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.MembersAsync(user.UserId(), id, ct)))
+            .WithName("ListMembers").WithSummary("Members with role, presence and mute");
+
+        rooms.MapPost("/{id}/members", async Task<Ok<MemberDto>> (Guid id, ClaimsPrincipal user, MembershipService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.JoinAsync(user.UserId(), user.GlobalRole(), id, ct)))
+            .WithName("JoinRoom").WithSummary("Joins a public room; the caller's open connections join too");
+
+        rooms.MapDelete("/{id}/members/me", async Task<NoContent> (Guid id, ClaimsPrincipal user, MembershipService service, CancellationToken ct) =>
+            {
+                await service.LeaveAsync(user.UserId(), id, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("LeaveRoom").WithSummary("Leaves a room; the caller's open connections leave too");
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,44 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs;
+using Chat.Hubs.Errors;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Security.Claims;
+
+namespace Chat.Api.Users;
+
+/// <summary>Profiles under <c>/api/users</c>.</summary>
+public static class UserEndpoints
+{
+    public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var users = endpoints.MapGroup("/api/users").WithTags("Users").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        users.MapGet("/me", async Task<Ok<UserDto>> (ClaimsPrincipal user, UserRepository repository, CancellationToken ct) =>
+                TypedResults.Ok(await FindAsync(repository, user.UserId(), ct)))
+            .WithName("GetMe").WithSummary("The caller's profile");
+
+        users.MapPatch("/me", async Task<Ok<UserDto>> (
+                UpdateProfileRequest request, ClaimsPrincipal user, UserRepository repository, IValidator<UpdateProfileRequest> validator, CancellationToken ct) =>
+            {
+                await validator.EnsureValidAsync(request, ct);
+                var updated = await repository.UpdateProfileAsync(user.UserId(), request.DisplayName?.Trim(), request.AvatarUrl, ct)
+                    ?? throw ChatException.NotFound("user");
+                return TypedResults.Ok(updated.ToDto());
+            })
+            .WithName("UpdateMe").WithSummary("Changes the caller's display name or avatar")
+            .ProducesValidationProblem();
+
+        users.MapGet("/{id}", async Task<Ok<UserDto>> (Guid id, UserRepository repository, CancellationToken ct) =>
+                TypedResults.Ok(await FindAsync(repository, id, ct)))
+            .WithName("GetUser").WithSummary("A user's profile with presence and last seen");
+
+        return endpoints;
+    }
+
+    private static async Task<UserDto> FindAsync(UserRepository repository, Guid id, CancellationToken ct) =>
+        (await repository.FindAsync(id, ct) ?? throw ChatException.NotFound("user")).ToDto();
+}
