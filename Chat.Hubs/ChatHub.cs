@@ -68,7 +68,7 @@ public sealed class ChatHub(
             request ?? throw ChatException.Invalid("a message is required"),
             Context.ConnectionAborted);
 
-    public Task<IReadOnlyList<MessageDto>> GetHistory(string roomId, long? beforeSeq, int limit) =>
+    public Task<MessageDto[]> GetHistory(string roomId, long? beforeSeq, int limit) =>
         messageService.HistoryAsync(UserId, WireIds.Parse(roomId, "roomId"), beforeSeq, afterSeq: null, limit, Context.ConnectionAborted);
 
     public Task<SyncResult> Sync(SyncRequest request) =>

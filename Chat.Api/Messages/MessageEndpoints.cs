@@ -20,7 +20,7 @@ public static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        messages.MapGet("/", async Task<Ok<IReadOnlyList<MessageDto>>> (
+        messages.MapGet("/", async Task<Ok<MessageDto[]>> (
                 Guid id, long? beforeSeq, long? afterSeq, int? limit, ClaimsPrincipal user, MessageService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.HistoryAsync(user.UserId(), id, beforeSeq, afterSeq, limit ?? DefaultPageSize, ct)))
             .WithName("GetHistory").WithSummary("A page of history, newest last (limit at most 200)");

@@ -76,7 +76,8 @@ public sealed class MessageService(
     }
 
     /// <summary>A page of history, oldest first, of what the caller may see.</summary>
-    public async Task<IReadOnlyList<MessageDto>> HistoryAsync(
+    /// <remarks>An array, not a list interface: MessagePack serializes a hub result by its runtime type.</remarks>
+    public async Task<MessageDto[]> HistoryAsync(
         Guid userId, Guid roomId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         if (limit < 1 || limit > options.Value.MaxPageSize)
@@ -91,7 +92,7 @@ public sealed class MessageService(
 
         await access.ReadableAsync(userId, roomId, cancellationToken);
         var page = await messages.ListAsync(roomId, userId, beforeSeq, afterSeq, limit, cancellationToken);
-        return [.. page.Select(m => m.ToDto())];
+        return page.Select(m => m.ToDto()).ToArray();
     }
 
     /// <summary>What the caller missed in each room after the seq it last saw, in seq order.</summary>

@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>
+/// One node of the chat service on real Kestrel, on a free loopback port, with its own
+/// configuration: tests reach it over the network like any client.
+/// </summary>
+public sealed class ChatNode : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    private ChatNode(string connectionString, string? redis, IDictionary<string, string?>? extra)
+    {
+        settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Chat"] = connectionString,
+            ["Jwt:SigningKey"] = TestServers.SigningKey,
+            ["Redis:Configuration"] = redis ?? "",
+            // A channel prefix per node pair keeps parallel test classes apart on one Redis.
+            ["Redis:ChannelPrefix"] = $"chat-test-{new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database}",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        // Port 0 on the loopback address: the OS picks a free port, so parallel classes never collide.
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+    }
+
+    /// <summary>The node's base address, such as http://127.0.0.1:41234/.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Starts a node on <paramref name="connectionString"/>, with Redis when given.</summary>
+    public static ChatNode Start(string connectionString, string? redis = null, IDictionary<string, string?>? extra = null)
+    {
+        var node = new ChatNode(connectionString, redis, extra);
+        node.StartServer();
+        var address = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        node.Address = new Uri(address + "/");
+        return node;
+    }
+
+    /// <summary>An HTTP client for this node over the network.</summary>
+    public HttpClient Http(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+}
