@@ -8,6 +8,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,12 @@ public static class ChatHubsExtensions
             })
             .AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))
             .AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions);
+        // Both protocols answer failures as "code: message" (see CodedErrorHubProtocol).
+        services.RemoveAll<IHubProtocol>();
+        services.AddSingleton<IHubProtocol>(s => new CodedErrorHubProtocol(
+            new JsonHubProtocol(s.GetRequiredService<IOptions<JsonHubProtocolOptions>>())));
+        services.AddSingleton<IHubProtocol>(s => new CodedErrorHubProtocol(
+            new MessagePackHubProtocol(s.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>())));
         services.AddOptions<HubOptions>()
             .Configure<IOptions<ChatOptions>>((hub, chat) => hub.MaximumReceiveMessageSize = chat.Value.MaximumReceiveMessageSize);
 

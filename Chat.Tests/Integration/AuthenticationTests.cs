@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Text.Json;
+using Chat.Contracts;
+using Chat.Tests.Infrastructure;
+using Microsoft.IdentityModel.Tokens;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chat.Tests.Integration;
+
+public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task Registering_folds_the_user_name_to_lower_case_and_refuses_a_taken_one()
+    {
+        using var http = Node.Http();
+        var name = $"Mixed_{Guid.NewGuid():N}"[..20];
+
+        var created = await http.PostAsJsonAsync("auth/register", new RegisterRequest(name, "long enough", "Mixed"));
+        var again = await http.PostAsJsonAsync("auth/register", new RegisterRequest(name.ToLowerInvariant(), "long enough", "Other"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var user = await created.Content.ReadFromJsonAsync<UserDto>(Json.Options);
+        Assert.Equal(name.ToLowerInvariant(), user!.UserName);
+        Assert.Equal(GlobalRole.User, user.Role);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("conflict", await CodeOf(again));
+        var signIn = await http.PostAsJsonAsync("auth/token", new TokenRequest(name.ToUpperInvariant(), "long enough"));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_password_and_unknown_user_get_the_same_401()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        using var http = Node.Http();
+
+        var wrong = await http.PostAsJsonAsync("auth/token", new TokenRequest(alice.Profile.UserName, "not the password"));
+        var unknown = await http.PostAsJsonAsync("auth/token", new TokenRequest("nobody_" + Guid.NewGuid().ToString("N")[..8], "whatever1"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        var wrongBody = JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()).RootElement;
+        var unknownBody = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("unauthorized", wrongBody.GetProperty("code").GetString());
+        Assert.Equal(wrongBody.GetProperty("detail").GetString(), unknownBody.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Password_is_stored_hashed()
+    {
+        using var http = Node.Http();
+        var name = $"hash_{Guid.NewGuid():N}"[..20];
+        await http.PostAsJsonAsync("auth/register", new RegisterRequest(name, "plain text secret", "Hash"));
+
+        await using var db = new Npgsql.NpgsqlConnection(Node.Services.GetRequiredService<IConfiguration>().GetConnectionString("Chat"));
+        await db.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("select password_hash from users where user_name = @n", db);
+        command.Parameters.AddWithValue("n", name);
+        var stored = (string)(await command.ExecuteScalarAsync())!;
+
+        Assert.DoesNotContain("plain text secret", stored);
+        Assert.True(stored.Length > 40);
+    }
+
+    [Fact]
+    public async Task Guest_token_names_a_new_guest_user()
+    {
+        using var http = Node.Http();
+
+        var response = await http.PostAsJsonAsync("auth/guest", new GuestRequest("Visitor"));
+        var token = await response.Content.ReadFromJsonAsync<TokenResponse>(Json.Options);
+        using var authed = Node.Http(token!.AccessToken);
+        var me = await authed.GetFromJsonAsync<UserDto>("api/users/me", Json.Options);
+
+        Assert.Equal(token.UserId, me!.Id);
+        Assert.Equal(GlobalRole.Guest, me.Role);
+        Assert.Equal("Visitor", me.DisplayName);
+        Assert.True(token.ExpiresAt > DateTime.UtcNow);
+        var create = await authed.PostAsJsonAsync("api/rooms", new CreateRoomRequest("mine", null, false, null));
+        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+    }
+
+    [Fact]
+    public async Task Negotiate_without_a_token_is_401()
+    {
+        using var http = Node.Http();
+
+        var response = await http.PostAsync("hubs/chat/negotiate?negotiateVersion=1", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var connection = HubClient.Build(Node, token: null);
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+
+    public static TheoryData<string> BadTokens => new()
+    {
+        "expired",
+        "wrong-signature",
+        "wrong-issuer",
+        "wrong-audience",
+        "garbage",
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task Negotiate_with_a_bad_token_is_401_by_header_and_by_query(string kind)
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var token = kind == "garbage" ? "not.a.jwt" : Forge(alice.Id, kind);
+        using var http = Node.Http(token);
+
+        var byHeader = await http.PostAsync("hubs/chat/negotiate?negotiateVersion=1", null);
+        using var anonymous = Node.Http();
+        var byQuery = await anonymous.PostAsync($"hubs/chat/negotiate?negotiateVersion=1&access_token={Uri.EscapeDataString(token)}", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, byHeader.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, byQuery.StatusCode);
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => HubClient.Build(Node, token).StartAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_good_token_in_the_query_string_opens_the_hub_but_not_the_rest_api()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        using var anonymous = Node.Http();
+
+        var negotiate = await anonymous.PostAsync($"hubs/chat/negotiate?negotiateVersion=1&access_token={alice.Token}", null);
+        var rest = await anonymous.GetAsync($"api/users/me?access_token={alice.Token}");
+
+        Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, rest.StatusCode);
+    }
+
+    private static string Forge(Guid userId, string kind)
+    {
+        var key = Convert.FromBase64String(TestServers.SigningKey);
+        if (kind == "wrong-signature")
+        {
+            key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        }
+
+        var now = DateTime.UtcNow;
+        var expired = kind == "expired";
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = kind == "wrong-issuer" ? "someone-else" : "chat",
+            Audience = kind == "wrong-audience" ? "another-app" : "chat",
+            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString())]),
+            NotBefore = expired ? now.AddHours(-2) : now,
+            IssuedAt = expired ? now.AddHours(-2) : now,
+            Expires = expired ? now.AddHours(-1) : now.AddHours(1),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
+        };
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    private static async Task<string?> CodeOf(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString();
+}
