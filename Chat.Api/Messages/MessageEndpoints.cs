@@ -1,9 +1,9 @@
+using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
-using System.Security.Claims;
 
 namespace Chat.Api.Messages;
 

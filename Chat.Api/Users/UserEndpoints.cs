@@ -1,10 +1,10 @@
+using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs;
 using Chat.Hubs.Errors;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using System.Security.Claims;
 
 namespace Chat.Api.Users;
 

@@ -1,8 +1,8 @@
+using Chat.Contracts;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
-using Chat.Contracts;
 
 namespace Chat.Hubs.Connections;
 

@@ -27,5 +27,12 @@ internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : IHubFil
             logger.LogError(e, "Storage failed during {Method}", invocationContext.HubMethodName);
             throw new HubException($"{ErrorCodes.Unavailable}: storage is unavailable, try again shortly");
         }
+        catch (Exception e) when (e is not HubException and not OperationCanceledException)
+        {
+            // Logged here because the dispatcher's own log of hub failures is turned down: it
+            // would report every expected refusal above as an error.
+            logger.LogError(e, "Hub method {Method} failed", invocationContext.HubMethodName);
+            throw;
+        }
     }
 }

@@ -1,6 +1,6 @@
+using System.Text.Json;
 using Chat.Contracts;
 using FluentValidation;
-using System.Text.Json;
 
 namespace Chat.Hubs.Errors;
 

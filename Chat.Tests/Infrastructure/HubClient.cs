@@ -40,6 +40,11 @@ public sealed class HubClient : IAsyncDisposable
     {
         var client = new HubClient(Build(node, user.Token, protocol));
         await client.Connection.StartAsync();
+
+        // The handshake completes before the server's OnConnectedAsync has put the connection in
+        // its rooms' groups; the server handles a call only after that, so one round trip makes
+        // sure the connection hears everything that happens from now on.
+        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
         return client;
     }
 

@@ -4,9 +4,9 @@ using System.Security.Claims;
 using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
-using Microsoft.IdentityModel.Tokens;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Tests.Integration;
 
