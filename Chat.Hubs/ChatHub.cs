@@ -31,9 +31,10 @@ public sealed class ChatHub(
 
         // Registered before the rooms are read: a join committed meanwhile either shows up in the
         // read or finds this connection in the registry, so no room is missed.
-        var first = presence.Register(userId, Context.ConnectionId);
+        bool first;
         try
         {
+            first = await presence.RegisterAsync(userId, Context.ConnectionId);
             var roomIds = await memberships.RoomIdsOfAsync(userId, Context.ConnectionAborted);
             foreach (var roomId in roomIds)
             {

@@ -60,8 +60,9 @@ public static class ChatHubsExtensions
         services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         services.AddSingleton<ChatRedisConnection>();
         services.AddSingleton<UserConnections>();
+        services.AddSingleton<ClusterConnections>();
+        services.AddHostedService(s => s.GetRequiredService<ClusterConnections>());
         services.AddSingleton<RoomGroupSync>();
-        services.AddHostedService(s => s.GetRequiredService<RoomGroupSync>());
         services.AddSingleton<PresenceService>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomService>();

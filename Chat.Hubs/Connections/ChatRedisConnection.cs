@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
 
 namespace Chat.Hubs.Connections;
 
@@ -20,6 +21,10 @@ public sealed class ChatRedisConnection(IOptions<ChatRedisOptions> options) : IA
     public bool Enabled => options.Value.Enabled;
 
     public Task<IConnectionMultiplexer> GetAsync() => connection.Value;
+
+    /// <summary>The database with every key under the channel prefix, so deployments sharing a Redis stay apart.</summary>
+    public async Task<IDatabase> DatabaseAsync() =>
+        (await GetAsync()).GetDatabase().WithKeyPrefix($"{options.Value.ChannelPrefix}:");
 
     public async ValueTask DisposeAsync()
     {

@@ -1,106 +1,46 @@
 using Chat.Contracts;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace Chat.Hubs.Connections;
 
 /// <summary>
 /// Moves all of a user's open connections, on every node, into or out of a room's group when
-/// membership changes through any door (hub or REST). Each node applies the change to its own
-/// connections; with Redis the change is published to the other nodes.
+/// membership changes through any door (hub or REST). The change is complete when this returns:
+/// with Redis, SignalR's backplane applies it on the owning node and waits for that node's ack,
+/// so a broadcast sent right after reaches the user's connections everywhere.
 /// </summary>
 public sealed class RoomGroupSync(
-    UserConnections connections,
+    UserConnections local,
+    ClusterConnections cluster,
     IHubContext<ChatHub, IChatClient> hub,
-    ChatRedisConnection redis,
-    ILogger<RoomGroupSync> logger) : BackgroundService
+    ILogger<RoomGroupSync> logger)
 {
-    private const string Channel = "room-groups";
+    // A connection that closed a moment ago never acks; the user's others must not wait on it long.
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(3);
 
-    // Lets a node ignore the changes it published itself: it applied them before publishing.
-    private readonly string nodeId = Guid.NewGuid().ToString("N");
+    public Task AddUserAsync(Guid userId, Guid roomId) => ChangeAsync(userId, roomId, add: true);
 
-    public Task AddUserAsync(Guid userId, Guid roomId) => ApplyAndPublishAsync(new Change(true, userId, roomId));
+    public Task RemoveUserAsync(Guid userId, Guid roomId) => ChangeAsync(userId, roomId, add: false);
 
-    public Task RemoveUserAsync(Guid userId, Guid roomId) => ApplyAndPublishAsync(new Change(false, userId, roomId));
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task ChangeAsync(Guid userId, Guid roomId, bool add)
     {
-        if (!redis.Enabled)
-        {
-            return;
-        }
-
-        var subscriber = (await redis.GetAsync()).GetSubscriber();
-        var queue = await subscriber.SubscribeAsync(RedisChannel.Literal(Channel));
-        await using var unsubscribe = stoppingToken.Register(() => queue.Unsubscribe());
-        try
-        {
-            await foreach (var message in queue.WithCancellation(stoppingToken))
-            {
-                if (Change.TryParse(message.Message.ToString(), out var origin, out var change) && origin != nodeId)
-                {
-                    await ApplyAsync(change);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task ApplyAndPublishAsync(Change change)
-    {
-        await ApplyAsync(change);
-        if (redis.Enabled)
-        {
-            var subscriber = (await redis.GetAsync()).GetSubscriber();
-            await subscriber.PublishAsync(RedisChannel.Literal(Channel), change.Format(nodeId));
-        }
-    }
-
-    private async Task ApplyAsync(Change change)
-    {
-        var group = RoomGroup.Name(change.RoomId);
-        foreach (var connectionId in connections.Of(change.UserId))
+        var group = RoomGroup.Name(roomId);
+        var connectionIds = local.Of(userId).Union(await cluster.OfAsync(userId)).ToArray();
+        await Task.WhenAll(connectionIds.Select(async connectionId =>
         {
             try
             {
-                if (change.Add)
-                {
-                    await hub.Groups.AddToGroupAsync(connectionId, group);
-                }
-                else
-                {
-                    await hub.Groups.RemoveFromGroupAsync(connectionId, group);
-                }
+                var change = add
+                    ? hub.Groups.AddToGroupAsync(connectionId, group)
+                    : hub.Groups.RemoveFromGroupAsync(connectionId, group);
+                await change.WaitAsync(AckTimeout);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
+            catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
             {
                 // The connection closed meanwhile; it leaves all its groups anyway.
                 logger.LogDebug(e, "Connection {ConnectionId} gone while changing group {Group}", connectionId, group);
             }
-        }
-    }
-
-    private readonly record struct Change(bool Add, Guid UserId, Guid RoomId)
-    {
-        public string Format(string origin) => $"{origin}|{(Add ? '+' : '-')}|{UserId:N}|{RoomId:N}";
-
-        public static bool TryParse(string? text, out string origin, out Change change)
-        {
-            var parts = text?.Split('|') ?? [];
-            origin = parts.Length == 4 ? parts[0] : "";
-            change = default;
-            if (parts.Length != 4 || !Guid.TryParse(parts[2], out var userId) || !Guid.TryParse(parts[3], out var roomId))
-            {
-                return false;
-            }
-
-            change = new Change(parts[1] == "+", userId, roomId);
-            return true;
-        }
+        }));
     }
 }

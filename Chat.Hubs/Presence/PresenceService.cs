@@ -11,13 +11,19 @@ namespace Chat.Hubs.Presence;
 /// </summary>
 public sealed class PresenceService(
     UserConnections connections,
+    ClusterConnections cluster,
     UserRepository users,
     MembershipRepository members,
     IHubContext<ChatHub, IChatClient> hub,
     TimeProvider clock)
 {
-    /// <summary>Records a connection; true when it is the user's first on this node.</summary>
-    public bool Register(Guid userId, string connectionId) => connections.Add(userId, connectionId);
+    /// <summary>Records a connection here and cluster-wide; true when it is the user's first on this node.</summary>
+    public async Task<bool> RegisterAsync(Guid userId, string connectionId)
+    {
+        var first = connections.Add(userId, connectionId);
+        await cluster.AddAsync(userId, connectionId);
+        return first;
+    }
 
     /// <summary>Marks the user online and tells the rooms.</summary>
     public async Task AnnounceOnlineAsync(Guid userId, IReadOnlyList<Guid> roomIds)
@@ -28,6 +34,7 @@ public sealed class PresenceService(
 
     public async Task DisconnectedAsync(Guid userId, string connectionId)
     {
+        await cluster.RemoveAsync(userId, connectionId);
         if (!connections.Remove(userId, connectionId))
         {
             return;
