@@ -17,6 +17,15 @@ builder.AddChatHealth();
 
 var app = builder.Build();
 
+// `Chat.Api migrate` applies migrations and exits, for pipelines that start nodes with
+// Database__MigrateOnStartup=false.
+if (args is ["migrate", ..])
+{
+    var applied = await app.Services.MigrateChatDatabaseAsync();
+    app.Logger.LogInformation("Applied {Count} migrations", applied);
+    return;
+}
+
 app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
@@ -25,7 +34,7 @@ app.MapMessageEndpoints();
 app.MapHealthEndpoints();
 app.MapChatHub();
 
-app.Run();
+await app.RunAsync();
 
 /// <summary>The entry point, visible to the integration tests.</summary>
 public partial class Program;

@@ -44,4 +44,12 @@ public static class ChatDataExtensions
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }
+
+    /// <summary>Applies pending migrations now, for a deploy pipeline's <c>migrate</c> step.</summary>
+    public static async Task<int> MigrateChatDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var startup = services.GetRequiredKeyedService<ResiliencePipeline>(ChatDataResilience.StartupPipeline);
+        var runner = services.GetRequiredService<MigrationRunner>();
+        return await startup.ExecuteAsync(async token => await runner.MigrateAsync(token), cancellationToken);
+    }
 }

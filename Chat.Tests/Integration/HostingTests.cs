@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Contracts;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Integration;
+
+public sealed class HostingTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task Health_endpoints_answer_without_a_token()
+    {
+        using var http = Node.Http();
+
+        var live = await http.GetAsync("health/live");
+        var ready = await http.GetAsync("health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readiness_fails_when_PostgreSQL_is_unreachable()
+    {
+        var unreachable = new Npgsql.NpgsqlConnectionStringBuilder(TestServers.Postgres) { Port = 1, Timeout = 2 }.ConnectionString;
+        await using var node = ChatNode.Start(unreachable, extra: new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+        using var http = node.Http();
+
+        var ready = await http.GetAsync("health/ready");
+        var live = await http.GetAsync("health/live");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        var register = await http.PostAsJsonAsync("auth/register", new RegisterRequest("someone", "long enough", "Someone"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, register.StatusCode);
+        using var problem = JsonDocument.Parse(await register.Content.ReadAsStringAsync());
+        Assert.Equal("unavailable", problem.RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_room_routes_and_swagger_serves_it()
+    {
+        using var http = Node.Http();
+
+        using var document = JsonDocument.Parse(await http.GetStringAsync("openapi/v1.json"));
+        var swagger = await http.GetAsync("swagger/index.html");
+
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/rooms", out _));
+        Assert.True(paths.TryGetProperty("/api/rooms/{id}/messages", out _));
+        Assert.True(paths.TryGetProperty("/auth/token", out _));
+        Assert.Equal(HttpStatusCode.OK, swagger.StatusCode);
+    }
+
+    [Fact]
+    public async Task Unknown_routes_are_404_problems_with_a_code()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        using var http = Node.Http(alice.Token);
+
+        var response = await http.GetAsync("api/nothing-here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("not_found", problem.RootElement.GetProperty("code").GetString());
+    }
+}
