@@ -32,6 +32,7 @@ internal static class MessageLog
                                   to_user_id, reply_to_id, attachment_id, metadata, sent_at)
             values (@Id, @RoomId, @Seq, @SenderId, @ClientMessageId, @Type, @Content,
                     @ToUserId, @ReplyToId, @AttachmentId, cast(@Metadata as jsonb), @SentAt)
+            on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
             returning *)
         select {Columns}
         from m join users u on u.id = m.sender_id
@@ -39,7 +40,8 @@ internal static class MessageLog
 
     /// <summary>
     /// Stores <paramref name="message"/> with the room's next seq, or finds the message the sender
-    /// already stored under the same client message id. Null when the room does not exist.
+    /// already stored under the same client message id (the caller must then roll back). Null
+    /// when the room does not exist.
     /// </summary>
     public static async Task<AppendResult?> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
@@ -51,21 +53,9 @@ internal static class MessageLog
             return null;
         }
 
-        if (message.ClientMessageId is { } clientMessageId)
-        {
-            // Checked under the room lock, so two racing sends of one id cannot both pass.
-            var existing = await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
-                FindByClientId,
-                new { message.RoomId, message.SenderId, ClientMessageId = clientMessageId },
-                transaction,
-                cancellationToken: cancellationToken));
-            if (existing is not null)
-            {
-                return new AppendResult(existing, Duplicate: true);
-            }
-        }
-
-        var stored = await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(
+        // On a repeated client message id the insert does nothing and returns no row; the caller
+        // then rolls back, which also undoes the seq bump, so no gap is left.
+        var stored = await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
             Insert,
             new
             {
@@ -84,6 +74,16 @@ internal static class MessageLog
             },
             transaction,
             cancellationToken: cancellationToken));
+        if (stored is null)
+        {
+            var existing = await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(
+                FindByClientId,
+                new { message.RoomId, message.SenderId, message.ClientMessageId },
+                transaction,
+                cancellationToken: cancellationToken));
+            return new AppendResult(existing, Duplicate: true);
+        }
+
         return new AppendResult(stored, Duplicate: false);
     }
 }

@@ -46,6 +46,20 @@ public sealed record RoomMember
     public DateTime? ReadAt { get; init; }
 }
 
+/// <summary>
+/// Where a user stands in a room, read in one round trip on every send: the room's rules, a ban,
+/// and the membership if there is one.
+/// </summary>
+public sealed record RoomStanding
+{
+    public Guid Id { get; init; }
+    public bool IsPrivate { get; init; }
+    public RoomSettings Settings { get; init; } = RoomSettings.Default;
+    public long LastSeq { get; init; }
+    public bool Banned { get; init; }
+    public RoomMember? Member { get; init; }
+}
+
 /// <summary>A persisted message with its sender's display name.</summary>
 public sealed record StoredMessage
 {

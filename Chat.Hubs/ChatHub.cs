@@ -36,10 +36,8 @@ public sealed class ChatHub(
         {
             first = await presence.RegisterAsync(userId, Context.ConnectionId);
             var roomIds = await memberships.RoomIdsOfAsync(userId, Context.ConnectionAborted);
-            foreach (var roomId in roomIds)
-            {
-                await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId));
-            }
+            // In parallel: with Redis each group is a subscription round trip, and a user may be in many rooms.
+            await Task.WhenAll(roomIds.Select(roomId => Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId))));
 
             if (first)
             {

@@ -90,7 +90,8 @@ public sealed class MembershipService(
     public async Task<RoomSnapshot> JoinWithSnapshotAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken = default)
     {
         await JoinAsync(userId, globalRole, roomId, cancellationToken);
-        var (room, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        var (_, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         var memberList = await members.ListAsync(roomId, cancellationToken);
         var recent = await messages.ListAsync(roomId, userId, beforeSeq: null, afterSeq: null, options.Value.SnapshotMessages, cancellationToken);
         return new RoomSnapshot(

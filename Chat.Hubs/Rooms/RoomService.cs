@@ -50,8 +50,12 @@ public sealed class RoomService(
         return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto()))];
     }
 
-    public async Task<RoomDto> GetAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default) =>
-        (await access.ReadableAsync(userId, roomId, cancellationToken)).Room.ToDto();
+    public async Task<RoomDto> GetAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        await access.ReadableAsync(userId, roomId, cancellationToken);
+        var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
+        return room.ToDto();
+    }
 
     /// <summary>Renames a room or changes its topic (admins); the room hears <c>RoomUpdated</c>.</summary>
     public async Task<RoomDto> UpdateAsync(
