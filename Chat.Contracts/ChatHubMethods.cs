@@ -10,4 +10,6 @@ public static class ChatHubMethods
     public const string SendMessage = nameof(SendMessage);
     public const string GetHistory = nameof(GetHistory);
     public const string Sync = nameof(Sync);
+    public const string StartTyping = nameof(StartTyping);
+    public const string StopTyping = nameof(StopTyping);
 }

@@ -4,6 +4,7 @@ using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Rooms;
+using Chat.Hubs.Typing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
@@ -18,7 +19,8 @@ public sealed class ChatHub(
     MembershipService membership,
     MessageService messageService,
     MembershipRepository memberships,
-    PresenceService presence) : Hub<IChatClient>
+    PresenceService presence,
+    TypingService typing) : Hub<IChatClient>
 {
     private Guid UserId => Context.User!.UserId();
 
@@ -72,4 +74,10 @@ public sealed class ChatHub(
 
     public Task<SyncResult> Sync(SyncRequest request) =>
         messageService.SyncAsync(UserId, request ?? throw ChatException.Invalid("rooms is required"), Context.ConnectionAborted);
+
+    public Task StartTyping(string roomId) =>
+        typing.StartAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+
+    public Task StopTyping(string roomId) =>
+        typing.StopAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 }

@@ -4,6 +4,7 @@ using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Rooms;
+using Chat.Hubs.Typing;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -68,6 +69,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<RoomService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<MessageService>();
+        services.AddChatTyping(redis.Enabled);
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

@@ -2,6 +2,7 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
+using Chat.Hubs.Typing;
 using FluentValidation;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ public sealed class MessageService(
     IValidator<SendMessageRequest> validator,
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<ChatOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    TypingService typing)
 {
     private const int MaxSyncRooms = 100;
 
@@ -69,6 +71,7 @@ public sealed class MessageService(
         var result = await messages.AppendAsync(message, cancellationToken) ?? throw ChatException.NotFound("room");
         if (!result.Duplicate)
         {
+            await typing.MessageSentAsync(sender.UserId, roomId);
             await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
         }
 

@@ -2,6 +2,7 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Typing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ public sealed class MembershipService(
     MessageRepository messages,
     RoomAccess access,
     RoomGroupSync groups,
+    TypingService typing,
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<ChatOptions> options,
     TimeProvider clock,
@@ -97,7 +99,7 @@ public sealed class MembershipService(
         return new RoomSnapshot(
             room.ToDto(),
             [.. memberList.Select(m => m.ToDto())],
-            TypingUserIds: [],
+            TypingUserIds: await typing.TypistsAsync(roomId),
             [.. recent.Select(m => m.ToDto())],
             room.LastSeq,
             member.ToReceipt());
