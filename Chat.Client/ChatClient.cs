@@ -97,6 +97,14 @@ public sealed class ChatClient : IAsyncDisposable
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null, CancellationToken cancellationToken = default) =>
         SendAsync(new SendMessageRequest(roomId.ToString(), (clientMessageId ?? Guid.NewGuid()).ToString(), "text", content), cancellationToken);
 
+    /// <summary>Tells the room this user is typing; repeat it every second or two while typing, as each lasts 3 s.</summary>
+    public Task StartTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.StartTyping, roomId.ToString(), cancellationToken);
+
+    /// <summary>Takes this user out of the room's typing list at once.</summary>
+    public Task StopTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.StopTyping, roomId.ToString(), cancellationToken);
+
     public Task<MessageDto[]> GetHistoryAsync(Guid roomId, long? beforeSeq, int limit, CancellationToken cancellationToken = default) =>
         connection.InvokeAsync<MessageDto[]>(ChatHubMethods.GetHistory, roomId.ToString(), beforeSeq, limit, cancellationToken);
 
