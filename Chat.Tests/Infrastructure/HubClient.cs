@@ -24,6 +24,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<MessageDto> messages = Channel.CreateUnbounded<MessageDto>();
     private readonly Channel<UserJoinedEvent> joined = Channel.CreateUnbounded<UserJoinedEvent>();
     private readonly Channel<UserLeftEvent> left = Channel.CreateUnbounded<UserLeftEvent>();
+    private readonly Channel<TypingChangedEvent> typing = Channel.CreateUnbounded<TypingChangedEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -31,6 +32,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<MessageDto>(nameof(IChatClient.MessageReceived), m => messages.Writer.TryWrite(m));
         connection.On<UserJoinedEvent>(nameof(IChatClient.UserJoined), e => joined.Writer.TryWrite(e));
         connection.On<UserLeftEvent>(nameof(IChatClient.UserLeft), e => left.Writer.TryWrite(e));
+        connection.On<TypingChangedEvent>(nameof(IChatClient.TypingChanged), e => typing.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -91,6 +93,24 @@ public sealed class HubClient : IAsyncDisposable
     public Task<UserJoinedEvent> NextJoinAsync(TimeSpan? wait = null) => Next(joined, wait);
 
     public Task<UserLeftEvent> NextLeaveAsync(TimeSpan? wait = null) => Next(left, wait);
+
+    public Task StartTypingAsync(Guid roomId) => Connection.InvokeAsync("StartTyping", roomId.ToString());
+
+    public Task StopTypingAsync(Guid roomId) => Connection.InvokeAsync("StopTyping", roomId.ToString());
+
+    public Task<TypingChangedEvent> NextTypingAsync(TimeSpan? wait = null) => Next(typing, wait);
+
+    /// <summary>Every typing change received so far and not yet read by a test.</summary>
+    public IReadOnlyList<TypingChangedEvent> DrainTyping()
+    {
+        var drained = new List<TypingChangedEvent>();
+        while (typing.Reader.TryRead(out var change))
+        {
+            drained.Add(change);
+        }
+
+        return drained;
+    }
 
     /// <summary>Every message received so far and not yet read by a test.</summary>
     public IReadOnlyList<MessageDto> DrainMessages()

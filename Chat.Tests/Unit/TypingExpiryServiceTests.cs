@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Chat.Hubs;
+using Chat.Hubs.Connections;
+using Chat.Hubs.Typing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Chat.Tests.Unit;
+
+public sealed class TypingExpiryServiceTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly MemoryTypingStore store = new();
+    private readonly ServiceProvider services;
+    private readonly TypingTracker tracker;
+    private readonly TypingExpiryService expiry;
+
+    public TypingExpiryServiceTests()
+    {
+        // A real SignalR hub context with no connections: announcements go through it to nobody.
+        var collection = new ServiceCollection().AddLogging();
+        collection.AddSignalR();
+        collection.AddOptions<ChatRedisOptions>();
+        collection.AddSingleton<ChatRedisConnection>();
+        collection.AddSingleton<UserConnections>();
+        collection.AddSingleton<ClusterConnections>();
+        collection.AddSingleton<TypingBroadcaster>();
+        services = collection.BuildServiceProvider();
+        tracker = new TypingTracker(store, clock);
+        expiry = new TypingExpiryService(tracker, services.GetRequiredService<TypingBroadcaster>(), clock, NullLogger<TypingExpiryService>.Instance);
+    }
+
+    [Fact]
+    public async Task A_pass_expires_and_announces_what_is_due()
+    {
+        await tracker.StartAsync(Guid.NewGuid(), Guid.NewGuid());
+        await tracker.StartAsync(Guid.NewGuid(), Guid.NewGuid());
+
+        Assert.Equal(0, await expiry.ExpireDueAsync());
+        clock.Advance(TypingTracker.Lifetime);
+        Assert.Equal(2, await expiry.ExpireDueAsync());
+        Assert.Equal(0, store.Count);
+    }
+
+    [Fact]
+    public async Task The_loop_expires_typists_as_the_clock_passes_and_ends_when_the_host_stops_it()
+    {
+        var start = clock.GetUtcNow();
+        await tracker.StartAsync(Guid.NewGuid(), Guid.NewGuid());
+        await expiry.StartAsync(CancellationToken.None);
+
+        // The loop waits on the fake clock, so time moves only here, a pass interval at a step,
+        // until the loop has taken the entry out or the real deadline passes.
+        var deadline = Stopwatch.StartNew();
+        while (store.Count > 0)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the loop never expired the entry");
+            clock.Advance(TypingExpiryService.PassInterval);
+            await Task.Delay(TimeSpan.FromMilliseconds(5));
+        }
+
+        var expiredAt = clock.GetUtcNow() - start;
+        // The clock stands still from here, so the loop can leave its wait only through the stopping token.
+        await expiry.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(expiredAt >= TypingTracker.Lifetime);
+        Assert.True(expiry.ExecuteTask!.IsCompletedSuccessfully);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        expiry.Dispose();
+        await services.DisposeAsync();
+    }
+}
