@@ -18,7 +18,7 @@ internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILog
         {
             ChatException chat => FromChat(chat, httpContext),
             BadHttpRequestException bad => Problem(bad.StatusCode, ErrorCodes.Invalid, "The request could not be read", Describe(bad)),
-            NpgsqlException or TimeoutException => Unavailable(exception),
+            NpgsqlException or StackExchange.Redis.RedisException or TimeoutException => Unavailable(exception),
             _ => null,
         };
         if (problem is null)

@@ -22,7 +22,8 @@ internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : IHubFil
         {
             throw new HubException(e.WireMessage);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !invocationContext.Context.ConnectionAborted.IsCancellationRequested)
+        catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException or TimeoutException
+            && !invocationContext.Context.ConnectionAborted.IsCancellationRequested)
         {
             logger.LogError(e, "Storage failed during {Method}", invocationContext.HubMethodName);
             throw new HubException($"{ErrorCodes.Unavailable}: storage is unavailable, try again shortly");
