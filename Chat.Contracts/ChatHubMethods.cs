@@ -10,4 +10,5 @@ public static class ChatHubMethods
     public const string SendMessage = nameof(SendMessage);
     public const string GetHistory = nameof(GetHistory);
     public const string Sync = nameof(Sync);
+    public const string SetPresence = nameof(SetPresence);
 }
