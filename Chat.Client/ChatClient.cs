@@ -109,6 +109,13 @@ public sealed class ChatClient : IAsyncDisposable
         connection.InvokeAsync<MessageDto[]>(ChatHubMethods.GetHistory, roomId.ToString(), beforeSeq, limit, cancellationToken);
 
     /// <summary>
+    /// Sets the user's presence on all of the user's connections: online, idle, away or dnd
+    /// (offline follows from disconnecting and is refused as <c>invalid</c>).
+    /// </summary>
+    public Task SetPresenceAsync(PresenceStatus status, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.SetPresence, status.ToString().ToLowerInvariant(), cancellationToken);
+
+    /// <summary>
     /// Fetches what was missed in every tracked room since the last seq seen and raises
     /// <see cref="MessageReceived"/> for it. Runs by itself after a reconnect.
     /// </summary>

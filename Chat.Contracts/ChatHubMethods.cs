@@ -12,4 +12,5 @@ public static class ChatHubMethods
     public const string Sync = nameof(Sync);
     public const string StartTyping = nameof(StartTyping);
     public const string StopTyping = nameof(StopTyping);
+    public const string SetPresence = nameof(SetPresence);
 }

@@ -68,17 +68,22 @@ public sealed class UserRepository(NpgsqlDataSource dataSource)
             sql, new { Id = id, DisplayName = displayName, AvatarUrl = avatarUrl }, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Records a presence change and, when given, the moment the user was last seen.</summary>
-    public async Task SetPresenceAsync(
-        Guid id, PresenceStatus status, DateTime? lastSeenAt, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Locks the user's presence for one decision (see <see cref="PresenceLock"/>); null when the
+    /// user does not exist.
+    /// </summary>
+    public Task<PresenceLock?> LockPresenceAsync(Guid id, CancellationToken cancellationToken = default) =>
+        PresenceLock.AcquireAsync(dataSource, id, cancellationToken);
+
+    /// <summary>
+    /// Marks everyone who is not offline as offline, last seen <paramref name="lastSeenAt"/>, and
+    /// returns how many there were: a single node starting has no connections yet.
+    /// </summary>
+    public async Task<int> MarkEveryoneOfflineAsync(DateTime lastSeenAt, CancellationToken cancellationToken = default)
     {
-        const string sql = """
-            update users
-            set status = @Status, last_seen_at = coalesce(@LastSeenAt, last_seen_at)
-            where id = @Id
-            """;
+        const string sql = "update users set status = @Offline, last_seen_at = @LastSeenAt where status <> @Offline";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            sql, new { Id = id, Status = DbText.Of(status), LastSeenAt = lastSeenAt }, cancellationToken: cancellationToken));
+        return await connection.ExecuteAsync(new CommandDefinition(
+            sql, new { Offline = DbText.Of(PresenceStatus.Offline), LastSeenAt = lastSeenAt }, cancellationToken: cancellationToken));
     }
 }

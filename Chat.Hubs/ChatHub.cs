@@ -33,18 +33,13 @@ public sealed class ChatHub(
 
         // Registered before the rooms are read: a join committed meanwhile either shows up in the
         // read or finds this connection in the registry, so no room is missed.
-        bool first;
         try
         {
-            first = await presence.RegisterAsync(userId, Context.ConnectionId);
+            await presence.RegisterAsync(userId, Context.ConnectionId);
             var roomIds = await memberships.RoomIdsOfAsync(userId, Context.ConnectionAborted);
             // In parallel: with Redis each group is a subscription round trip, and a user may be in many rooms.
             await Task.WhenAll(roomIds.Select(roomId => Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId))));
-
-            if (first)
-            {
-                await presence.AnnounceOnlineAsync(userId, roomIds);
-            }
+            await presence.SettleAsync(userId, roomIds, Context.ConnectionAborted);
         }
         catch
         {
@@ -80,4 +75,7 @@ public sealed class ChatHub(
 
     public Task StopTyping(string roomId) =>
         typing.StopAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+
+    public Task SetPresence(string status) =>
+        presence.SetAsync(UserId, PresenceRules.ParseChoice(status), Context.ConnectionAborted);
 }

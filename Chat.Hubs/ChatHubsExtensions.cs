@@ -29,6 +29,7 @@ public static class ChatHubsExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptionsWithValidateOnStart<ChatOptions>().BindConfiguration(ChatOptions.SectionName).ValidateDataAnnotations();
         services.AddOptionsWithValidateOnStart<ChatRedisOptions>().BindConfiguration(ChatRedisOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName).ValidateDataAnnotations();
 
         var signalR = services.AddSignalR(o =>
             {
@@ -62,9 +63,10 @@ public static class ChatHubsExtensions
         services.AddSingleton<ChatRedisConnection>();
         services.AddSingleton<UserConnections>();
         services.AddSingleton<ClusterConnections>();
-        services.AddHostedService(s => s.GetRequiredService<ClusterConnections>());
         services.AddSingleton<RoomGroupSync>();
         services.AddSingleton<PresenceService>();
+        services.AddHostedService<NodeHeartbeat>();
+        services.AddHostedService<DeadNodeSweeper>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomService>();
         services.AddSingleton<MembershipService>();

@@ -1,18 +1,42 @@
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Chat.Hubs.Connections;
 
 /// <summary>
 /// Which connections each user has on every node, kept in Redis when the service runs as a
-/// cluster. Each node also keeps a heartbeat key with an expiry, so the connections of a node
-/// that died are recognised as gone instead of lingering.
+/// cluster. Each node renews a heartbeat key with an expiry and is listed in a registry of nodes,
+/// with the set of users it holds connections for, so that the connections of a node that died
+/// are recognised as gone and its users can be found and marked offline.
 /// </summary>
-public sealed class ClusterConnections(ChatRedisConnection redis, ILogger<ClusterConnections> logger) : BackgroundService
+/// <remarks>
+/// Keys, under the channel prefix: <c>connections:{userId}</c> (entries <c>nodeId|connectionId</c>),
+/// <c>node:{nodeId}</c> (the heartbeat), <c>nodes</c> (every node not yet swept),
+/// <c>node-users:{nodeId}</c> and <c>sweep:{nodeId}</c> (the claim of the node sweeping a dead one).
+/// </remarks>
+public sealed class ClusterConnections(ChatRedisConnection redis, IOptions<ClusterOptions> options)
 {
-    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan HeartbeatLifetime = TimeSpan.FromSeconds(15);
+    private const string NodesKey = "nodes";
+
+    // Both sets change together, so a node's user list never misses a user with a connection there.
+    private const string AddScript = """
+        redis.call('SADD', KEYS[1], ARGV[1])
+        redis.call('SADD', KEYS[2], ARGV[2])
+        return redis.call('SCARD', KEYS[1])
+        """;
+
+    // The user leaves the node's user list only with the node's last connection of that user; in
+    // one script, so a connection of the same user opening on this node meanwhile cannot be lost.
+    private const string RemoveScript = """
+        redis.call('SREM', KEYS[1], ARGV[1])
+        for _, entry in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+            if string.sub(entry, 1, string.len(ARGV[3])) == ARGV[3] then
+                return redis.call('SCARD', KEYS[1])
+            end
+        end
+        redis.call('SREM', KEYS[2], ARGV[2])
+        return redis.call('SCARD', KEYS[1])
+        """;
 
     /// <summary>This node's id, unique per process.</summary>
     public string NodeId { get; } = Guid.NewGuid().ToString("N");
@@ -24,7 +48,10 @@ public sealed class ClusterConnections(ChatRedisConnection redis, ILogger<Cluste
         if (Enabled)
         {
             var db = await redis.DatabaseAsync();
-            await db.SetAddAsync(UserKey(userId), $"{NodeId}|{connectionId}");
+            await db.ScriptEvaluateAsync(
+                AddScript,
+                [UserKey(userId), NodeUsersKey(NodeId)],
+                [ConnectionEntry.Format(NodeId, connectionId), userId.ToString("N")]);
         }
     }
 
@@ -33,7 +60,10 @@ public sealed class ClusterConnections(ChatRedisConnection redis, ILogger<Cluste
         if (Enabled)
         {
             var db = await redis.DatabaseAsync();
-            await db.SetRemoveAsync(UserKey(userId), $"{NodeId}|{connectionId}");
+            await db.ScriptEvaluateAsync(
+                RemoveScript,
+                [UserKey(userId), NodeUsersKey(NodeId)],
+                [ConnectionEntry.Format(NodeId, connectionId), userId.ToString("N"), ConnectionEntry.NodePrefix(NodeId)]);
         }
     }
 
@@ -46,78 +76,116 @@ public sealed class ClusterConnections(ChatRedisConnection redis, ILogger<Cluste
         }
 
         var db = await redis.DatabaseAsync();
-        var entries = (await db.SetMembersAsync(UserKey(userId))).Select(e => e.ToString()).ToArray();
-        var nodes = entries.Select(e => e.Split('|')[0]).Distinct().ToArray();
+        var entries = (await db.SetMembersAsync(UserKey(userId)))
+            .Select(e => ConnectionEntry.Parse(e.ToString()))
+            .OfType<ConnectionEntry>()
+            .ToArray();
+        if (entries.Length == 0)
+        {
+            return [];
+        }
+
+        var nodes = entries.Select(e => e.NodeId).Distinct().ToArray();
         var alive = await db.StringGetAsync([.. nodes.Select(n => (RedisKey)NodeKey(n))]);
         var liveNodes = nodes.Where((_, i) => alive[i].HasValue).ToHashSet();
 
-        var dead = entries.Where(e => !liveNodes.Contains(e.Split('|')[0])).Select(e => (RedisValue)e).ToArray();
+        var dead = entries.Where(e => !liveNodes.Contains(e.NodeId)).Select(e => (RedisValue)e.ToString()).ToArray();
         if (dead.Length > 0)
         {
             await db.SetRemoveAsync(UserKey(userId), dead);
         }
 
-        return [.. entries.Where(e => liveNodes.Contains(e.Split('|')[0])).Select(e => e.Split('|')[1])];
+        return [.. entries.Where(e => liveNodes.Contains(e.NodeId)).Select(e => e.ConnectionId)];
     }
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews this node's heartbeat and lists the node in the registry. True when the node was not
+    /// listed: on the first beat, or when a sweeper took the node for dead (it missed its beats)
+    /// and released its users.
+    /// </summary>
+    public async Task<bool> BeatAsync()
     {
-        // The first beat is written before the node takes connections: until it exists, other
-        // nodes would take this node's connections for those of a dead one.
-        await BeatAsync();
-        await base.StartAsync(cancellationToken);
+        var db = await redis.DatabaseAsync();
+        await db.StringSetAsync(NodeKey(NodeId), DateTime.UtcNow.ToString("O"), options.Value.NodeTimeout);
+        return await db.SetAddAsync(NodesKey, NodeId);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Nodes in the registry whose heartbeat expired, this node excepted.</summary>
+    public async Task<IReadOnlyList<string>> DeadNodesAsync()
     {
-        if (!Enabled)
+        var db = await redis.DatabaseAsync();
+        var nodes = (await db.SetMembersAsync(NodesKey)).Select(n => n.ToString()).Where(n => n != NodeId).ToArray();
+        if (nodes.Length == 0)
         {
-            return;
+            return [];
         }
 
-        using var timer = new PeriodicTimer(HeartbeatEvery);
-        try
+        var beats = await db.StringGetAsync([.. nodes.Select(n => (RedisKey)NodeKey(n))]);
+        return [.. nodes.Where((_, i) => !beats[i].HasValue)];
+    }
+
+    /// <summary>
+    /// Claims the sweeping of a dead node: true for exactly one caller across the cluster. The
+    /// claim lapses after a while, so a sweeper that dies halfway does not strand the dead node.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(string deadNodeId)
+    {
+        var db = await redis.DatabaseAsync();
+        return await db.StringSetAsync(SweepKey(deadNodeId), NodeId, ClaimLifetime, When.NotExists);
+    }
+
+    /// <summary>
+    /// Removes the connection entries of a node that is gone (dead, or this one stopping) and
+    /// returns the users it had connections for, whose presence must be settled again. The node
+    /// stays listed until <see cref="ForgetNodeAsync"/>, so a sweeper that dies before the users
+    /// are settled leaves the work to the next one.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> DropConnectionsOfAsync(string nodeId)
+    {
+        var db = await redis.DatabaseAsync();
+        var userIds = (await db.SetMembersAsync(NodeUsersKey(nodeId)))
+            .Select(u => Guid.TryParse(u.ToString(), out var id) ? id : (Guid?)null)
+            .OfType<Guid>()
+            .ToArray();
+        var prefix = ConnectionEntry.NodePrefix(nodeId);
+        foreach (var userId in userIds)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var gone = (await db.SetMembersAsync(UserKey(userId)))
+                .Where(e => e.ToString().StartsWith(prefix, StringComparison.Ordinal))
+                .ToArray();
+            if (gone.Length > 0)
             {
-                await BeatAsync();
+                await db.SetRemoveAsync(UserKey(userId), gone);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+
+        return userIds;
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Takes a node that is gone out of the registry, with its user list.</summary>
+    public async Task ForgetNodeAsync(string nodeId)
     {
-        await base.StopAsync(cancellationToken);
-        if (Enabled)
-        {
-            // A node that stops cleanly says so at once instead of waiting for its key to expire.
-            var db = await redis.DatabaseAsync();
-            await db.KeyDeleteAsync(NodeKey(NodeId));
-        }
+        var db = await redis.DatabaseAsync();
+        await db.KeyDeleteAsync(NodeUsersKey(nodeId));
+        await db.SetRemoveAsync(NodesKey, nodeId);
     }
 
-    private async Task BeatAsync()
+    /// <summary>Stops the heartbeat at once, so that other nodes stop counting this node's connections.</summary>
+    public async Task StopBeatingAsync()
     {
-        if (!Enabled)
-        {
-            return;
-        }
-
-        try
-        {
-            var db = await redis.DatabaseAsync();
-            await db.StringSetAsync(NodeKey(NodeId), DateTime.UtcNow.ToString("O"), HeartbeatLifetime);
-        }
-        catch (Exception e) when (e is RedisException or TimeoutException)
-        {
-            logger.LogWarning(e, "Node heartbeat to Redis failed");
-        }
+        var db = await redis.DatabaseAsync();
+        await db.KeyDeleteAsync(NodeKey(NodeId));
     }
+
+    // Long enough for a sweeper to settle a dead node's users; short enough that another one takes
+    // over soon when that sweeper dies too.
+    private TimeSpan ClaimLifetime => options.Value.NodeTimeout * 4;
 
     private static string UserKey(Guid userId) => $"connections:{userId:N}";
 
     private static string NodeKey(string nodeId) => $"node:{nodeId}";
+
+    private static string NodeUsersKey(string nodeId) => $"node-users:{nodeId}";
+
+    private static string SweepKey(string nodeId) => $"sweep:{nodeId}";
 }

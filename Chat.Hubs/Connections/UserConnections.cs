@@ -56,6 +56,15 @@ public sealed class UserConnections
         }
     }
 
+    /// <summary>A copy of every user's connection ids on this node.</summary>
+    public IReadOnlyDictionary<Guid, string[]> Snapshot()
+    {
+        lock (gate)
+        {
+            return byUser.ToDictionary(u => u.Key, u => u.Value.ToArray());
+        }
+    }
+
     /// <summary>A copy of the user's connection ids on this node.</summary>
     public IReadOnlyList<string> Of(Guid userId)
     {

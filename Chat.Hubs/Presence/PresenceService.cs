@@ -1,51 +1,101 @@
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Connections;
+using Chat.Hubs.Errors;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Chat.Hubs.Presence;
 
 /// <summary>
-/// Online when a user's first connection opens, offline with a last-seen time when the last one
-/// closes; the user's rooms hear <c>PresenceChanged</c>.
+/// A user's presence across the cluster: online with the first connection anywhere, offline with
+/// a last-seen time when the last one closes, or what the user chose in between. The status is
+/// stored in PostgreSQL, which every node reads; the user's rooms hear <c>PresenceChanged</c>
+/// whenever it changes, and only then.
 /// </summary>
+/// <remarks>
+/// Every decision runs with the user locked (<see cref="PresenceLock"/>) and counts the live
+/// connections only once it holds the lock. Connections that open and close at the same moment, on any nodes, therefore
+/// settle one after another, and the last decision always sees every connection change made
+/// before it: the stored status ends right, and each change is announced once.
+/// </remarks>
 public sealed class PresenceService(
     UserConnections connections,
     ClusterConnections cluster,
     UserRepository users,
     MembershipRepository members,
     IHubContext<ChatHub, IChatClient> hub,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<PresenceService> logger)
 {
-    /// <summary>Records a connection here and cluster-wide; true when it is the user's first on this node.</summary>
-    public async Task<bool> RegisterAsync(Guid userId, string connectionId)
+    /// <summary>Records a connection on this node and in the cluster registry.</summary>
+    public async Task RegisterAsync(Guid userId, string connectionId)
     {
-        var first = connections.Add(userId, connectionId);
+        connections.Add(userId, connectionId);
         await cluster.AddAsync(userId, connectionId);
-        return first;
     }
 
-    /// <summary>Marks the user online and tells the rooms.</summary>
-    public async Task AnnounceOnlineAsync(Guid userId, IReadOnlyList<Guid> roomIds)
-    {
-        await users.SetPresenceAsync(userId, PresenceStatus.Online, lastSeenAt: null);
-        await AnnounceAsync(roomIds, new PresenceChangedEvent(userId, PresenceStatus.Online, null));
-    }
-
+    /// <summary>Forgets a connection that closed and settles the user's presence.</summary>
     public async Task DisconnectedAsync(Guid userId, string connectionId)
     {
+        connections.Remove(userId, connectionId);
         await cluster.RemoveAsync(userId, connectionId);
-        if (!connections.Remove(userId, connectionId))
+        await SettleAsync(userId);
+    }
+
+    /// <summary>
+    /// Brings the stored presence in line with the user's live connections: online when an
+    /// offline user has one, offline when none is left. <paramref name="roomIds"/>, when the
+    /// caller has them, saves reading the user's rooms again.
+    /// </summary>
+    public async Task SettleAsync(Guid userId, IReadOnlyList<Guid>? roomIds = null, CancellationToken cancellationToken = default)
+    {
+        await using var stored = await users.LockPresenceAsync(userId, cancellationToken);
+        if (stored is null)
         {
             return;
         }
 
-        var lastSeen = clock.UtcNow();
-        await users.SetPresenceAsync(userId, PresenceStatus.Offline, lastSeen);
-        var roomIds = await members.RoomIdsOfAsync(userId);
-        await AnnounceAsync(roomIds, new PresenceChangedEvent(userId, PresenceStatus.Offline, lastSeen));
+        var live = await LiveConnectionsAsync(userId);
+        var change = PresenceRules.Settle(userId, stored.Status, stored.LastSeenAt, live, clock.UtcNow());
+        await ApplyAsync(stored, change, roomIds, cancellationToken);
     }
 
-    private Task AnnounceAsync(IReadOnlyList<Guid> roomIds, PresenceChangedEvent change) =>
-        roomIds.Count == 0 ? Task.CompletedTask : hub.Clients.Groups([.. roomIds.Select(RoomGroup.Name)]).PresenceChanged(change);
+    /// <summary>Sets the status the user chose, for all of the user's connections.</summary>
+    public async Task SetAsync(Guid userId, PresenceStatus chosen, CancellationToken cancellationToken = default)
+    {
+        await using var stored = await users.LockPresenceAsync(userId, cancellationToken) ?? throw ChatException.NotFound("user");
+        await ApplyAsync(stored, PresenceRules.Choose(userId, stored.Status, stored.LastSeenAt, chosen), roomIds: null, cancellationToken);
+    }
+
+    private async Task ApplyAsync(PresenceLock stored, PresenceChangedEvent? change, IReadOnlyList<Guid>? roomIds, CancellationToken cancellationToken)
+    {
+        if (change is null)
+        {
+            return;
+        }
+
+        await stored.SetAsync(change.Status, change.LastSeenAt, cancellationToken);
+        // Announced after the change is stored, so a client that hears it and asks REST gets the
+        // same answer, and while the user is still locked, so the rooms hear a user's changes in
+        // the order they were made.
+        var rooms = roomIds ?? await members.RoomIdsOfAsync(change.UserId, cancellationToken);
+        try
+        {
+            if (rooms.Count > 0)
+            {
+                await hub.Clients.Groups([.. rooms.Select(RoomGroup.Name)]).PresenceChanged(change);
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // The stored status is the truth that REST and room snapshots show; clients that
+            // missed the announcement find it there.
+            logger.LogWarning(e, "Could not announce presence {Status} of {UserId}", change.Status, change.UserId);
+        }
+    }
+
+    private async Task<int> LiveConnectionsAsync(Guid userId) =>
+        cluster.Enabled ? (await cluster.OfAsync(userId)).Count : connections.Count(userId);
 }

@@ -24,7 +24,7 @@ public sealed class ChatNode : WebApplicationFactory<Program>
             ["Jwt:SigningKey"] = TestServers.SigningKey,
             ["Redis:Configuration"] = redis ?? "",
             // A channel prefix per node pair keeps parallel test classes apart on one Redis.
-            ["Redis:ChannelPrefix"] = $"chat-test-{new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database}",
+            ["Redis:ChannelPrefix"] = ChannelPrefixFor(connectionString),
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -47,6 +47,10 @@ public sealed class ChatNode : WebApplicationFactory<Program>
         node.Address = new Uri(address + "/");
         return node;
     }
+
+    /// <summary>The Redis prefix of the nodes on one test database: they form one cluster.</summary>
+    public static string ChannelPrefixFor(string connectionString) =>
+        $"chat-test-{new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database}";
 
     /// <summary>An HTTP client for this node over the network.</summary>
     public HttpClient Http(string? token = null)

@@ -25,6 +25,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<UserJoinedEvent> joined = Channel.CreateUnbounded<UserJoinedEvent>();
     private readonly Channel<UserLeftEvent> left = Channel.CreateUnbounded<UserLeftEvent>();
     private readonly Channel<TypingChangedEvent> typing = Channel.CreateUnbounded<TypingChangedEvent>();
+    private readonly Channel<PresenceChangedEvent> presence = Channel.CreateUnbounded<PresenceChangedEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -33,6 +34,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<UserJoinedEvent>(nameof(IChatClient.UserJoined), e => joined.Writer.TryWrite(e));
         connection.On<UserLeftEvent>(nameof(IChatClient.UserLeft), e => left.Writer.TryWrite(e));
         connection.On<TypingChangedEvent>(nameof(IChatClient.TypingChanged), e => typing.Writer.TryWrite(e));
+        connection.On<PresenceChangedEvent>(nameof(IChatClient.PresenceChanged), e => presence.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -50,11 +52,25 @@ public sealed class HubClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Opens a connection to a node at <paramref name="address"/>, such as one in another process.</summary>
+    public static async Task<HubClient> ConnectAsync(Uri address, TestUser user, HubProtocol protocol = HubProtocol.MessagePack)
+    {
+        var client = new HubClient(Build(address, user.Token, protocol));
+        await client.Connection.StartAsync();
+        // The same round trip as above: from here on the connection hears its rooms.
+        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        return client;
+    }
+
     /// <summary>A connection that is built but not started, for tests of the handshake itself.</summary>
-    public static HubConnection Build(ChatNode node, string? token, HubProtocol protocol = HubProtocol.MessagePack)
+    public static HubConnection Build(ChatNode node, string? token, HubProtocol protocol = HubProtocol.MessagePack) =>
+        Build(node.Address, token, protocol);
+
+    /// <summary>A connection to the node at <paramref name="address"/> that is built but not started.</summary>
+    public static HubConnection Build(Uri address, string? token, HubProtocol protocol = HubProtocol.MessagePack)
     {
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(node.Address, ChatHubMethods.Path.TrimStart('/')), options =>
+            .WithUrl(new Uri(address, ChatHubMethods.Path.TrimStart('/')), options =>
             {
                 if (token is not null)
                 {
@@ -105,6 +121,36 @@ public sealed class HubClient : IAsyncDisposable
     {
         var drained = new List<TypingChangedEvent>();
         while (typing.Reader.TryRead(out var change))
+        {
+            drained.Add(change);
+        }
+
+        return drained;
+    }
+
+    public Task SetPresenceAsync(string status) => Connection.InvokeAsync("SetPresence", status);
+
+    /// <summary>The next presence change this connection hears, within the deadline.</summary>
+    public Task<PresenceChangedEvent> NextPresenceAsync(TimeSpan? wait = null) => Next(presence, wait);
+
+    /// <summary>The next presence change of <paramref name="userId"/>, skipping other users'.</summary>
+    public async Task<PresenceChangedEvent> NextPresenceAsync(Guid userId, TimeSpan? wait = null)
+    {
+        while (true)
+        {
+            var change = await NextPresenceAsync(wait);
+            if (change.UserId == userId)
+            {
+                return change;
+            }
+        }
+    }
+
+    /// <summary>Every presence change received so far and not yet read by a test.</summary>
+    public IReadOnlyList<PresenceChangedEvent> DrainPresence()
+    {
+        var drained = new List<PresenceChangedEvent>();
+        while (presence.Reader.TryRead(out var change))
         {
             drained.Add(change);
         }
