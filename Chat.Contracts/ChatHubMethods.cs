@@ -10,4 +10,10 @@ public static class ChatHubMethods
     public const string SendMessage = nameof(SendMessage);
     public const string GetHistory = nameof(GetHistory);
     public const string Sync = nameof(Sync);
+    public const string EditMessage = nameof(EditMessage);
+    public const string DeleteMessage = nameof(DeleteMessage);
+    public const string MarkDelivered = nameof(MarkDelivered);
+    public const string MarkRead = nameof(MarkRead);
+    public const string AddReaction = nameof(AddReaction);
+    public const string RemoveReaction = nameof(RemoveReaction);
 }

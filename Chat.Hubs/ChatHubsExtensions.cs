@@ -3,6 +3,8 @@ using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
+using Chat.Hubs.Reactions;
+using Chat.Hubs.Receipts;
 using Chat.Hubs.Rooms;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
@@ -68,6 +70,12 @@ public static class ChatHubsExtensions
         services.AddSingleton<RoomService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<MessageService>();
+        services.AddOptionsWithValidateOnStart<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<ReceiptBuffer>();
+        services.AddHostedService<ReceiptFlusher>();
+        services.AddSingleton<ReceiptService>();
+        services.AddSingleton<MessageEditService>();
+        services.AddSingleton<ReactionService>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

@@ -19,7 +19,8 @@ public sealed class MembershipService(
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<ChatOptions> options,
     TimeProvider clock,
-    ILogger<MembershipService> logger)
+    ILogger<MembershipService> logger,
+    Receipts.ReceiptService receipts)
 {
     /// <summary>
     /// Makes the user a member of a public room (a member already is let through). On a first join
@@ -100,7 +101,7 @@ public sealed class MembershipService(
             TypingUserIds: [],
             [.. recent.Select(m => m.ToDto())],
             room.LastSeq,
-            member.ToReceipt());
+            receipts.Of(member));
     }
 
     private NewMessage ServerMessage(Guid roomId, Guid userId, MessageType type, string content) =>
