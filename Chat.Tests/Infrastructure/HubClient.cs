@@ -24,6 +24,10 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<MessageDto> messages = Channel.CreateUnbounded<MessageDto>();
     private readonly Channel<UserJoinedEvent> joined = Channel.CreateUnbounded<UserJoinedEvent>();
     private readonly Channel<UserLeftEvent> left = Channel.CreateUnbounded<UserLeftEvent>();
+    private readonly Channel<MessageDto> updated = Channel.CreateUnbounded<MessageDto>();
+    private readonly Channel<MessageDeletedEvent> deleted = Channel.CreateUnbounded<MessageDeletedEvent>();
+    private readonly Channel<ReceiptDto> receipts = Channel.CreateUnbounded<ReceiptDto>();
+    private readonly Channel<ReactionChangedEvent> reactions = Channel.CreateUnbounded<ReactionChangedEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -31,6 +35,10 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<MessageDto>(nameof(IChatClient.MessageReceived), m => messages.Writer.TryWrite(m));
         connection.On<UserJoinedEvent>(nameof(IChatClient.UserJoined), e => joined.Writer.TryWrite(e));
         connection.On<UserLeftEvent>(nameof(IChatClient.UserLeft), e => left.Writer.TryWrite(e));
+        connection.On<MessageDto>(nameof(IChatClient.MessageUpdated), m => updated.Writer.TryWrite(m));
+        connection.On<MessageDeletedEvent>(nameof(IChatClient.MessageDeleted), e => deleted.Writer.TryWrite(e));
+        connection.On<ReceiptDto>(nameof(IChatClient.ReceiptUpdated), e => receipts.Writer.TryWrite(e));
+        connection.On<ReactionChangedEvent>(nameof(IChatClient.ReactionChanged), e => reactions.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -92,6 +100,36 @@ public sealed class HubClient : IAsyncDisposable
 
     public Task<UserLeftEvent> NextLeaveAsync(TimeSpan? wait = null) => Next(left, wait);
 
+    public Task<MessageDto> NextUpdateAsync(TimeSpan? wait = null) => Next(updated, wait);
+
+    public Task<MessageDeletedEvent> NextDeletionAsync(TimeSpan? wait = null) => Next(deleted, wait);
+
+    public Task<ReceiptDto> NextReceiptAsync(TimeSpan? wait = null) => Next(receipts, wait);
+
+    public Task<ReactionChangedEvent> NextReactionAsync(TimeSpan? wait = null) => Next(reactions, wait);
+
+    /// <summary>The next receipt of <paramref name="userId"/>, skipping other members' receipts.</summary>
+    public async Task<ReceiptDto> NextReceiptOfAsync(Guid userId, TimeSpan? wait = null)
+    {
+        while (true)
+        {
+            var receipt = await Next(receipts, wait);
+            if (receipt.UserId == userId)
+            {
+                return receipt;
+            }
+        }
+    }
+
+    /// <summary>The updates received so far and not yet read by a test.</summary>
+    public IReadOnlyList<MessageDto> DrainUpdates() => Drain(updated);
+
+    public IReadOnlyList<MessageDeletedEvent> DrainDeletions() => Drain(deleted);
+
+    public IReadOnlyList<ReceiptDto> DrainReceipts() => Drain(receipts);
+
+    public IReadOnlyList<ReactionChangedEvent> DrainReactions() => Drain(reactions);
+
     /// <summary>Every message received so far and not yet read by a test.</summary>
     public IReadOnlyList<MessageDto> DrainMessages()
     {
@@ -105,6 +143,17 @@ public sealed class HubClient : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private static List<T> Drain<T>(Channel<T> channel)
+    {
+        var drained = new List<T>();
+        while (channel.Reader.TryRead(out var item))
+        {
+            drained.Add(item);
+        }
+
+        return drained;
+    }
 
     private static async Task<T> Next<T>(Channel<T> channel, TimeSpan? wait)
     {
