@@ -30,6 +30,7 @@ app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapRoomEndpoints();
+app.MapReceiptEndpoints();
 app.MapMessageEndpoints();
 app.MapHealthEndpoints();
 app.MapChatHub();

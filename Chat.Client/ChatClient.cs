@@ -108,6 +108,29 @@ public sealed class ChatClient : IAsyncDisposable
     public Task<MessageDto[]> GetHistoryAsync(Guid roomId, long? beforeSeq, int limit, CancellationToken cancellationToken = default) =>
         connection.InvokeAsync<MessageDto[]>(ChatHubMethods.GetHistory, roomId.ToString(), beforeSeq, limit, cancellationToken);
 
+    /// <summary>Replaces the content of one of the caller's text messages; the room hears <see cref="MessageUpdated"/>.</summary>
+    public Task EditMessageAsync(Guid roomId, Guid messageId, string content, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.EditMessage, roomId.ToString(), messageId.ToString(), content, cancellationToken);
+
+    /// <summary>Deletes a message (own, or any as a moderator); deleting twice is harmless.</summary>
+    public Task DeleteMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.DeleteMessage, roomId.ToString(), messageId.ToString(), cancellationToken);
+
+    /// <summary>Moves the caller's delivery pointer forward to <paramref name="seq"/>.</summary>
+    public Task MarkDeliveredAsync(Guid roomId, long seq, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.MarkDelivered, roomId.ToString(), seq, cancellationToken);
+
+    /// <summary>Moves the caller's read (and delivery) pointer forward to <paramref name="seq"/>.</summary>
+    public Task MarkReadAsync(Guid roomId, long seq, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.MarkRead, roomId.ToString(), seq, cancellationToken);
+
+    /// <summary>Adds the caller's reaction (one emoji) to a message; adding it twice counts once.</summary>
+    public Task AddReactionAsync(Guid roomId, Guid messageId, string emoji, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.AddReaction, roomId.ToString(), messageId.ToString(), emoji, cancellationToken);
+
+    public Task RemoveReactionAsync(Guid roomId, Guid messageId, string emoji, CancellationToken cancellationToken = default) =>
+        connection.InvokeAsync(ChatHubMethods.RemoveReaction, roomId.ToString(), messageId.ToString(), emoji, cancellationToken);
+
     /// <summary>
     /// Sets the user's presence on all of the user's connections: online, idle, away or dnd
     /// (offline follows from disconnecting and is refused as <c>invalid</c>).

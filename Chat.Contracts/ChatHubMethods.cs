@@ -13,4 +13,10 @@ public static class ChatHubMethods
     public const string StartTyping = nameof(StartTyping);
     public const string StopTyping = nameof(StopTyping);
     public const string SetPresence = nameof(SetPresence);
+    public const string EditMessage = nameof(EditMessage);
+    public const string DeleteMessage = nameof(DeleteMessage);
+    public const string MarkDelivered = nameof(MarkDelivered);
+    public const string MarkRead = nameof(MarkRead);
+    public const string AddReaction = nameof(AddReaction);
+    public const string RemoveReaction = nameof(RemoveReaction);
 }

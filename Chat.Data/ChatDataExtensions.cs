@@ -41,6 +41,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<RoomRepository>();
         builder.Services.AddSingleton<MembershipRepository>();
         builder.Services.AddSingleton<MessageRepository>();
+        builder.Services.AddSingleton<ReceiptRepository>();
+        builder.Services.AddSingleton<ReactionRepository>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }

@@ -26,6 +26,7 @@ internal static class JsonTypeHandlers
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new JsonHandler<RoomSettings>());
         SqlMapper.AddTypeHandler(new JsonHandler<IReadOnlyDictionary<string, string>>());
+        SqlMapper.AddTypeHandler(new JsonHandler<IReadOnlyDictionary<string, int>>());
     }
 
     /// <summary>Serializes a value for a <c>jsonb</c> parameter.</summary>

@@ -13,6 +13,9 @@ internal static class MessageLog
     public const string Columns = """
         m.id, m.room_id, m.seq, m.sender_id, u.display_name as sender_name, m.client_message_id,
         m.type, m.content, m.to_user_id, m.reply_to_id, m.attachment_id, m.metadata::text as metadata,
+        coalesce((select jsonb_object_agg(x.emoji, x.n)
+                  from (select r.emoji, count(*) as n from message_reactions r where r.message_id = m.id group by r.emoji) x),
+                 '{}')::text as reactions,
         m.sent_at, m.edited_at, m.deleted
         """;
 

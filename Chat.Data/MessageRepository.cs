@@ -34,6 +34,33 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
         order by m.room_id, m.seq desc
         """;
 
+    private const string FindVisible = $"""
+        select {MessageLog.Columns}
+        from messages m join users u on u.id = m.sender_id
+        where m.id = @MessageId and m.room_id = @RoomId and {Visible}
+        """;
+
+    // "not deleted" in the update itself: an edit racing a delete can never bring the words back.
+    private const string Edit = $"""
+        with m as (
+            update messages set content = @Content, edited_at = @EditedAt
+            where id = @MessageId and room_id = @RoomId and not deleted
+            returning *)
+        select {MessageLog.Columns}
+        from m join users u on u.id = m.sender_id
+        """;
+
+    // The row stays (its seq is part of the room's gap-free log); its words, metadata and
+    // reactions go. Only the call that flips "deleted" gets a row back, so a repeat is a no-op.
+    private const string Delete = """
+        with d as (
+            update messages set deleted = true, content = '', metadata = null
+            where id = @MessageId and room_id = @RoomId and not deleted
+            returning id),
+        r as (delete from message_reactions where message_id in (select id from d))
+        select count(*)::int from d
+        """;
+
     /// <summary>Stores a message (idempotently by client message id); null when the room is gone.</summary>
     public async Task<AppendResult?> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
     {
@@ -79,5 +106,33 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
         var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
             LastOfRooms, new { RoomIds = roomIds.ToArray(), ViewerId = viewerId }, cancellationToken: cancellationToken));
         return rows.ToDictionary(m => m.RoomId);
+    }
+
+    /// <summary>One message of a room, if <paramref name="viewerId"/> may see it (deleted ones included).</summary>
+    public async Task<StoredMessage?> FindAsync(Guid roomId, Guid messageId, Guid viewerId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
+            FindVisible, new { RoomId = roomId, MessageId = messageId, ViewerId = viewerId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Replaces a message's content and stamps the edit; null when it is missing or deleted.</summary>
+    public async Task<StoredMessage?> EditAsync(
+        Guid roomId, Guid messageId, string content, DateTime editedAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
+            Edit,
+            new { RoomId = roomId, MessageId = messageId, Content = content, EditedAt = editedAt },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Marks a message deleted and empties it; false when it was deleted already (or is missing).</summary>
+    public async Task<bool> DeleteAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var deleted = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            Delete, new { RoomId = roomId, MessageId = messageId }, cancellationToken: cancellationToken));
+        return deleted == 1;
     }
 }

@@ -78,6 +78,9 @@ public sealed record StoredMessage
     public DateTime SentAt { get; init; }
     public DateTime? EditedAt { get; init; }
     public bool Deleted { get; init; }
+
+    /// <summary>How many users reacted with each emoji; empty when nobody did.</summary>
+    public IReadOnlyDictionary<string, int> Reactions { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>A message about to be stored; the room's next seq is assigned on insert.</summary>

@@ -6,8 +6,6 @@ namespace Chat.Hubs;
 /// <summary>Turns stored records into the wire DTOs of the contract.</summary>
 public static class ChatDtos
 {
-    private static readonly IReadOnlyDictionary<string, int> NoReactions = new Dictionary<string, int>();
-
     public static UserDto ToDto(this ChatUser user) =>
         new(user.Id, user.UserName, user.DisplayName, user.AvatarUrl, user.Role, user.Status, user.LastSeenAt);
 
@@ -34,7 +32,7 @@ public static class ChatDtos
             message.ReplyToId,
             Attachment: null,
             message.Metadata,
-            NoReactions,
+            message.Reactions,
             message.SentAt,
             message.EditedAt,
             message.Deleted);

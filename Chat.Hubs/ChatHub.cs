@@ -3,9 +3,12 @@ using Chat.Data;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
+using Chat.Hubs.Reactions;
+using Chat.Hubs.Receipts;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Hubs;
@@ -78,4 +81,24 @@ public sealed class ChatHub(
 
     public Task SetPresence(string status) =>
         presence.SetAsync(UserId, PresenceRules.ParseChoice(status), Context.ConnectionAborted);
+
+    // The services below come in per method ([FromServices]): each serves a couple of methods
+    // only, so the hub's constructor does not grow with every feature.
+    public Task MarkDelivered(string roomId, long seq, [FromServices] ReceiptService receipts) =>
+        receipts.MarkDeliveredAsync(UserId, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
+
+    public Task MarkRead(string roomId, long seq, [FromServices] ReceiptService receipts) =>
+        receipts.MarkReadAsync(UserId, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
+
+    public async Task EditMessage(string roomId, string messageId, string content, [FromServices] MessageEditService edits) =>
+        await edits.EditAsync(UserId, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), content, Context.ConnectionAborted);
+
+    public Task DeleteMessage(string roomId, string messageId, [FromServices] MessageEditService edits) =>
+        edits.DeleteAsync(UserId, Role, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
+
+    public Task AddReaction(string roomId, string messageId, string emoji, [FromServices] ReactionService reactions) =>
+        reactions.AddAsync(UserId, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
+
+    public Task RemoveReaction(string roomId, string messageId, string emoji, [FromServices] ReactionService reactions) =>
+        reactions.RemoveAsync(UserId, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
 }

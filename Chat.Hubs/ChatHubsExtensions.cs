@@ -3,6 +3,8 @@ using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
+using Chat.Hubs.Reactions;
+using Chat.Hubs.Receipts;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
 using FluentValidation;
@@ -72,6 +74,12 @@ public static class ChatHubsExtensions
         services.AddSingleton<MembershipService>();
         services.AddSingleton<MessageService>();
         services.AddChatTyping(redis.Enabled);
+        services.AddOptionsWithValidateOnStart<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<ReceiptBuffer>();
+        services.AddHostedService<ReceiptFlusher>();
+        services.AddSingleton<ReceiptService>();
+        services.AddSingleton<MessageEditService>();
+        services.AddSingleton<ReactionService>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

@@ -21,7 +21,8 @@ public sealed class MembershipService(
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<ChatOptions> options,
     TimeProvider clock,
-    ILogger<MembershipService> logger)
+    ILogger<MembershipService> logger,
+    Receipts.ReceiptService receipts)
 {
     /// <summary>
     /// Makes the user a member of a public room (a member already is let through). On a first join
@@ -102,7 +103,7 @@ public sealed class MembershipService(
             TypingUserIds: await typing.TypistsAsync(roomId),
             [.. recent.Select(m => m.ToDto())],
             room.LastSeq,
-            member.ToReceipt());
+            receipts.Of(member));
     }
 
     private NewMessage ServerMessage(Guid roomId, Guid userId, MessageType type, string content) =>

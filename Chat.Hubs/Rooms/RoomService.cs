@@ -16,7 +16,8 @@ public sealed class RoomService(
     IValidator<UpdateRoomRequest> updateValidator,
     IHubContext<ChatHub, IChatClient> hub,
     Connections.RoomGroupSync groups,
-    TimeProvider clock)
+    TimeProvider clock,
+    Receipts.ReceiptService receipts)
 {
     /// <summary>Creates a room with the caller as its admin; the caller's connections join its group.</summary>
     public async Task<RoomDto> CreateAsync(Guid userId, GlobalRole role, CreateRoomRequest request, CancellationToken cancellationToken = default)
@@ -45,6 +46,8 @@ public sealed class RoomService(
     /// <summary>The caller's rooms, each with its unread count and the last message the caller may see.</summary>
     public async Task<IReadOnlyList<RoomDto>> ListMineAsync(Guid userId, CancellationToken cancellationToken = default)
     {
+        // Unread counts come from the stored read pointers: the caller's marks still in memory go first.
+        await receipts.FlushUserAsync(userId, cancellationToken);
         var listings = await rooms.ListForMemberAsync(userId, cancellationToken);
         var last = await messages.LastOfRoomsAsync([.. listings.Select(l => l.Room.Id)], userId, cancellationToken);
         return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto()))];

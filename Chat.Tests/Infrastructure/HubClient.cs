@@ -26,6 +26,10 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<UserLeftEvent> left = Channel.CreateUnbounded<UserLeftEvent>();
     private readonly Channel<TypingChangedEvent> typing = Channel.CreateUnbounded<TypingChangedEvent>();
     private readonly Channel<PresenceChangedEvent> presence = Channel.CreateUnbounded<PresenceChangedEvent>();
+    private readonly Channel<MessageDto> updated = Channel.CreateUnbounded<MessageDto>();
+    private readonly Channel<MessageDeletedEvent> deleted = Channel.CreateUnbounded<MessageDeletedEvent>();
+    private readonly Channel<ReceiptDto> receipts = Channel.CreateUnbounded<ReceiptDto>();
+    private readonly Channel<ReactionChangedEvent> reactions = Channel.CreateUnbounded<ReactionChangedEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -35,6 +39,10 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<UserLeftEvent>(nameof(IChatClient.UserLeft), e => left.Writer.TryWrite(e));
         connection.On<TypingChangedEvent>(nameof(IChatClient.TypingChanged), e => typing.Writer.TryWrite(e));
         connection.On<PresenceChangedEvent>(nameof(IChatClient.PresenceChanged), e => presence.Writer.TryWrite(e));
+        connection.On<MessageDto>(nameof(IChatClient.MessageUpdated), m => updated.Writer.TryWrite(m));
+        connection.On<MessageDeletedEvent>(nameof(IChatClient.MessageDeleted), e => deleted.Writer.TryWrite(e));
+        connection.On<ReceiptDto>(nameof(IChatClient.ReceiptUpdated), e => receipts.Writer.TryWrite(e));
+        connection.On<ReactionChangedEvent>(nameof(IChatClient.ReactionChanged), e => reactions.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -117,16 +125,7 @@ public sealed class HubClient : IAsyncDisposable
     public Task<TypingChangedEvent> NextTypingAsync(TimeSpan? wait = null) => Next(typing, wait);
 
     /// <summary>Every typing change received so far and not yet read by a test.</summary>
-    public IReadOnlyList<TypingChangedEvent> DrainTyping()
-    {
-        var drained = new List<TypingChangedEvent>();
-        while (typing.Reader.TryRead(out var change))
-        {
-            drained.Add(change);
-        }
-
-        return drained;
-    }
+    public IReadOnlyList<TypingChangedEvent> DrainTyping() => Drain(typing);
 
     public Task SetPresenceAsync(string status) => Connection.InvokeAsync("SetPresence", status);
 
@@ -146,31 +145,54 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Every presence change received so far and not yet read by a test.</summary>
-    public IReadOnlyList<PresenceChangedEvent> DrainPresence()
-    {
-        var drained = new List<PresenceChangedEvent>();
-        while (presence.Reader.TryRead(out var change))
-        {
-            drained.Add(change);
-        }
+    public Task<MessageDto> NextUpdateAsync(TimeSpan? wait = null) => Next(updated, wait);
 
-        return drained;
+    public Task<MessageDeletedEvent> NextDeletionAsync(TimeSpan? wait = null) => Next(deleted, wait);
+
+    public Task<ReceiptDto> NextReceiptAsync(TimeSpan? wait = null) => Next(receipts, wait);
+
+    public Task<ReactionChangedEvent> NextReactionAsync(TimeSpan? wait = null) => Next(reactions, wait);
+
+    /// <summary>The next receipt of <paramref name="userId"/>, skipping other members' receipts.</summary>
+    public async Task<ReceiptDto> NextReceiptOfAsync(Guid userId, TimeSpan? wait = null)
+    {
+        while (true)
+        {
+            var receipt = await Next(receipts, wait);
+            if (receipt.UserId == userId)
+            {
+                return receipt;
+            }
+        }
     }
+
+    /// <summary>Every presence change received so far and not yet read by a test.</summary>
+    public IReadOnlyList<PresenceChangedEvent> DrainPresence() => Drain(presence);
+
+    /// <summary>The updates received so far and not yet read by a test.</summary>
+    public IReadOnlyList<MessageDto> DrainUpdates() => Drain(updated);
+
+    public IReadOnlyList<MessageDeletedEvent> DrainDeletions() => Drain(deleted);
+
+    public IReadOnlyList<ReceiptDto> DrainReceipts() => Drain(receipts);
+
+    public IReadOnlyList<ReactionChangedEvent> DrainReactions() => Drain(reactions);
 
     /// <summary>Every message received so far and not yet read by a test.</summary>
-    public IReadOnlyList<MessageDto> DrainMessages()
+    public IReadOnlyList<MessageDto> DrainMessages() => Drain(messages);
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private static List<T> Drain<T>(Channel<T> channel)
     {
-        var drained = new List<MessageDto>();
-        while (messages.Reader.TryRead(out var message))
+        var drained = new List<T>();
+        while (channel.Reader.TryRead(out var item))
         {
-            drained.Add(message);
+            drained.Add(item);
         }
 
         return drained;
     }
-
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 
     private static async Task<T> Next<T>(Channel<T> channel, TimeSpan? wait)
     {

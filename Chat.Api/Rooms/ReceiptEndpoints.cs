@@ -1,0 +1,26 @@
+using System.Security.Claims;
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Receipts;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Api.Rooms;
+
+/// <summary>Delivery and read receipts under <c>/api/rooms/{id}/receipts</c>; marking them is the hub's.</summary>
+public static class ReceiptEndpoints
+{
+    public static IEndpointRouteBuilder MapReceiptEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var receipts = endpoints.MapGroup("/api/rooms/{id}/receipts").WithTags("Rooms").RequireAuthorization()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        receipts.MapGet("/", async Task<Ok<ReceiptDto[]>> (Guid id, ClaimsPrincipal user, ReceiptService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(user.UserId(), id, ct)))
+            .WithName("ListReceipts").WithSummary("Each member's deliveredSeq, readSeq and readAt (members only)");
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,76 @@
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>The message a reaction is for, as far as the rules need it.</summary>
+public sealed record ReactionTarget
+{
+    public Guid Id { get; init; }
+    public Guid SenderId { get; init; }
+    public Guid? ToUserId { get; init; }
+    public bool Deleted { get; init; }
+}
+
+/// <summary>
+/// What adding or removing a reaction did: the message (null when the user cannot see it),
+/// whether anything changed, and the emoji's count afterwards.
+/// </summary>
+public sealed record ReactionOutcome(ReactionTarget? Message, bool Changed, int Count);
+
+/// <summary>Stores who reacted to which message with which emoji.</summary>
+public sealed class ReactionRepository(NpgsqlDataSource dataSource)
+{
+    // "for no key update" makes reactions to one message take turns until commit, so each
+    // change counts every change committed before it and concurrent adds end at the right
+    // number; it does not conflict with the key-share lock the reactions' foreign key takes.
+    private const string LockTarget = """
+        select m.id, m.sender_id, m.to_user_id, m.deleted
+        from messages m
+        where m.id = @MessageId and m.room_id = @RoomId
+          and (m.to_user_id is null or m.to_user_id = @UserId or m.sender_id = @UserId)
+        for no key update
+        """;
+
+    private const string Insert = """
+        insert into message_reactions (message_id, user_id, emoji, created_at)
+        values (@MessageId, @UserId, @Emoji, @At)
+        on conflict do nothing
+        """;
+
+    private const string Delete = """
+        delete from message_reactions
+        where message_id = @MessageId and user_id = @UserId and emoji = @Emoji
+        """;
+
+    private const string Count = "select count(*)::int from message_reactions where message_id = @MessageId and emoji = @Emoji";
+
+    /// <summary>Adds the user's reaction unless it is there already or the message is deleted.</summary>
+    public Task<ReactionOutcome> AddAsync(
+        Guid roomId, Guid messageId, Guid userId, string emoji, DateTime at, CancellationToken cancellationToken = default) =>
+        ChangeAsync(Insert, new { RoomId = roomId, MessageId = messageId, UserId = userId, Emoji = emoji, At = at }, cancellationToken);
+
+    /// <summary>Removes the user's reaction if it is there and the message is not deleted.</summary>
+    public Task<ReactionOutcome> RemoveAsync(
+        Guid roomId, Guid messageId, Guid userId, string emoji, CancellationToken cancellationToken = default) =>
+        ChangeAsync(Delete, new { RoomId = roomId, MessageId = messageId, UserId = userId, Emoji = emoji }, cancellationToken);
+
+    private async Task<ReactionOutcome> ChangeAsync(string change, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var target = await connection.QuerySingleOrDefaultAsync<ReactionTarget>(
+            new CommandDefinition(LockTarget, parameters, transaction, cancellationToken: cancellationToken));
+        if (target is null || target.Deleted)
+        {
+            return new ReactionOutcome(target, Changed: false, Count: 0);
+        }
+
+        var changed = await connection.ExecuteAsync(
+            new CommandDefinition(change, parameters, transaction, cancellationToken: cancellationToken)) == 1;
+        var count = await connection.ExecuteScalarAsync<int>(
+            new CommandDefinition(Count, parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return new ReactionOutcome(target, changed, count);
+    }
+}

@@ -1,0 +1,112 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Rooms;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Hubs.Messages;
+
+/// <summary>Editing and deleting stored messages.</summary>
+/// <remarks>
+/// A deleted message keeps its seq and stays in history, empty and marked deleted. Editing it is
+/// <c>gone</c> rather than <c>not_found</c>: the client can still see it in history, and the
+/// code tells it the words are not coming back.
+/// </remarks>
+public sealed class MessageEditService(
+    MessageRepository messages,
+    MembershipRepository members,
+    RoomAccess access,
+    IHubContext<ChatHub, IChatClient> hub,
+    IOptions<ChatOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>
+    /// Replaces the content of the caller's own text or system message (same rules as sending)
+    /// and tells whoever may see it with <c>MessageUpdated</c>.
+    /// </summary>
+    public async Task<MessageDto> EditAsync(
+        Guid userId, Guid roomId, Guid messageId, string? content, CancellationToken cancellationToken = default)
+    {
+        var text = content?.Trim() ?? "";
+        var maxLength = options.Value.MaxContentLength;
+        if (text.Length == 0)
+        {
+            throw ChatException.Invalid("content must not be empty");
+        }
+
+        if (text.Length > maxLength)
+        {
+            throw ChatException.Invalid($"content must be at most {maxLength} characters");
+        }
+
+        await access.MemberAsync(userId, roomId, cancellationToken);
+        var message = await messages.FindAsync(roomId, messageId, userId, cancellationToken) ?? throw ChatException.NotFound("message");
+        if (message.SenderId != userId)
+        {
+            throw ChatException.Forbidden("only the sender may edit a message");
+        }
+
+        if (message.Type is not (MessageType.Text or MessageType.System))
+        {
+            throw ChatException.Forbidden("only text and system messages can be edited");
+        }
+
+        // The update itself skips deleted rows, so a delete that wins a race with this edit is gone too.
+        var edited = message.Deleted
+            ? null
+            : await messages.EditAsync(roomId, messageId, text, clock.UtcNow(), cancellationToken);
+        if (edited is null)
+        {
+            throw new ChatException(ErrorCodes.Gone, "the message was deleted");
+        }
+
+        var dto = edited.ToDto();
+        await MessageAudience.Of(hub.Clients, roomId, edited.SenderId, edited.ToUserId).MessageUpdated(dto);
+        return dto;
+    }
+
+    /// <summary>
+    /// Deletes a message: the sender's own, or any message for a room moderator or admin and a
+    /// global admin. Whoever may see it hears <c>MessageDeleted</c>, once: deleting again changes
+    /// nothing and tells no one.
+    /// </summary>
+    /// <remarks>
+    /// Join and leave messages record membership, so their "senders" may not delete them;
+    /// moderators may, to tidy a room.
+    /// </remarks>
+    public async Task DeleteAsync(
+        Guid userId, GlobalRole globalRole, Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
+    {
+        var moderates = await ModeratesAsync(userId, globalRole, roomId, cancellationToken);
+        var message = await messages.FindAsync(roomId, messageId, userId, cancellationToken) ?? throw ChatException.NotFound("message");
+        var own = message.SenderId == userId && message.Type is not (MessageType.Join or MessageType.Leave);
+        if (!own && !moderates)
+        {
+            throw ChatException.Forbidden(message.SenderId == userId
+                ? "join and leave messages can be deleted by moderators only"
+                : "only the sender or a moderator may delete a message");
+        }
+
+        if (message.Deleted || !await messages.DeleteAsync(roomId, messageId, cancellationToken))
+        {
+            return;
+        }
+
+        await MessageAudience.Of(hub.Clients, roomId, message.SenderId, message.ToUserId)
+            .MessageDeleted(new MessageDeletedEvent(roomId, messageId));
+    }
+
+    /// <summary>Whether the caller moderates the room; refuses non-members, except global admins.</summary>
+    private async Task<bool> ModeratesAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken)
+    {
+        if (globalRole == GlobalRole.Admin)
+        {
+            _ = await members.StandingAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
+            return true;
+        }
+
+        var (_, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        return member.Role is RoomRole.Moderator or RoomRole.Admin;
+    }
+}
