@@ -1,3 +1,4 @@
+using Chat.Api.Attachments;
 using Chat.Api.Auth;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
@@ -31,6 +32,7 @@ app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapRoomEndpoints();
 app.MapMessageEndpoints();
+app.MapAttachmentEndpoints();
 app.MapHealthEndpoints();
 app.MapChatHub();
 

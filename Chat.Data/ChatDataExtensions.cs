@@ -41,6 +41,7 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<RoomRepository>();
         builder.Services.AddSingleton<MembershipRepository>();
         builder.Services.AddSingleton<MessageRepository>();
+        builder.Services.AddSingleton<AttachmentRepository>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }

@@ -12,7 +12,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     private const string Latest = $"""
         select * from (
             select {MessageLog.Columns}
-            from messages m join users u on u.id = m.sender_id
+            from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
             where m.room_id = @RoomId and {Visible} and (@BeforeSeq is null or m.seq < @BeforeSeq)
             order by m.seq desc
             limit @Limit) page
@@ -21,7 +21,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
 
     private const string After = $"""
         select {MessageLog.Columns}
-        from messages m join users u on u.id = m.sender_id
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         where m.room_id = @RoomId and {Visible} and m.seq > @AfterSeq and (@BeforeSeq is null or m.seq < @BeforeSeq)
         order by m.seq
         limit @Limit
@@ -29,7 +29,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
 
     private const string LastOfRooms = $"""
         select distinct on (m.room_id) {MessageLog.Columns}
-        from messages m join users u on u.id = m.sender_id
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         where m.room_id = any(@RoomIds) and {Visible}
         order by m.room_id, m.seq desc
         """;

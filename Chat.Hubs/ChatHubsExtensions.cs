@@ -1,4 +1,5 @@
 using Chat.Contracts.Serialization;
+using Chat.Hubs.Attachments;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
@@ -68,6 +69,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<RoomService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<AttachmentService>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }
