@@ -7,6 +7,7 @@ using Chat.Api.Rooms;
 using Chat.Api.Users;
 using Chat.Data;
 using Chat.Hubs;
+using Chat.Hubs.Connections;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,6 +35,7 @@ app.MapRoomEndpoints();
 app.MapMessageEndpoints();
 app.MapAttachmentEndpoints();
 app.MapHealthEndpoints();
+app.UseHubWebSocketCompression();
 app.MapChatHub();
 
 await app.RunAsync();

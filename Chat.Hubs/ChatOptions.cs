@@ -27,4 +27,10 @@ public sealed class ChatOptions
     /// <remarks>Capped well below PostgreSQL's 1 GB limit of one bytea value.</remarks>
     [Range(1, 512 * 1024 * 1024)]
     public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Accept WebSocket per-message compression (permessage-deflate) on the hub when a client
+    /// offers it. Browsers always offer it; the .NET client does when asked.
+    /// </summary>
+    public bool WebSocketCompression { get; set; } = true;
 }
