@@ -1,3 +1,4 @@
+using Chat.Api.Attachments;
 using Chat.Api.Auth;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
@@ -6,6 +7,7 @@ using Chat.Api.Rooms;
 using Chat.Api.Users;
 using Chat.Data;
 using Chat.Hubs;
+using Chat.Hubs.Connections;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,7 +34,9 @@ app.MapUserEndpoints();
 app.MapRoomEndpoints();
 app.MapReceiptEndpoints();
 app.MapMessageEndpoints();
+app.MapAttachmentEndpoints();
 app.MapHealthEndpoints();
+app.UseHubWebSocketCompression();
 app.MapChatHub();
 
 await app.RunAsync();

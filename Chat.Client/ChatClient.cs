@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.WebSockets;
 using Chat.Contracts;
 using Chat.Contracts.Serialization;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -22,7 +23,15 @@ public sealed class ChatClient : IAsyncDisposable
     public ChatClient(ChatClientOptions options)
     {
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(options.BaseAddress, ChatHubMethods.Path.TrimStart('/')), o => o.AccessTokenProvider = options.AccessTokenProvider)
+            .WithUrl(new Uri(options.BaseAddress, ChatHubMethods.Path.TrimStart('/')), o =>
+            {
+                o.AccessTokenProvider = options.AccessTokenProvider;
+                if (options.WebSocketCompression)
+                {
+                    // The token travels in the handshake, never in a compressed frame.
+                    o.WebSocketConfiguration = webSocket => webSocket.DangerousDeflateOptions = new WebSocketDeflateOptions();
+                }
+            })
             .WithAutomaticReconnect(new RetryForever(options.ReconnectDelays))
             .WithStatefulReconnect();
         builder = options.UseJsonProtocol

@@ -43,6 +43,7 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<MessageRepository>();
         builder.Services.AddSingleton<ReceiptRepository>();
         builder.Services.AddSingleton<ReactionRepository>();
+        builder.Services.AddSingleton<AttachmentRepository>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }

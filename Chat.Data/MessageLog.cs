@@ -9,15 +9,22 @@ namespace Chat.Data;
 /// </summary>
 internal static class MessageLog
 {
-    /// <summary>The columns of <see cref="StoredMessage"/>, for queries over <c>messages m join users u</c>.</summary>
+    /// <summary>
+    /// The columns of <see cref="StoredMessage"/>, for queries over
+    /// <c>messages m join users u</c> followed by <see cref="AttachmentJoin"/>.
+    /// </summary>
     public const string Columns = """
         m.id, m.room_id, m.seq, m.sender_id, u.display_name as sender_name, m.client_message_id,
         m.type, m.content, m.to_user_id, m.reply_to_id, m.attachment_id, m.metadata::text as metadata,
         coalesce((select jsonb_object_agg(x.emoji, x.n)
                   from (select r.emoji, count(*) as n from message_reactions r where r.message_id = m.id group by r.emoji) x),
                  '{}')::text as reactions,
-        m.sent_at, m.edited_at, m.deleted
+        m.sent_at, m.edited_at, m.deleted,
+        a.file_name as attachment_file_name, a.content_type as attachment_content_type, a.size as attachment_size
         """;
+
+    /// <summary>The attachment's description for <see cref="Columns"/>; never its bytes.</summary>
+    public const string AttachmentJoin = "left join attachments a on a.id = m.attachment_id";
 
     // Bumping last_seq takes the room row's lock until commit: concurrent senders to one room
     // queue here, which is what makes seq gap-free (a rolled-back bump is undone with its row).
@@ -25,7 +32,7 @@ internal static class MessageLog
 
     private const string FindByClientId = $"""
         select {Columns}
-        from messages m join users u on u.id = m.sender_id
+        from messages m join users u on u.id = m.sender_id {AttachmentJoin}
         where m.room_id = @RoomId and m.sender_id = @SenderId and m.client_message_id = @ClientMessageId
         """;
 
@@ -38,7 +45,7 @@ internal static class MessageLog
             on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
             returning *)
         select {Columns}
-        from m join users u on u.id = m.sender_id
+        from m join users u on u.id = m.sender_id {AttachmentJoin}
         """;
 
     /// <summary>

@@ -12,7 +12,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     private const string Latest = $"""
         select * from (
             select {MessageLog.Columns}
-            from messages m join users u on u.id = m.sender_id
+            from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
             where m.room_id = @RoomId and {Visible} and (@BeforeSeq is null or m.seq < @BeforeSeq)
             order by m.seq desc
             limit @Limit) page
@@ -21,7 +21,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
 
     private const string After = $"""
         select {MessageLog.Columns}
-        from messages m join users u on u.id = m.sender_id
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         where m.room_id = @RoomId and {Visible} and m.seq > @AfterSeq and (@BeforeSeq is null or m.seq < @BeforeSeq)
         order by m.seq
         limit @Limit
@@ -29,14 +29,14 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
 
     private const string LastOfRooms = $"""
         select distinct on (m.room_id) {MessageLog.Columns}
-        from messages m join users u on u.id = m.sender_id
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         where m.room_id = any(@RoomIds) and {Visible}
         order by m.room_id, m.seq desc
         """;
 
     private const string FindVisible = $"""
         select {MessageLog.Columns}
-        from messages m join users u on u.id = m.sender_id
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         where m.id = @MessageId and m.room_id = @RoomId and {Visible}
         """;
 
@@ -47,17 +47,23 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
             where id = @MessageId and room_id = @RoomId and not deleted
             returning *)
         select {MessageLog.Columns}
-        from m join users u on u.id = m.sender_id
+        from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         """;
 
-    // The row stays (its seq is part of the room's gap-free log); its words, metadata and
-    // reactions go. Only the call that flips "deleted" gets a row back, so a repeat is a no-op.
+    // The row stays (its seq is part of the room's gap-free log); its words, metadata, reactions
+    // and its file (unless another live message still shows that file) go. Only the call that
+    // flips "deleted" gets a row back, so a repeat is a no-op.
     private const string Delete = """
         with d as (
             update messages set deleted = true, content = '', metadata = null
             where id = @MessageId and room_id = @RoomId and not deleted
-            returning id),
-        r as (delete from message_reactions where message_id in (select id from d))
+            returning id, attachment_id),
+        r as (delete from message_reactions where message_id in (select id from d)),
+        f as (
+            delete from attachments a
+            where a.id in (select attachment_id from d)
+              and not exists (select 1 from messages o
+                              where o.attachment_id = a.id and not o.deleted and o.id not in (select id from d)))
         select count(*)::int from d
         """;
 

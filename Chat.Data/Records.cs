@@ -81,6 +81,11 @@ public sealed record StoredMessage
 
     /// <summary>How many users reacted with each emoji; empty when nobody did.</summary>
     public IReadOnlyDictionary<string, int> Reactions { get; init; } = new Dictionary<string, int>();
+
+    // The attachment's description, from a left join: null when the message has none.
+    public string? AttachmentFileName { get; init; }
+    public string? AttachmentContentType { get; init; }
+    public long? AttachmentSize { get; init; }
 }
 
 /// <summary>A message about to be stored; the room's next seq is assigned on insert.</summary>
@@ -99,3 +104,15 @@ public sealed record NewMessage(
 
 /// <summary>The outcome of appending a message: the stored row, and whether it was already there.</summary>
 public sealed record AppendResult(StoredMessage Message, bool Duplicate);
+
+/// <summary>An uploaded file's description; its bytes are read separately, in chunks.</summary>
+public sealed record StoredAttachment
+{
+    public Guid Id { get; init; }
+    public Guid RoomId { get; init; }
+    public Guid UploaderId { get; init; }
+    public string FileName { get; init; } = "";
+    public string ContentType { get; init; } = "";
+    public long Size { get; init; }
+    public DateTime CreatedAt { get; init; }
+}

@@ -30,7 +30,7 @@ public static class ChatDtos
             message.Deleted ? "" : message.Content,
             message.ToUserId,
             message.ReplyToId,
-            Attachment: null,
+            AttachmentOf(message),
             message.Metadata,
             message.Reactions,
             message.SentAt,
@@ -39,4 +39,16 @@ public static class ChatDtos
 
     public static MessageAck ToAck(this AppendResult result) =>
         new(result.Message.Id, result.Message.RoomId, result.Message.Seq, result.Message.SentAt, result.Duplicate);
+
+    public static AttachmentDto ToDto(this StoredAttachment attachment) =>
+        new(attachment.Id, attachment.FileName, attachment.ContentType, attachment.Size, AttachmentUrl(attachment.Id));
+
+    /// <summary>Where a member downloads an attachment; relative, so it holds behind any host name.</summary>
+    public static string AttachmentUrl(Guid attachmentId) => $"/api/attachments/{attachmentId}";
+
+    // A deleted message keeps no attachment, as it keeps no words.
+    private static AttachmentDto? AttachmentOf(StoredMessage message) =>
+        message is { Deleted: false, AttachmentId: { } id, AttachmentFileName: { } name, AttachmentContentType: { } type, AttachmentSize: { } size }
+            ? new AttachmentDto(id, name, type, size, AttachmentUrl(id))
+            : null;
 }

@@ -1,4 +1,5 @@
 using Chat.Contracts.Serialization;
+using Chat.Hubs.Attachments;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
@@ -80,6 +81,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<MessageEditService>();
         services.AddSingleton<ReactionService>();
+        services.AddSingleton<AttachmentService>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

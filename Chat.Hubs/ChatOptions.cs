@@ -22,4 +22,15 @@ public sealed class ChatOptions
     /// <summary>How many recent messages a room snapshot carries.</summary>
     [Range(0, 1000)]
     public int SnapshotMessages { get; set; } = 50;
+
+    /// <summary>The largest file an upload may carry; larger ones are refused with <c>too_large</c>.</summary>
+    /// <remarks>Capped well below PostgreSQL's 1 GB limit of one bytea value.</remarks>
+    [Range(1, 512 * 1024 * 1024)]
+    public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Accept WebSocket per-message compression (permessage-deflate) on the hub when a client
+    /// offers it. Browsers always offer it; the .NET client does when asked.
+    /// </summary>
+    public bool WebSocketCompression { get; set; } = true;
 }

@@ -17,6 +17,8 @@ internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILog
         var problem = exception switch
         {
             ChatException chat => FromChat(chat, httpContext),
+            BadHttpRequestException when TooLarge(exception) is { } tooLarge =>
+                Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.TooLarge, "The request body is too large", tooLarge.Message),
             BadHttpRequestException bad => Problem(bad.StatusCode, ErrorCodes.Invalid, "The request could not be read", Describe(bad)),
             NpgsqlException or StackExchange.Redis.RedisException or TimeoutException => Unavailable(exception),
             _ => null,
@@ -64,6 +66,20 @@ internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILog
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         problem.Extensions["code"] = code;
         return problem;
+    }
+
+    // Kestrel's 413 for a body over the limit; form binding wraps it in a 400 of its own.
+    private static BadHttpRequestException? TooLarge(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } tooLarge)
+            {
+                return tooLarge;
+            }
+        }
+
+        return null;
     }
 
     // The framework's messages name the parameter and what was wrong without echoing secrets.

@@ -39,7 +39,7 @@ public static class ApiExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: errors, CORS, the web client's files, authentication.</summary>
+    /// <summary>The middleware, in order: errors, CORS, the web client's files, authentication, body limits.</summary>
     public static WebApplication UseChatApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -48,6 +48,7 @@ public static class ApiExtensions
         app.UseWebClient();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RequestBodyLimit>();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {

@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Attachments;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
@@ -17,6 +18,7 @@ public sealed class MessageService(
     MessageRepository messages,
     MembershipRepository members,
     RoomAccess access,
+    AttachmentService attachments,
     IValidator<SendMessageRequest> validator,
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<ChatOptions> options,
@@ -50,10 +52,9 @@ public sealed class MessageService(
             throw ChatException.NotFound("recipient");
         }
 
-        if (attachmentId is not null)
+        if (attachmentId is { } attachment)
         {
-            // Uploads are not accepted yet, so no attachment id can name a stored file.
-            throw ChatException.NotFound("attachment");
+            await attachments.EnsureAttachableAsync(sender.UserId, roomId, attachment, type, cancellationToken);
         }
 
         var message = new NewMessage(

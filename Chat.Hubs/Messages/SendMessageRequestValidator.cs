@@ -22,6 +22,8 @@ public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageR
         RuleFor(r => r.ToUserId).Must(BeUuidOrEmpty).WithMessage("toUserId must be a UUID");
         RuleFor(r => r.ReplyToId).Must(BeUuidOrEmpty).WithMessage("replyToId must be a UUID");
         RuleFor(r => r.AttachmentId).Must(BeUuidOrEmpty).WithMessage("attachmentId must be a UUID");
+        RuleFor(r => r.AttachmentId).Must(string.IsNullOrEmpty).When(r => r.Type is "text" or "system")
+            .WithMessage("attachmentId belongs on image and file messages only");
 
         When(r => r.Type is "text" or "system", () =>
             RuleFor(r => r.Content)

@@ -91,6 +91,30 @@ public sealed class HubClient : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <summary>
+    /// Opens a WebSocket-only connection to <paramref name="address"/> (a relay in front of a node,
+    /// say) without the negotiate round trip, with <paramref name="configure"/> applied to it.
+    /// </summary>
+    public static async Task<HubClient> ConnectWebSocketAsync(
+        Uri address, TestUser user, HubProtocol protocol, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure)
+    {
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(address, ChatHubMethods.Path.TrimStart('/')), options =>
+            {
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
+                configure(options);
+            });
+        builder = protocol == HubProtocol.MessagePack
+            ? builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
+            : builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions));
+        var client = new HubClient(builder.Build());
+        await client.Connection.StartAsync();
+        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        return client;
+    }
+
     public Task<RoomSnapshot> JoinRoomAsync(Guid roomId) => Connection.InvokeAsync<RoomSnapshot>("JoinRoom", roomId.ToString());
 
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null) =>

@@ -52,6 +52,9 @@ public sealed class HostingTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         var paths = document.RootElement.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/rooms", out _));
         Assert.True(paths.TryGetProperty("/api/rooms/{id}/messages", out _));
+        Assert.True(paths.GetProperty("/api/rooms/{id}/attachments").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.True(paths.TryGetProperty("/api/attachments/{id}", out _));
         Assert.True(paths.TryGetProperty("/auth/token", out _));
         Assert.Equal(HttpStatusCode.OK, swagger.StatusCode);
     }

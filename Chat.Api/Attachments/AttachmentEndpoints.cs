@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Attachments;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Chat.Api.Attachments;
+
+/// <summary>Uploads under <c>/api/rooms/{id}/attachments</c> and downloads under <c>/api/attachments</c>.</summary>
+public static class AttachmentEndpoints
+{
+    /// <summary>Room for the multipart framing around the file: boundaries and part headers.</summary>
+    private const long MultipartOverhead = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapAttachmentEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var maxBody = endpoints.ServiceProvider.GetRequiredService<IOptions<ChatOptions>>().Value.MaxAttachmentBytes + MultipartOverhead;
+
+        var uploads = endpoints.MapGroup("/api/rooms/{id}/attachments").WithTags("Attachments").RequireAuthorization()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        uploads.MapPost("/", async Task<Created<AttachmentDto>> (
+                Guid id, IFormFile? file, ClaimsPrincipal user, AttachmentService service, CancellationToken ct) =>
+            {
+                var attachment = await service.UploadAsync(user.UserId(), user.GlobalRole(), id, file, ct);
+                return TypedResults.Created(attachment.Url, attachment);
+            })
+            .WithName("UploadAttachment").WithSummary("Uploads a file (multipart field `file`) for messages in the room")
+            // Antiforgery guards cookie-authenticated forms, which a browser submits on its own.
+            // This API takes a bearer token in the Authorization header, which no other site can
+            // make a browser send, so a forged cross-site upload has nothing to ride on.
+            .DisableAntiforgery()
+            // The body limit refuses an oversized upload before it is buffered (see RequestBodyLimit:
+            // 413 too_large). The multipart reader's own limit is the same, so that the body limit,
+            // not the reader, is what trips; the file's exact size is the service's check.
+            .WithMetadata(new UploadBodyLimit(maxBody))
+            .WithFormOptions(multipartBodyLengthLimit: maxBody);
+
+        var files = endpoints.MapGroup("/api/attachments").WithTags("Attachments").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        files.MapGet("/{id}", async Task<PushStreamHttpResult> (
+                Guid id, ClaimsPrincipal user, AttachmentService service, HttpResponse response, CancellationToken ct) =>
+            {
+                var download = await service.OpenAsync(user.UserId(), id, ct);
+                DescribeDownload(response, download);
+                return TypedResults.Stream(body => download.WriteContentAsync(body, ct), download.Attachment.ContentType);
+            })
+            .WithName("DownloadAttachment").WithSummary("The file's bytes, for members of its room")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
+
+        return endpoints;
+    }
+
+    private static void DescribeDownload(HttpResponse response, AttachmentDownload download)
+    {
+        var file = download.Attachment;
+        // Images show in the page; anything else is saved, never rendered on our origin. The name
+        // goes out both as an ASCII fallback and RFC 5987-encoded (filename*), so any name survives.
+        var disposition = new ContentDispositionHeaderValue(download.Inline ? "inline" : "attachment");
+        disposition.SetHttpFileName(file.FileName);
+        response.Headers.ContentDisposition = disposition.ToString();
+        // The sniffed type is the only type: browsers must not second-guess it into HTML.
+        response.Headers.XContentTypeOptions = "nosniff";
+        // Should a file still be opened as a document, it runs no script and reaches no origin.
+        response.Headers.ContentSecurityPolicy = "sandbox";
+        // An attachment never changes under its id; only the member's own browser may keep it.
+        response.Headers.CacheControl = "private, max-age=31536000, immutable";
+        response.ContentLength = file.Size;
+    }
+
+    private sealed class UploadBodyLimit(long maxBytes) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => maxBytes;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Data;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Chat.Data;
+
+/// <summary>Stores uploaded files in PostgreSQL and reads them back in chunks.</summary>
+public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// How much of a file one read fetches. A download holds a pooled connection only while one
+    /// chunk is read, never while a slow client takes its time, and holds this much memory.
+    /// </summary>
+    internal const int ChunkSize = 256 * 1024;
+
+    private const string Columns = "id, room_id, uploader_id, file_name, content_type, size, created_at";
+
+    /// <summary>
+    /// Stores a file's description and its bytes, read from <paramref name="content"/> as they are
+    /// sent. False when the room no longer exists.
+    /// </summary>
+    public async Task<bool> CreateAsync(StoredAttachment attachment, Stream content, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            insert into attachments (id, room_id, uploader_id, file_name, content_type, size, data, created_at)
+            values (@Id, @RoomId, @UploaderId, @FileName, @ContentType, @Size, @Data, @CreatedAt)
+            """;
+
+        // Npgsql streams a Stream parameter into the bytea without copying it into one array
+        // first; Dapper cannot bind a Stream, hence the plain command here.
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("Id", attachment.Id);
+        command.Parameters.AddWithValue("RoomId", attachment.RoomId);
+        command.Parameters.AddWithValue("UploaderId", attachment.UploaderId);
+        command.Parameters.AddWithValue("FileName", attachment.FileName);
+        command.Parameters.AddWithValue("ContentType", attachment.ContentType);
+        command.Parameters.AddWithValue("Size", attachment.Size);
+        command.Parameters.Add(new NpgsqlParameter("Data", NpgsqlDbType.Bytea) { Value = content, Size = checked((int)attachment.Size) });
+        command.Parameters.AddWithValue("CreatedAt", attachment.CreatedAt);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException e) when (e.IsForeignKeyViolation())
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A file's description, without its bytes.</summary>
+    public async Task<StoredAttachment?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"select {Columns} from attachments where id = @Id";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<StoredAttachment>(
+            new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Writes the file's bytes to <paramref name="destination"/>, one chunk per query. Returns how
+    /// many bytes were written: fewer than the size when the file was deleted meanwhile.
+    /// </summary>
+    public async Task<long> CopyContentAsync(Guid id, long size, Stream destination, CancellationToken cancellationToken = default)
+    {
+        // substring() counts from 1; on an uncompressed, out-of-line value it fetches only the
+        // TOAST chunks it needs (see the migration), so each query reads one slice of the file.
+        const string sql = "select substring(data from @From for @Count) from attachments where id = @Id";
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            long written = 0;
+            while (written < size)
+            {
+                var count = (int)Math.Min(ChunkSize, size - written);
+                var read = await ReadChunkAsync(sql, id, checked((int)written + 1), count, buffer, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                written += read;
+            }
+
+            return written;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<int> ReadChunkAsync(string sql, Guid id, int from, int count, byte[] buffer, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("Id", id);
+        command.Parameters.AddWithValue("From", from);
+        command.Parameters.AddWithValue("Count", count);
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow, cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || await reader.IsDBNullAsync(0, cancellationToken))
+        {
+            return 0;
+        }
+
+        await using var chunk = await reader.GetStreamAsync(0, cancellationToken);
+        return await chunk.ReadAtLeastAsync(buffer.AsMemory(0, count), count, throwOnEndOfStream: false, cancellationToken);
+    }
+}

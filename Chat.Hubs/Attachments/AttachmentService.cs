@@ -1,0 +1,140 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Rooms;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Hubs.Attachments;
+
+/// <summary>A file a member may download: its description, how to show it, and its bytes on demand.</summary>
+public sealed record AttachmentDownload(StoredAttachment Attachment, bool Inline, Func<Stream, CancellationToken, Task> WriteContentAsync);
+
+/// <summary>Uploading and downloading files, and the rules for messages that refer to one.</summary>
+public sealed class AttachmentService(
+    AttachmentRepository attachments,
+    RoomAccess access,
+    IOptions<ChatOptions> options,
+    TimeProvider clock,
+    ILogger<AttachmentService> logger)
+{
+    /// <summary>
+    /// Stores a file for a room. The caller must be a member, not a guest, of a room that allows
+    /// files; the content type is sniffed from the bytes and the file name cleaned.
+    /// </summary>
+    public async Task<AttachmentDto> UploadAsync(
+        Guid userId, GlobalRole globalRole, Guid roomId, IFormFile? file, CancellationToken cancellationToken = default)
+    {
+        if (file is null)
+        {
+            throw InvalidFile("a file is required in the multipart field 'file'");
+        }
+
+        if (file.Length == 0)
+        {
+            throw InvalidFile("the file is empty");
+        }
+
+        var maxBytes = options.Value.MaxAttachmentBytes;
+        if (file.Length > maxBytes)
+        {
+            throw new ChatException(ErrorCodes.TooLarge, $"a file may be at most {maxBytes} bytes");
+        }
+
+        var (standing, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        if (globalRole == GlobalRole.Guest || member.Role == RoomRole.Guest)
+        {
+            throw ChatException.Forbidden("guests cannot share files");
+        }
+
+        if (!standing.Settings.FileSharingAllowed)
+        {
+            throw ChatException.Forbidden("this room does not allow file sharing");
+        }
+
+        await using var content = file.OpenReadStream();
+        var contentType = await ContentSniffer.SniffAsync(content, file.Length, cancellationToken);
+        // The form reader keeps an upload in memory or in a temporary file: its stream can rewind.
+        content.Position = 0;
+        var attachment = new StoredAttachment
+        {
+            Id = Guid.CreateVersion7(),
+            RoomId = roomId,
+            UploaderId = userId,
+            FileName = AttachmentFileName.Clean(file.FileName),
+            ContentType = contentType,
+            Size = file.Length,
+            CreatedAt = clock.UtcNow(),
+        };
+        if (!await attachments.CreateAsync(attachment, content, cancellationToken))
+        {
+            throw ChatException.NotFound("room");
+        }
+
+        logger.LogInformation(
+            "User {UserId} uploaded attachment {AttachmentId} to {RoomId}: {ContentType}, {Size} bytes",
+            userId, attachment.Id, roomId, contentType, attachment.Size);
+        return attachment.ToDto();
+    }
+
+    /// <summary>
+    /// A file for a member of its room. Like the room itself: outsiders of a private room get
+    /// <c>not_found</c>; outsiders of a public room get <c>forbidden</c> (joining is open to them,
+    /// and files are for the people who are in the conversation).
+    /// </summary>
+    public async Task<AttachmentDownload> OpenAsync(Guid userId, Guid attachmentId, CancellationToken cancellationToken = default)
+    {
+        var attachment = await attachments.FindAsync(attachmentId, cancellationToken) ?? throw ChatException.NotFound("attachment");
+        RoomStanding standing;
+        try
+        {
+            standing = await access.ReadableAsync(userId, attachment.RoomId, cancellationToken);
+        }
+        catch (ChatException e) when (e.Code == ErrorCodes.NotFound)
+        {
+            // Said of the attachment, not the room: an outsider learns nothing from a guessed id.
+            throw ChatException.NotFound("attachment");
+        }
+
+        if (standing.Member is null)
+        {
+            throw ChatException.Forbidden("only members of the room may download its files: join it first");
+        }
+
+        return new AttachmentDownload(
+            attachment,
+            ContentSniffer.IsImage(attachment.ContentType),
+            (destination, token) => attachments.CopyContentAsync(attachment.Id, attachment.Size, destination, token));
+    }
+
+    /// <summary>
+    /// Refuses a message that names an attachment it may not carry: the file must exist in the
+    /// same room and be the sender's own upload, and an image message needs an image.
+    /// </summary>
+    public async Task EnsureAttachableAsync(
+        Guid senderId, Guid roomId, Guid attachmentId, MessageType type, CancellationToken cancellationToken = default)
+    {
+        if (type is not (MessageType.Image or MessageType.File))
+        {
+            throw ChatException.Invalid("only image and file messages carry an attachment");
+        }
+
+        var attachment = await attachments.FindAsync(attachmentId, cancellationToken);
+
+        // Someone else's file, or one from another room, is reported as missing: re-posting it
+        // would hand it to people its uploader never shared it with.
+        if (attachment is null || attachment.RoomId != roomId || attachment.UploaderId != senderId)
+        {
+            throw ChatException.NotFound("attachment");
+        }
+
+        if (type == MessageType.Image && !ContentSniffer.IsImage(attachment.ContentType))
+        {
+            throw ChatException.Invalid("an image message needs a PNG, JPEG, GIF or WebP attachment");
+        }
+    }
+
+    private static ChatException InvalidFile(string why) =>
+        new(ErrorCodes.Invalid, why) { Errors = new Dictionary<string, string[]> { ["file"] = [why] } };
+}
