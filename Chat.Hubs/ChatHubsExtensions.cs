@@ -53,11 +53,12 @@ public static class ChatHubsExtensions
         var redis = builder.Configuration.GetSection(ChatRedisOptions.SectionName).Get<ChatRedisOptions>() ?? new ChatRedisOptions();
         if (redis.Enabled)
         {
+            // The backplane keeps a connection of its own: SignalR disposes the connection it
+            // uses when it shuts down, while the registry and heartbeat still need theirs then.
             signalR.AddStackExchangeRedis();
-            services.AddOptions<RedisOptions>().Configure<ChatRedisConnection, IOptions<ChatRedisOptions>>((o, connection, chatRedis) =>
+            services.AddOptions<RedisOptions>().Configure<IOptions<ChatRedisOptions>>((o, chatRedis) =>
             {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal(chatRedis.Value.ChannelPrefix);
-                o.ConnectionFactory = async _ => await connection.GetAsync();
+                o.Configuration = ChatRedisConnection.Configure(chatRedis.Value);
             });
         }
 

@@ -5,18 +5,24 @@ using StackExchange.Redis.KeyspaceIsolation;
 namespace Chat.Hubs.Connections;
 
 /// <summary>
-/// The one Redis connection of a node, shared by the SignalR backplane and the room-group sync,
-/// opened on first use.
+/// The node's Redis connection for the connection registry, heartbeats and shared typing state,
+/// opened on first use. The SignalR backplane opens its own with the same settings.
 /// </summary>
 public sealed class ChatRedisConnection(IOptions<ChatRedisOptions> options) : IAsyncDisposable
 {
     private readonly Lazy<Task<IConnectionMultiplexer>> connection = new(async () =>
     {
-        var configuration = ConfigurationOptions.Parse(options.Value.Configuration);
-        configuration.AbortOnConnectFail = false;
-        configuration.ChannelPrefix = RedisChannel.Literal(options.Value.ChannelPrefix);
-        return await ConnectionMultiplexer.ConnectAsync(configuration);
+        return await ConnectionMultiplexer.ConnectAsync(Configure(options.Value));
     });
+
+    /// <summary>The client settings for <paramref name="redis"/>: keep retrying while Redis is away, prefixed channels.</summary>
+    public static ConfigurationOptions Configure(ChatRedisOptions redis)
+    {
+        var configuration = ConfigurationOptions.Parse(redis.Configuration);
+        configuration.AbortOnConnectFail = false;
+        configuration.ChannelPrefix = RedisChannel.Literal(redis.ChannelPrefix);
+        return configuration;
+    }
 
     public bool Enabled => options.Value.Enabled;
 
