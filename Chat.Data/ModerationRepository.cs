@@ -72,6 +72,7 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource)
         const string leave = "delete from room_members where room_id = @RoomId and user_id = @UserId";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await MembershipLock.AcquireAsync(connection, transaction, roomId, userId, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             ban,
             new { RoomId = roomId, UserId = userId, BannedBy = bannedBy, Reason = reason, BannedAt = leaveMessage.SentAt },
