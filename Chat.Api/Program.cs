@@ -32,6 +32,7 @@ app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapRoomEndpoints();
+app.MapModerationEndpoints();
 app.MapReceiptEndpoints();
 app.MapMessageEndpoints();
 app.MapAttachmentEndpoints();

@@ -81,18 +81,20 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Makes the user a member and stores <paramref name="joinMessage"/> in the same transaction.
-    /// Returns the stored join message, or null when the user was a member already.
+    /// Returns the stored join message, or null when the user was a member already or is banned.
     /// </summary>
     public async Task<StoredMessage?> JoinAsync(
         Guid roomId, Guid userId, RoomRole role, NewMessage joinMessage, CancellationToken cancellationToken = default)
     {
         const string sql = """
             insert into room_members (room_id, user_id, role, joined_at)
-            values (@RoomId, @UserId, @Role, @JoinedAt)
+            select @RoomId, @UserId, @Role, @JoinedAt
+            where not exists (select 1 from room_bans where room_id = @RoomId and user_id = @UserId)
             on conflict do nothing
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await MembershipLock.AcquireAsync(connection, transaction, roomId, userId, cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             sql,
             new { RoomId = roomId, UserId = userId, Role = DbText.Of(role), JoinedAt = joinMessage.SentAt },

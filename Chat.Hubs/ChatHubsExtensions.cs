@@ -3,6 +3,7 @@ using Chat.Hubs.Attachments;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
+using Chat.Hubs.Moderation;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
 using Chat.Hubs.Receipts;
@@ -83,6 +84,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<MessageEditService>();
         services.AddSingleton<ReactionService>();
         services.AddSingleton<AttachmentService>();
+        services.AddSingleton<ModerationService>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

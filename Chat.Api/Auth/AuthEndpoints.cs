@@ -27,6 +27,11 @@ public static class AuthEndpoints
                 TypedResults.Ok(await accounts.GuestAsync(request, ct)))
             .WithName("CreateGuest").WithSummary("Creates a guest account and returns its access token");
 
+        auth.MapPost("/service-token", async Task<Ok<TokenResponse>> (ServiceTokenRequest request, ServiceAccountService services, CancellationToken ct) =>
+                TypedResults.Ok(await services.SignInAsync(request, ct)))
+            .WithName("CreateServiceToken").WithSummary("Signs a configured service client in; its token has the role service")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         return endpoints;
     }
 }

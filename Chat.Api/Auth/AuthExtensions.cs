@@ -15,6 +15,8 @@ public static class AuthExtensions
         builder.Services.AddOptionsWithValidateOnStart<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations();
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddOptions<ServiceClientOptions>().BindConfiguration(ServiceClientOptions.SectionName);
+        builder.Services.AddSingleton<ServiceAccountService>();
         builder.Services.AddSingleton<IPasswordHasher<ChatUser>, PasswordHasher<ChatUser>>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

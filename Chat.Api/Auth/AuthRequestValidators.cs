@@ -10,6 +10,8 @@ public sealed class RegisterRequestValidator : AbstractValidator<RegisterRequest
     {
         RuleFor(r => r.UserName).NotEmpty().WithMessage("userName is required")
             .Matches("^[a-zA-Z0-9_.-]{3,32}$").WithMessage("userName must be 3-32 characters of a-z, 0-9, _ . -");
+        RuleFor(r => r.UserName).Must(n => n?.StartsWith(ServiceAccountService.UserNamePrefix, StringComparison.OrdinalIgnoreCase) != true)
+            .WithMessage($"userNames starting with {ServiceAccountService.UserNamePrefix} are kept for services");
         RuleFor(r => r.Password).NotEmpty().WithMessage("password is required")
             .MinimumLength(8).WithMessage("password must be at least 8 characters")
             .MaximumLength(256).WithMessage("password must be at most 256 characters");

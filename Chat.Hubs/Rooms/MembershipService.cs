@@ -65,8 +65,9 @@ public sealed class MembershipService(
             logger.LogInformation("User {UserId} joined {RoomId}", userId, roomId);
         }
 
+        // No membership after the insert: a ban was stored between the check above and the insert.
         var member = await members.FindAsync(roomId, userId, cancellationToken);
-        return member?.ToDto() ?? throw ChatException.NotFound("membership");
+        return member?.ToDto() ?? throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
     }
 
     /// <summary>

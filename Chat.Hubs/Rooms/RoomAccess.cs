@@ -49,6 +49,11 @@ public sealed class RoomAccess(MembershipRepository members)
             return;
         }
 
+        if (standing.Banned)
+        {
+            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+        }
+
         if (standing.Member?.Role != RoomRole.Admin)
         {
             throw ChatException.Forbidden("only a room admin may do this");

@@ -30,6 +30,8 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<MessageDeletedEvent> deleted = Channel.CreateUnbounded<MessageDeletedEvent>();
     private readonly Channel<ReceiptDto> receipts = Channel.CreateUnbounded<ReceiptDto>();
     private readonly Channel<ReactionChangedEvent> reactions = Channel.CreateUnbounded<ReactionChangedEvent>();
+    private readonly Channel<RemovedFromRoomEvent> removals = Channel.CreateUnbounded<RemovedFromRoomEvent>();
+    private readonly Channel<MemberDto> memberUpdates = Channel.CreateUnbounded<MemberDto>();
 
     private HubClient(HubConnection connection)
     {
@@ -43,6 +45,8 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<MessageDeletedEvent>(nameof(IChatClient.MessageDeleted), e => deleted.Writer.TryWrite(e));
         connection.On<ReceiptDto>(nameof(IChatClient.ReceiptUpdated), e => receipts.Writer.TryWrite(e));
         connection.On<ReactionChangedEvent>(nameof(IChatClient.ReactionChanged), e => reactions.Writer.TryWrite(e));
+        connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), e => removals.Writer.TryWrite(e));
+        connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), m => memberUpdates.Writer.TryWrite(m));
     }
 
     public HubConnection Connection { get; }
@@ -176,6 +180,12 @@ public sealed class HubClient : IAsyncDisposable
     public Task<ReceiptDto> NextReceiptAsync(TimeSpan? wait = null) => Next(receipts, wait);
 
     public Task<ReactionChangedEvent> NextReactionAsync(TimeSpan? wait = null) => Next(reactions, wait);
+
+    /// <summary>The next time this connection is taken out of a room, within the deadline.</summary>
+    public Task<RemovedFromRoomEvent> NextRemovalAsync(TimeSpan? wait = null) => Next(removals, wait);
+
+    /// <summary>The next role or mute change this connection hears, within the deadline.</summary>
+    public Task<MemberDto> NextMemberUpdateAsync(TimeSpan? wait = null) => Next(memberUpdates, wait);
 
     /// <summary>The next receipt of <paramref name="userId"/>, skipping other members' receipts.</summary>
     public async Task<ReceiptDto> NextReceiptOfAsync(Guid userId, TimeSpan? wait = null)

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Moderation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Chat.Api.Rooms;
+
+/// <summary>Roles, mutes, kicks and bans under <c>/api/rooms/{id}</c>.</summary>
+public static class ModerationEndpoints
+{
+    public static IEndpointRouteBuilder MapModerationEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var room = endpoints.MapGroup("/api/rooms/{id}").WithTags("Moderation").RequireAuthorization()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        room.MapPut("/members/{userId}/role", async Task<Ok<MemberDto>> (
+                Guid id, Guid userId, ChangeRoleRequest request, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ChangeRoleAsync(user.UserId(), user.GlobalRole(), id, userId, request, ct)))
+            .WithName("ChangeMemberRole").WithSummary("Gives a member another room role (admin)")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        room.MapPost("/members/{userId}/mute", async Task<Ok<MemberDto>> (
+                Guid id, Guid userId, MuteRequest request, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.MuteAsync(user.UserId(), user.GlobalRole(), id, userId, request, ct)))
+            .WithName("MuteMember").WithSummary("Mutes a member for durationSeconds (moderator+)");
+
+        room.MapDelete("/members/{userId}/mute", async Task<Ok<MemberDto>> (
+                Guid id, Guid userId, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.UnmuteAsync(user.UserId(), user.GlobalRole(), id, userId, ct)))
+            .WithName("UnmuteMember").WithSummary("Lifts a member's mute (moderator+)");
+
+        room.MapPost("/members/{userId}/kick", async Task<NoContent> (
+                Guid id,
+                Guid userId,
+                [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] KickRequest? request,
+                ClaimsPrincipal user,
+                ModerationService service,
+                CancellationToken ct) =>
+            {
+                await service.KickAsync(user.UserId(), user.GlobalRole(), id, userId, request ?? new KickRequest(null), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("KickMember").WithSummary("Removes a member from the room at once (moderator+)");
+
+        room.MapPost("/bans", async Task<NoContent> (Guid id, BanRequest request, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
+            {
+                await service.BanAsync(user.UserId(), user.GlobalRole(), id, request, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("BanUser").WithSummary("Bans a user: removed at once and refused on every later join (moderator+)");
+
+        room.MapDelete("/bans/{userId}", async Task<NoContent> (Guid id, Guid userId, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
+            {
+                await service.UnbanAsync(user.UserId(), user.GlobalRole(), id, userId, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("UnbanUser").WithSummary("Lifts a ban (moderator+)");
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,96 @@
+using Chat.Contracts;
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>The outcome of a role change.</summary>
+public enum RoleChange
+{
+    Changed,
+    NotMember,
+    LastAdmin,
+}
+
+/// <summary>Stores role changes, mutes and bans.</summary>
+public sealed class ModerationRepository(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Gives a member a new role, refusing to take the role of the room's last admin away. The
+    /// room's admin rows are locked first, so two admins demoting each other at once cannot leave
+    /// the room with none.
+    /// </summary>
+    public async Task<RoleChange> ChangeRoleAsync(Guid roomId, Guid userId, RoomRole role, CancellationToken cancellationToken = default)
+    {
+        const string lockAdmins = "select user_id from room_members where room_id = @RoomId and role = 'admin' for update";
+        const string current = "select role from room_members where room_id = @RoomId and user_id = @UserId for update";
+        const string update = "update room_members set role = @Role where room_id = @RoomId and user_id = @UserId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            lockAdmins, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken))).AsList();
+        var currentRole = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            current, new { RoomId = roomId, UserId = userId }, transaction, cancellationToken: cancellationToken));
+        if (currentRole is null)
+        {
+            return RoleChange.NotMember;
+        }
+
+        if (role != RoomRole.Admin && admins is [var onlyAdmin] && onlyAdmin == userId)
+        {
+            return RoleChange.LastAdmin;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            update, new { RoomId = roomId, UserId = userId, Role = DbText.Of(role) }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return RoleChange.Changed;
+    }
+
+    /// <summary>Sets or clears (null) the end of a member's mute; false when the user is not a member.</summary>
+    public async Task<bool> SetMutedUntilAsync(Guid roomId, Guid userId, DateTime? mutedUntil, CancellationToken cancellationToken = default)
+    {
+        const string sql = "update room_members set muted_until = @MutedUntil where room_id = @RoomId and user_id = @UserId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            sql, new { RoomId = roomId, UserId = userId, MutedUntil = mutedUntil }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>
+    /// Bans the user and ends the membership in one transaction, storing <paramref name="leaveMessage"/>
+    /// when there was a membership to end. Returns the stored leave message, or null when the user
+    /// was not a member (the ban is stored all the same).
+    /// </summary>
+    public async Task<StoredMessage?> BanAsync(
+        Guid roomId, Guid userId, Guid bannedBy, string? reason, NewMessage leaveMessage, CancellationToken cancellationToken = default)
+    {
+        const string ban = """
+            insert into room_bans (room_id, user_id, banned_by, reason, banned_at)
+            values (@RoomId, @UserId, @BannedBy, @Reason, @BannedAt)
+            on conflict (room_id, user_id) do update set banned_by = excluded.banned_by, reason = excluded.reason
+            """;
+        const string leave = "delete from room_members where room_id = @RoomId and user_id = @UserId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await MembershipLock.AcquireAsync(connection, transaction, roomId, userId, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            ban,
+            new { RoomId = roomId, UserId = userId, BannedBy = bannedBy, Reason = reason, BannedAt = leaveMessage.SentAt },
+            transaction,
+            cancellationToken: cancellationToken));
+        var left = await connection.ExecuteAsync(new CommandDefinition(
+            leave, new { RoomId = roomId, UserId = userId }, transaction, cancellationToken: cancellationToken));
+        var appended = left == 0 ? null : await MessageLog.AppendAsync(connection, transaction, leaveMessage, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return appended?.Message;
+    }
+
+    /// <summary>Lifts a ban; false when there was none.</summary>
+    public async Task<bool> UnbanAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        const string sql = "delete from room_bans where room_id = @RoomId and user_id = @UserId";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            sql, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken)) == 1;
+    }
+}

@@ -1,0 +1,180 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Connections;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Rooms;
+using FluentValidation;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Hubs.Moderation;
+
+/// <summary>
+/// Roles, mutes, kicks and bans. Each takes effect at once: a removed user's connections on every
+/// node have left the room's group before the call returns, so the next broadcast misses them.
+/// </summary>
+/// <remarks>
+/// Room admins and global admins may act on anyone; moderators only on members and guests, never
+/// on admins or other moderators. Nobody mutes, kicks or bans themselves (<c>invalid</c>).
+/// </remarks>
+public sealed class ModerationService(
+    MembershipRepository members,
+    ModerationRepository moderation,
+    UserRepository users,
+    RoomAccess access,
+    RoomGroupSync groups,
+    IHubContext<ChatHub, IChatClient> hub,
+    IValidator<ChangeRoleRequest> roleValidator,
+    IValidator<MuteRequest> muteValidator,
+    IValidator<KickRequest> kickValidator,
+    IValidator<BanRequest> banValidator,
+    TimeProvider clock,
+    ILogger<ModerationService> logger)
+{
+    /// <summary>Gives a member another room role (room or global admins); the room hears <c>MemberUpdated</c>.</summary>
+    public async Task<MemberDto> ChangeRoleAsync(
+        Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, ChangeRoleRequest request, CancellationToken cancellationToken = default)
+    {
+        await roleValidator.EnsureValidAsync(request, cancellationToken);
+        await access.AdminAsync(actorId, actorRole, roomId, cancellationToken);
+        var role = Enum.Parse<RoomRole>(request.Role!, ignoreCase: true);
+        var outcome = await moderation.ChangeRoleAsync(roomId, userId, role, cancellationToken);
+        return outcome switch
+        {
+            RoleChange.NotMember => throw ChatException.NotFound("member"),
+            RoleChange.LastAdmin => throw new ChatException(ErrorCodes.Conflict, "the room's last admin cannot be demoted: make another admin first"),
+            _ => await AnnounceAsync(roomId, userId, cancellationToken),
+        };
+    }
+
+    /// <summary>Mutes a member for a while (moderators and up); the room hears <c>MemberUpdated</c>.</summary>
+    public async Task<MemberDto> MuteAsync(
+        Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, MuteRequest request, CancellationToken cancellationToken = default)
+    {
+        await muteValidator.EnsureValidAsync(request, cancellationToken);
+        await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        var until = clock.UtcNow().AddSeconds(request.DurationSeconds);
+        if (!await moderation.SetMutedUntilAsync(roomId, userId, until, cancellationToken))
+        {
+            throw ChatException.NotFound("member");
+        }
+
+        return await AnnounceAsync(roomId, userId, cancellationToken);
+    }
+
+    /// <summary>Lifts a mute (moderators and up); the room hears <c>MemberUpdated</c>.</summary>
+    public async Task<MemberDto> UnmuteAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        if (!await moderation.SetMutedUntilAsync(roomId, userId, mutedUntil: null, cancellationToken))
+        {
+            throw ChatException.NotFound("member");
+        }
+
+        return await AnnounceAsync(roomId, userId, cancellationToken);
+    }
+
+    /// <summary>Ends a member's membership (moderators and up); they may join a public room again.</summary>
+    public async Task KickAsync(
+        Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, KickRequest request, CancellationToken cancellationToken = default)
+    {
+        await kickValidator.EnsureValidAsync(request, cancellationToken);
+        var target = await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        var leave = ServerMessage(roomId, userId, $"{target.DisplayName} was removed");
+        var stored = await members.LeaveAsync(roomId, userId, leave, cancellationToken) ?? throw ChatException.NotFound("member");
+        await RemoveAsync(roomId, userId, actorId, RemovalReason.Kicked, stored);
+        logger.LogInformation("User {UserId} was kicked from {RoomId} by {ActorId}", userId, roomId, actorId);
+    }
+
+    /// <summary>
+    /// Bans a user (moderators and up): a member is removed as by a kick, and nobody banned joins
+    /// again by any door until unbanned. A user who is not a member may be banned ahead of time.
+    /// </summary>
+    public async Task BanAsync(Guid actorId, GlobalRole actorRole, Guid roomId, BanRequest request, CancellationToken cancellationToken = default)
+    {
+        await banValidator.EnsureValidAsync(request, cancellationToken);
+        var userId = request.UserId;
+        var target = await AuthorizeAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        var name = target?.DisplayName
+            ?? (await users.FindAsync(userId, cancellationToken))?.DisplayName
+            ?? throw ChatException.NotFound("user");
+        var leave = ServerMessage(roomId, userId, $"{name} was banned");
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        var stored = await moderation.BanAsync(roomId, userId, actorId, reason, leave, cancellationToken);
+        if (stored is not null)
+        {
+            await RemoveAsync(roomId, userId, actorId, RemovalReason.Banned, stored);
+        }
+
+        logger.LogInformation("User {UserId} was banned from {RoomId} by {ActorId}", userId, roomId, actorId);
+    }
+
+    /// <summary>Lifts a ban (moderators and up); lifting one that is not there changes nothing.</summary>
+    public async Task UnbanAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        await AuthorizeActorAsync(actorId, actorRole, roomId, cancellationToken);
+        await moderation.UnbanAsync(roomId, userId, cancellationToken);
+    }
+
+    /// <summary>Like <see cref="AuthorizeAsync"/>, for actions that need the target to be a member.</summary>
+    private async Task<RoomMember> AuthorizeOnMemberAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken) =>
+        await AuthorizeAsync(actorId, actorRole, roomId, userId, cancellationToken) ?? throw ChatException.NotFound("member");
+
+    /// <summary>
+    /// Refuses unless the actor may moderate the room and may act on <paramref name="userId"/>;
+    /// returns the target's membership, null when they are not a member.
+    /// </summary>
+    private async Task<RoomMember?> AuthorizeAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken)
+    {
+        var actor = await AuthorizeActorAsync(actorId, actorRole, roomId, cancellationToken);
+        if (userId == actorId)
+        {
+            throw ChatException.Invalid("you cannot moderate yourself");
+        }
+
+        var target = await members.FindAsync(roomId, userId, cancellationToken);
+        if (actorRole != GlobalRole.Admin && actor?.Role != RoomRole.Admin && target?.Role is RoomRole.Admin or RoomRole.Moderator)
+        {
+            throw ChatException.Forbidden("moderators cannot act on admins or other moderators");
+        }
+
+        return target;
+    }
+
+    /// <summary>Refuses unless the actor is a moderator or admin of the room, or a global admin (who need not be a member).</summary>
+    private async Task<RoomMember?> AuthorizeActorAsync(Guid actorId, GlobalRole actorRole, Guid roomId, CancellationToken cancellationToken)
+    {
+        if (actorRole == GlobalRole.Admin)
+        {
+            var standing = await members.StandingAsync(roomId, actorId, cancellationToken) ?? throw ChatException.NotFound("room");
+            return standing.Member;
+        }
+
+        var (_, member) = await access.MemberAsync(actorId, roomId, cancellationToken);
+        return member.Role is RoomRole.Moderator or RoomRole.Admin
+            ? member
+            : throw ChatException.Forbidden("only moderators and admins may do this");
+    }
+
+    /// <summary>Takes the user's connections out of the room on every node, then tells them and the room.</summary>
+    private async Task RemoveAsync(Guid roomId, Guid userId, Guid actorId, RemovalReason reason, StoredMessage leave)
+    {
+        // Waits for every node's ack: a message sent after this returns no longer reaches them.
+        await groups.RemoveUserAsync(userId, roomId);
+        await hub.Clients.Group(RoomGroup.OfUser(userId)).RemovedFromRoom(new RemovedFromRoomEvent(roomId, reason, actorId));
+        var room = hub.Clients.Group(RoomGroup.Name(roomId));
+        await room.UserLeft(new UserLeftEvent(roomId, userId));
+        await room.MessageReceived(leave.ToDto());
+    }
+
+    private async Task<MemberDto> AnnounceAsync(Guid roomId, Guid userId, CancellationToken cancellationToken)
+    {
+        var member = await members.FindAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("member");
+        var dto = member.ToDto();
+        await hub.Clients.Group(RoomGroup.Name(roomId)).MemberUpdated(dto);
+        return dto;
+    }
+
+    private NewMessage ServerMessage(Guid roomId, Guid userId, string content) =>
+        new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, MessageType.Leave, content, null, null, null, null, clock.UtcNow());
+}

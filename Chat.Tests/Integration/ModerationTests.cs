@@ -1,0 +1,205 @@
+using System.Net;
+using Chat.Contracts;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Tests.Integration;
+
+public sealed class ModerationTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task A_ban_removes_the_user_at_once_survives_reconnect_and_blocks_every_join_until_lifted()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var room = await alice.CreateRoomAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await bobHub.JoinRoomAsync(room.Id);
+        await aliceHub.NextJoinAsync();
+
+        await ModerationApi.BanAsync(Node, alice, room.Id, bob.Id, "spam").ExpectAsync(HttpStatusCode.NoContent);
+
+        Assert.Equal(new RemovedFromRoomEvent(room.Id, RemovalReason.Banned, alice.Id), await bobHub.NextRemovalAsync());
+        Assert.Equal(bob.Id, (await aliceHub.NextLeaveAsync()).UserId);
+        Assert.EndsWith("was banned", (await aliceHub.NextMessageAsync(MessageType.Leave)).Content);
+        await bobHub.DisposeAsync();
+
+        await using var bobAgain = await HubClient.ConnectAsync(Node, bob);
+        var sent = await aliceHub.SendTextAsync(room.Id, "bob is banned");
+        await bobAgain.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        Assert.DoesNotContain(bobAgain.DrainMessages(), m => m.Id == sent.MessageId);
+        var hubJoin = await Assert.ThrowsAsync<HubException>(() => bobAgain.JoinRoomAsync(room.Id));
+        var send = await Assert.ThrowsAsync<HubException>(() => bobAgain.SendTextAsync(room.Id, "let me back"));
+        Assert.StartsWith("banned:", hubJoin.Message);
+        Assert.StartsWith("banned:", send.Message);
+        using (var restJoin = await ModerationApi.JoinAsync(Node, bob, room.Id))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, restJoin.StatusCode);
+            Assert.Equal("banned", await ModerationApi.CodeOfAsync(restJoin));
+        }
+
+        await ModerationApi.UnbanAsync(Node, alice, room.Id, bob.Id).ExpectAsync(HttpStatusCode.NoContent);
+
+        var member = await ModerationApi.MemberOfAsync(await ModerationApi.JoinAsync(Node, bob, room.Id));
+        Assert.Equal(RoomRole.Member, member.Role);
+        var snapshot = await bobAgain.JoinRoomAsync(room.Id);
+        Assert.Contains(snapshot.Members, m => m.UserId == bob.Id);
+    }
+
+    [Fact]
+    public async Task A_user_banned_before_joining_cannot_join_and_an_unknown_user_cannot_be_banned()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var room = await alice.CreateRoomAsync(Node);
+
+        await ModerationApi.BanAsync(Node, alice, room.Id, bob.Id).ExpectAsync(HttpStatusCode.NoContent);
+        await ModerationApi.BanAsync(Node, alice, room.Id, Guid.NewGuid()).ExpectAsync(HttpStatusCode.NotFound);
+
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        var join = await Assert.ThrowsAsync<HubException>(() => bobHub.JoinRoomAsync(room.Id));
+        Assert.StartsWith("banned:", join.Message);
+    }
+
+    [Fact]
+    public async Task A_muted_member_gets_muted_until_the_mute_ends()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var room = await alice.CreateRoomAsync(Node);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await bobHub.JoinRoomAsync(room.Id);
+
+        var muted = await ModerationApi.MemberOfAsync(await ModerationApi.MuteAsync(Node, alice, room.Id, bob.Id, durationSeconds: 2));
+
+        Assert.NotNull(muted.MutedUntil);
+        Assert.Equal(muted, await bobHub.NextMemberUpdateAsync());
+        var refused = await Assert.ThrowsAsync<HubException>(() => bobHub.SendTextAsync(room.Id, "can anyone hear me?"));
+        Assert.StartsWith("muted:", refused.Message);
+        MessageAck? ack = null;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    ack = await bobHub.SendTextAsync(room.Id, "I am back");
+                    return true;
+                }
+                catch (HubException e) when (e.Message.StartsWith("muted:", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(15),
+            "the mute to end");
+        Assert.True(ack!.Seq > 0);
+    }
+
+    [Fact]
+    public async Task Unmuting_lets_the_member_speak_at_once()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var room = await alice.CreateRoomAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await bobHub.JoinRoomAsync(room.Id);
+        await ModerationApi.MuteAsync(Node, alice, room.Id, bob.Id, durationSeconds: 3600).ExpectAsync(HttpStatusCode.OK);
+        var refused = await Assert.ThrowsAsync<HubException>(() => bobHub.SendTextAsync(room.Id, "hello?"));
+
+        var unmuted = await ModerationApi.MemberOfAsync(await ModerationApi.UnmuteAsync(Node, alice, room.Id, bob.Id));
+
+        Assert.StartsWith("muted:", refused.Message);
+        Assert.Null(unmuted.MutedUntil);
+        var sent = await bobHub.SendTextAsync(room.Id, "thanks");
+        Assert.Equal(sent.MessageId, (await aliceHub.NextMessageAsync(MessageType.Text)).Id);
+        Assert.NotNull((await aliceHub.NextMemberUpdateAsync()).MutedUntil);
+        Assert.Null((await aliceHub.NextMemberUpdateAsync()).MutedUntil);
+    }
+
+    [Fact]
+    public async Task A_role_change_is_broadcast_to_the_room_and_takes_effect_at_once()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var carol = await TestUser.RegisterAsync(Node, "carol");
+        var room = await alice.CreateRoomAsync(Node);
+        await using var carolHub = await HubClient.ConnectAsync(Node, carol);
+        await ModerationApi.JoinAsync(Node, bob, room.Id).ExpectAsync(HttpStatusCode.OK);
+        await carolHub.JoinRoomAsync(room.Id);
+
+        var promoted = await ModerationApi.MemberOfAsync(await ModerationApi.ChangeRoleAsync(Node, alice, room.Id, bob.Id, "moderator"));
+
+        Assert.Equal(RoomRole.Moderator, promoted.Role);
+        var heard = await carolHub.NextMemberUpdateAsync();
+        Assert.Equal((bob.Id, RoomRole.Moderator), (heard.UserId, heard.Role));
+        await ModerationApi.MuteAsync(Node, bob, room.Id, carol.Id, 60).ExpectAsync(HttpStatusCode.OK);
+        await ModerationApi.MuteAsync(Node, bob, room.Id, alice.Id, 60).ExpectAsync(HttpStatusCode.Forbidden);
+        await ModerationApi.KickAsync(Node, bob, room.Id, alice.Id).ExpectAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Role_changes_keep_an_admin_and_refuse_bad_roles_and_non_members()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var stranger = await TestUser.RegisterAsync(Node, "stranger");
+        var room = await alice.CreateRoomAsync(Node);
+        await ModerationApi.JoinAsync(Node, bob, room.Id).ExpectAsync(HttpStatusCode.OK);
+
+        using var lastAdmin = await ModerationApi.ChangeRoleAsync(Node, alice, room.Id, alice.Id, "member");
+        using var badRole = await ModerationApi.ChangeRoleAsync(Node, alice, room.Id, bob.Id, "owner");
+        using var nonMember = await ModerationApi.ChangeRoleAsync(Node, alice, room.Id, stranger.Id, "moderator");
+
+        Assert.Equal((HttpStatusCode.Conflict, "conflict"), (lastAdmin.StatusCode, await ModerationApi.CodeOfAsync(lastAdmin)));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid"), (badRole.StatusCode, await ModerationApi.CodeOfAsync(badRole)));
+        Assert.Equal((HttpStatusCode.NotFound, "not_found"), (nonMember.StatusCode, await ModerationApi.CodeOfAsync(nonMember)));
+
+        // With a second admin, the first may step down.
+        await ModerationApi.ChangeRoleAsync(Node, alice, room.Id, bob.Id, "admin").ExpectAsync(HttpStatusCode.OK);
+        var stepped = await ModerationApi.MemberOfAsync(await ModerationApi.ChangeRoleAsync(Node, alice, room.Id, alice.Id, "member"));
+        Assert.Equal(RoomRole.Member, stepped.Role);
+        await ModerationApi.ChangeRoleAsync(Node, bob, room.Id, bob.Id, "guest").ExpectAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Mute_durations_outside_one_second_to_one_year_and_moderating_oneself_are_invalid()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var room = await alice.CreateRoomAsync(Node);
+        await ModerationApi.JoinAsync(Node, bob, room.Id).ExpectAsync(HttpStatusCode.OK);
+
+        await ModerationApi.MuteAsync(Node, alice, room.Id, bob.Id, 0).ExpectAsync(HttpStatusCode.BadRequest);
+        await ModerationApi.MuteAsync(Node, alice, room.Id, bob.Id, 31_536_001).ExpectAsync(HttpStatusCode.BadRequest);
+        await ModerationApi.MuteAsync(Node, alice, room.Id, bob.Id, 31_536_000).ExpectAsync(HttpStatusCode.OK);
+        await ModerationApi.MuteAsync(Node, alice, room.Id, alice.Id, 60).ExpectAsync(HttpStatusCode.BadRequest);
+        await ModerationApi.KickAsync(Node, alice, room.Id, alice.Id).ExpectAsync(HttpStatusCode.BadRequest);
+        await ModerationApi.BanAsync(Node, alice, room.Id, alice.Id).ExpectAsync(HttpStatusCode.BadRequest);
+        await ModerationApi.KickAsync(Node, alice, Guid.NewGuid(), bob.Id).ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_kick_without_a_body_removes_the_member_who_may_then_join_again()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var room = await alice.CreateRoomAsync(Node);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await bobHub.JoinRoomAsync(room.Id);
+
+        using (var http = Node.Http(alice.Token))
+        {
+            using var kick = await http.PostAsync($"api/rooms/{room.Id}/members/{bob.Id}/kick", null);
+            Assert.Equal(HttpStatusCode.NoContent, kick.StatusCode);
+        }
+
+        Assert.Equal(RemovalReason.Kicked, (await bobHub.NextRemovalAsync()).Reason);
+        await ModerationApi.KickAsync(Node, alice, room.Id, bob.Id).ExpectAsync(HttpStatusCode.NotFound);
+        var snapshot = await bobHub.JoinRoomAsync(room.Id);
+        Assert.Contains(snapshot.Members, m => m.UserId == bob.Id && m.Role == RoomRole.Member);
+    }
+}

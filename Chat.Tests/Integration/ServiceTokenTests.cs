@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Http.Json;
+using Chat.Contracts;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>A node that knows one service client, <c>reports</c>.</summary>
+public sealed class ServiceClientNodeFixture : IAsyncLifetime
+{
+    public const string Name = "reports";
+    public const string Secret = "a-long-shared-secret-for-the-reports-service";
+
+    private string connectionString = "";
+
+    public ChatNode Node { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        connectionString = await TestServers.CreateDatabaseAsync();
+        Node = ChatNode.Start(connectionString, extra: new Dictionary<string, string?>
+        {
+            ["Services:Clients:0:Name"] = Name,
+            ["Services:Clients:0:Secret"] = Secret,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        await TestServers.DropDatabaseAsync(connectionString);
+    }
+}
+
+public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClassFixture<ServiceClientNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task A_configured_service_gets_a_service_token_for_one_account_and_may_send_system_messages()
+    {
+        var first = await SignInAsync(ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
+        var second = await SignInAsync(ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var room = await alice.CreateRoomAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var token = (await first.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
+        var again = (await second.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
+        Assert.Equal(token.UserId, again.UserId);
+        using var http = Node.Http(token.AccessToken);
+        var me = (await http.GetFromJsonAsync<UserDto>("api/users/me", Json.Options))!;
+        Assert.Equal(("service-reports", GlobalRole.Service), (me.UserName, me.Role));
+        (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
+        using var send = await http.PostAsJsonAsync(
+            $"api/rooms/{room.Id}/messages", new SendMessageRequest(null, Guid.NewGuid().ToString(), "system", "nightly report is ready"), Json.Options);
+        Assert.Equal(HttpStatusCode.OK, send.StatusCode);
+        var received = await aliceHub.NextMessageAsync(MessageType.System);
+        Assert.Equal(("nightly report is ready", token.UserId), (received.Content, received.SenderId));
+    }
+
+    [Theory]
+    [InlineData(ServiceClientNodeFixture.Name, "not-the-secret")]
+    [InlineData("billing", ServiceClientNodeFixture.Secret)]
+    [InlineData(ServiceClientNodeFixture.Name, "")]
+    [InlineData("", "")]
+    public async Task A_wrong_secret_or_an_unknown_service_is_unauthorized(string name, string secret)
+    {
+        using var response = await SignInAsync(name, secret);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("unauthorized", await ModerationApi.CodeOfAsync(response));
+    }
+
+    [Fact]
+    public async Task Nobody_can_register_a_userName_kept_for_services()
+    {
+        using var http = Node.Http();
+
+        using var response = await http.PostAsJsonAsync("auth/register", new RegisterRequest("service-reports", "correct horse battery", "Fake"), Json.Options);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> SignInAsync(string name, string secret)
+    {
+        using var http = Node.Http();
+        return await http.PostAsJsonAsync("auth/service-token", new ServiceTokenRequest(name, secret), Json.Options);
+    }
+}
