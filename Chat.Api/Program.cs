@@ -32,6 +32,8 @@ app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapRoomEndpoints();
+app.MapInvitationEndpoints();
+app.MapRoomSettingsEndpoints();
 app.MapReceiptEndpoints();
 app.MapMessageEndpoints();
 app.MapAttachmentEndpoints();
