@@ -30,6 +30,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<MessageDeletedEvent> deleted = Channel.CreateUnbounded<MessageDeletedEvent>();
     private readonly Channel<ReceiptDto> receipts = Channel.CreateUnbounded<ReceiptDto>();
     private readonly Channel<ReactionChangedEvent> reactions = Channel.CreateUnbounded<ReactionChangedEvent>();
+    private readonly Channel<RoomDto> roomUpdates = Channel.CreateUnbounded<RoomDto>();
 
     private HubClient(HubConnection connection)
     {
@@ -43,6 +44,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<MessageDeletedEvent>(nameof(IChatClient.MessageDeleted), e => deleted.Writer.TryWrite(e));
         connection.On<ReceiptDto>(nameof(IChatClient.ReceiptUpdated), e => receipts.Writer.TryWrite(e));
         connection.On<ReactionChangedEvent>(nameof(IChatClient.ReactionChanged), e => reactions.Writer.TryWrite(e));
+        connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), r => roomUpdates.Writer.TryWrite(r));
     }
 
     public HubConnection Connection { get; }
@@ -176,6 +178,8 @@ public sealed class HubClient : IAsyncDisposable
     public Task<ReceiptDto> NextReceiptAsync(TimeSpan? wait = null) => Next(receipts, wait);
 
     public Task<ReactionChangedEvent> NextReactionAsync(TimeSpan? wait = null) => Next(reactions, wait);
+
+    public Task<RoomDto> NextRoomUpdateAsync(TimeSpan? wait = null) => Next(roomUpdates, wait);
 
     /// <summary>The next receipt of <paramref name="userId"/>, skipping other members' receipts.</summary>
     public async Task<ReceiptDto> NextReceiptOfAsync(Guid userId, TimeSpan? wait = null)

@@ -5,7 +5,8 @@ namespace Chat.Tests.Infrastructure;
 
 /// <summary>
 /// A fresh database and one node whose invitations may live just one second, so a test watches
-/// one expire with real time; the database is reachable for arranging rows no endpoint makes.
+/// one expire with real time, and whose retention runs every second deleting two messages per
+/// statement, so a short history already takes several batches; the database is reachable for arranging rows no endpoint makes.
 /// </summary>
 public sealed class RoomsNodeFixture : IAsyncLifetime
 {
@@ -19,6 +20,8 @@ public sealed class RoomsNodeFixture : IAsyncLifetime
         Node = ChatNode.Start(connectionString, extra: new Dictionary<string, string?>
         {
             ["Invitations:MinExpirySeconds"] = "1",
+            ["Retention:BatchSize"] = "2",
+            ["Retention:IntervalSeconds"] = "1",
         });
     }
 

@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using Chat.Contracts;
+using Chat.Hubs.Retention;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Chat.Tests.Integration;
+
+public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<RoomsNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task Messages_older_than_the_rooms_retention_disappear_on_their_own_and_seq_keeps_counting()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 5, fresh: 2);
+        await using var hub = await HubClient.ConnectAsync(Node, admin);
+
+        await Poll.UntilAsync(
+            async () => await CountAsync(room.Id) == 2, TimeSpan.FromSeconds(20), "the retention sweeper deletes the aged messages");
+
+        var history = await hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 200);
+        Assert.Equal([6L, 7L], history.Select(m => m.Seq));
+        var ack = await hub.SendTextAsync(room.Id, "after the purge");
+        Assert.Equal(8, ack.Seq);
+    }
+
+    [Fact]
+    public async Task A_room_without_retention_keeps_its_old_messages()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: null, aged: 3, fresh: 1);
+        var longer = await RoomWithAgedMessagesAsync(admin, retentionDays: 3, aged: 2, fresh: 1);
+
+        await Node.Services.GetRequiredService<MessageRetention>().PurgeOnceAsync();
+
+        Assert.Equal(4, await CountAsync(room.Id));
+        Assert.Equal(3, await CountAsync(longer.Id));
+    }
+
+    /// <summary>A room with <paramref name="aged"/> messages sent two days ago followed by <paramref name="fresh"/> new ones.</summary>
+    private async Task<RoomDto> RoomWithAgedMessagesAsync(TestUser admin, int? retentionDays, int aged, int fresh)
+    {
+        var room = await admin.CreateRoomAsync(Node);
+        await using (var hub = await HubClient.ConnectAsync(Node, admin))
+        {
+            for (var i = 0; i < aged + fresh; i++)
+            {
+                await hub.SendTextAsync(room.Id, $"message {i}");
+            }
+        }
+
+        await fixture.ExecuteAsync(
+            "update messages set sent_at = now() - interval '2 days' where room_id = @r and seq <= @s",
+            ("r", room.Id), ("s", (long)aged));
+        using var http = Node.Http(admin.Token);
+        (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: retentionDays), Json.Options))
+            .EnsureSuccessStatusCode();
+        return room;
+    }
+
+    private Task<long> CountAsync(Guid roomId) =>
+        fixture.ScalarAsync<long>("select count(*) from messages where room_id = @r", ("r", roomId));
+}
