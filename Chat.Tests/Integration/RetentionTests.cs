@@ -1,9 +1,13 @@
 using System.Net.Http.Json;
 using Chat.Contracts;
+using Chat.Data;
 using Chat.Hubs.Retention;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Tests.Integration;
 
@@ -38,6 +42,28 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
 
         Assert.Equal(4, await CountAsync(room.Id));
         Assert.Equal(3, await CountAsync(longer.Id));
+    }
+
+    [Fact]
+    public async Task A_message_goes_only_once_it_is_older_than_the_retention_days()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 0, fresh: 3);
+        var lastSentAt = await fixture.ScalarAsync<DateTime>("select max(sent_at) from messages where room_id = @r", ("r", room.Id));
+        var firstSentAt = await fixture.ScalarAsync<DateTime>("select min(sent_at) from messages where room_id = @r", ("r", room.Id));
+        var clock = new FakeTimeProvider(new DateTimeOffset(firstSentAt.AddDays(1).AddMinutes(-1), TimeSpan.Zero));
+        var retention = new MessageRetention(
+            Node.Services.GetRequiredService<MessageRetentionRepository>(),
+            Options.Create(new RetentionOptions { BatchSize = 2 }),
+            clock,
+            NullLogger<MessageRetention>.Instance);
+
+        await retention.PurgeOnceAsync();
+        Assert.Equal(3, await CountAsync(room.Id));
+
+        clock.SetUtcNow(new DateTimeOffset(lastSentAt.AddDays(1).AddTicks(10), TimeSpan.Zero));
+        await retention.PurgeOnceAsync();
+        Assert.Equal(0, await CountAsync(room.Id));
     }
 
     /// <summary>A room with <paramref name="aged"/> messages sent two days ago followed by <paramref name="fresh"/> new ones.</summary>
