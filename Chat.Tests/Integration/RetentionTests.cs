@@ -66,6 +66,34 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         Assert.Equal(0, await CountAsync(room.Id));
     }
 
+    [Fact]
+    public async Task An_expired_file_message_takes_its_file_along()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await admin.CreateRoomAsync(Node);
+        using var http = Node.Http(admin.Token);
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent("minutes of the meeting"u8.ToArray());
+        file.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data") { Name = "file", FileNameStar = "notes.txt" };
+        form.Add(file);
+        using var upload = await http.PostAsync($"api/rooms/{room.Id}/attachments", form);
+        upload.EnsureSuccessStatusCode();
+        var attachment = (await upload.Content.ReadFromJsonAsync<AttachmentDto>(Json.Options))!;
+        await using (var hub = await HubClient.ConnectAsync(Node, admin))
+        {
+            await hub.Connection.InvokeAsync<MessageAck>(
+                "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "file", "notes", AttachmentId: attachment.Id.ToString()));
+        }
+
+        await fixture.ExecuteAsync("update messages set sent_at = now() - interval '2 days' where room_id = @r", ("r", room.Id));
+        (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: 1), Json.Options)).EnsureSuccessStatusCode();
+        await Node.Services.GetRequiredService<MessageRetention>().PurgeOnceAsync();
+
+        Assert.Equal(0, await CountAsync(room.Id));
+        using var download = await http.GetAsync($"api/attachments/{attachment.Id}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, download.StatusCode);
+    }
+
     /// <summary>A room with <paramref name="aged"/> messages sent two days ago followed by <paramref name="fresh"/> new ones.</summary>
     private async Task<RoomDto> RoomWithAgedMessagesAsync(TestUser admin, int? retentionDays, int aged, int fresh)
     {
