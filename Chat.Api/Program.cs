@@ -34,6 +34,7 @@ app.MapUserEndpoints();
 app.MapRoomEndpoints();
 app.MapInvitationEndpoints();
 app.MapRoomSettingsEndpoints();
+app.MapRoomSearchEndpoints();
 app.MapReceiptEndpoints();
 app.MapMessageEndpoints();
 app.MapAttachmentEndpoints();
