@@ -45,6 +45,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<ReactionRepository>();
         builder.Services.AddSingleton<AttachmentRepository>();
         builder.Services.AddSingleton<ModerationRepository>();
+        builder.Services.AddSingleton<InvitationRepository>();
+        builder.Services.AddSingleton<MessageRetentionRepository>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }

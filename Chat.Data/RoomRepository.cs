@@ -98,4 +98,69 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource)
 
         return await FindAsync(id, cancellationToken);
     }
+    /// <summary>Replaces a room's settings; null when the room does not exist.</summary>
+    public async Task<Room?> UpdateSettingsAsync(Guid id, RoomSettings settings, CancellationToken cancellationToken = default)
+    {
+        const string sql = "update rooms set settings = cast(@Settings as jsonb) where id = @Id";
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var updated = await connection.ExecuteAsync(new CommandDefinition(
+                sql, new { Id = id, Settings = JsonTypeHandlers.ToJson(settings) }, cancellationToken: cancellationToken));
+            if (updated == 0)
+            {
+                return null;
+            }
+        }
+
+        return await FindAsync(id, cancellationToken);
+    }
+
+    /// <summary>
+    /// Public rooms and the private rooms <paramref name="userId"/> belongs to whose lower-case
+    /// name contains <paramref name="name"/> (when given) and that have a member called
+    /// <paramref name="memberUserName"/> (when given); the closest names first.
+    /// </summary>
+    public async Task<IReadOnlyList<Room>> SearchAsync(
+        Guid userId, string? name, string? memberUserName, int limit, CancellationToken cancellationToken = default)
+    {
+        // Only the filters asked for go into the statement: an "@p is null or ..." filter would
+        // keep the planner from using the trigram index for lower(name) like '%q%'.
+        var filters = new List<string>
+        {
+            "(not r.is_private or exists (select 1 from room_members me where me.room_id = r.id and me.user_id = @UserId))",
+        };
+        if (name is not null)
+        {
+            filters.Add("lower(r.name) like @Pattern escape '\\'");
+        }
+
+        if (memberUserName is not null)
+        {
+            filters.Add("""
+                exists (select 1 from room_members m join users u on u.id = m.user_id
+                        where m.room_id = r.id and u.user_name = @Member)
+                """);
+        }
+
+        var rank = name is null ? "" : "similarity(lower(r.name), @Name) desc, ";
+        var sql = $"""
+            select {Columns}
+            from rooms r
+            where {string.Join(" and ", filters)}
+            order by {rank}r.name, r.id
+            limit @Limit
+            """;
+        var pattern = name is null ? null : "%" + EscapeLike(name) + "%";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Room>(new CommandDefinition(
+            sql,
+            new { UserId = userId, Pattern = pattern, Name = name, Member = memberUserName, Limit = limit },
+            cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
 }

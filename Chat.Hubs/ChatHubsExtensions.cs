@@ -7,6 +7,7 @@ using Chat.Hubs.Moderation;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
 using Chat.Hubs.Receipts;
+using Chat.Hubs.Retention;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
 using FluentValidation;
@@ -85,6 +86,13 @@ public static class ChatHubsExtensions
         services.AddSingleton<ReactionService>();
         services.AddSingleton<AttachmentService>();
         services.AddSingleton<ModerationService>();
+        services.AddOptionsWithValidateOnStart<InvitationOptions>().BindConfiguration(InvitationOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<InvitationService>();
+        services.AddSingleton<RoomSettingsService>();
+        services.AddSingleton<RoomSearchService>();
+        services.AddOptionsWithValidateOnStart<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<MessageRetention>();
+        services.AddHostedService<RetentionSweeper>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

@@ -47,12 +47,30 @@ public sealed class MembershipService(
             throw ChatException.Forbidden("this room is private: join it by invitation");
         }
 
+        return await AdmitAsync(room, userId, globalRole, beforeJoin: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes the user a member of <paramref name="room"/> once the caller has decided they may
+    /// enter (a public room's join, an invitation): checks the member cap, runs
+    /// <paramref name="beforeJoin"/> (an invitation counts its use there), stores the join message,
+    /// puts the user's connections in the room's group and tells the room <c>UserJoined</c>.
+    /// </summary>
+    public async Task<MemberDto> AdmitAsync(
+        Room room, Guid userId, GlobalRole globalRole, Func<CancellationToken, Task>? beforeJoin, CancellationToken cancellationToken = default)
+    {
+        var roomId = room.Id;
         if (room.Settings.MaxMembers is { } cap && room.MemberCount >= cap)
         {
             throw new ChatException(ErrorCodes.Limit, $"this room is full ({cap} members)");
         }
 
         var user = await users.FindAsync(userId, cancellationToken) ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown user");
+        if (beforeJoin is not null)
+        {
+            await beforeJoin(cancellationToken);
+        }
+
         var role = globalRole == GlobalRole.Guest ? RoomRole.Guest : RoomRole.Member;
         var joinMessage = ServerMessage(roomId, userId, MessageType.Join, $"{user.DisplayName} joined");
         var stored = await members.JoinAsync(roomId, userId, role, joinMessage, cancellationToken);

@@ -32,6 +32,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<ReactionChangedEvent> reactions = Channel.CreateUnbounded<ReactionChangedEvent>();
     private readonly Channel<RemovedFromRoomEvent> removals = Channel.CreateUnbounded<RemovedFromRoomEvent>();
     private readonly Channel<MemberDto> memberUpdates = Channel.CreateUnbounded<MemberDto>();
+    private readonly Channel<RoomDto> roomUpdates = Channel.CreateUnbounded<RoomDto>();
 
     private HubClient(HubConnection connection)
     {
@@ -47,6 +48,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<ReactionChangedEvent>(nameof(IChatClient.ReactionChanged), e => reactions.Writer.TryWrite(e));
         connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), e => removals.Writer.TryWrite(e));
         connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), m => memberUpdates.Writer.TryWrite(m));
+        connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), r => roomUpdates.Writer.TryWrite(r));
     }
 
     public HubConnection Connection { get; }
@@ -186,6 +188,8 @@ public sealed class HubClient : IAsyncDisposable
 
     /// <summary>The next role or mute change this connection hears, within the deadline.</summary>
     public Task<MemberDto> NextMemberUpdateAsync(TimeSpan? wait = null) => Next(memberUpdates, wait);
+
+    public Task<RoomDto> NextRoomUpdateAsync(TimeSpan? wait = null) => Next(roomUpdates, wait);
 
     /// <summary>The next receipt of <paramref name="userId"/>, skipping other members' receipts.</summary>
     public async Task<ReceiptDto> NextReceiptOfAsync(Guid userId, TimeSpan? wait = null)

@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Rooms;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Api.Rooms;
+
+/// <summary>Finding rooms by name or by member.</summary>
+public static class RoomSearchEndpoints
+{
+    public static IEndpointRouteBuilder MapRoomSearchEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var rooms = endpoints.MapGroup("/api/rooms").WithTags("Rooms").RequireAuthorization()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        // A literal segment outranks the {id} parameter in routing, so "search" is never read as a room id.
+        rooms.MapGet("/search", async Task<Ok<RoomDto[]>> (
+                string? q, string? member, ClaimsPrincipal user, RoomSearchService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.SearchAsync(user.UserId(), q, member, ct)))
+            .WithName("SearchRooms")
+            .WithSummary("Public rooms and the caller's private rooms by name (closest first) or by a member's userName; at most 50");
+
+        return endpoints;
+    }
+}

@@ -1,0 +1,58 @@
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>A stored invitation; the token itself is never stored, only its hash.</summary>
+public sealed record RoomInvitation
+{
+    public byte[] TokenHash { get; init; } = [];
+    public Guid RoomId { get; init; }
+    public Guid CreatedBy { get; init; }
+    public DateTime ExpiresAt { get; init; }
+    public int? MaxUses { get; init; }
+    public int Uses { get; init; }
+    public DateTime CreatedAt { get; init; }
+}
+
+/// <summary>Stores room invitations and counts their uses.</summary>
+public sealed class InvitationRepository(NpgsqlDataSource dataSource)
+{
+    public async Task CreateAsync(RoomInvitation invitation, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            insert into room_invitations (token_hash, room_id, created_by, expires_at, max_uses, uses, created_at)
+            values (@TokenHash, @RoomId, @CreatedBy, @ExpiresAt, @MaxUses, 0, @CreatedAt)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, invitation, cancellationToken: cancellationToken));
+    }
+
+    public async Task<RoomInvitation?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            select token_hash, room_id, created_by, expires_at, max_uses, uses, created_at
+            from room_invitations where token_hash = @TokenHash
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<RoomInvitation>(
+            new CommandDefinition(sql, new { TokenHash = tokenHash }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// Counts one use when the invitation is still valid at <paramref name="now"/>; false when it
+    /// has expired or is used up. One conditional update, so concurrent accepts never exceed max_uses.
+    /// </summary>
+    public async Task<bool> TryUseAsync(byte[] tokenHash, DateTime now, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            update room_invitations set uses = uses + 1
+            where token_hash = @TokenHash and expires_at > @Now and (max_uses is null or uses < max_uses)
+            returning uses
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var uses = await connection.QuerySingleOrDefaultAsync<int?>(
+            new CommandDefinition(sql, new { TokenHash = tokenHash, Now = now }, cancellationToken: cancellationToken));
+        return uses is not null;
+    }
+}

@@ -1,0 +1,55 @@
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data;
+
+/// <summary>A room whose settings keep messages for a limited number of days.</summary>
+public sealed record RetainedRoom
+{
+    public Guid Id { get; init; }
+    public int RetentionDays { get; init; }
+}
+
+/// <summary>Finds rooms with a retention limit and deletes their old messages in small batches.</summary>
+public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource)
+{
+    public async Task<IReadOnlyList<RetainedRoom>> RoomsWithRetentionAsync(CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            select id, (settings->>'retentionDays')::int as retention_days
+            from rooms
+            where jsonb_typeof(settings->'retentionDays') = 'number'
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RetainedRoom>(new CommandDefinition(sql, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// Deletes at most <paramref name="batchSize"/> messages of the room sent before
+    /// <paramref name="cutoff"/>, with their files unless a live message still shows one; returns
+    /// how many messages went. Each call is its own short statement so that senders to the room
+    /// never wait long on its locks.
+    /// </summary>
+    public async Task<int> DeleteBatchAsync(Guid roomId, DateTime cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            with d as (
+                delete from messages
+                where ctid in (
+                    select ctid from messages
+                    where room_id = @RoomId and sent_at < @Cutoff
+                    limit @BatchSize)
+                returning id, attachment_id),
+            f as (
+                delete from attachments a
+                where a.id in (select attachment_id from d)
+                  and not exists (select 1 from messages o
+                                  where o.attachment_id = a.id and not o.deleted and o.id not in (select id from d)))
+            select count(*)::int from d
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            sql, new { RoomId = roomId, Cutoff = cutoff, BatchSize = batchSize }, cancellationToken: cancellationToken));
+    }
+}

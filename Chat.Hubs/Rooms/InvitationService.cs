@@ -1,0 +1,126 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Hubs.Rooms;
+
+/// <summary>Invitations to a room: issued by its members, accepted by anyone holding the token.</summary>
+public sealed class InvitationService(
+    InvitationRepository invitations,
+    RoomRepository rooms,
+    MembershipRepository members,
+    RoomAccess access,
+    MembershipService membership,
+    IOptions<InvitationOptions> options,
+    TimeProvider clock)
+{
+    private const int TokenBytes = 32;
+    private const int MaxTokenLength = 200;
+
+    /// <summary>
+    /// Issues an invitation: any member of a public room may, only moderators and admins of a
+    /// private one (and global admins anywhere).
+    /// </summary>
+    public async Task<InvitationDto> CreateAsync(
+        Guid userId, GlobalRole globalRole, Guid roomId, CreateInvitationRequest request, CancellationToken cancellationToken = default)
+    {
+        Validate(request);
+        if (globalRole != GlobalRole.Admin)
+        {
+            var (standing, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+            if (standing.IsPrivate && member.Role is not (RoomRole.Moderator or RoomRole.Admin))
+            {
+                throw ChatException.Forbidden("only moderators and admins may invite to a private room");
+            }
+        }
+        else
+        {
+            _ = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
+        }
+
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
+        var now = clock.UtcNow();
+        var invitation = new RoomInvitation
+        {
+            TokenHash = Hash(token),
+            RoomId = roomId,
+            CreatedBy = userId,
+            ExpiresAt = now.AddSeconds(request.ExpiresInSeconds),
+            MaxUses = request.MaxUses,
+            CreatedAt = now,
+        };
+        await invitations.CreateAsync(invitation, cancellationToken);
+        return new InvitationDto(token, invitation.ExpiresAt, invitation.MaxUses);
+    }
+
+    /// <summary>
+    /// Joins the room the token invites to, private rooms included. A member already keeps the
+    /// membership without using up the invitation; banned users stay out.
+    /// </summary>
+    public async Task<MemberDto> AcceptAsync(Guid userId, GlobalRole globalRole, string token, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
+        {
+            throw ChatException.NotFound("invitation");
+        }
+
+        var tokenHash = Hash(token);
+        var invitation = await invitations.FindAsync(tokenHash, cancellationToken) ?? throw ChatException.NotFound("invitation");
+        var room = await rooms.FindAsync(invitation.RoomId, cancellationToken) ?? throw ChatException.NotFound("room");
+        if (await members.FindAsync(room.Id, userId, cancellationToken) is { } existing)
+        {
+            return existing.ToDto();
+        }
+
+        if (await members.IsBannedAsync(room.Id, userId, cancellationToken))
+        {
+            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+        }
+
+        if (!Usable(invitation, clock.UtcNow()))
+        {
+            throw Gone();
+        }
+
+        return await membership.AdmitAsync(room, userId, globalRole, async ct =>
+        {
+            // Counted only once the room has space, and atomically: concurrent accepts never exceed maxUses.
+            if (!await invitations.TryUseAsync(tokenHash, clock.UtcNow(), ct))
+            {
+                throw Gone();
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Whether an invitation may still be used at <paramref name="now"/>.</summary>
+    public static bool Usable(RoomInvitation invitation, DateTime now) =>
+        invitation.ExpiresAt > now && (invitation.MaxUses is not { } max || invitation.Uses < max);
+
+    private void Validate(CreateInvitationRequest request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (min, max) = (options.Value.MinExpirySeconds, options.Value.MaxExpirySeconds);
+        if (request.ExpiresInSeconds < min || request.ExpiresInSeconds > max)
+        {
+            errors["expiresInSeconds"] = [$"expiresInSeconds must be between {min} and {max}"];
+        }
+
+        if (request.MaxUses is < 1)
+        {
+            errors["maxUses"] = ["maxUses must be at least 1"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ChatException(ErrorCodes.Invalid, "the invitation request is invalid") { Errors = errors };
+        }
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static ChatException Gone() => new(ErrorCodes.Gone, "this invitation has expired or is used up");
+}

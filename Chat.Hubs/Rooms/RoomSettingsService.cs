@@ -1,0 +1,27 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using FluentValidation;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Hubs.Rooms;
+
+/// <summary>Replacing a room's settings (room admins and global admins).</summary>
+public sealed class RoomSettingsService(
+    RoomRepository rooms,
+    RoomAccess access,
+    IValidator<RoomSettings> validator,
+    IHubContext<ChatHub, IChatClient> hub)
+{
+    /// <summary>Replaces the whole settings object; the room hears <c>RoomUpdated</c>.</summary>
+    public async Task<RoomDto> ReplaceAsync(
+        Guid userId, GlobalRole globalRole, Guid roomId, RoomSettings settings, CancellationToken cancellationToken = default)
+    {
+        await validator.EnsureValidAsync(settings, cancellationToken);
+        await access.AdminAsync(userId, globalRole, roomId, cancellationToken);
+        var updated = await rooms.UpdateSettingsAsync(roomId, settings, cancellationToken) ?? throw ChatException.NotFound("room");
+        var dto = updated.ToDto();
+        await hub.Clients.Group(RoomGroup.Name(roomId)).RoomUpdated(dto);
+        return dto;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net.Http.Json;
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Retention;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Chat.Tests.Integration;
+
+public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<RoomsNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task Messages_older_than_the_rooms_retention_disappear_on_their_own_and_seq_keeps_counting()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 5, fresh: 2);
+        await using var hub = await HubClient.ConnectAsync(Node, admin);
+
+        await Poll.UntilAsync(
+            async () => await CountAsync(room.Id) == 2, TimeSpan.FromSeconds(20), "the retention sweeper deletes the aged messages");
+
+        var history = await hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 200);
+        Assert.Equal([6L, 7L], history.Select(m => m.Seq));
+        var ack = await hub.SendTextAsync(room.Id, "after the purge");
+        Assert.Equal(8, ack.Seq);
+    }
+
+    [Fact]
+    public async Task A_room_without_retention_keeps_its_old_messages()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: null, aged: 3, fresh: 1);
+        var longer = await RoomWithAgedMessagesAsync(admin, retentionDays: 3, aged: 2, fresh: 1);
+
+        await Node.Services.GetRequiredService<MessageRetention>().PurgeOnceAsync();
+
+        Assert.Equal(4, await CountAsync(room.Id));
+        Assert.Equal(3, await CountAsync(longer.Id));
+    }
+
+    [Fact]
+    public async Task A_message_goes_only_once_it_is_older_than_the_retention_days()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 0, fresh: 3);
+        var lastSentAt = await fixture.ScalarAsync<DateTime>("select max(sent_at) from messages where room_id = @r", ("r", room.Id));
+        var firstSentAt = await fixture.ScalarAsync<DateTime>("select min(sent_at) from messages where room_id = @r", ("r", room.Id));
+        var clock = new FakeTimeProvider(new DateTimeOffset(firstSentAt.AddDays(1).AddMinutes(-1), TimeSpan.Zero));
+        var retention = new MessageRetention(
+            Node.Services.GetRequiredService<MessageRetentionRepository>(),
+            Options.Create(new RetentionOptions { BatchSize = 2 }),
+            clock,
+            NullLogger<MessageRetention>.Instance);
+
+        await retention.PurgeOnceAsync();
+        Assert.Equal(3, await CountAsync(room.Id));
+
+        clock.SetUtcNow(new DateTimeOffset(lastSentAt.AddDays(1).AddTicks(10), TimeSpan.Zero));
+        await retention.PurgeOnceAsync();
+        Assert.Equal(0, await CountAsync(room.Id));
+    }
+
+    [Fact]
+    public async Task An_expired_file_message_takes_its_file_along()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await admin.CreateRoomAsync(Node);
+        using var http = Node.Http(admin.Token);
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent("minutes of the meeting"u8.ToArray());
+        file.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data") { Name = "file", FileNameStar = "notes.txt" };
+        form.Add(file);
+        using var upload = await http.PostAsync($"api/rooms/{room.Id}/attachments", form);
+        upload.EnsureSuccessStatusCode();
+        var attachment = (await upload.Content.ReadFromJsonAsync<AttachmentDto>(Json.Options))!;
+        await using (var hub = await HubClient.ConnectAsync(Node, admin))
+        {
+            await hub.Connection.InvokeAsync<MessageAck>(
+                "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "file", "notes", AttachmentId: attachment.Id.ToString()));
+        }
+
+        await fixture.ExecuteAsync("update messages set sent_at = now() - interval '2 days' where room_id = @r", ("r", room.Id));
+        (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: 1), Json.Options)).EnsureSuccessStatusCode();
+        await Node.Services.GetRequiredService<MessageRetention>().PurgeOnceAsync();
+
+        Assert.Equal(0, await CountAsync(room.Id));
+        using var download = await http.GetAsync($"api/attachments/{attachment.Id}");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, download.StatusCode);
+    }
+
+    /// <summary>A room with <paramref name="aged"/> messages sent two days ago followed by <paramref name="fresh"/> new ones.</summary>
+    private async Task<RoomDto> RoomWithAgedMessagesAsync(TestUser admin, int? retentionDays, int aged, int fresh)
+    {
+        var room = await admin.CreateRoomAsync(Node);
+        await using (var hub = await HubClient.ConnectAsync(Node, admin))
+        {
+            for (var i = 0; i < aged + fresh; i++)
+            {
+                await hub.SendTextAsync(room.Id, $"message {i}");
+            }
+        }
+
+        await fixture.ExecuteAsync(
+            "update messages set sent_at = now() - interval '2 days' where room_id = @r and seq <= @s",
+            ("r", room.Id), ("s", (long)aged));
+        using var http = Node.Http(admin.Token);
+        (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: retentionDays), Json.Options))
+            .EnsureSuccessStatusCode();
+        return room;
+    }
+
+    private Task<long> CountAsync(Guid roomId) =>
+        fixture.ScalarAsync<long>("select count(*) from messages where room_id = @r", ("r", roomId));
+}
