@@ -2,6 +2,7 @@ using Chat.Contracts.Serialization;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
@@ -83,6 +84,8 @@ public static class ChatHubsExtensions
         services.AddSingleton<MessageEditService>();
         services.AddSingleton<ReactionService>();
         services.AddSingleton<AttachmentService>();
+        services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<SendRateLimiter>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

@@ -2,6 +2,7 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
 using FluentValidation;
@@ -23,7 +24,8 @@ public sealed class MessageService(
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<ChatOptions> options,
     TimeProvider clock,
-    TypingService typing)
+    TypingService typing,
+    SendRateLimiter rateLimiter)
 {
     private const int MaxSyncRooms = 100;
 
@@ -38,14 +40,17 @@ public sealed class MessageService(
         var type = MessageTypes.Sendable[request.Type!];
         var toUserId = WireIds.ParseOptional(request.ToUserId, "toUserId");
         var attachmentId = WireIds.ParseOptional(request.AttachmentId, "attachmentId");
+        // Before any database work: the bucket protects the database too.
+        rateLimiter.TakeToken(sender.UserId);
 
-        var (_, member) = await access.MemberAsync(sender.UserId, roomId, cancellationToken);
+        var (standing, member) = await access.MemberAsync(sender.UserId, roomId, cancellationToken);
         if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
         {
             throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
         }
 
         EnsureMaySend(sender, member, type);
+        rateLimiter.EnterSlowMode(sender.UserId, sender.Role, member, standing.Settings);
         if (toUserId is { } recipient && recipient != sender.UserId
             && await members.FindAsync(roomId, recipient, cancellationToken) is null)
         {
@@ -74,6 +79,11 @@ public sealed class MessageService(
         {
             await typing.MessageSentAsync(sender.UserId, roomId);
             await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
+        }
+        else
+        {
+            // A resend after a lost ack stores nothing, so it costs the user nothing either.
+            rateLimiter.RefundToken(sender.UserId);
         }
 
         return result.ToAck();
