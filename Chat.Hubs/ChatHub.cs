@@ -1,6 +1,7 @@
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
@@ -23,7 +24,8 @@ public sealed class ChatHub(
     MessageService messageService,
     MembershipRepository memberships,
     PresenceService presence,
-    TypingService typing) : Hub<IChatClient>
+    TypingService typing,
+    ConnectionLimiter connectionLimiter) : Hub<IChatClient>
 {
     private Guid UserId => Context.User!.UserId();
 
@@ -39,6 +41,7 @@ public sealed class ChatHub(
         try
         {
             await presence.RegisterAsync(userId, Context.ConnectionId);
+            await connectionLimiter.EnsureWithinLimitAsync(userId);
             var roomIds = await memberships.RoomIdsOfAsync(userId, Context.ConnectionAborted);
             // In parallel: with Redis each group is a subscription round trip, and a user may be in many rooms.
             await Task.WhenAll(roomIds.Select(roomId => Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId))));

@@ -86,6 +86,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<AttachmentService>();
         services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<SendRateLimiter>();
+        services.AddSingleton<ConnectionLimiter>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }
