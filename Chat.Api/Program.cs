@@ -31,6 +31,7 @@ if (args is ["migrate", ..])
 app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
+app.MapBlockEndpoints();
 app.MapRoomEndpoints();
 app.MapReceiptEndpoints();
 app.MapMessageEndpoints();

@@ -44,6 +44,7 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<ReceiptRepository>();
         builder.Services.AddSingleton<ReactionRepository>();
         builder.Services.AddSingleton<AttachmentRepository>();
+        builder.Services.AddSingleton<BlockRepository>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }

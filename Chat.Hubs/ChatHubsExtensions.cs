@@ -1,5 +1,6 @@
 using Chat.Contracts.Serialization;
 using Chat.Hubs.Attachments;
+using Chat.Hubs.Blocks;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
@@ -87,6 +88,7 @@ public static class ChatHubsExtensions
         services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<BlockService>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

@@ -1,6 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Attachments;
+using Chat.Hubs.Blocks;
+using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Rooms;
@@ -25,7 +27,10 @@ public sealed class MessageService(
     IOptions<ChatOptions> options,
     TimeProvider clock,
     TypingService typing,
-    SendRateLimiter rateLimiter)
+    SendRateLimiter rateLimiter,
+    BlockService blocks,
+    UserConnections connections,
+    ClusterConnections cluster)
 {
     private const int MaxSyncRooms = 100;
 
@@ -55,6 +60,11 @@ public sealed class MessageService(
             && await members.FindAsync(roomId, recipient, cancellationToken) is null)
         {
             throw ChatException.NotFound("recipient");
+        }
+
+        if (toUserId is { } addressee && addressee != sender.UserId)
+        {
+            await blocks.EnsureMayWriteToAsync(sender.UserId, addressee, cancellationToken);
         }
 
         if (attachmentId is { } attachment)
@@ -168,6 +178,29 @@ public sealed class MessageService(
             return;
         }
 
-        await hub.Clients.GroupExcept(RoomGroup.Name(message.RoomId), except).MessageReceived(message);
+        await hub.Clients.GroupExcept(RoomGroup.Name(message.RoomId), await WithBlockersAsync(except, message.SenderId)).MessageReceived(message);
+    }
+
+    /// <summary>
+    /// Adds the connections of everyone who blocked the sender to those a room message skips.
+    /// One group send with exclusions, rather than a send per member, keeps delivery one backplane
+    /// publish however many members the room has.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> WithBlockersAsync(IReadOnlyList<string> except, Guid senderId)
+    {
+        var blockers = await blocks.BlockersOfAsync(senderId);
+        if (blockers.Length == 0)
+        {
+            return except;
+        }
+
+        var excluded = new HashSet<string>(except);
+        foreach (var blocker in blockers)
+        {
+            excluded.UnionWith(connections.Of(blocker));
+            excluded.UnionWith(await cluster.OfAsync(blocker));
+        }
+
+        return [.. excluded];
     }
 }
