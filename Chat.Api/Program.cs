@@ -1,3 +1,4 @@
+using Chat.Api.Admin;
 using Chat.Api.Attachments;
 using Chat.Api.Auth;
 using Chat.Api.Health;
@@ -32,6 +33,7 @@ app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapBlockEndpoints();
+app.MapActivityEndpoints();
 app.MapRoomEndpoints();
 app.MapReceiptEndpoints();
 app.MapMessageEndpoints();

@@ -45,6 +45,7 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<ReactionRepository>();
         builder.Services.AddSingleton<AttachmentRepository>();
         builder.Services.AddSingleton<BlockRepository>();
+        builder.Services.AddSingleton<ActivityRepository>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }

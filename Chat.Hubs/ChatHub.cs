@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
@@ -25,7 +26,8 @@ public sealed class ChatHub(
     MembershipRepository memberships,
     PresenceService presence,
     TypingService typing,
-    ConnectionLimiter connectionLimiter) : Hub<IChatClient>
+    ConnectionLimiter connectionLimiter,
+    ActivityLog activity) : Hub<IChatClient>
 {
     private Guid UserId => Context.User!.UserId();
 
@@ -46,6 +48,7 @@ public sealed class ChatHub(
             // In parallel: with Redis each group is a subscription round trip, and a user may be in many rooms.
             await Task.WhenAll(roomIds.Select(roomId => Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId))));
             await presence.SettleAsync(userId, roomIds, Context.ConnectionAborted);
+            activity.Record(userId, ActivityActions.Connect);
         }
         catch
         {
@@ -55,8 +58,11 @@ public sealed class ChatHub(
         }
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception) =>
-        presence.DisconnectedAsync(UserId, Context.ConnectionId);
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        activity.Record(UserId, ActivityActions.Disconnect);
+        return presence.DisconnectedAsync(UserId, Context.ConnectionId);
+    }
 
     public Task<RoomSnapshot> JoinRoom(string roomId) =>
         membership.JoinWithSnapshotAsync(UserId, Role, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);

@@ -1,4 +1,5 @@
 using Chat.Contracts.Serialization;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Blocks;
 using Chat.Hubs.Connections;
@@ -89,6 +90,9 @@ public static class ChatHubsExtensions
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<BlockService>();
+        services.AddSingleton<ActivityLog>();
+        services.AddHostedService<ActivityWriter>();
+        services.AddSingleton<ActivityReport>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

@@ -9,3 +9,16 @@ create table user_blocks (
 );
 
 create index user_blocks_blocked_id on user_blocks (blocked_id);
+
+-- The activity log: who did what, when, where. Written in batches off the hot path; read by the
+-- admin report, which counts a range of days, hence the index on at.
+
+create table activity (
+    id      bigserial primary key,
+    at      timestamptz not null,
+    user_id uuid not null,
+    room_id uuid,
+    action  text not null
+);
+
+create index activity_at on activity (at);

@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Blocks;
 using Chat.Hubs.Connections;
@@ -30,7 +31,8 @@ public sealed class MessageService(
     SendRateLimiter rateLimiter,
     BlockService blocks,
     UserConnections connections,
-    ClusterConnections cluster)
+    ClusterConnections cluster,
+    ActivityLog activity)
 {
     private const int MaxSyncRooms = 100;
 
@@ -89,6 +91,7 @@ public sealed class MessageService(
         {
             await typing.MessageSentAsync(sender.UserId, roomId);
             await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
+            activity.Record(sender.UserId, ActivityActions.Send, roomId);
         }
         else
         {

@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Typing;
@@ -22,7 +23,8 @@ public sealed class MembershipService(
     IOptions<ChatOptions> options,
     TimeProvider clock,
     ILogger<MembershipService> logger,
-    Receipts.ReceiptService receipts)
+    Receipts.ReceiptService receipts,
+    ActivityLog activity)
 {
     /// <summary>
     /// Makes the user a member of a public room (a member already is let through). On a first join
@@ -63,6 +65,7 @@ public sealed class MembershipService(
             await group.UserJoined(new UserJoinedEvent(roomId, user.ToDto()));
             await group.MessageReceived(stored.ToDto());
             logger.LogInformation("User {UserId} joined {RoomId}", userId, roomId);
+            activity.Record(userId, ActivityActions.Join, roomId);
         }
 
         var member = await members.FindAsync(roomId, userId, cancellationToken);
@@ -87,6 +90,7 @@ public sealed class MembershipService(
         await group.UserLeft(new UserLeftEvent(roomId, userId));
         await group.MessageReceived(stored.ToDto());
         logger.LogInformation("User {UserId} left {RoomId}", userId, roomId);
+        activity.Record(userId, ActivityActions.Leave, roomId);
     }
 
     /// <summary>Joins where allowed and returns everything needed to show the room at once.</summary>
