@@ -20,7 +20,9 @@ internal sealed class ActivityWriter(ActivityLog log, ActivityRepository reposit
             // Each wake-up takes whatever queued meanwhile: under load batches grow on their own.
             while (await log.Reader.WaitToReadAsync(stoppingToken))
             {
-                await WriteBatchAsync(stoppingToken);
+                // Not cancelled by the stop: a batch cut short would be lost, and StopAsync waits
+                // for this one before it writes the rest.
+                await WriteBatchAsync(CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
