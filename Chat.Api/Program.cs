@@ -1,3 +1,4 @@
+using Chat.Api.Admin;
 using Chat.Api.Attachments;
 using Chat.Api.Auth;
 using Chat.Api.Health;
@@ -31,6 +32,8 @@ if (args is ["migrate", ..])
 app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
+app.MapBlockEndpoints();
+app.MapActivityEndpoints();
 app.MapRoomEndpoints();
 app.MapModerationEndpoints();
 app.MapInvitationEndpoints();

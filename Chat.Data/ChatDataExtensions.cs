@@ -47,6 +47,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<ModerationRepository>();
         builder.Services.AddSingleton<InvitationRepository>();
         builder.Services.AddSingleton<MessageRetentionRepository>();
+        builder.Services.AddSingleton<BlockRepository>();
+        builder.Services.AddSingleton<ActivityRepository>();
         builder.Services.AddHostedService<MigrationHostedService>();
         return builder;
     }

@@ -1,6 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
@@ -23,7 +25,9 @@ public sealed class ChatHub(
     MessageService messageService,
     MembershipRepository memberships,
     PresenceService presence,
-    TypingService typing) : Hub<IChatClient>
+    TypingService typing,
+    ConnectionLimiter connectionLimiter,
+    ActivityLog activity) : Hub<IChatClient>
 {
     private Guid UserId => Context.User!.UserId();
 
@@ -39,10 +43,12 @@ public sealed class ChatHub(
         try
         {
             await presence.RegisterAsync(userId, Context.ConnectionId);
+            await connectionLimiter.EnsureWithinLimitAsync(userId);
             var roomIds = await memberships.RoomIdsOfAsync(userId, Context.ConnectionAborted);
             // In parallel: with Redis each group is a subscription round trip, and a user may be in many rooms.
             await Task.WhenAll(roomIds.Select(roomId => Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId))));
             await presence.SettleAsync(userId, roomIds, Context.ConnectionAborted);
+            activity.Record(userId, ActivityActions.Connect);
         }
         catch
         {
@@ -52,8 +58,11 @@ public sealed class ChatHub(
         }
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception) =>
-        presence.DisconnectedAsync(UserId, Context.ConnectionId);
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        activity.Record(UserId, ActivityActions.Disconnect);
+        return presence.DisconnectedAsync(UserId, Context.ConnectionId);
+    }
 
     public Task<RoomSnapshot> JoinRoom(string roomId) =>
         membership.JoinWithSnapshotAsync(UserId, Role, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);

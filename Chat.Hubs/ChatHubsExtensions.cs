@@ -1,7 +1,10 @@
 using Chat.Contracts.Serialization;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
+using Chat.Hubs.Blocks;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Moderation;
 using Chat.Hubs.Presence;
@@ -93,6 +96,13 @@ public static class ChatHubsExtensions
         services.AddOptionsWithValidateOnStart<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<MessageRetention>();
         services.AddHostedService<RetentionSweeper>();
+        services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<SendRateLimiter>();
+        services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<BlockService>();
+        services.AddSingleton<ActivityLog>();
+        services.AddHostedService<ActivityWriter>();
+        services.AddSingleton<ActivityReport>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;
     }

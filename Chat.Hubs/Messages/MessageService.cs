@@ -1,7 +1,11 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
+using Chat.Hubs.Blocks;
+using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
 using FluentValidation;
@@ -23,7 +27,12 @@ public sealed class MessageService(
     IHubContext<ChatHub, IChatClient> hub,
     IOptions<ChatOptions> options,
     TimeProvider clock,
-    TypingService typing)
+    TypingService typing,
+    SendRateLimiter rateLimiter,
+    BlockService blocks,
+    UserConnections connections,
+    ClusterConnections cluster,
+    ActivityLog activity)
 {
     private const int MaxSyncRooms = 100;
 
@@ -38,18 +47,26 @@ public sealed class MessageService(
         var type = MessageTypes.Sendable[request.Type!];
         var toUserId = WireIds.ParseOptional(request.ToUserId, "toUserId");
         var attachmentId = WireIds.ParseOptional(request.AttachmentId, "attachmentId");
+        // Before any database work: the bucket protects the database too.
+        rateLimiter.TakeToken(sender.UserId);
 
-        var (_, member) = await access.MemberAsync(sender.UserId, roomId, cancellationToken);
+        var (standing, member) = await access.MemberAsync(sender.UserId, roomId, cancellationToken);
         if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
         {
             throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
         }
 
         EnsureMaySend(sender, member, type);
+        rateLimiter.EnterSlowMode(sender.UserId, sender.Role, member, standing.Settings);
         if (toUserId is { } recipient && recipient != sender.UserId
             && await members.FindAsync(roomId, recipient, cancellationToken) is null)
         {
             throw ChatException.NotFound("recipient");
+        }
+
+        if (toUserId is { } addressee && addressee != sender.UserId)
+        {
+            await blocks.EnsureMayWriteToAsync(sender.UserId, addressee, cancellationToken);
         }
 
         if (attachmentId is { } attachment)
@@ -74,6 +91,12 @@ public sealed class MessageService(
         {
             await typing.MessageSentAsync(sender.UserId, roomId);
             await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
+            activity.Record(sender.UserId, ActivityActions.Send, roomId);
+        }
+        else
+        {
+            // A resend after a lost ack stores nothing, so it costs the user nothing either.
+            rateLimiter.RefundToken(sender.UserId);
         }
 
         return result.ToAck();
@@ -158,6 +181,29 @@ public sealed class MessageService(
             return;
         }
 
-        await hub.Clients.GroupExcept(RoomGroup.Name(message.RoomId), except).MessageReceived(message);
+        await hub.Clients.GroupExcept(RoomGroup.Name(message.RoomId), await WithBlockersAsync(except, message.SenderId)).MessageReceived(message);
+    }
+
+    /// <summary>
+    /// Adds the connections of everyone who blocked the sender to those a room message skips.
+    /// One group send with exclusions, rather than a send per member, keeps delivery one backplane
+    /// publish however many members the room has.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> WithBlockersAsync(IReadOnlyList<string> except, Guid senderId)
+    {
+        var blockers = await blocks.BlockersOfAsync(senderId);
+        if (blockers.Length == 0)
+        {
+            return except;
+        }
+
+        var excluded = new HashSet<string>(except);
+        foreach (var blocker in blockers)
+        {
+            excluded.UnionWith(connections.Of(blocker));
+            excluded.UnionWith(await cluster.OfAsync(blocker));
+        }
+
+        return [.. excluded];
     }
 }

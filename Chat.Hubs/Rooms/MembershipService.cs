@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Typing;
@@ -22,7 +23,8 @@ public sealed class MembershipService(
     IOptions<ChatOptions> options,
     TimeProvider clock,
     ILogger<MembershipService> logger,
-    Receipts.ReceiptService receipts)
+    Receipts.ReceiptService receipts,
+    ActivityLog activity)
 {
     /// <summary>
     /// Makes the user a member of a public room (a member already is let through). On a first join
@@ -81,6 +83,7 @@ public sealed class MembershipService(
             await group.UserJoined(new UserJoinedEvent(roomId, user.ToDto()));
             await group.MessageReceived(stored.ToDto());
             logger.LogInformation("User {UserId} joined {RoomId}", userId, roomId);
+            activity.Record(userId, ActivityActions.Join, roomId);
         }
 
         // No membership after the insert: a ban was stored between the check above and the insert.
@@ -106,6 +109,7 @@ public sealed class MembershipService(
         await group.UserLeft(new UserLeftEvent(roomId, userId));
         await group.MessageReceived(stored.ToDto());
         logger.LogInformation("User {UserId} left {RoomId}", userId, roomId);
+        activity.Record(userId, ActivityActions.Leave, roomId);
     }
 
     /// <summary>Joins where allowed and returns everything needed to show the room at once.</summary>

@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Activity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Api.Admin;
+
+/// <summary>Reports for global administrators under <c>/api/admin</c>.</summary>
+public static class ActivityEndpoints
+{
+    private const int DefaultDays = 7;
+
+    public static IEndpointRouteBuilder MapActivityEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        admin.MapGet("/activity", async Task<Ok<ActivityCountDto[]>> (int? days, ClaimsPrincipal user, ActivityReport report, CancellationToken ct) =>
+                TypedResults.Ok(await report.CountsAsync(user.GlobalRole(), days ?? DefaultDays, ct)))
+            .WithName("GetActivity").WithSummary("Counts of each action per UTC day over the last `days` days (default 7, at most 366)")
+            .ProducesValidationProblem();
+
+        return endpoints;
+    }
+}

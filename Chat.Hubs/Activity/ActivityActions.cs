@@ -1,0 +1,11 @@
+namespace Chat.Hubs.Activity;
+
+/// <summary>The names of logged actions, as stored and reported.</summary>
+public static class ActivityActions
+{
+    public const string Connect = "connect";
+    public const string Disconnect = "disconnect";
+    public const string Join = "join";
+    public const string Leave = "leave";
+    public const string Send = "send";
+}

@@ -1,0 +1,62 @@
+using Chat.Data;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Hubs.Activity;
+
+/// <summary>
+/// Drains the <see cref="ActivityLog"/> queue into the database, a batch per COPY, and writes
+/// what is left when the node stops.
+/// </summary>
+internal sealed class ActivityWriter(ActivityLog log, ActivityRepository repository, ILogger<ActivityWriter> logger) : BackgroundService
+{
+    // Big enough that a busy node writes few batches, small enough that one COPY stays short.
+    private const int BatchSize = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Each wake-up takes whatever queued meanwhile: under load batches grow on their own.
+            while (await log.Reader.WaitToReadAsync(stoppingToken))
+            {
+                // Not cancelled by the stop: a batch cut short would be lost, and StopAsync waits
+                // for this one before it writes the rest.
+                await WriteBatchAsync(CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: StopAsync writes what is left.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The loop ends first, so the last batches below cannot race it.
+        await base.StopAsync(cancellationToken);
+        while (log.Reader.Count > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            await WriteBatchAsync(cancellationToken);
+        }
+    }
+
+    private async Task WriteBatchAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<ActivityEntry>(Math.Min(BatchSize, log.Reader.Count));
+        while (batch.Count < BatchSize && log.Reader.TryRead(out var entry))
+        {
+            batch.Add(entry);
+        }
+
+        try
+        {
+            await repository.AppendAsync(batch, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The batch is lost but the loop goes on: a storage outage must not stop the log for good.
+            logger.LogError(e, "Writing {Count} activity entries failed", batch.Count);
+        }
+    }
+}

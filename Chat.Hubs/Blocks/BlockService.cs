@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+
+namespace Chat.Hubs.Blocks;
+
+/// <summary>
+/// Blocking: the blocked user's private messages to the blocker are refused, and the blocker's
+/// connections do not receive the blocked user's room messages. History still shows them, as it
+/// shows everything the room said: hiding them there would cost a join on every history page.
+/// </summary>
+public sealed class BlockService(BlockRepository blocks, UserRepository users, TimeProvider clock)
+{
+    // "Who blocked this sender" is asked on every room message, so the answer is kept briefly.
+    // A change on this node clears it at once; another node sees it within this time.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private const int PruneAbove = 10_000;
+
+    private readonly ConcurrentDictionary<Guid, (Guid[] Blockers, long Until)> blockersOf = new();
+
+    /// <summary>The users the caller has blocked.</summary>
+    public async Task<UserDto[]> ListAsync(Guid blockerId, CancellationToken cancellationToken = default) =>
+        [.. (await blocks.BlockedByAsync(blockerId, cancellationToken)).Select(u => u.ToDto())];
+
+    /// <summary>Blocks a user; blocking oneself is <c>invalid</c>, an unknown user <c>not_found</c>.</summary>
+    public async Task<UserDto[]> BlockAsync(Guid blockerId, Guid blockedId, CancellationToken cancellationToken = default)
+    {
+        if (blockerId == blockedId)
+        {
+            throw ChatException.Invalid("you cannot block yourself");
+        }
+
+        _ = await users.FindAsync(blockedId, cancellationToken) ?? throw ChatException.NotFound("user");
+        await blocks.BlockAsync(blockerId, blockedId, clock.UtcNow(), cancellationToken);
+        blockersOf.TryRemove(blockedId, out _);
+        return await ListAsync(blockerId, cancellationToken);
+    }
+
+    /// <summary>Lifts a block. Idempotent, like blocking: a retried DELETE succeeds too.</summary>
+    public async Task UnblockAsync(Guid blockerId, Guid blockedId, CancellationToken cancellationToken = default)
+    {
+        await blocks.UnblockAsync(blockerId, blockedId, cancellationToken);
+        blockersOf.TryRemove(blockedId, out _);
+    }
+
+    /// <summary>Refuses a private message to someone who blocked its sender.</summary>
+    public async Task EnsureMayWriteToAsync(Guid senderId, Guid recipientId, CancellationToken cancellationToken = default)
+    {
+        if ((await BlockersOfAsync(senderId, cancellationToken)).Contains(recipientId))
+        {
+            throw ChatException.Forbidden("this user has blocked you");
+        }
+    }
+
+    /// <summary>Everyone who blocked <paramref name="senderId"/>, from a short-lived cache.</summary>
+    public async Task<Guid[]> BlockersOfAsync(Guid senderId, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetTimestamp();
+        if (blockersOf.TryGetValue(senderId, out var cached) && cached.Until > now)
+        {
+            return cached.Blockers;
+        }
+
+        var blockers = await blocks.BlockersOfAsync(senderId, cancellationToken);
+        blockersOf[senderId] = (blockers, now + (long)(CacheFor.TotalSeconds * clock.TimestampFrequency));
+        if (blockersOf.Count > PruneAbove)
+        {
+            foreach (var (userId, entry) in blockersOf)
+            {
+                if (entry.Until <= now)
+                {
+                    blockersOf.TryRemove(new KeyValuePair<Guid, (Guid[], long)>(userId, entry));
+                }
+            }
+        }
+
+        return blockers;
+    }
+}

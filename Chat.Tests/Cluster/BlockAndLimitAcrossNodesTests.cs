@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using Chat.Contracts;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Tests.Cluster;
+
+/// <summary>The connection cap and blocking when a user's connections are spread over two nodes.</summary>
+public sealed class BlockAndLimitAcrossNodesTests(ChatClusterFixture cluster) : IClassFixture<ChatClusterFixture>
+{
+    private const int DefaultConnectionsPerUser = 10;
+
+    [Fact]
+    public async Task The_connection_cap_counts_the_connections_on_both_nodes()
+    {
+        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
+        var open = new List<HubClient>();
+        try
+        {
+            for (var i = 0; i < DefaultConnectionsPerUser; i++)
+            {
+                open.Add(await HubClient.ConnectAsync(i % 2 == 0 ? cluster.NodeA : cluster.NodeB, alice));
+            }
+
+            await using var extra = HubClient.Build(cluster.NodeB, alice.Token);
+            var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            extra.Closed += error =>
+            {
+                closed.TrySetResult(error);
+                return Task.CompletedTask;
+            };
+            var error = await Record.ExceptionAsync(() => extra.StartAsync()) ?? await closed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+            Assert.Contains("limit", error?.Message, StringComparison.Ordinal);
+            Assert.Equal(HubConnectionState.Disconnected, extra.State);
+        }
+        finally
+        {
+            foreach (var client in open)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_blockers_connection_on_the_other_node_does_not_receive_the_blocked_users_room_message()
+    {
+        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
+        var bob = await TestUser.RegisterAsync(cluster.NodeA, "bob");
+        var carol = await TestUser.RegisterAsync(cluster.NodeA, "carol");
+        var room = await alice.CreateRoomAsync(cluster.NodeA);
+        foreach (var member in new[] { bob, carol })
+        {
+            using var join = cluster.NodeA.Http(member.Token);
+            (await join.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
+        }
+
+        using var http = cluster.NodeA.Http(alice.Token);
+        (await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(bob.Id), Json.Options)).EnsureSuccessStatusCode();
+        await using var aliceOnA = await HubClient.ConnectAsync(cluster.NodeA, alice);
+        await using var bobOnB = await HubClient.ConnectAsync(cluster.NodeB, bob);
+        await using var carolOnB = await HubClient.ConnectAsync(cluster.NodeB, carol);
+
+        var muffled = await bobOnB.SendTextAsync(room.Id, "from B");
+        var fromCarol = await carolOnB.SendTextAsync(room.Id, "also from B");
+
+        Assert.Equal(muffled.MessageId, (await carolOnB.NextMessageAsync()).Id);
+        Assert.Equal(fromCarol.MessageId, (await aliceOnA.NextMessageAsync()).Id);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chat.Contracts;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>Blocking: the list under /api/users/me/blocks, refused private messages, undelivered room messages.</summary>
+public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task Blocks_are_listed_added_and_removed_and_bad_targets_are_refused()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        using var http = Node.Http(alice.Token);
+
+        var afterBlock = await BlockAsync(http, bob.Id);
+        var listed = await http.GetFromJsonAsync<UserDto[]>("api/users/me/blocks", Json.Options);
+        var again = await BlockAsync(http, bob.Id);
+        var self = await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(alice.Id), Json.Options);
+        var nobody = await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(Guid.NewGuid()), Json.Options);
+        var unblock = await http.DeleteAsync($"api/users/me/blocks/{bob.Id}");
+        var afterUnblock = await http.GetFromJsonAsync<UserDto[]>("api/users/me/blocks", Json.Options);
+
+        Assert.Equal([bob.Id], afterBlock.Select(u => u.Id));
+        Assert.Equal([bob.Id], listed!.Select(u => u.Id));
+        Assert.Equal([bob.Id], again.Select(u => u.Id));
+        Assert.Equal((HttpStatusCode.BadRequest, "invalid"), (self.StatusCode, await CodeAsync(self)));
+        Assert.Equal((HttpStatusCode.NotFound, "not_found"), (nobody.StatusCode, await CodeAsync(nobody)));
+        Assert.Equal(HttpStatusCode.NoContent, unblock.StatusCode);
+        Assert.Empty(afterUnblock!);
+    }
+
+    [Fact]
+    public async Task A_blocked_users_private_message_to_the_blocker_is_forbidden_but_others_get_theirs()
+    {
+        var (alice, bob, carol, room) = await RoomOfThreeAsync();
+        using var http = Node.Http(alice.Token);
+        await BlockAsync(http, bob.Id);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => SendPrivateAsync(bobHub, room.Id, alice.Id, "hi alice"));
+        var toCarol = await SendPrivateAsync(bobHub, room.Id, carol.Id, "hi carol");
+
+        Assert.StartsWith("forbidden: ", refused.Message);
+        Assert.False(toCarol.Duplicate);
+    }
+
+    [Fact]
+    public async Task A_blocked_users_room_messages_skip_the_blocker_until_the_block_is_lifted()
+    {
+        var (alice, bob, carol, room) = await RoomOfThreeAsync();
+        using var http = Node.Http(alice.Token);
+        await BlockAsync(http, bob.Id);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var aliceOther = await HubClient.ConnectAsync(Node, alice, HubProtocol.Json);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await using var carolHub = await HubClient.ConnectAsync(Node, carol);
+
+        var muffled = await bobHub.SendTextAsync(room.Id, "can anyone hear me");
+        var fromCarol = await carolHub.SendTextAsync(room.Id, "I can");
+
+        Assert.Equal(muffled.MessageId, (await carolHub.NextMessageAsync()).Id);
+        // Alice's first message on both connections is carol's: bob's never came.
+        Assert.Equal(fromCarol.MessageId, (await aliceHub.NextMessageAsync()).Id);
+        Assert.Equal(fromCarol.MessageId, (await aliceOther.NextMessageAsync()).Id);
+
+        (await http.DeleteAsync($"api/users/me/blocks/{bob.Id}")).EnsureSuccessStatusCode();
+        var heard = await bobHub.SendTextAsync(room.Id, "and now");
+
+        Assert.Equal(heard.MessageId, (await aliceHub.NextMessageAsync()).Id);
+        Assert.Equal(heard.MessageId, (await aliceOther.NextMessageAsync()).Id);
+    }
+
+    private static async Task<UserDto[]> BlockAsync(HttpClient http, Guid userId)
+    {
+        var response = await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(userId), Json.Options);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<UserDto[]>(Json.Options))!;
+    }
+
+    private static async Task<string?> CodeAsync(HttpResponseMessage response)
+    {
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("code").GetString();
+    }
+
+    private static Task<MessageAck> SendPrivateAsync(HubClient client, Guid roomId, Guid toUserId, string content) =>
+        client.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
+            roomId.ToString(), Guid.NewGuid().ToString(), "text", content, ToUserId: toUserId.ToString()));
+
+    /// <summary>A public room made by alice that bob and carol have joined.</summary>
+    private async Task<(TestUser Alice, TestUser Bob, TestUser Carol, RoomDto Room)> RoomOfThreeAsync()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var carol = await TestUser.RegisterAsync(Node, "carol");
+        var room = await alice.CreateRoomAsync(Node);
+        foreach (var member in new[] { bob, carol })
+        {
+            using var http = Node.Http(member.Token);
+            (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
+        }
+
+        return (alice, bob, carol, room);
+    }
+}
