@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Activity;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
@@ -29,6 +30,7 @@ public sealed class ModerationService(
     IValidator<KickRequest> kickValidator,
     IValidator<BanRequest> banValidator,
     TimeProvider clock,
+    ActivityLog activity,
     ILogger<ModerationService> logger)
 {
     /// <summary>Gives a member another room role (room or global admins); the room hears <c>MemberUpdated</c>.</summary>
@@ -39,12 +41,16 @@ public sealed class ModerationService(
         await access.AdminAsync(actorId, actorRole, roomId, cancellationToken);
         var role = Enum.Parse<RoomRole>(request.Role!, ignoreCase: true);
         var outcome = await moderation.ChangeRoleAsync(roomId, userId, role, cancellationToken);
-        return outcome switch
+        switch (outcome)
         {
-            RoleChange.NotMember => throw ChatException.NotFound("member"),
-            RoleChange.LastAdmin => throw new ChatException(ErrorCodes.Conflict, "the room's last admin cannot be demoted: make another admin first"),
-            _ => await AnnounceAsync(roomId, userId, cancellationToken),
-        };
+            case RoleChange.NotMember:
+                throw ChatException.NotFound("member");
+            case RoleChange.LastAdmin:
+                throw new ChatException(ErrorCodes.Conflict, "the room's last admin cannot be demoted: make another admin first");
+        }
+
+        activity.Record(actorId, ActivityActions.RoleChange, roomId);
+        return await AnnounceAsync(roomId, userId, cancellationToken);
     }
 
     /// <summary>Mutes a member for a while (moderators and up); the room hears <c>MemberUpdated</c>.</summary>
@@ -59,6 +65,7 @@ public sealed class ModerationService(
             throw ChatException.NotFound("member");
         }
 
+        activity.Record(actorId, ActivityActions.Mute, roomId);
         return await AnnounceAsync(roomId, userId, cancellationToken);
     }
 
@@ -71,6 +78,7 @@ public sealed class ModerationService(
             throw ChatException.NotFound("member");
         }
 
+        activity.Record(actorId, ActivityActions.Unmute, roomId);
         return await AnnounceAsync(roomId, userId, cancellationToken);
     }
 
@@ -83,6 +91,7 @@ public sealed class ModerationService(
         var leave = ServerMessage(roomId, userId, $"{target.DisplayName} was removed");
         var stored = await members.LeaveAsync(roomId, userId, leave, cancellationToken) ?? throw ChatException.NotFound("member");
         await RemoveAsync(roomId, userId, actorId, RemovalReason.Kicked, stored);
+        activity.Record(actorId, ActivityActions.Kick, roomId);
         logger.LogInformation("User {UserId} was kicked from {RoomId} by {ActorId}", userId, roomId, actorId);
     }
 
@@ -106,6 +115,8 @@ public sealed class ModerationService(
             await RemoveAsync(roomId, userId, actorId, RemovalReason.Banned, stored);
         }
 
+        activity.Record(actorId, ActivityActions.Ban, roomId);
+
         logger.LogInformation("User {UserId} was banned from {RoomId} by {ActorId}", userId, roomId, actorId);
     }
 
@@ -114,6 +125,7 @@ public sealed class ModerationService(
     {
         await AuthorizeActorAsync(actorId, actorRole, roomId, cancellationToken);
         await moderation.UnbanAsync(roomId, userId, cancellationToken);
+        activity.Record(actorId, ActivityActions.Unban, roomId);
     }
 
     /// <summary>Like <see cref="AuthorizeAsync"/>, for actions that need the target to be a member.</summary>

@@ -45,6 +45,36 @@ public sealed class ActivityTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     }
 
     [Fact]
+    public async Task Moderation_actions_show_up_in_todays_counts()
+    {
+        var admin = await AdminAsync();
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var room = await alice.CreateRoomAsync(Node);
+        using var adminHttp = Node.Http(admin.Token);
+        using var aliceHttp = Node.Http(alice.Token);
+        using var bobHttp = Node.Http(bob.Token);
+        var before = await CountsAsync(adminHttp);
+
+        (await bobHttp.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
+        (await aliceHttp.PostAsJsonAsync($"api/rooms/{room.Id}/members/{bob.Id}/mute", new MuteRequest(60))).EnsureSuccessStatusCode();
+        (await aliceHttp.DeleteAsync($"api/rooms/{room.Id}/members/{bob.Id}/mute")).EnsureSuccessStatusCode();
+        (await aliceHttp.PostAsJsonAsync($"api/rooms/{room.Id}/members/{bob.Id}/kick", new KickRequest("spam"))).EnsureSuccessStatusCode();
+        (await aliceHttp.PostAsJsonAsync($"api/rooms/{room.Id}/bans", new BanRequest(bob.Id, "spam"))).EnsureSuccessStatusCode();
+        (await aliceHttp.DeleteAsync($"api/rooms/{room.Id}/bans/{bob.Id}")).EnsureSuccessStatusCode();
+
+        var expected = new Dictionary<string, long> { ["mute"] = 1, ["unmute"] = 1, ["kick"] = 1, ["ban"] = 1, ["unban"] = 1 };
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var after = await CountsAsync(adminHttp);
+                return expected.All(e => after.GetValueOrDefault(e.Key) >= before.GetValueOrDefault(e.Key) + e.Value);
+            },
+            Deadline,
+            "the moderation actions are counted");
+    }
+
+    [Fact]
     public async Task A_normal_user_is_forbidden_and_a_bad_day_count_is_invalid()
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
