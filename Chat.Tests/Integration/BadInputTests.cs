@@ -175,8 +175,10 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         Assert.Equal("invalid", problem.RootElement.GetProperty("code").GetString());
     }
 
-    [Fact]
-    public async Task A_hub_message_over_the_size_limit_closes_only_that_connection()
+    [Theory]
+    [InlineData(70 * 1024)]
+    [InlineData(1024 * 1024)]
+    public async Task A_hub_message_over_the_size_limit_closes_only_that_connection(int size)
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
         var bob = await TestUser.RegisterAsync(Node, "bob");
@@ -191,7 +193,7 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
             return Task.CompletedTask;
         };
 
-        var oversized = aliceHub.SendTextAsync(room.Id, new string('x', 70 * 1024));
+        var oversized = aliceHub.SendTextAsync(room.Id, new string('x', size));
 
         await Assert.ThrowsAnyAsync<Exception>(() => oversized);
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));

@@ -27,6 +27,7 @@ public enum Standing
 public enum RoomChange
 {
     Rename,
+    ChangeSettings,
     ChangeRole,
     Mute,
     Unmute,
@@ -48,6 +49,7 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
     private static readonly Dictionary<RoomChange, string[]> Expected = new()
     {
         [RoomChange.Rename] = [Forbidden, Forbidden, Forbidden, Allowed, Forbidden, Banned, Allowed],
+        [RoomChange.ChangeSettings] = [Forbidden, Forbidden, Forbidden, Allowed, Forbidden, Banned, Allowed],
         [RoomChange.ChangeRole] = [Forbidden, Forbidden, Forbidden, Allowed, Forbidden, Banned, Allowed],
         [RoomChange.Mute] = [Forbidden, Forbidden, Allowed, Allowed, Forbidden, Banned, Allowed],
         [RoomChange.Unmute] = [Forbidden, Forbidden, Allowed, Allowed, Forbidden, Banned, Allowed],
@@ -93,6 +95,8 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
         var outcome = change switch
         {
             RoomChange.Rename => await RestAsync(caller, http => http.PatchAsJsonAsync($"api/rooms/{room.Id}", new UpdateRoomRequest("renamed", null), Json.Options)),
+            RoomChange.ChangeSettings => await RestAsync(caller, http => http.PutAsJsonAsync(
+                $"api/rooms/{room.Id}/settings", new RoomSettings(SlowModeSeconds: 5, FileSharingAllowed: false), Json.Options)),
             RoomChange.ChangeRole => await RestAsync(caller, _ => ModerationApi.ChangeRoleAsync(Node, caller, room.Id, target.Id, "moderator")),
             RoomChange.Mute => await RestAsync(caller, _ => ModerationApi.MuteAsync(Node, caller, room.Id, target.Id, 60)),
             RoomChange.Unmute => await RestAsync(caller, _ => ModerationApi.UnmuteAsync(Node, caller, room.Id, target.Id)),
@@ -223,7 +227,7 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
         return string.Join(
             '\n',
             [
-                $"{room.Name} {room.MemberCount}",
+                $"{room.Name} {room.MemberCount} {room.Settings}",
                 .. members.Select(m => $"{m.UserId} {m.Role} {m.MutedUntil:O}"),
                 .. messages.Select(m => $"{m.Seq} {m.Type} {m.Content} {m.Deleted}"),
             ]);
