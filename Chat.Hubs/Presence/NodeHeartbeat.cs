@@ -114,9 +114,10 @@ public sealed class NodeHeartbeat(
 
             await cluster.ForgetNodeAsync(cluster.NodeId);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or NpgsqlException or OperationCanceledException)
+        catch (Exception e) when (e is RedisException or TimeoutException or NpgsqlException or OperationCanceledException or ObjectDisposedException)
         {
-            // Still listed without a heartbeat: another node's sweeper finishes the work.
+            // Still listed without a heartbeat: another node's sweeper finishes the work. (A host
+            // torn down hard may already have disposed the Redis connection: same outcome.)
             logger.LogWarning(e, "Node {NodeId} could not release its users on shutdown", cluster.NodeId);
         }
     }
