@@ -1,7 +1,7 @@
 namespace Chat.Tests.Infrastructure;
 
-/// <summary>Two nodes on one fresh database that share the test Redis as their backplane.</summary>
-public sealed class ChatClusterFixture : IAsyncLifetime
+/// <summary>Two nodes on one fresh database, with or without a Redis backplane between them.</summary>
+public abstract class TwoNodeFixture(bool linkedByRedis) : IAsyncLifetime
 {
     private string connectionString = "";
 
@@ -12,8 +12,9 @@ public sealed class ChatClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         connectionString = await TestServers.CreateDatabaseAsync();
-        NodeA = ChatNode.Start(connectionString, TestServers.Redis);
-        NodeB = ChatNode.Start(connectionString, TestServers.Redis);
+        var redis = linkedByRedis ? TestServers.Redis : null;
+        NodeA = ChatNode.Start(connectionString, redis);
+        NodeB = ChatNode.Start(connectionString, redis);
     }
 
     public async Task DisposeAsync()
@@ -24,26 +25,8 @@ public sealed class ChatClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Two nodes on one fresh database with no backplane: each works alone.</summary>
-public sealed class UnlinkedNodesFixture : IAsyncLifetime
-{
-    private string connectionString = "";
+/// <summary>Two nodes that share the test Redis as their backplane.</summary>
+public sealed class ChatClusterFixture() : TwoNodeFixture(linkedByRedis: true);
 
-    public ChatNode NodeA { get; private set; } = null!;
-
-    public ChatNode NodeB { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        connectionString = await TestServers.CreateDatabaseAsync();
-        NodeA = ChatNode.Start(connectionString);
-        NodeB = ChatNode.Start(connectionString);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await NodeA.DisposeAsync();
-        await NodeB.DisposeAsync();
-        await TestServers.DropDatabaseAsync(connectionString);
-    }
-}
+/// <summary>Two nodes with no backplane: each works alone.</summary>
+public sealed class UnlinkedNodesFixture() : TwoNodeFixture(linkedByRedis: false);

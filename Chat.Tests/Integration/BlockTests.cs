@@ -39,13 +39,13 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
     [Fact]
     public async Task A_blocked_users_private_message_to_the_blocker_is_forbidden_but_others_get_theirs()
     {
-        var (alice, bob, carol, room) = await RoomOfThreeAsync();
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         using var http = Node.Http(alice.Token);
         await BlockAsync(http, bob.Id);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => SendPrivateAsync(bobHub, room.Id, alice.Id, "hi alice"));
-        var toCarol = await SendPrivateAsync(bobHub, room.Id, carol.Id, "hi carol");
+        var refused = await Assert.ThrowsAsync<HubException>(() => TestRooms.SendPrivateAsync(bobHub, room.Id, alice.Id, "hi alice"));
+        var toCarol = await TestRooms.SendPrivateAsync(bobHub, room.Id, carol.Id, "hi carol");
 
         Assert.StartsWith("forbidden: ", refused.Message);
         Assert.False(toCarol.Duplicate);
@@ -54,7 +54,7 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
     [Fact]
     public async Task A_blocked_users_room_messages_skip_the_blocker_until_the_block_is_lifted()
     {
-        var (alice, bob, carol, room) = await RoomOfThreeAsync();
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         using var http = Node.Http(alice.Token);
         await BlockAsync(http, bob.Id);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
@@ -88,25 +88,5 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
     {
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return problem.RootElement.GetProperty("code").GetString();
-    }
-
-    private static Task<MessageAck> SendPrivateAsync(HubClient client, Guid roomId, Guid toUserId, string content) =>
-        client.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            roomId.ToString(), Guid.NewGuid().ToString(), "text", content, ToUserId: toUserId.ToString()));
-
-    /// <summary>A public room made by alice that bob and carol have joined.</summary>
-    private async Task<(TestUser Alice, TestUser Bob, TestUser Carol, RoomDto Room)> RoomOfThreeAsync()
-    {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var carol = await TestUser.RegisterAsync(Node, "carol");
-        var room = await alice.CreateRoomAsync(Node);
-        foreach (var member in new[] { bob, carol })
-        {
-            using var http = Node.Http(member.Token);
-            (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        }
-
-        return (alice, bob, carol, room);
     }
 }

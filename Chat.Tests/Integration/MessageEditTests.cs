@@ -12,7 +12,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
     [Fact]
     public async Task An_edit_reaches_the_room_with_the_new_content_and_edited_at_and_history_keeps_it()
     {
-        var (alice, bob, room) = await RoomOfTwoAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice, HubProtocol.MessagePack);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         var ack = await aliceHub.SendTextAsync(room.Id, "helo");
@@ -38,7 +38,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
     [Fact]
     public async Task Only_the_sender_may_edit_and_bad_content_is_invalid()
     {
-        var (alice, bob, room) = await RoomOfTwoAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         var ack = await aliceHub.SendTextAsync(room.Id, "mine");
@@ -66,7 +66,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
     [Fact]
     public async Task A_delete_reaches_the_room_once_keeps_the_seq_and_history_shows_it_empty()
     {
-        var (alice, bob, room) = await RoomOfTwoAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice, HubProtocol.Json);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.MessagePack);
         var doomed = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
@@ -101,7 +101,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
     [Fact]
     public async Task The_room_admin_may_delete_a_members_message_but_a_member_may_not_delete_anothers()
     {
-        var (admin, member, room) = await RoomOfTwoAsync();
+        var (admin, member, room) = await TestRooms.OfTwoAsync(Node);
         await using var adminHub = await HubClient.ConnectAsync(Node, admin);
         await using var memberHub = await HubClient.ConnectAsync(Node, member);
         var byMember = await memberHub.SendTextAsync(room.Id, "spam");
@@ -127,7 +127,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
     [Fact]
     public async Task A_non_member_can_neither_edit_nor_delete()
     {
-        var (alice, _, room) = await RoomOfTwoAsync();
+        var (alice, _, room) = await TestRooms.OfTwoAsync(Node);
         var stranger = await TestUser.RegisterAsync(Node, "stranger");
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var strangerHub = await HubClient.ConnectAsync(Node, stranger);
@@ -145,15 +145,4 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
 
     private static Task Delete(HubClient client, Guid roomId, Guid messageId) =>
         client.Connection.InvokeAsync("DeleteMessage", roomId.ToString(), messageId.ToString());
-
-    /// <summary>A public room made by alice (its admin) that bob has joined.</summary>
-    private async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> RoomOfTwoAsync()
-    {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var room = await alice.CreateRoomAsync(Node);
-        using var http = Node.Http(bob.Token);
-        (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        return (alice, bob, room);
-    }
 }

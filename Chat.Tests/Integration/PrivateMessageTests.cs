@@ -15,13 +15,13 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
     [Fact]
     public async Task A_private_message_reaches_the_recipient_and_the_senders_other_connections_but_not_a_third_member()
     {
-        var (alice, bob, carol, room) = await RoomOfThreeAsync();
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         await using var aliceSending = await HubClient.ConnectAsync(Node, alice, HubProtocol.MessagePack);
         await using var aliceOther = await HubClient.ConnectAsync(Node, alice, HubProtocol.Json);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol, HubProtocol.MessagePack);
 
-        var whisper = await SendPrivateAsync(aliceSending, room.Id, bob.Id, "just between us");
+        var whisper = await TestRooms.SendPrivateAsync(aliceSending, room.Id, bob.Id, "just between us");
         var announcement = await aliceSending.SendTextAsync(room.Id, "hello everyone");
 
         var atBob = await bobHub.NextMessageAsync();
@@ -37,11 +37,11 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
     [Fact]
     public async Task History_and_sync_show_a_private_message_to_its_two_users_only()
     {
-        var (alice, bob, carol, room) = await RoomOfThreeAsync();
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol);
-        var whisper = await SendPrivateAsync(aliceHub, room.Id, bob.Id, "psst");
+        var whisper = await TestRooms.SendPrivateAsync(aliceHub, room.Id, bob.Id, "psst");
         var announcement = await aliceHub.SendTextAsync(room.Id, "public");
 
         foreach (var (user, hub, sees) in new[] { (alice, aliceHub, true), (bob, bobHub, true), (carol, carolHub, false) })
@@ -63,12 +63,12 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
     [Fact]
     public async Task A_recipient_who_is_not_a_member_is_not_found()
     {
-        var (alice, _, _, room) = await RoomOfThreeAsync();
+        var (alice, _, _, room) = await TestRooms.OfThreeAsync(Node);
         var outsider = await TestUser.RegisterAsync(Node, "outsider");
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
 
-        var toOutsider = await Assert.ThrowsAsync<HubException>(() => SendPrivateAsync(aliceHub, room.Id, outsider.Id, "hi"));
-        var toNobody = await Assert.ThrowsAsync<HubException>(() => SendPrivateAsync(aliceHub, room.Id, Guid.NewGuid(), "hi"));
+        var toOutsider = await Assert.ThrowsAsync<HubException>(() => TestRooms.SendPrivateAsync(aliceHub, room.Id, outsider.Id, "hi"));
+        var toNobody = await Assert.ThrowsAsync<HubException>(() => TestRooms.SendPrivateAsync(aliceHub, room.Id, Guid.NewGuid(), "hi"));
 
         Assert.Equal("not_found: recipient not found", toOutsider.Message);
         Assert.Equal("not_found: recipient not found", toNobody.Message);
@@ -77,11 +77,11 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
     [Fact]
     public async Task Edits_deletes_and_reactions_of_a_private_message_reach_its_two_users_only()
     {
-        var (alice, bob, carol, room) = await RoomOfThreeAsync();
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol);
-        var whisper = await SendPrivateAsync(aliceHub, room.Id, bob.Id, "psst");
+        var whisper = await TestRooms.SendPrivateAsync(aliceHub, room.Id, bob.Id, "psst");
         var id = whisper.MessageId.ToString();
 
         await aliceHub.Connection.InvokeAsync("EditMessage", room.Id.ToString(), id, "psst!");
@@ -114,25 +114,5 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
     {
         var reaction = await client.NextReactionAsync();
         return (reaction.Emoji, reaction.Count);
-    }
-
-    private static Task<MessageAck> SendPrivateAsync(HubClient client, Guid roomId, Guid toUserId, string content) =>
-        client.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            roomId.ToString(), Guid.NewGuid().ToString(), "text", content, ToUserId: toUserId.ToString()));
-
-    /// <summary>A public room made by alice that bob and carol have joined.</summary>
-    private async Task<(TestUser Alice, TestUser Bob, TestUser Carol, RoomDto Room)> RoomOfThreeAsync()
-    {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var carol = await TestUser.RegisterAsync(Node, "carol");
-        var room = await alice.CreateRoomAsync(Node);
-        foreach (var member in new[] { bob, carol })
-        {
-            using var http = Node.Http(member.Token);
-            (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        }
-
-        return (alice, bob, carol, room);
     }
 }

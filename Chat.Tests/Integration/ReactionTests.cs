@@ -59,7 +59,7 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     [Fact]
     public async Task Adding_twice_counts_once_and_removing_what_is_not_there_tells_no_one()
     {
-        var (alice, bob, room) = await RoomOfTwoAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice, HubProtocol.MessagePack);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         var ack = await aliceHub.SendTextAsync(room.Id, "nice");
@@ -104,7 +104,7 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     [InlineData("<b>")]
     public async Task Anything_but_one_emoji_is_invalid(string emoji)
     {
-        var (alice, _, room) = await RoomOfTwoAsync();
+        var (alice, _, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         var ack = await aliceHub.SendTextAsync(room.Id, "hi");
 
@@ -117,7 +117,7 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     [Fact]
     public async Task A_deleted_message_takes_no_reactions_and_loses_the_ones_it_had()
     {
-        var (alice, bob, room) = await RoomOfTwoAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         var ack = await aliceHub.SendTextAsync(room.Id, "soon gone");
@@ -138,7 +138,7 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     [Fact]
     public async Task A_non_member_cannot_react()
     {
-        var (alice, _, room) = await RoomOfTwoAsync();
+        var (alice, _, room) = await TestRooms.OfTwoAsync(Node);
         var stranger = await TestUser.RegisterAsync(Node, "stranger");
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var strangerHub = await HubClient.ConnectAsync(Node, stranger);
@@ -154,15 +154,4 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
 
     private static Task RemoveAsync(HubClient client, Guid roomId, Guid messageId, string emoji) =>
         client.Connection.InvokeAsync("RemoveReaction", roomId.ToString(), messageId.ToString(), emoji);
-
-    /// <summary>A public room made by alice that bob has joined.</summary>
-    private async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> RoomOfTwoAsync()
-    {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var room = await alice.CreateRoomAsync(Node);
-        using var http = Node.Http(bob.Token);
-        (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        return (alice, bob, room);
-    }
 }

@@ -1,0 +1,37 @@
+using Chat.Contracts;
+
+namespace Chat.Tests.Infrastructure;
+
+/// <summary>Rooms with a few members, set up over REST the way clients do it.</summary>
+public static class TestRooms
+{
+    /// <summary>A public room made by alice that bob has joined.</summary>
+    public static async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> OfTwoAsync(ChatNode node)
+    {
+        var alice = await TestUser.RegisterAsync(node, "alice");
+        var bob = await TestUser.RegisterAsync(node, "bob");
+        var room = await alice.CreateRoomAsync(node);
+        await JoinAsync(node, bob, room.Id);
+        return (alice, bob, room);
+    }
+
+    /// <summary>A public room made by alice that bob and carol have joined.</summary>
+    public static async Task<(TestUser Alice, TestUser Bob, TestUser Carol, RoomDto Room)> OfThreeAsync(ChatNode node)
+    {
+        var (alice, bob, room) = await OfTwoAsync(node);
+        var carol = await TestUser.RegisterAsync(node, "carol");
+        await JoinAsync(node, carol, room.Id);
+        return (alice, bob, carol, room);
+    }
+
+    /// <summary>Sends a private text message to <paramref name="toUserId"/> inside the room.</summary>
+    public static Task<MessageAck> SendPrivateAsync(HubClient client, Guid roomId, Guid toUserId, string content) =>
+        client.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
+            roomId.ToString(), Guid.NewGuid().ToString(), "text", content, ToUserId: toUserId.ToString()));
+
+    private static async Task JoinAsync(ChatNode node, TestUser user, Guid roomId)
+    {
+        using var http = node.Http(user.Token);
+        (await http.PostAsync($"api/rooms/{roomId}/members", null)).EnsureSuccessStatusCode();
+    }
+}
