@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Errors;
@@ -14,11 +15,7 @@ public static class MessageEndpoints
 
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var messages = endpoints.MapGroup("/api/rooms/{id}/messages").WithTags("Messages").RequireAuthorization()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var messages = endpoints.MapAuthorizedGroup("/api/rooms/{id}/messages", "Messages");
 
         messages.MapGet("/", async Task<Ok<MessageDto[]>> (
                 Guid id, long? beforeSeq, long? afterSeq, int? limit, ClaimsPrincipal user, MessageService service, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Moderation;
@@ -13,11 +14,7 @@ public static class ModerationEndpoints
 {
     public static IEndpointRouteBuilder MapModerationEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var room = endpoints.MapGroup("/api/rooms/{id}").WithTags("Moderation").RequireAuthorization()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var room = endpoints.MapAuthorizedGroup("/api/rooms/{id}", "Moderation");
 
         room.MapPut("/members/{userId}/role", async Task<Ok<MemberDto>> (
                 Guid id, Guid userId, ChangeRoleRequest request, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Receipts;
@@ -11,11 +12,7 @@ public static class ReceiptEndpoints
 {
     public static IEndpointRouteBuilder MapReceiptEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var receipts = endpoints.MapGroup("/api/rooms/{id}/receipts").WithTags("Rooms").RequireAuthorization()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var receipts = endpoints.MapAuthorizedGroup("/api/rooms/{id}/receipts", "Rooms");
 
         receipts.MapGet("/", async Task<Ok<ReceiptDto[]>> (Guid id, ClaimsPrincipal user, ReceiptService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.ListAsync(user.UserId(), id, ct)))

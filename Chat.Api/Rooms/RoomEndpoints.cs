@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Rooms;
@@ -11,11 +12,7 @@ public static class RoomEndpoints
 {
     public static IEndpointRouteBuilder MapRoomEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var rooms = endpoints.MapGroup("/api/rooms").WithTags("Rooms").RequireAuthorization()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var rooms = endpoints.MapAuthorizedGroup("/api/rooms", "Rooms");
 
         rooms.MapPost("/", async Task<Created<RoomDto>> (CreateRoomRequest request, ClaimsPrincipal user, RoomService service, CancellationToken ct) =>
             {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Rooms;
@@ -11,11 +12,7 @@ public static class RoomSettingsEndpoints
 {
     public static IEndpointRouteBuilder MapRoomSettingsEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var rooms = endpoints.MapGroup("/api/rooms").WithTags("Rooms").RequireAuthorization()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var rooms = endpoints.MapAuthorizedGroup("/api/rooms", "Rooms");
 
         rooms.MapPut("/{id}/settings", async Task<Ok<RoomDto>> (
                 Guid id, RoomSettings settings, ClaimsPrincipal user, RoomSettingsService service, CancellationToken ct) =>
