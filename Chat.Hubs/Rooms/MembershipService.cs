@@ -16,7 +16,6 @@ public sealed class MembershipService(
     MembershipRepository members,
     UserRepository users,
     MessageRepository messages,
-    RoomAccess access,
     RoomGroupSync groups,
     TypingService typing,
     IHubContext<ChatHub, IChatClient> hub,
@@ -116,9 +115,12 @@ public sealed class MembershipService(
     public async Task<RoomSnapshot> JoinWithSnapshotAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken = default)
     {
         await JoinAsync(userId, globalRole, roomId, cancellationToken);
-        var (_, member) = await access.MemberAsync(userId, roomId, cancellationToken);
         var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         var memberList = await members.ListAsync(roomId, cancellationToken);
+
+        // The caller's own row is in the member list already; a second query would only repeat it.
+        var member = memberList.FirstOrDefault(m => m.UserId == userId)
+            ?? throw ChatException.Forbidden("you are not a member of this room");
         var recent = await messages.ListAsync(roomId, userId, beforeSeq: null, afterSeq: null, options.Value.SnapshotMessages, cancellationToken);
         return new RoomSnapshot(
             room.ToDto(),
