@@ -1,0 +1,271 @@
+using System.Reflection;
+using System.Text.Json;
+using Chat.Api.Auth;
+using Chat.Data;
+using Chat.Hubs;
+using Chat.Hubs.Connections;
+using Chat.Hubs.Limits;
+using Chat.Hubs.Receipts;
+using Chat.Hubs.Retention;
+using Chat.Hubs.Rooms;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Chat.Tests.Deploy;
+
+/// <summary>
+/// deploy/azure compiled with the real Bicep CLI: it builds and lints clean, and the ARM template
+/// it produces configures App Service, Redis, PostgreSQL and Key Vault the way the service needs.
+/// </summary>
+public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFixture<AzureTemplateFixture>
+{
+    // Built-in Azure role "Key Vault Secrets User".
+    private const string SecretsUserRole = "4633458b-17de-408a-b874-0445c86b69e6";
+    private const string KeyVaultReference = "[format('@Microsoft.KeyVault(SecretUri=";
+
+    private static readonly string[] SecretSettings = ["ConnectionStrings__Chat", "Redis__Configuration", "Jwt__SigningKey"];
+
+    private CompiledTemplate Template => fixture.Template;
+
+    [Fact]
+    public void The_template_builds_without_a_warning()
+    {
+        Assert.Equal(0, fixture.Build.ExitCode);
+        Assert.Equal("", fixture.Build.Printed);
+    }
+
+    [Fact]
+    public async Task The_linter_finds_nothing_in_the_template_or_its_modules()
+    {
+        var lint = await BicepCli.RunAsync(["lint", "main.bicep"]);
+
+        Assert.Equal(0, lint.ExitCode);
+        Assert.Equal("", lint.Printed);
+    }
+
+    [Fact]
+    public async Task The_parameters_file_takes_both_secrets_from_the_environment_and_holds_none()
+    {
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+        var withoutPassword = await BicepCli.RunAsync(["build-params", "main.bicepparam", "--stdout"], Environment(password: null));
+        var built = await BicepCli.RunAsync(["build-params", "main.bicepparam", "--stdout"], Environment(password));
+
+        Assert.NotEqual(0, withoutPassword.ExitCode);
+        Assert.Contains("CHAT_POSTGRES_ADMIN_PASSWORD", withoutPassword.Printed, StringComparison.Ordinal);
+        Assert.Equal(0, built.ExitCode);
+        using var parameters = JsonDocument.Parse(ParametersJson(built.Output));
+        var values = parameters.RootElement.GetProperty("parameters");
+        Assert.Equal(password, values.GetProperty("postgresAdminPassword").GetProperty("value").GetString());
+        Assert.Equal("", values.GetProperty("jwtSigningKey").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public void No_secure_parameter_has_a_default_value_anywhere()
+    {
+        var templates = new[] { Template.Root }.Concat(Template.All("Microsoft.Resources/deployments")
+            .Select(d => d.Properties.GetProperty("template")));
+
+        var secure = templates
+            .SelectMany(t => t.TryGetProperty("parameters", out var p) ? p.EnumerateObject() : Enumerable.Empty<JsonProperty>())
+            .Where(p => p.Value.GetProperty("type").GetString()!.StartsWith("secure", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+
+        Assert.Contains(secure, p => p.Name == "postgresAdminPassword");
+        Assert.Contains(secure, p => p.Name == "jwtSigningKey");
+        Assert.All(secure, p => Assert.True(
+            !p.Value.TryGetProperty("defaultValue", out var fallback) || fallback.GetString() == "",
+            $"the secure parameter {p.Name} has a default value"));
+    }
+
+    [Fact]
+    public void The_web_app_runs_dotnet_10_with_websockets_affinity_always_on_and_https_only()
+    {
+        var site = Template.Single("Microsoft.Web/sites").Properties;
+        var config = site.GetProperty("siteConfig");
+
+        Assert.True(site.GetProperty("httpsOnly").GetBoolean());
+        Assert.True(site.GetProperty("clientAffinityEnabled").GetBoolean());
+        Assert.Equal("DOTNETCORE|10.0", config.GetProperty("linuxFxVersion").GetString());
+        Assert.True(config.GetProperty("webSocketsEnabled").GetBoolean());
+        Assert.True(config.GetProperty("alwaysOn").GetBoolean());
+        Assert.Equal("1.2", config.GetProperty("minTlsVersion").GetString());
+        Assert.Equal("Disabled", config.GetProperty("ftpsState").GetString());
+        Assert.Equal("dotnet Chat.Api.dll", config.GetProperty("appCommandLine").GetString());
+    }
+
+    [Fact]
+    public void The_plan_runs_as_many_instances_as_the_instance_count_parameter()
+    {
+        var plan = Template.Single("Microsoft.Web/serverfarms").Body;
+        var webAppModule = Template.Root.GetProperty("resources").GetProperty("webApp");
+
+        Assert.True(plan.GetProperty("properties").GetProperty("reserved").GetBoolean(), "the plan must be a Linux plan");
+        Assert.Equal("[parameters('instanceCount')]", plan.GetProperty("sku").GetProperty("capacity").GetString());
+        Assert.Equal(
+            "[parameters('instanceCount')]",
+            webAppModule.GetProperty("properties").GetProperty("parameters").GetProperty("instanceCount").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Scaling_out_is_one_environment_variable_at_deploy_time()
+    {
+        var built = await BicepCli.RunAsync(
+            ["build-params", "main.bicepparam", "--stdout"],
+            Environment("Passw0rdForTheParametersOnly", ("CHAT_INSTANCE_COUNT", "4")));
+
+        Assert.Equal(0, built.ExitCode);
+        using var parameters = JsonDocument.Parse(ParametersJson(built.Output));
+        Assert.Equal(4, parameters.RootElement.GetProperty("parameters").GetProperty("instanceCount").GetProperty("value").GetInt32());
+    }
+
+    [Fact]
+    public void Every_secret_reaches_the_app_as_a_key_vault_reference_read_with_its_identity()
+    {
+        var site = Template.Single("Microsoft.Web/sites");
+        var settings = AppSettings(site);
+        var vault = Template.Single("Microsoft.KeyVault/vaults").Properties;
+        var roleAssignments = Template.All("Microsoft.Authorization/roleAssignments").ToList();
+
+        Assert.All(SecretSettings, name => Assert.StartsWith(KeyVaultReference, settings[name], StringComparison.Ordinal));
+        Assert.Equal("UserAssigned", site.Body.GetProperty("identity").GetProperty("type").GetString());
+        Assert.Equal("[parameters('identityId')]", site.Properties.GetProperty("keyVaultReferenceIdentity").GetString());
+        Assert.True(vault.GetProperty("enableRbacAuthorization").GetBoolean());
+        var appAccess = Assert.Single(roleAssignments, r => r.Properties.GetProperty("principalId").GetString() == "[parameters('appPrincipalId')]");
+        Assert.Contains(SecretsUserRole, appAccess.Template.GetProperty("variables").GetProperty("secretsUserRoleId").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_app_setting_names_a_configuration_key_the_service_reads()
+    {
+        var settings = AppSettings(Template.Single("Microsoft.Web/sites"));
+        var sections = new[]
+        {
+            typeof(JwtOptions), typeof(ServiceClientOptions), typeof(ChatRedisOptions), typeof(ChatDataOptions), typeof(ChatOptions),
+            typeof(ClusterOptions), typeof(ReceiptOptions), typeof(InvitationOptions), typeof(RetentionOptions), typeof(RateLimitOptions),
+        }.ToDictionary(t => (string)t.GetField("SectionName")!.GetRawConstantValue()!, StringComparer.OrdinalIgnoreCase);
+
+        Assert.Contains("Database__MigrateOnStartup", settings.Keys);
+        Assert.Contains("APPLICATIONINSIGHTS_CONNECTION_STRING", settings.Keys);
+        Assert.All(settings.Keys, name =>
+        {
+            var parts = name.Split("__");
+            if (parts.Length == 1)
+            {
+                // Read by the platform or the runtime, not by the service's options.
+                Assert.Matches("^(ASPNETCORE_|APPLICATIONINSIGHTS_|ApplicationInsightsAgent_)", name);
+                return;
+            }
+
+            if (parts[0] == "ConnectionStrings")
+            {
+                Assert.Equal("ConnectionStrings__Chat", name);
+                return;
+            }
+
+            Assert.True(sections.TryGetValue(parts[0], out var options), $"{name}: no options class binds the section {parts[0]}");
+            Assert.True(
+                options.GetProperty(parts[1], BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is not null,
+                $"{name}: {options.Name} has no property {parts[1]}");
+        });
+    }
+
+    [Fact]
+    public void Redis_speaks_tls_only_and_the_app_connects_to_its_ssl_port()
+    {
+        var redis = Template.Single("Microsoft.Cache/redis").Properties;
+        var secret = Template.All("Microsoft.KeyVault/vaults/secrets")
+            .Single(s => s.Template.GetProperty("resources").ToString().Contains("Microsoft.Cache/redis", StringComparison.Ordinal));
+
+        var configuration = CompiledTemplate.EvaluateFormat(
+            secret.Properties.GetProperty("value").GetString()!,
+            secret.Template,
+            new Dictionary<string, string>
+            {
+                [".hostName"] = "chat-prod.redis.cache.windows.net",
+                [".sslPort"] = "6380",
+                ["listKeys("] = "access-key",
+            });
+        var options = ConfigurationOptions.Parse(configuration);
+
+        Assert.False(redis.GetProperty("enableNonSslPort").GetBoolean());
+        Assert.Equal("1.2", redis.GetProperty("minimumTlsVersion").GetString());
+        Assert.True(options.Ssl);
+        Assert.False(options.AbortOnConnectFail);
+        Assert.Equal("access-key", options.Password);
+        Assert.Equal(6380, Assert.IsType<System.Net.DnsEndPoint>(Assert.Single(options.EndPoints)).Port);
+    }
+
+    [Fact]
+    public void PostgreSQL_serves_the_chat_database_over_verified_tls()
+    {
+        var server = Template.Single("Microsoft.DBforPostgreSQL/flexibleServers");
+        var database = Template.Single("Microsoft.DBforPostgreSQL/flexibleServers/databases");
+        var secret = Template.All("Microsoft.KeyVault/vaults/secrets")
+            .Single(s => s.Properties.GetProperty("value").GetString()!.Contains("Host=", StringComparison.Ordinal));
+
+        var connectionString = new NpgsqlConnectionStringBuilder(CompiledTemplate.EvaluateFormat(
+            secret.Properties.GetProperty("value").GetString()!,
+            secret.Template,
+            new Dictionary<string, string>
+            {
+                ["fullyQualifiedDomainName"] = "psql-chat-prod.postgres.database.azure.com",
+                ["parameters('adminLogin')"] = "chatadmin",
+                ["parameters('adminPassword')"] = "Passw0rdPassw0rd",
+            }));
+        var versions = server.Template.GetProperty("parameters").GetProperty("version").GetProperty("allowedValues")
+            .EnumerateArray().Select(v => v.GetString()).ToList();
+
+        Assert.Equal("chat", connectionString.Database);
+        Assert.Equal("chat", database.Template.GetProperty("variables").GetProperty("databaseName").GetString());
+        Assert.Equal(SslMode.VerifyFull, connectionString.SslMode);
+        Assert.Equal("psql-chat-prod.postgres.database.azure.com", connectionString.Host);
+        Assert.Equal(["15", "16"], versions);
+        Assert.Equal("16", Template.Root.GetProperty("parameters").GetProperty("postgresVersion").GetProperty("defaultValue").GetString());
+    }
+
+    [Fact]
+    public void Telemetry_goes_to_application_insights_on_a_log_analytics_workspace()
+    {
+        var settings = AppSettings(Template.Single("Microsoft.Web/sites"));
+        var insights = Template.Single("Microsoft.Insights/components").Properties;
+        var diagnostics = Template.Single("Microsoft.Insights/diagnosticSettings").Properties;
+
+        Assert.Equal("[parameters('appInsightsConnectionString')]", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        Assert.StartsWith("[resourceId('Microsoft.OperationalInsights/workspaces'", insights.GetProperty("WorkspaceResourceId").GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "AppServiceConsoleLogs",
+            diagnostics.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("category").GetString()));
+    }
+
+    private static Dictionary<string, string> AppSettings(CompiledResource site)
+    {
+        var fixedSettings = site.Template.GetProperty("variables").GetProperty("fixedSettings");
+        return fixedSettings.EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+    }
+
+    private static Dictionary<string, string?> Environment(string? password, params (string Name, string Value)[] more)
+    {
+        // Nothing from the machine running the tests may leak into the parameters.
+        var environment = new Dictionary<string, string?>
+        {
+            ["CHAT_POSTGRES_ADMIN_PASSWORD"] = password,
+            ["CHAT_JWT_SIGNING_KEY"] = null,
+            ["CHAT_INSTANCE_COUNT"] = null,
+            ["CHAT_DEPLOYMENT_PRINCIPAL_ID"] = null,
+        };
+        foreach (var (name, value) in more)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    // build-params --stdout prints a JSON object with the parameters file as a string.
+    private static string ParametersJson(string output)
+    {
+        using var document = JsonDocument.Parse(output);
+        return document.RootElement.TryGetProperty("parametersJson", out var inner) ? inner.GetString()! : output;
+    }
+}

@@ -1,0 +1,155 @@
+// The chat service on Azure App Service: a scaled-out Linux web app, Azure Cache for Redis as the
+// SignalR backplane, PostgreSQL Flexible Server, Key Vault for every secret, and Application
+// Insights on a Log Analytics workspace. deploy/README.md walks through a first deployment.
+
+targetScope = 'resourceGroup'
+
+@description('Short name in every resource name: lowercase letters, digits and hyphens, e.g. chat-prod.')
+@minLength(3)
+@maxLength(12)
+param appName string
+
+@description('Azure region of the resources.')
+param location string = resourceGroup().location
+
+@description('App Service plan size (Basic or higher).')
+param appServicePlanSku string = 'P0v3'
+
+@description('Number of web app instances (scale-out).')
+@minValue(1)
+@maxValue(30)
+param instanceCount int = 2
+
+@description('Azure Cache for Redis tier.')
+param redisSkuName string = 'Standard'
+
+@description('Azure Cache for Redis size within the tier.')
+param redisCapacity int = 1
+
+@description('PostgreSQL major version.')
+param postgresVersion string = '16'
+
+@description('PostgreSQL compute size.')
+param postgresSkuName string = 'Standard_B1ms'
+
+@description('PostgreSQL compute tier matching postgresSkuName.')
+param postgresSkuTier string = 'Burstable'
+
+@description('PostgreSQL administrator login.')
+param postgresAdminLogin string = 'chatadmin'
+
+@description('PostgreSQL administrator password, given at deploy time: letters and digits, 16 or more.')
+@secure()
+@minLength(16)
+param postgresAdminPassword string
+
+@description('JWT signing key (base64 of at least 32 random bytes), given at deploy time. Empty keeps the one in Key Vault.')
+@secure()
+param jwtSigningKey string = ''
+
+@description('Apply database migrations when a node starts.')
+param migrateOnStartup bool = true
+
+@description('Browser origins allowed to call the service from another origin.')
+param corsAllowedOrigins string[] = []
+
+@description('Object id of the CI/CD service principal, which may then read secrets back; empty for none.')
+param deploymentPrincipalId string = ''
+
+var suffix = uniqueString(resourceGroup().id)
+var secretNames = {
+  chatConnectionString: 'chat-connection-string'
+  redisConfiguration: 'redis-configuration'
+  jwtSigningKey: 'jwt-signing-key'
+  postgresAdminPassword: 'postgres-admin-password'
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    workspaceName: 'log-${appName}-${suffix}'
+    appInsightsName: 'appi-${appName}-${suffix}'
+  }
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    location: location
+    identityName: 'id-${appName}-${suffix}'
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    vaultName: take('kv-${appName}-${suffix}', 24)
+    appPrincipalId: identity.outputs.principalId
+    deploymentPrincipalId: deploymentPrincipalId
+    jwtSecretName: secretNames.jwtSigningKey
+    jwtSigningKey: jwtSigningKey
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  params: {
+    location: location
+    serverName: 'psql-${appName}-${suffix}'
+    version: postgresVersion
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    adminLogin: postgresAdminLogin
+    adminPassword: postgresAdminPassword
+    vaultName: keyVault.outputs.name
+    connectionStringSecretName: secretNames.chatConnectionString
+    adminPasswordSecretName: secretNames.postgresAdminPassword
+  }
+}
+
+module redis 'modules/redis.bicep' = {
+  name: 'redis'
+  params: {
+    location: location
+    redisName: 'redis-${appName}-${suffix}'
+    skuName: redisSkuName
+    capacity: redisCapacity
+    vaultName: keyVault.outputs.name
+    secretName: secretNames.redisConfiguration
+  }
+}
+
+module webApp 'modules/webapp.bicep' = {
+  name: 'webapp'
+  params: {
+    location: location
+    planName: 'asp-${appName}-${suffix}'
+    webAppName: '${appName}-${suffix}'
+    skuName: appServicePlanSku
+    instanceCount: instanceCount
+    identityId: identity.outputs.id
+    vaultUri: keyVault.outputs.uri
+    secretNames: {
+      chatConnectionString: secretNames.chatConnectionString
+      redisConfiguration: secretNames.redisConfiguration
+      jwtSigningKey: secretNames.jwtSigningKey
+    }
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    workspaceId: monitoring.outputs.workspaceId
+    migrateOnStartup: migrateOnStartup
+    corsAllowedOrigins: corsAllowedOrigins
+  }
+  // The references must find their secrets on the first start.
+  dependsOn: [
+    postgres
+    redis
+  ]
+}
+
+output webAppName string = webApp.outputs.name
+output webAppUrl string = 'https://${webApp.outputs.defaultHostName}'
+output keyVaultName string = keyVault.outputs.name
+output postgresServerName string = postgres.outputs.name
+output redisName string = redis.outputs.name

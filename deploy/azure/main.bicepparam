@@ -1,0 +1,18 @@
+using './main.bicep'
+
+// No secret is written here: the two secure parameters are read from the environment of the
+// shell that runs `az deployment group create` (see deploy/README.md).
+
+param appName = 'chat-prod'
+param instanceCount = int(readEnvironmentVariable('CHAT_INSTANCE_COUNT', '2'))
+param appServicePlanSku = 'P0v3'
+param redisSkuName = 'Standard'
+param redisCapacity = 1
+param postgresVersion = '16'
+param postgresSkuName = 'Standard_B1ms'
+param postgresSkuTier = 'Burstable'
+param migrateOnStartup = true
+param deploymentPrincipalId = readEnvironmentVariable('CHAT_DEPLOYMENT_PRINCIPAL_ID', '')
+
+param postgresAdminPassword = readEnvironmentVariable('CHAT_POSTGRES_ADMIN_PASSWORD')
+param jwtSigningKey = readEnvironmentVariable('CHAT_JWT_SIGNING_KEY', '')

@@ -1,0 +1,123 @@
+// The source of truth: Azure Database for PostgreSQL Flexible Server with the database `chat`.
+// The connection string (and the admin password, so a redeployment can pass it back) go into Key Vault.
+
+@description('Azure region of the resources.')
+param location string
+
+@description('Flexible Server name (lowercase letters, digits and hyphens).')
+param serverName string
+
+@description('PostgreSQL major version.')
+@allowed([
+  '15'
+  '16'
+])
+param version string = '16'
+
+@description('Compute size, e.g. Standard_B1ms (Burstable) or Standard_D2ds_v5 (GeneralPurpose).')
+param skuName string = 'Standard_B1ms'
+
+@description('Compute tier matching skuName.')
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param skuTier string = 'Burstable'
+
+@description('Storage in GiB; it grows on its own when full.')
+param storageSizeGB int = 32
+
+@description('Administrator login; the service connects with it.')
+param adminLogin string
+
+@description('Administrator password: letters and digits only, so it needs no quoting in the connection string.')
+@secure()
+param adminPassword string
+
+@description('Key Vault that receives the secrets.')
+param vaultName string
+
+@description('Name of the secret holding the Npgsql connection string.')
+param connectionStringSecretName string
+
+@description('Name of the secret holding the administrator password.')
+param adminPasswordSecretName string
+
+var databaseName = 'chat'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: vaultName
+}
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: serverName
+  location: location
+  sku: {
+    name: skuName
+    tier: skuTier
+  }
+  properties: {
+    version: version
+    administratorLogin: adminLogin
+    administratorLoginPassword: adminPassword
+    authConfig: {
+      passwordAuth: 'Enabled'
+      activeDirectoryAuth: 'Disabled'
+    }
+    storage: {
+      storageSizeGB: storageSizeGB
+      autoGrow: 'Enabled'
+    }
+    backup: {
+      backupRetentionDays: 7
+      geoRedundantBackup: 'Disabled'
+    }
+    highAvailability: {
+      mode: 'Disabled'
+    }
+    network: {
+      publicNetworkAccess: 'Enabled'
+    }
+  }
+}
+
+resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
+  parent: server
+  name: databaseName
+  properties: {
+    charset: 'UTF8'
+    collation: 'en_US.utf8'
+  }
+}
+
+// 0.0.0.0 is Azure's notation for "connections from Azure services", which is where App Service's
+// outbound addresses live. Private networking (VNet integration) is the stricter alternative.
+resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
+  parent: server
+  name: 'AllowAzureServices'
+  properties: {
+    startIpAddress: '0.0.0.0'
+    endIpAddress: '0.0.0.0'
+  }
+}
+
+// The server only accepts TLS; VerifyFull also checks its certificate and host name.
+resource connectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: connectionStringSecretName
+  properties: {
+    value: 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${database.name};Username=${adminLogin};Password=${adminPassword};SSL Mode=VerifyFull'
+  }
+}
+
+resource adminPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: adminPasswordSecretName
+  properties: {
+    value: adminPassword
+  }
+}
+
+output name string = server.name
+output fqdn string = server.properties.fullyQualifiedDomainName

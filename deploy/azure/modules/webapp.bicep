@@ -1,0 +1,204 @@
+// The service itself: a Linux App Service plan scaled out to instanceCount, and a .NET 10 web app
+// whose secrets are Key Vault references resolved with its managed identity.
+
+@description('Azure region of the resources.')
+param location string
+
+@description('App Service plan name.')
+param planName string
+
+@description('Web app name; also the host name <name>.azurewebsites.net.')
+param webAppName string
+
+@description('Plan size. Basic or higher is needed for Always On and more than one instance.')
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'S2'
+  'P0v3'
+  'P1v3'
+  'P2v3'
+])
+param skuName string = 'P0v3'
+
+@description('Number of instances the plan runs; each runs one node of the service.')
+@minValue(1)
+@maxValue(30)
+param instanceCount int = 2
+
+@description('Resource id of the user-assigned identity that reads Key Vault.')
+param identityId string
+
+@description('Key Vault URI, ending in a slash.')
+param vaultUri string
+
+@description('Key Vault secret names, by what they hold.')
+param secretNames {
+  chatConnectionString: string
+  redisConfiguration: string
+  jwtSigningKey: string
+}
+
+@description('Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('Log Analytics workspace that receives the App Service logs.')
+param workspaceId string
+
+@description('Apply database migrations when a node starts (under an advisory lock, so instances take turns).')
+param migrateOnStartup bool = true
+
+@description('Browser origins allowed to call the API and the hub from another origin.')
+param corsAllowedOrigins string[] = []
+
+// Without a version a reference follows the newest version of its secret.
+var secretsUri = '${vaultUri}secrets'
+
+var fixedSettings = [
+  {
+    name: 'ASPNETCORE_ENVIRONMENT'
+    value: 'Production'
+  }
+  {
+    // App Service's front ends terminate TLS and send X-Forwarded-For / X-Forwarded-Proto.
+    name: 'ASPNETCORE_FORWARDEDHEADERS_ENABLED'
+    value: 'true'
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsightsConnectionString
+  }
+  {
+    // App Service's codeless Application Insights agent for .NET on Linux: requests, dependencies
+    // and ILogger output without a package in the app.
+    name: 'ApplicationInsightsAgent_EXTENSION_VERSION'
+    value: '~3'
+  }
+  {
+    name: 'ConnectionStrings__Chat'
+    value: '@Microsoft.KeyVault(SecretUri=${secretsUri}/${secretNames.chatConnectionString})'
+  }
+  {
+    name: 'Redis__Configuration'
+    value: '@Microsoft.KeyVault(SecretUri=${secretsUri}/${secretNames.redisConfiguration})'
+  }
+  {
+    name: 'Redis__ChannelPrefix'
+    value: 'chat'
+  }
+  {
+    name: 'Jwt__SigningKey'
+    value: '@Microsoft.KeyVault(SecretUri=${secretsUri}/${secretNames.jwtSigningKey})'
+  }
+  {
+    name: 'Database__MigrateOnStartup'
+    value: string(migrateOnStartup)
+  }
+]
+
+var corsSettings = [
+  for (origin, i) in corsAllowedOrigins: {
+    name: 'Cors__AllowedOrigins__${i}'
+    value: origin
+  }
+]
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  kind: 'linux'
+  sku: {
+    name: skuName
+    capacity: instanceCount
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: webAppName
+  location: location
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // ARR affinity: the negotiate request and the connection that follows must reach the same
+    // instance (and long polling or server-sent events keep coming back to it).
+    clientAffinityEnabled: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      linuxFxVersion: 'DOTNETCORE|10.0'
+      appCommandLine: 'dotnet Chat.Api.dll'
+      alwaysOn: true
+      webSocketsEnabled: true
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      // Readiness checks PostgreSQL and Redis: an instance that cannot reach either is taken out
+      // of the load balancer instead of accepting connections it cannot serve.
+      healthCheckPath: '/health/ready'
+      appSettings: concat(fixedSettings, corsSettings)
+    }
+  }
+}
+
+// Deployments authenticate with Microsoft Entra ID (the pipeline's OIDC login), never with
+// publishing user names and passwords.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// The service logs to the console; this sends those lines, the HTTP log and the platform's own
+// events to Log Analytics next to the Application Insights data.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: site
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'AppServiceConsoleLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServiceHTTPLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServicePlatformLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
