@@ -40,7 +40,8 @@ public static class AuthExtensions
                 if (string.IsNullOrWhiteSpace(jwt.Authority))
                 {
                     bearer.TokenValidationParameters.ValidateIssuerSigningKey = true;
-                    bearer.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(jwt.SigningKeyBytes());
+                    bearer.TokenValidationParameters.IssuerSigningKeys =
+                        [.. jwt.ValidationKeyBytes().Select(key => new SymmetricSecurityKey(key))];
                 }
                 else
                 {

@@ -13,6 +13,14 @@ public sealed class JwtOptions : IValidatableObject
     /// <summary>Base64 of at least 32 random bytes. Never committed: the run script generates one.</summary>
     public string SigningKey { get; set; } = "";
 
+    /// <summary>
+    /// Keys that signed tokens before the last rotation (base64, like <see cref="SigningKey"/>).
+    /// Tokens signed with them are still accepted, so rotating the key signs nobody out; new
+    /// tokens are always signed with <see cref="SigningKey"/>. Drop a key once the tokens it
+    /// signed have expired (after <see cref="TokenLifetimeSeconds"/>).
+    /// </summary>
+    public string[] PreviousSigningKeys { get; set; } = [];
+
     public string Issuer { get; set; } = "chat";
 
     public string Audience { get; set; } = "chat";
@@ -23,11 +31,16 @@ public sealed class JwtOptions : IValidatableObject
     [Range(60, 30 * 24 * 3600)]
     public int TokenLifetimeSeconds { get; set; } = 12 * 3600;
 
-    public byte[] SigningKeyBytes()
+    public byte[] SigningKeyBytes() => KeyBytes(SigningKey);
+
+    /// <summary>Every key a token may be signed with: the current one first, then the previous ones.</summary>
+    public IEnumerable<byte[]> ValidationKeyBytes() => PreviousSigningKeys.Select(KeyBytes).Prepend(SigningKeyBytes());
+
+    private static byte[] KeyBytes(string base64)
     {
         try
         {
-            return Convert.FromBase64String(SigningKey);
+            return Convert.FromBase64String(base64);
         }
         catch (FormatException)
         {
@@ -42,6 +55,13 @@ public sealed class JwtOptions : IValidatableObject
             yield return new ValidationResult(
                 "Jwt:SigningKey must be the base64 of at least 32 bytes (set Jwt__SigningKey), or Jwt:Authority must name an OpenID Connect authority.",
                 [nameof(SigningKey)]);
+        }
+
+        if (PreviousSigningKeys.Any(key => KeyBytes(key).Length < 32))
+        {
+            yield return new ValidationResult(
+                "Each of Jwt:PreviousSigningKeys must be the base64 of at least 32 bytes.",
+                [nameof(PreviousSigningKeys)]);
         }
     }
 }

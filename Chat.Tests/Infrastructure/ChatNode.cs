@@ -45,7 +45,17 @@ public sealed class ChatNode : WebApplicationFactory<Program>
     public static ChatNode Start(string connectionString, string? redis = null, IDictionary<string, string?>? extra = null)
     {
         var node = new ChatNode(connectionString, redis, extra);
-        node.StartServer();
+        try
+        {
+            node.StartServer();
+        }
+        catch
+        {
+            // A node that fails to start (bad configuration) still holds its host.
+            node.Dispose();
+            throw;
+        }
+
         var address = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         node.Address = new Uri(address + "/");
         return node;

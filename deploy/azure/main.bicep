@@ -47,6 +47,9 @@ param postgresAdminPassword string
 @secure()
 param jwtSigningKey string = ''
 
+@description('Versioned Key Vault ids of retired signing keys whose tokens stay valid until they expire (see deploy/README.md, key rotation).')
+param previousJwtSigningKeyIds string[] = []
+
 @description('Apply database migrations when a node starts.')
 param migrateOnStartup bool = true
 
@@ -140,6 +143,7 @@ module webApp 'modules/webapp.bicep' = {
     workspaceId: monitoring.outputs.workspaceId
     migrateOnStartup: migrateOnStartup
     corsAllowedOrigins: corsAllowedOrigins
+    previousJwtSigningKeyIds: previousJwtSigningKeyIds
   }
   // The references must find their secrets on the first start.
   dependsOn: [

@@ -16,3 +16,7 @@ param deploymentPrincipalId = readEnvironmentVariable('CHAT_DEPLOYMENT_PRINCIPAL
 
 param postgresAdminPassword = readEnvironmentVariable('CHAT_POSTGRES_ADMIN_PASSWORD')
 param jwtSigningKey = readEnvironmentVariable('CHAT_JWT_SIGNING_KEY', '')
+// During a key rotation: the versioned id of the key being retired (not a secret, only where it is).
+param previousJwtSigningKeyIds = empty(readEnvironmentVariable('CHAT_PREVIOUS_JWT_KEY_ID', ''))
+  ? []
+  : [readEnvironmentVariable('CHAT_PREVIOUS_JWT_KEY_ID', '')]

@@ -41,6 +41,9 @@ param secretNames {
   jwtSigningKey: string
 }
 
+@description('Versioned Key Vault secret ids of signing keys retired by a rotation: their tokens stay valid.')
+param previousJwtSigningKeyIds string[] = []
+
 @description('Application Insights connection string.')
 param appInsightsConnectionString string
 
@@ -105,6 +108,15 @@ var corsSettings = [
   }
 ]
 
+// A retired key is pinned by its versioned id, so the reference keeps resolving to the old key
+// after the secret gets its new version.
+var previousKeySettings = [
+  for (secretId, i) in previousJwtSigningKeyIds: {
+    name: 'Jwt__PreviousSigningKeys__${i}'
+    value: '@Microsoft.KeyVault(SecretUri=${secretId})'
+  }
+]
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -147,7 +159,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       // Readiness checks PostgreSQL and Redis: an instance that cannot reach either is taken out
       // of the load balancer instead of accepting connections it cannot serve.
       healthCheckPath: '/health/ready'
-      appSettings: concat(fixedSettings, corsSettings)
+      appSettings: concat(fixedSettings, corsSettings, previousKeySettings)
     }
   }
 }
