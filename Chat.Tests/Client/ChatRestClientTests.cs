@@ -15,8 +15,8 @@ public sealed class ChatRestClientTests(ServiceClientNodeFixture fixture) : ICla
     [Fact]
     public async Task A_service_signs_in_with_its_secret_joins_a_room_and_posts_system_messages_once()
     {
-        var token = await ClientFactory.Rest(Node.Address).GetServiceTokenAsync(ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
-        var service = ClientFactory.Rest(Node.Address, token.AccessToken);
+        var tokens = new ServiceTokenSource(ClientFactory.Rest(Node.Address), ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
+        var service = ChatRestClient.Create(new ChatClientOptions { BaseAddress = Node.Address, AccessTokenProvider = tokens.GetTokenAsync });
         var alice = await TestUser.RegisterAsync(Node, "alice");
         var room = await ClientFactory.Rest(Node.Address, alice.Token).CreateRoomAsync(new CreateRoomRequest("reports", null, false, null));
         await using var aliceHub = await ClientFactory.ConnectAsync(Node.Address, alice);
@@ -31,17 +31,17 @@ public sealed class ChatRestClientTests(ServiceClientNodeFixture fixture) : ICla
         var ack = await service.SendSystemMessageAsync(room.Id, "nightly report is ready", clientMessageId, metadata);
         var again = await service.SendSystemMessageAsync(room.Id, "nightly report is ready", clientMessageId, metadata);
 
-        Assert.Equal(("service-reports", GlobalRole.Service, token.UserId), (me.UserName, me.Role, me.Id));
-        Assert.Equal((room.Id, token.UserId, RoomRole.Member), (membership.RoomId, membership.UserId, membership.Role));
+        Assert.Equal(("service-reports", GlobalRole.Service), (me.UserName, me.Role));
+        Assert.Equal((room.Id, me.Id, RoomRole.Member), (membership.RoomId, membership.UserId, membership.Role));
         Assert.Equal((ack.MessageId, true), (again.MessageId, again.Duplicate));
         var received = await heard.NextAsync(m => m.Type == MessageType.System);
-        Assert.Equal((ack.MessageId, "nightly report is ready", token.UserId), (received.Id, received.Content, received.SenderId));
+        Assert.Equal((ack.MessageId, "nightly report is ready", me.Id), (received.Id, received.Content, received.SenderId));
         Assert.Equal("nightly", received.Metadata!["report"]);
         var history = await service.GetHistoryAsync(room.Id, afterSeq: 0);
         Assert.Single(history, m => m.Type == MessageType.System);
         Assert.Contains(await service.GetRoomsAsync(), r => r.Id == room.Id);
         await service.LeaveRoomAsync(room.Id);
-        Assert.DoesNotContain(await service.GetMembersAsync(room.Id), m => m.UserId == token.UserId);
+        Assert.DoesNotContain(await service.GetMembersAsync(room.Id), m => m.UserId == me.Id);
     }
 
     [Fact]
