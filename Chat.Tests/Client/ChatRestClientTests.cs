@@ -131,6 +131,26 @@ public sealed class ChatRestClientTests(ServiceClientNodeFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task In_slow_mode_a_hub_send_too_soon_is_rate_limited_and_a_REST_send_with_a_clientMessageId_waits_out_Retry_After()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        await ClientFactory.Rest(Node.Address, alice.Token).UpdateSettingsAsync(room.Id, new RoomSettings(SlowModeSeconds: 2));
+        var bobRest = ClientFactory.Rest(Node.Address, bob.Token);
+        await using var bobHub = await ClientFactory.ConnectAsync(Node.Address, bob);
+
+        var first = await bobHub.SendTextAsync(room.Id, "first");
+        var refused = await Assert.ThrowsAsync<ChatServiceException>(() => bobHub.SendTextAsync(room.Id, "too soon"));
+        var retried = await bobRest.SendTextAsync(room.Id, "sent once the slow mode allows");
+
+        Assert.Equal(ErrorCodes.RateLimited, refused.Code);
+        Assert.InRange(refused.RetryAfter!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain("retryAfterMs", refused.Message, StringComparison.Ordinal);
+        Assert.True(retried.Seq > first.Seq);
+        var history = await bobRest.GetHistoryAsync(room.Id, afterSeq: first.Seq);
+        Assert.Equal(["sent once the slow mode allows"], history.Where(m => m.Type == MessageType.Text).Select(m => m.Content));
+    }
+
+    [Fact]
     public async Task AddChatClient_registers_both_clients_from_configuration_and_refuses_a_missing_address()
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
