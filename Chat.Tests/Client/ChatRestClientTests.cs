@@ -86,6 +86,18 @@ public sealed class ChatRestClientTests(ServiceClientNodeFixture fixture) : ICla
         await owner.UnbanAsync(room.Id, bob.Id);
         Assert.Equal(RoomRole.Member, (await bobRest.JoinRoomAsync(room.Id)).Role);
 
+        var bytes = "plant care schedule"u8.ToArray();
+        var attachment = await owner.UploadAttachmentAsync(room.Id, new MemoryStream(bytes), "schedule.txt", "text/plain");
+        var fileAck = await owner.SendMessageAsync(room.Id, new SendMessageRequest(
+            null, Guid.NewGuid().ToString(), "file", "the schedule", AttachmentId: attachment.Id.ToString()));
+        await using (var download = await bobRest.OpenAttachmentAsync(attachment.Id))
+        {
+            using var copy = new MemoryStream();
+            await download.CopyToAsync(copy);
+            Assert.Equal(bytes, copy.ToArray());
+        }
+
+        Assert.Equal(attachment.Id, Assert.Single(await bobRest.GetHistoryAsync(room.Id, afterSeq: fileAck.Seq - 1)).Attachment!.Id);
         var ack = await owner.SendTextAsync(room.Id, "hello over http");
         Assert.Equal("hello over http", Assert.Single(await bobRest.GetHistoryAsync(room.Id, beforeSeq: ack.Seq + 1, limit: 1)).Content);
         Assert.Equal(new[] { registered.Id, bob.Id }.Order(), (await owner.GetReceiptsAsync(room.Id)).Select(r => r.UserId).Order());
