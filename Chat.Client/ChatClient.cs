@@ -1,29 +1,44 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Chat.Contracts;
 using Chat.Contracts.Serialization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Chat.Client;
 
 /// <summary>
 /// A typed client of the chat hub for other services. It reconnects by itself and, once back,
 /// fetches what it missed with <c>Sync</c>, raising <see cref="MessageReceived"/> once per
-/// message in seq order.
+/// message, in seq order per room. Refusals surface as <see cref="ChatServiceException"/>.
 /// </summary>
-public sealed class ChatClient : IAsyncDisposable
+/// <remarks>
+/// Event handlers run on the connection's receive loop: a handler that awaits a call on this
+/// same client waits for an answer the loop cannot read yet, so hand such work off instead.
+/// </remarks>
+public sealed partial class ChatClient : IAsyncDisposable
 {
-    private readonly HubConnection connection;
+    private static readonly TimeSpan[] RecoveryRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
-    // The highest seq seen per room: what Sync asks after, and what drops repeats.
-    private readonly ConcurrentDictionary<Guid, long> lastSeq = new();
+    private readonly HubConnection connection;
+    private readonly ILogger logger;
+    private readonly ReceivedMessages received = new();
+
+    // Guards `received`, `recovering` and `held`, and raises MessageReceived one message at a time.
     private readonly SemaphoreSlim delivery = new(1, 1);
 
-    public ChatClient(ChatClientOptions options)
+    // Between a reconnect and the end of its Sync, live messages wait here so that nothing newer
+    // overtakes what the Sync brings back.
+    private readonly List<MessageDto> held = [];
+    private bool recovering;
+
+    public ChatClient(ChatClientOptions options, ILogger<ChatClient>? logger = null)
     {
+        this.logger = logger ?? NullLogger<ChatClient>.Instance;
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(options.BaseAddress, ChatHubMethods.Path.TrimStart('/')), o =>
+            .WithUrl(new Uri(options.Root, ChatHubMethods.Path.TrimStart('/')), o =>
             {
                 o.AccessTokenProvider = options.AccessTokenProvider;
                 if (options.WebSocketCompression)
@@ -39,7 +54,7 @@ public sealed class ChatClient : IAsyncDisposable
             : builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions);
         connection = builder.Build();
 
-        connection.On<MessageDto>(nameof(IChatClient.MessageReceived), DeliverAsync);
+        connection.On<MessageDto>(nameof(IChatClient.MessageReceived), OnMessageAsync);
         connection.On<MessageDto>(nameof(IChatClient.MessageUpdated), m => Raise(MessageUpdated, m));
         connection.On<MessageDeletedEvent>(nameof(IChatClient.MessageDeleted), e => Raise(MessageDeleted, e));
         connection.On<UserJoinedEvent>(nameof(IChatClient.UserJoined), e => Raise(UserJoined, e));
@@ -49,14 +64,16 @@ public sealed class ChatClient : IAsyncDisposable
         connection.On<PresenceChangedEvent>(nameof(IChatClient.PresenceChanged), e => Raise(PresenceChanged, e));
         connection.On<ReactionChangedEvent>(nameof(IChatClient.ReactionChanged), e => Raise(ReactionChanged, e));
         connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), e => Raise(MemberUpdated, e));
-        connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), OnRemoved);
+        connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), OnRemovedAsync);
         connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), e => Raise(RoomUpdated, e));
-        connection.Reconnected += async _ => await CatchUpAsync();
+        connection.Reconnecting += OnReconnectingAsync;
+        connection.Reconnected += _ => RecoverAsync();
     }
 
     /// <summary>A new message, live or recovered after a reconnect; each message once, in seq order per room.</summary>
     public event Func<MessageDto, Task>? MessageReceived;
 
+    /// <summary>A message's content was edited.</summary>
     public event Func<MessageDto, Task>? MessageUpdated;
 
     public event Func<MessageDeletedEvent, Task>? MessageDeleted;
@@ -65,6 +82,7 @@ public sealed class ChatClient : IAsyncDisposable
 
     public event Func<UserLeftEvent, Task>? UserLeft;
 
+    /// <summary>The whole list of who types in a room now.</summary>
     public event Func<TypingChangedEvent, Task>? TypingChanged;
 
     public event Func<ReceiptDto, Task>? ReceiptUpdated;
@@ -73,104 +91,92 @@ public sealed class ChatClient : IAsyncDisposable
 
     public event Func<ReactionChangedEvent, Task>? ReactionChanged;
 
+    /// <summary>A member's role or mute changed.</summary>
     public event Func<MemberDto, Task>? MemberUpdated;
 
+    /// <summary>This user left, was kicked or banned: the room is no longer followed.</summary>
     public event Func<RemovedFromRoomEvent, Task>? RemovedFromRoom;
 
     public event Func<RoomDto, Task>? RoomUpdated;
 
+    /// <summary>The connection is lost and being re-established.</summary>
+    public event Func<Exception?, Task>? Reconnecting
+    {
+        add => connection.Reconnecting += value;
+        remove => connection.Reconnecting -= value;
+    }
+
+    /// <summary>The connection is back and what was missed meanwhile has been raised.</summary>
+    public event Func<Task>? Recovered;
+
     public HubConnectionState State => connection.State;
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => connection.StartAsync(cancellationToken);
+    /// <summary>
+    /// Connects. On a restart after <see cref="StopAsync"/>, first fetches what the followed rooms
+    /// got meanwhile, as a reconnect would.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        bool resume;
+        await delivery.WaitAsync(cancellationToken);
+        try
+        {
+            resume = received.TracksAnyRoom;
+            recovering = resume;
+        }
+        finally
+        {
+            delivery.Release();
+        }
+
+        await connection.StartAsync(cancellationToken);
+        if (resume)
+        {
+            await CatchUpAsync(cancellationToken);
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => connection.StopAsync(cancellationToken);
 
-    /// <summary>Joins (where allowed) and starts tracking the room for gap recovery.</summary>
-    public async Task<RoomSnapshot> JoinRoomAsync(Guid roomId, CancellationToken cancellationToken = default)
-    {
-        var snapshot = await connection.InvokeAsync<RoomSnapshot>(ChatHubMethods.JoinRoom, roomId.ToString(), cancellationToken);
-        lastSeq.AddOrUpdate(roomId, snapshot.LastSeq, (_, seen) => Math.Max(seen, snapshot.LastSeq));
-        return snapshot;
-    }
-
-    public async Task LeaveRoomAsync(Guid roomId, CancellationToken cancellationToken = default)
-    {
-        await connection.InvokeAsync(ChatHubMethods.LeaveRoom, roomId.ToString(), cancellationToken);
-        lastSeq.TryRemove(roomId, out _);
-    }
-
-    /// <summary>Sends a message; the ack means it is stored. Reuse the clientMessageId to retry safely.</summary>
-    public Task<MessageAck> SendAsync(SendMessageRequest request, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync<MessageAck>(ChatHubMethods.SendMessage, request, cancellationToken);
-
-    public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null, CancellationToken cancellationToken = default) =>
-        SendAsync(new SendMessageRequest(roomId.ToString(), (clientMessageId ?? Guid.NewGuid()).ToString(), "text", content), cancellationToken);
-
-    /// <summary>Tells the room this user is typing; repeat it every second or two while typing, as each lasts 3 s.</summary>
-    public Task StartTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.StartTyping, roomId.ToString(), cancellationToken);
-
-    /// <summary>Takes this user out of the room's typing list at once.</summary>
-    public Task StopTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.StopTyping, roomId.ToString(), cancellationToken);
-
-    public Task<MessageDto[]> GetHistoryAsync(Guid roomId, long? beforeSeq, int limit, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync<MessageDto[]>(ChatHubMethods.GetHistory, roomId.ToString(), beforeSeq, limit, cancellationToken);
-
-    /// <summary>Replaces the content of one of the caller's text messages; the room hears <see cref="MessageUpdated"/>.</summary>
-    public Task EditMessageAsync(Guid roomId, Guid messageId, string content, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.EditMessage, roomId.ToString(), messageId.ToString(), content, cancellationToken);
-
-    /// <summary>Deletes a message (own, or any as a moderator); deleting twice is harmless.</summary>
-    public Task DeleteMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.DeleteMessage, roomId.ToString(), messageId.ToString(), cancellationToken);
-
-    /// <summary>Moves the caller's delivery pointer forward to <paramref name="seq"/>.</summary>
-    public Task MarkDeliveredAsync(Guid roomId, long seq, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.MarkDelivered, roomId.ToString(), seq, cancellationToken);
-
-    /// <summary>Moves the caller's read (and delivery) pointer forward to <paramref name="seq"/>.</summary>
-    public Task MarkReadAsync(Guid roomId, long seq, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.MarkRead, roomId.ToString(), seq, cancellationToken);
-
-    /// <summary>Adds the caller's reaction (one emoji) to a message; adding it twice counts once.</summary>
-    public Task AddReactionAsync(Guid roomId, Guid messageId, string emoji, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.AddReaction, roomId.ToString(), messageId.ToString(), emoji, cancellationToken);
-
-    public Task RemoveReactionAsync(Guid roomId, Guid messageId, string emoji, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.RemoveReaction, roomId.ToString(), messageId.ToString(), emoji, cancellationToken);
-
     /// <summary>
-    /// Sets the user's presence on all of the user's connections: online, idle, away or dnd
-    /// (offline follows from disconnecting and is refused as <c>invalid</c>).
-    /// </summary>
-    public Task SetPresenceAsync(PresenceStatus status, CancellationToken cancellationToken = default) =>
-        connection.InvokeAsync(ChatHubMethods.SetPresence, status.ToString().ToLowerInvariant(), cancellationToken);
-
-    /// <summary>
-    /// Fetches what was missed in every tracked room since the last seq seen and raises
-    /// <see cref="MessageReceived"/> for it. Runs by itself after a reconnect.
+    /// Fetches what was missed in every followed room since the last seq seen and raises
+    /// <see cref="MessageReceived"/> for it, then whatever arrived live meanwhile. Runs by itself
+    /// after a reconnect and on a restart.
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken = default)
     {
         bool more;
         do
         {
-            var request = new SyncRequest([.. lastSeq.Select(r => new SyncRoomRequest(r.Key.ToString(), r.Value))]);
-            if (request.Rooms!.Count == 0)
+            SyncRequest request;
+            await delivery.WaitAsync(cancellationToken);
+            try
             {
-                return;
+                request = received.ToSyncRequest();
+            }
+            finally
+            {
+                delivery.Release();
             }
 
-            var result = await connection.InvokeAsync<SyncResult>(ChatHubMethods.Sync, request, cancellationToken);
+            if (request.Rooms is not { Count: > 0 })
+            {
+                break;
+            }
+
+            var result = await SyncAsync(request, cancellationToken);
             foreach (var message in result.Rooms.SelectMany(r => r.Messages))
             {
-                await DeliverAsync(message);
+                await DeliverAsync(message, cancellationToken);
             }
 
-            more = result.Rooms.Any(r => r.HasMore);
+            // A page that repeated only what was already raised moves no seq forward; asking
+            // again would get the same page.
+            more = result.Rooms.Any(r => r.HasMore && r.Messages.Count > 0);
         }
         while (more);
+
+        await ReleaseHeldAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -179,21 +185,21 @@ public sealed class ChatClient : IAsyncDisposable
         delivery.Dispose();
     }
 
-    private async Task DeliverAsync(MessageDto message)
+    private async Task OnMessageAsync(MessageDto message)
     {
-        // Live events and Sync results can overlap after a reconnect; one at a time, and only
-        // what is newer than the last seq seen in that room, so nothing is raised twice.
         await delivery.WaitAsync();
         try
         {
-            var seen = lastSeq.GetValueOrDefault(message.RoomId);
-            if (message.Seq <= seen)
+            if (recovering)
             {
+                held.Add(message);
                 return;
             }
 
-            lastSeq[message.RoomId] = message.Seq;
-            await Raise(MessageReceived, message);
+            if (received.Accept(message))
+            {
+                await Raise(MessageReceived, message);
+            }
         }
         finally
         {
@@ -201,10 +207,108 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    private Task OnRemoved(RemovedFromRoomEvent removed)
+    private async Task DeliverAsync(MessageDto message, CancellationToken cancellationToken)
     {
-        lastSeq.TryRemove(removed.RoomId, out _);
-        return Raise(RemovedFromRoom, removed);
+        await delivery.WaitAsync(cancellationToken);
+        try
+        {
+            if (received.Accept(message))
+            {
+                await Raise(MessageReceived, message);
+            }
+        }
+        finally
+        {
+            delivery.Release();
+        }
+    }
+
+    private async Task ReleaseHeldAsync(CancellationToken cancellationToken)
+    {
+        await delivery.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var message in held.OrderBy(m => m.RoomId).ThenBy(m => m.Seq))
+            {
+                if (received.Accept(message))
+                {
+                    await Raise(MessageReceived, message);
+                }
+            }
+
+            held.Clear();
+            recovering = false;
+        }
+        finally
+        {
+            delivery.Release();
+        }
+    }
+
+    private async Task OnReconnectingAsync(Exception? error)
+    {
+        await delivery.WaitAsync();
+        try
+        {
+            recovering = true;
+        }
+        finally
+        {
+            delivery.Release();
+        }
+    }
+
+    private async Task RecoverAsync()
+    {
+        // A failed Sync (the database briefly away on a node that is up) is tried again while the
+        // connection lasts; if it drops, the next reconnect starts over.
+        for (var attempt = 0; connection.State == HubConnectionState.Connected; attempt++)
+        {
+            try
+            {
+                await CatchUpAsync();
+                LogRecovered(logger);
+                await Raise(Recovered);
+                return;
+            }
+            catch (Exception e) when (e is ChatServiceException or HubException or InvalidOperationException or IOException)
+            {
+                LogRecoveryFailed(logger, e);
+                await Task.Delay(RecoveryRetryDelays[Math.Min(attempt, RecoveryRetryDelays.Length - 1)]);
+            }
+        }
+    }
+
+    private async Task OnRemovedAsync(RemovedFromRoomEvent removed)
+    {
+        await Forget(removed.RoomId);
+        await Raise(RemovedFromRoom, removed);
+    }
+
+    private async Task Follow(Guid roomId, long seq)
+    {
+        await delivery.WaitAsync();
+        try
+        {
+            received.Track(roomId, seq);
+        }
+        finally
+        {
+            delivery.Release();
+        }
+    }
+
+    private async Task Forget(Guid roomId)
+    {
+        await delivery.WaitAsync();
+        try
+        {
+            received.Forget(roomId);
+        }
+        finally
+        {
+            delivery.Release();
+        }
     }
 
     private static async Task Raise<T>(Func<T, Task>? handlers, T payload)
@@ -219,4 +323,23 @@ public sealed class ChatClient : IAsyncDisposable
             await handler(payload);
         }
     }
+
+    private static async Task Raise(Func<Task>? handlers)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
+        {
+            await handler();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconnected to the chat hub and caught up")]
+    private static partial void LogRecovered(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up after a reconnect failed; trying again")]
+    private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
 }

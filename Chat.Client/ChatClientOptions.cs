@@ -1,24 +1,35 @@
 namespace Chat.Client;
 
-/// <summary>Where the chat service is and how to authenticate to it.</summary>
+/// <summary>Where the chat service is and how to authenticate to it; shared by the hub and the REST client.</summary>
 public sealed class ChatClientOptions
 {
-    /// <summary>The service's base address, such as https://chat.example.com/.</summary>
-    public required Uri BaseAddress { get; init; }
+    public const string SectionName = "ChatClient";
 
-    /// <summary>Returns a current access token; called on every (re)connect.</summary>
-    public required Func<Task<string?>> AccessTokenProvider { get; init; }
+    /// <summary>The service's base address, such as https://chat.example.com/.</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>
+    /// Returns a current access token; called on every (re)connect and before every REST request,
+    /// so a provider that refreshes tokens keeps long-lived clients signed in. Null signs in nobody
+    /// (enough for <c>/auth</c>).
+    /// </summary>
+    public Func<Task<string?>>? AccessTokenProvider { get; set; }
 
     /// <summary>JSON instead of the default MessagePack, for debugging on the wire.</summary>
-    public bool UseJsonProtocol { get; init; }
+    public bool UseJsonProtocol { get; set; }
 
     /// <summary>
     /// Offer WebSocket per-message compression (permessage-deflate). Large messages then cross
     /// the wire in a fraction of their size; a server that does not support it simply declines.
     /// </summary>
-    public bool WebSocketCompression { get; init; } = true;
+    public bool WebSocketCompression { get; set; } = true;
 
     /// <summary>Delays between reconnect attempts; the last one repeats until the connection is back.</summary>
-    public IReadOnlyList<TimeSpan> ReconnectDelays { get; init; } =
+    public IReadOnlyList<TimeSpan> ReconnectDelays { get; set; } =
         [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
+
+    /// <summary>The base address with a trailing slash, so relative routes append to its path.</summary>
+    internal Uri Root => BaseAddress is { } address
+        ? address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/")
+        : throw new InvalidOperationException($"{nameof(ChatClientOptions)}.{nameof(BaseAddress)} is required");
 }

@@ -29,9 +29,10 @@ public sealed class ChatNodeProcess : IAsyncDisposable
     /// Starts Chat.Api on <paramref name="connectionString"/> and <paramref name="redis"/>, in the
     /// same cluster as the in-process <see cref="ChatNode"/>s on that database, and waits until
     /// it is ready. <paramref name="extra"/> holds settings in configuration form (<c>Cluster:HeartbeatSeconds</c>).
+    /// <paramref name="address"/> starts it where a killed node was, so its clients find it again.
     /// </summary>
     public static async Task<ChatNodeProcess> StartAsync(
-        string connectionString, string redis, IDictionary<string, string?>? extra = null, TimeSpan? startupDeadline = null)
+        string connectionString, string redis, IDictionary<string, string?>? extra = null, TimeSpan? startupDeadline = null, Uri? address = null)
     {
         // Chat.Tests references Chat.Api, so the build copies the app (dll, deps, runtimeconfig,
         // appsettings) next to the tests.
@@ -41,7 +42,7 @@ public sealed class ChatNodeProcess : IAsyncDisposable
             throw new FileNotFoundException("Chat.Api.dll is not next to the test assembly; build the solution first", app);
         }
 
-        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+        address ??= new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using Chat.Client;
 using Chat.Contracts;
+using Chat.Tests.Client;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Integration;
@@ -64,18 +66,16 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
     [Fact]
     public async Task Sending_the_same_client_message_id_twice_stores_and_delivers_once()
     {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var room = await alice.CreateRoomAsync(Node);
-        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        await using var aliceClient = await ClientFactory.ConnectAsync(Node.Address, alice);
+        // Bob listens on a bare connection: what it records is what the server sent, with no
+        // client-side filtering of repeats in between.
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
-        await bobHub.JoinRoomAsync(room.Id);
-        await bobHub.NextMessageAsync(MessageType.Join);
 
         var clientMessageId = Guid.NewGuid();
-        var first = await aliceHub.SendTextAsync(room.Id, "only once", clientMessageId);
-        var second = await aliceHub.SendTextAsync(room.Id, "only once", clientMessageId);
-        var marker = await aliceHub.SendTextAsync(room.Id, "after");
+        var first = await aliceClient.SendTextAsync(room.Id, "only once", clientMessageId);
+        var second = await aliceClient.SendTextAsync(room.Id, "only once", clientMessageId);
+        var marker = await aliceClient.SendTextAsync(room.Id, "after");
 
         Assert.False(first.Duplicate);
         Assert.True(second.Duplicate);
@@ -87,7 +87,7 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
         Assert.Equal(first.MessageId, (await bobHub.NextMessageAsync()).Id);
         Assert.Equal(marker.MessageId, (await bobHub.NextMessageAsync()).Id);
 
-        var history = await bobHub.Connection.InvokeAsync<List<MessageDto>>("GetHistory", room.Id.ToString(), null, 200);
+        var history = await aliceClient.GetHistoryAsync(room.Id, limit: 200);
         Assert.Single(history, m => m.Content == "only once");
     }
 
@@ -150,23 +150,30 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
         var alice = await TestUser.RegisterAsync(Node, "alice");
         var bob = await TestUser.RegisterAsync(Node, "bob");
         var room = await alice.CreateRoomAsync(Node);
-        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var aliceClient = await ClientFactory.ConnectAsync(Node.Address, alice);
+        var bobJson = ClientFactory.Options(Node.Address, bob.Token);
+        bobJson.UseJsonProtocol = true;
 
-        var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
-        await bobHub.JoinRoomAsync(room.Id);
-        await aliceHub.SendTextAsync(room.Id, "seen before leaving");
-        var lastSeen = await bobHub.NextMessageAsync(MessageType.Text);
-        await bobHub.DisposeAsync();
+        var bobClient = new ChatClient(bobJson);
+        var bobHeard = new Heard<MessageDto>();
+        bobClient.MessageReceived += bobHeard.Add;
+        await bobClient.StartAsync();
+        await bobClient.JoinRoomAsync(room.Id);
+        await aliceClient.SendTextAsync(room.Id, "seen before leaving");
+        var lastSeen = await bobHeard.NextAsync(m => m.Type == MessageType.Text);
+        await bobClient.DisposeAsync();
 
         var missed = new List<MessageAck>();
         for (var i = 0; i < 5; i++)
         {
-            missed.Add(await aliceHub.SendTextAsync(room.Id, $"missed {i}"));
+            missed.Add(await aliceClient.SendTextAsync(room.Id, $"missed {i}"));
         }
 
-        await using var bobAgain = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
-        var result = await bobAgain.Connection.InvokeAsync<SyncResult>(
-            "Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), lastSeen.Seq)]));
+        await using var bobAgain = new ChatClient(bobJson);
+        var heardAgain = new Heard<MessageDto>();
+        bobAgain.MessageReceived += heardAgain.Add;
+        await bobAgain.StartAsync();
+        var result = await bobAgain.SyncAsync(new SyncRequest([new SyncRoomRequest(room.Id.ToString(), lastSeen.Seq)]));
 
         var synced = Assert.Single(result.Rooms);
         Assert.Equal(room.Id, synced.RoomId);
@@ -176,7 +183,7 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
         Assert.Equal(["missed 0", "missed 1", "missed 2", "missed 3", "missed 4"], synced.Messages.Select(m => m.Content));
 
         // Back online, the reconnected connection is in the room's group again without joining.
-        var live = await aliceHub.SendTextAsync(room.Id, "welcome back");
-        Assert.Equal(live.MessageId, (await bobAgain.NextMessageAsync()).Id);
+        var live = await aliceClient.SendTextAsync(room.Id, "welcome back");
+        Assert.Equal(live.MessageId, (await heardAgain.NextAsync()).Id);
     }
 }

@@ -159,8 +159,8 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         await client.SetPresenceAsync(PresenceStatus.Idle);
         Assert.Equal(PresenceStatus.Idle, (await aliceHub.NextPresenceAsync(bob.Id)).Status);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => client.SetPresenceAsync(PresenceStatus.Offline));
-        Assert.StartsWith("invalid:", refused.Message);
+        var refused = await Assert.ThrowsAsync<Chat.Client.ChatServiceException>(() => client.SetPresenceAsync(PresenceStatus.Offline));
+        Assert.Equal(ErrorCodes.Invalid, refused.Code);
     }
 
     private async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> SharedRoomAsync()

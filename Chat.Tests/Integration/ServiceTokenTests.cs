@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Chat.Contracts;
+using Chat.Tests.Client;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Integration;
@@ -39,23 +40,19 @@ public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClass
     [Fact]
     public async Task A_configured_service_gets_a_service_token_for_one_account_and_may_send_system_messages()
     {
-        var first = await SignInAsync(ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
-        var second = await SignInAsync(ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
+        var signIn = ClientFactory.Rest(Node.Address);
+        var token = await signIn.GetServiceTokenAsync(ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
+        var again = await signIn.GetServiceTokenAsync(ServiceClientNodeFixture.Name, ServiceClientNodeFixture.Secret);
         var alice = await TestUser.RegisterAsync(Node, "alice");
         var room = await alice.CreateRoomAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
 
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var token = (await first.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
-        var again = (await second.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
         Assert.Equal(token.UserId, again.UserId);
-        using var http = Node.Http(token.AccessToken);
-        var me = (await http.GetFromJsonAsync<UserDto>("api/users/me", Json.Options))!;
+        var service = ClientFactory.Rest(Node.Address, token.AccessToken);
+        var me = await service.GetMeAsync();
         Assert.Equal(("service-reports", GlobalRole.Service), (me.UserName, me.Role));
-        (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        using var send = await http.PostAsJsonAsync(
-            $"api/rooms/{room.Id}/messages", new SendMessageRequest(null, Guid.NewGuid().ToString(), "system", "nightly report is ready"), Json.Options);
-        Assert.Equal(HttpStatusCode.OK, send.StatusCode);
+        await service.JoinRoomAsync(room.Id);
+        await service.SendSystemMessageAsync(room.Id, "nightly report is ready");
         var received = await aliceHub.NextMessageAsync(MessageType.System);
         Assert.Equal(("nightly report is ready", token.UserId), (received.Content, received.SenderId));
     }

@@ -1,0 +1,46 @@
+using Chat.Contracts;
+
+namespace Chat.Client;
+
+/// <summary>
+/// What a <see cref="ChatClient"/> has raised so far: the highest seq per room (where a
+/// <c>Sync</c> resumes) and the ids of recent messages (what makes a repeat recognisable, whether
+/// it comes from a stateful-reconnect replay or from a <c>Sync</c> overlapping live events).
+/// Not thread-safe: the client calls it under its delivery lock.
+/// </summary>
+internal sealed class ReceivedMessages(int rememberedIds = 10_000)
+{
+    private readonly Dictionary<Guid, long> lastSeq = [];
+    private readonly HashSet<Guid> ids = [];
+    private readonly Queue<Guid> idsInArrivalOrder = new();
+
+    public bool TracksAnyRoom => lastSeq.Count > 0;
+
+    /// <summary>Starts (or keeps) following a room from <paramref name="seq"/> on.</summary>
+    public void Track(Guid roomId, long seq) =>
+        lastSeq[roomId] = Math.Max(seq, lastSeq.GetValueOrDefault(roomId));
+
+    public void Forget(Guid roomId) => lastSeq.Remove(roomId);
+
+    /// <summary>True the first time a message is offered, false for any repeat of it.</summary>
+    public bool Accept(MessageDto message)
+    {
+        if (!ids.Add(message.Id))
+        {
+            return false;
+        }
+
+        idsInArrivalOrder.Enqueue(message.Id);
+        if (idsInArrivalOrder.Count > rememberedIds)
+        {
+            ids.Remove(idsInArrivalOrder.Dequeue());
+        }
+
+        Track(message.RoomId, message.Seq);
+        return true;
+    }
+
+    /// <summary>Asks for everything after the last seq seen in each followed room.</summary>
+    public SyncRequest ToSyncRequest() =>
+        new([.. lastSeq.Select(room => new SyncRoomRequest(room.Key.ToString(), room.Value))]);
+}
