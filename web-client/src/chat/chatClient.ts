@@ -18,6 +18,7 @@ import { ChatRest } from './rest';
 import { applySyncResult, buildSyncRequest } from './syncPlan';
 import {
   serverEventNames,
+  type AttachmentDto,
   type ChatServerEvents,
   type MessageAck,
   type MessageDto,
@@ -168,13 +169,16 @@ export class ChatClient {
    * Sends a message and stores it once acked. A send cut off by a lost connection is repeated with
    * the same clientMessageId after the reconnect, so it is stored once whatever happened to the ack.
    */
-  async send(request: Omit<SendMessageRequest, 'clientMessageId'> & { clientMessageId?: string }): Promise<MessageAck> {
+  async send(
+    request: Omit<SendMessageRequest, 'clientMessageId'> & { clientMessageId?: string },
+    attachment?: AttachmentDto,
+  ): Promise<MessageAck> {
     const full: SendMessageRequest = { ...request, clientMessageId: request.clientMessageId ?? newClientMessageId() };
     for (let attempt = 0; ; attempt++) {
       try {
         const ack = await this.invoke<MessageAck>('SendMessage', full);
         const normalized = { ...ack, seq: Number(ack.seq), sentAt: toDate(ack.sentAt) };
-        this.storeOwnMessage(full, normalized);
+        this.storeOwnMessage(full, normalized, attachment);
         return normalized;
       } catch (error) {
         if (error instanceof ChatError || attempt >= 3) throw error;
@@ -260,7 +264,7 @@ export class ChatClient {
     this.events.emit('recovered', { added });
   }
 
-  private storeOwnMessage(request: SendMessageRequest, ack: MessageAck): void {
+  private storeOwnMessage(request: SendMessageRequest, ack: MessageAck, attachment?: AttachmentDto): void {
     // The sending connection gets no MessageReceived for its own message: the ack stands in for it.
     const store = this.stores.get(request.roomId);
     if (!store || ack.duplicate) return;
@@ -274,7 +278,7 @@ export class ChatClient {
       content: request.content,
       toUserId: request.toUserId ?? null,
       replyToId: request.replyToId ?? null,
-      attachment: null,
+      attachment: attachment ?? null,
       metadata: request.metadata ?? null,
       reactions: {},
       sentAt: ack.sentAt,
@@ -282,7 +286,7 @@ export class ChatClient {
       deleted: false,
     });
     this.events.emit('messages', { roomId: request.roomId });
-    if (store.hasGap || request.attachmentId) void this.recover();
+    if (store.hasGap) void this.recover();
   }
 
   private async invoke<T = void>(method: string, ...args: unknown[]): Promise<T> {
