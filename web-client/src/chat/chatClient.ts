@@ -145,7 +145,8 @@ export class ChatClient {
   async joinRoom(roomId: string): Promise<RoomSnapshot> {
     const snapshot = normalizeSnapshot(await this.invoke<RoomSnapshot>('JoinRoom', roomId));
     const store = this.store(roomId);
-    store.reset(snapshot.recent, snapshot.lastSeq);
+    // The snapshot holds the last 50: fewer means the room has no older history.
+    store.reset(snapshot.recent, snapshot.lastSeq, snapshot.recent.length >= 50);
     this.events.emit('messages', { roomId });
     return snapshot;
   }
