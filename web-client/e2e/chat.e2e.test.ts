@@ -1,48 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserBrowser } from './browser';
-import { ChatServer, resultsDir } from './chatServer';
+import { ChatServer } from './chatServer';
 import { createDatabase } from './database';
+import { connected, messageText, registerUser, send, shot, signIn, wait } from './pages';
 
 const room = `lobby-${Date.now().toString(36)}`;
 let server: ChatServer;
 let alice: UserBrowser;
 let bob: UserBrowser;
 
-const wait = { timeout: 30_000 };
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(resultsDir, { recursive: true });
-  await page.screenshot({ path: resolve(resultsDir, `${name}.png`), fullPage: true });
-}
-
-function messageText(page: Page, text: string) {
-  return page.locator('.message .message-text', { hasText: text });
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.locator('#composer').fill(text);
-  await page.locator('#composer').press('Enter');
-  await messageText(page, text).first().waitFor(wait);
-}
-
-async function connected(page: Page): Promise<void> {
-  await page.locator('.connection[data-state="connected"]').waitFor({ state: 'attached', timeout: 60_000 });
-}
-
 describe('two people chatting in the browser', () => {
   beforeAll(async () => {
     server = new ChatServer(createDatabase());
     await server.start();
     // Bob has an account already; Alice registers through the page.
-    const registered = await fetch(`${server.url}/auth/register`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ userName: 'bob', password: 'bob-password-1', displayName: 'Bob' }),
-    });
-    expect(registered.status).toBe(201);
+    await registerUser(server.url, 'bob', 'bob-password-1', 'Bob');
     [alice, bob] = await Promise.all([UserBrowser.open(), UserBrowser.open()]);
   });
 
@@ -64,11 +36,7 @@ describe('two people chatting in the browser', () => {
     await a.locator('.room-header h2', { hasText: room }).waitFor(wait);
 
     const b = bob.page;
-    await b.goto(server.url);
-    await b.locator('#signin-user').fill('bob');
-    await b.locator('#signin-password').fill('bob-password-1');
-    await b.getByRole('button', { name: 'Sign in' }).click();
-    await connected(b);
+    await signIn(b, server.url, 'bob', 'bob-password-1');
     await b.locator('#room-search').fill(room);
     await b.getByRole('button', { name: 'Search' }).click();
     await b.getByRole('button', { name: `Join ${room}` }).click();

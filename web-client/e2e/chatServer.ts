@@ -19,7 +19,11 @@ export class ChatServer {
   readonly signingKey = randomBytes(32).toString('base64');
   port = 0;
 
-  constructor(private readonly connectionString: string) {}
+  /** `settings` are extra configuration values in their environment form (`RateLimits__…`). */
+  constructor(
+    private readonly connectionString: string,
+    private readonly settings: Record<string, string> = {},
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -39,6 +43,7 @@ export class ChatServer {
         Jwt__SigningKey: this.signingKey,
         WebClient__Path: resolve(webClient, 'dist'),
         DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+        ...this.settings,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

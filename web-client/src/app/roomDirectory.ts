@@ -14,6 +14,7 @@ export function roomDirectory(rest: ChatRest, joined: (room: RoomDto) => void): 
         try {
           const room = await rest.createRoom({ name: name.value, isPrivate: isPrivate.checked });
           name.value = '';
+          isPrivate.checked = false;
           joined(room);
         } catch (err) {
           toast(errorText(err));
