@@ -23,6 +23,7 @@ export class ChatApp {
   private readonly roomsSlot = h('nav', { class: 'rooms', 'aria-label': 'Rooms' });
   private readonly mainSlot = h('main', { class: 'main' });
   private readonly profileSlot = h('div', { class: 'profile' });
+  private readonly directorySlot = h('div');
   private view: RoomView | null = null;
   private readonly lastMarked = new Map<string, number>();
 
@@ -38,7 +39,7 @@ export class ChatApp {
       'aside',
       { class: 'sidebar', 'aria-label': 'Sidebar' },
       this.profileSlot,
-      roomDirectory(this.client.rest, (room) => void this.joined(room)),
+      this.directorySlot,
       this.roomsSlot,
     );
     root.replaceChildren(h('div', { class: 'layout' }, sidebar, h('div', { class: 'content' }, this.banner, this.mainSlot)));
@@ -85,6 +86,7 @@ export class ChatApp {
       ),
       h('button', { class: 'link', onclick: () => void this.client.stop().finally(this.signOut) }, 'Sign out'),
     );
+    this.directorySlot.replaceChildren(roomDirectory(this.client.rest, (room) => void this.joined(room), me.role !== 'guest'));
   }
 
   private async refreshRooms(): Promise<void> {

@@ -2,7 +2,8 @@ import type { ChatRest, RoomDto } from '../chat';
 import { errorText, h, toast } from './dom';
 
 /** Create a room, or find public rooms by name or member and join them. */
-export function roomDirectory(rest: ChatRest, joined: (room: RoomDto) => void): HTMLElement {
+/** `canCreate` is false for guests, whom the service does not let create rooms. */
+export function roomDirectory(rest: ChatRest, joined: (room: RoomDto) => void, canCreate = true): HTMLElement {
   const name = h('input', { id: 'new-room-name', required: true, placeholder: 'Room name', 'aria-label': 'New room name' });
   const isPrivate = h('input', { id: 'new-room-private', type: 'checkbox' });
   const create = h(
@@ -72,5 +73,5 @@ export function roomDirectory(rest: ChatRest, joined: (room: RoomDto) => void): 
     query,
     h('button', { type: 'submit' }, 'Search'),
   );
-  return h('section', { class: 'directory', 'aria-label': 'Find or create rooms' }, create, search, results);
+  return h('section', { class: 'directory', 'aria-label': 'Find or create rooms' }, canCreate ? create : null, search, results);
 }
