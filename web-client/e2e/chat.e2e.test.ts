@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { UserBrowser } from './browser';
 import { ChatServer } from './chatServer';
 import { createDatabase } from './database';
-import { connected, messageText, registerUser, send, shot, signIn, wait } from './pages';
+import { connected, messageText, registerUser, scenarios, send, shot, signIn, wait } from './pages';
 
 const room = `lobby-${Date.now().toString(36)}`;
 let server: ChatServer;
@@ -10,7 +10,7 @@ let alice: UserBrowser;
 let bob: UserBrowser;
 
 describe('two people chatting in the browser', () => {
-  beforeAll(async () => {
+  const it = scenarios(async () => {
     server = new ChatServer(createDatabase());
     await server.start();
     // Bob has an account already; Alice registers through the page.

@@ -1,3 +1,4 @@
+import { beforeAll, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -42,4 +43,25 @@ export async function registerUser(url: string, userName: string, password: stri
   if (registered.status !== 201) throw new Error(`registering ${userName} answered ${registered.status}`);
   const token = await fetch(`${url}/auth/token`, { method: 'POST', headers: json, body: JSON.stringify({ userName, password }) });
   return ((await token.json()) as { accessToken: string }).accessToken;
+}
+
+/**
+ * Runs a suite's setup once, and returns `it` for its scenarios. A failed setup (no PostgreSQL, no
+ * build) fails every scenario with its error: vitest would only mark them skipped after a failing
+ * beforeAll, and a missing service must never pass as skipped tests.
+ */
+export function scenarios(setup: () => Promise<void>): (name: string, body: () => Promise<void>) => void {
+  let failure: unknown = null;
+  beforeAll(async () => {
+    try {
+      await setup();
+    } catch (error) {
+      failure = error;
+    }
+  });
+  return (name, body) =>
+    it(name, async () => {
+      if (failure) throw failure;
+      await body();
+    });
 }

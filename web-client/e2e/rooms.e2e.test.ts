@@ -1,9 +1,9 @@
 import type { Dialog } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { UserBrowser } from './browser';
 import { ChatServer } from './chatServer';
 import { createDatabase } from './database';
-import { connected, messageText, registerUser, send, shot, signIn, wait } from './pages';
+import { connected, messageText, registerUser, scenarios, send, shot, signIn, wait } from './pages';
 
 // A one-pixel PNG: enough for the browser to decode and lay out.
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -15,7 +15,7 @@ let alice: UserBrowser;
 let guest: UserBrowser;
 
 describe('rooms, files and moderation in the browser', () => {
-  beforeAll(async () => {
+  const it = scenarios(async () => {
     // Sixty messages go in at once below: a roomier send limit than the default 30 per 10 s.
     server = new ChatServer(createDatabase(), { RateLimits__MessagesPerWindow: '500' });
     await server.start();
