@@ -109,4 +109,26 @@ describe('two people chatting in the browser', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     await shot(bob.page, '07-bob-after-restart');
   });
+  it('counts unread messages of a room that is not open, until it is opened', async () => {
+    const other = `news-${Date.now().toString(36)}`;
+    await alice.page.locator('#new-room-name').fill(other);
+    await alice.page.getByRole('button', { name: 'Create', exact: true }).click();
+    await alice.page.locator('.room-header h2', { hasText: other }).waitFor(wait);
+    const b = bob.page;
+    await b.locator('#room-search').fill(other);
+    await b.getByRole('button', { name: 'Search' }).click();
+    await b.getByRole('button', { name: `Join ${other}` }).click();
+    await b.locator('.room-header h2', { hasText: other }).waitFor(wait);
+    await b.locator('.room-link', { hasText: `# ${room}` }).click();
+    await b.locator('.room-header h2', { hasText: new RegExp(`^${room}$`) }).waitFor(wait);
+
+    await send(alice.page, 'News one');
+    await send(alice.page, 'News two');
+    const badge = b.locator('.room-link', { hasText: other }).locator('.badge');
+    await expect.poll(() => badge.textContent(), wait).toBe('2');
+    await shot(b, '08-bob-unread-badge');
+    await b.locator('.room-link', { hasText: other }).click();
+    await messageText(b, 'News two').waitFor(wait);
+    expect(await badge.count()).toBe(0);
+  });
 });

@@ -65,6 +65,28 @@ describe('rooms, files and moderation in the browser', () => {
     await shot(guest.page, '12-guest-sees-image');
   });
 
+  it('shows an edit and a deletion to the other member', async () => {
+    const a = alice.page;
+    await send(a, 'Meeting at 3');
+    await messageText(guest.page, 'Meeting at 3').waitFor(wait);
+    const id = await a.locator('.message', { has: a.locator('.message-text', { hasText: 'Meeting at 3' }) }).getAttribute('data-id');
+    const mine = a.locator(`.message[data-id="${id}"]`);
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Edit message' }).click();
+    await mine.getByRole('textbox', { name: 'Edit message' }).fill('Meeting at 4');
+    await mine.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+    const edited = guest.page.locator('.message', { has: guest.page.locator('.message-text', { hasText: 'Meeting at 4' }) });
+    await edited.locator('.message-edited').waitFor(wait);
+    expect(await messageText(guest.page, 'Meeting at 3').count()).toBe(0);
+
+    a.once('dialog', (d) => void d.accept());
+    await a.locator('.message-text', { hasText: 'Meeting at 4' }).waitFor(wait);
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Delete message' }).click();
+    await guest.page.locator('.message-deleted', { hasText: 'This message was deleted.' }).waitFor(wait);
+    expect(await messageText(guest.page, 'Meeting at 4').count()).toBe(0);
+  });
+
   it('pages older history in when the reader scrolls up', async () => {
     for (let i = 1; i <= 60; i++) {
       const response = await fetch(`${server.url}/api/rooms/${roomId}/messages`, {
