@@ -52,8 +52,8 @@ export class ChatApp {
     try {
       await this.client.start();
     } catch (e) {
+      // A refused token has signed the user out already (the unauthorized event).
       toast(errorText(e));
-      this.signOut();
       return;
     }
     this.renderProfile();
@@ -162,6 +162,7 @@ export class ChatApp {
     const c = this.client;
     const current = (roomId: string) => this.view !== null && this.view.roomId === roomId;
     c.on('state', (s) => this.setBanner(s));
+    c.on('unauthorized', () => this.signOut());
     c.on('recovered', () => void this.refreshRooms().catch(() => undefined));
     c.on('messages', ({ roomId }) => {
       if (!current(roomId)) return;

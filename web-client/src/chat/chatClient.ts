@@ -108,20 +108,22 @@ export class ChatClient {
   /** Connects, retrying with back-off while the service is unreachable; a refused token throws. */
   async start(): Promise<void> {
     this.stopped = false;
-    this.self = await this.rest.me();
     this.setState('connecting');
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
+        this.self = await this.rest.me();
         await this.connection.start();
         this.setState('connected');
         if (this.stores.size > 0) await this.recover();
         return;
       } catch (error) {
-        if (error instanceof HttpError && error.statusCode === 401) {
-          const refused = new ChatError('unauthorized', 'the token was refused');
-          this.events.emit('unauthorized', refused);
+        const refused =
+          (error instanceof HttpError && error.statusCode === 401) || (error instanceof ChatError && error.code === 'unauthorized');
+        if (refused) {
+          const failure = new ChatError('unauthorized', 'the token was refused');
+          this.events.emit('unauthorized', failure);
           this.setState('disconnected');
-          throw refused;
+          throw failure;
         }
         await delay(reconnectDelay(attempt + 1, 15000, Math.random));
       }
