@@ -88,7 +88,7 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
   }
   tools.append(picker);
   if (mine && message.type === 'text') {
-    tools.append(h('button', { class: 'icon', 'aria-label': 'Edit message', onclick: () => startEdit(item, body, message, actions) }, '✎'));
+    tools.append(h('button', { class: 'icon', 'aria-label': 'Edit message', onclick: () => startEdit(body, message, actions) }, '✎'));
   }
   if (mine || actions.canModerate) {
     tools.append(
@@ -101,7 +101,8 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
   return item;
 }
 
-function startEdit(item: HTMLElement, body: HTMLElement, message: MessageDto, actions: MessageActions): void {
+/** Swaps the text for a box: Enter saves, Escape gives up. */
+function startEdit(body: HTMLElement, message: MessageDto, actions: MessageActions): void {
   const editor = h('textarea', { class: 'edit-box', 'aria-label': 'Edit message', rows: 2 });
   editor.value = message.content;
   const finish = () => editor.replaceWith(body);
@@ -116,5 +117,4 @@ function startEdit(item: HTMLElement, body: HTMLElement, message: MessageDto, ac
   });
   body.replaceWith(editor);
   editor.focus();
-  void item;
 }

@@ -1,5 +1,5 @@
 import { parseProblem } from './errors';
-import { normalizeMember, normalizeMessage, normalizeReceipt, normalizeRoom, normalizeUser } from './normalize';
+import { normalizeMember, normalizeMessage, normalizeReceipt, normalizeRoom, normalizeUser, toDate } from './normalize';
 import type {
   AttachmentDto,
   InvitationDto,
@@ -14,7 +14,6 @@ import type {
   TokenResponse,
   UserDto,
 } from './types';
-import { toDate } from './normalize';
 
 /** Where the service is and how to get the caller's token. */
 export interface RestOptions {
