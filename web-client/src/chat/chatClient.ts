@@ -4,15 +4,7 @@ import { Emitter } from './emitter';
 import { ChatError, parseHubError } from './errors';
 import { newClientMessageId } from './ids';
 import { RoomMessageStore } from './messageStore';
-import {
-  normalizeMember,
-  normalizeMessage,
-  normalizeReceipt,
-  normalizeRoom,
-  normalizeSnapshot,
-  normalizeUser,
-  toDate,
-} from './normalize';
+import { normalizeMessage, normalizeServerEvent, normalizeSnapshot, toDate } from './normalize';
 import { ChatReconnectPolicy, reconnectDelay } from './reconnectPolicy';
 import { ChatRest } from './rest';
 import { applySyncResult, buildSyncRequest } from './syncPlan';
@@ -347,34 +339,9 @@ export class ChatClient {
   }
 
   private dispatch<K extends keyof ChatServerEvents>(name: K, raw: ChatServerEvents[K]): void {
-    const payload = this.normalizeEvent(name, raw);
+    const payload = normalizeServerEvent(name, raw);
     this.applyToStores(name, payload);
     this.events.emit(name, payload as ChatClientEvents[K]);
-  }
-
-  private normalizeEvent<K extends keyof ChatServerEvents>(name: K, raw: ChatServerEvents[K]): ChatServerEvents[K] {
-    const any = raw as unknown;
-    switch (name) {
-      case 'MessageReceived':
-      case 'MessageUpdated':
-        return normalizeMessage(any as MessageDto) as ChatServerEvents[K];
-      case 'ReceiptUpdated':
-        return normalizeReceipt(any as ChatServerEvents['ReceiptUpdated']) as ChatServerEvents[K];
-      case 'MemberUpdated':
-        return normalizeMember(any as ChatServerEvents['MemberUpdated']) as ChatServerEvents[K];
-      case 'RoomUpdated':
-        return normalizeRoom(any as ChatServerEvents['RoomUpdated']) as ChatServerEvents[K];
-      case 'UserJoined': {
-        const joined = any as ChatServerEvents['UserJoined'];
-        return { ...joined, user: normalizeUser(joined.user) } as ChatServerEvents[K];
-      }
-      case 'PresenceChanged': {
-        const p = any as ChatServerEvents['PresenceChanged'];
-        return { ...p, lastSeenAt: p.lastSeenAt ? toDate(p.lastSeenAt) : null } as ChatServerEvents[K];
-      }
-      default:
-        return raw;
-    }
   }
 
   private applyToStores<K extends keyof ChatServerEvents>(name: K, payload: ChatServerEvents[K]): void {

@@ -1,4 +1,4 @@
-import type { MemberDto, MessageDto, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
+import type { ChatServerEvents, MemberDto, MessageDto, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
 
 /** JSON carries ISO strings and MessagePack carries Dates: callers always get Dates. */
 export function toDate(value: unknown): Date {
@@ -44,4 +44,30 @@ export function normalizeSnapshot(s: RoomSnapshot): RoomSnapshot {
     lastSeq: Number(s.lastSeq),
     myReceipt: normalizeReceipt(s.myReceipt),
   };
+}
+
+/** A hub event's payload with numbers and dates in their JavaScript form, whichever protocol carried it. */
+export function normalizeServerEvent<K extends keyof ChatServerEvents>(name: K, raw: ChatServerEvents[K]): ChatServerEvents[K] {
+  const any = raw as unknown;
+  switch (name) {
+    case 'MessageReceived':
+    case 'MessageUpdated':
+      return normalizeMessage(any as MessageDto) as ChatServerEvents[K];
+    case 'ReceiptUpdated':
+      return normalizeReceipt(any as ChatServerEvents['ReceiptUpdated']) as ChatServerEvents[K];
+    case 'MemberUpdated':
+      return normalizeMember(any as ChatServerEvents['MemberUpdated']) as ChatServerEvents[K];
+    case 'RoomUpdated':
+      return normalizeRoom(any as ChatServerEvents['RoomUpdated']) as ChatServerEvents[K];
+    case 'UserJoined': {
+      const joined = any as ChatServerEvents['UserJoined'];
+      return { ...joined, user: normalizeUser(joined.user) } as ChatServerEvents[K];
+    }
+    case 'PresenceChanged': {
+      const p = any as ChatServerEvents['PresenceChanged'];
+      return { ...p, lastSeenAt: p.lastSeenAt ? toDate(p.lastSeenAt) : null } as ChatServerEvents[K];
+    }
+    default:
+      return raw;
+  }
 }
