@@ -37,6 +37,11 @@ save_results() {
   rm -f "$RESULTS_OUT"/chat*.trx "$RESULTS_OUT"/web-client-junit.xml
   find "$SCRATCH/results" -maxdepth 2 \( -name '*.trx' -o -name 'web-client-junit.xml' \) \
     -exec cp -f {} "$RESULTS_OUT"/ \; 2>/dev/null || true
+  # The browser tests' screenshots and the service log they ran against.
+  if [[ -d web-client/test-results ]]; then
+    rm -rf "$RESULTS_OUT/web-client"
+    cp -r web-client/test-results "$RESULTS_OUT/web-client" 2>/dev/null || true
+  fi
 }
 
 cleanup() {
@@ -178,6 +183,9 @@ if [[ -f web-client/package.json ]]; then
   elif test_script=$(npm_script test) && [[ -n "$test_script" ]]; then
     section "web client tests"
     junit="$SCRATCH/results/web-client-junit.xml"
+    # The browser tests drive Chromium; without it they fail, they are never skipped.
+    ensure_chromium || true
+    rm -rf web-client/test-results
     if ! (cd web-client && npm ci --no-audit --no-fund); then
       echo "npm ci failed"
       FAILED=$((FAILED + 1))

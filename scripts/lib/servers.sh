@@ -85,6 +85,30 @@ ensure_packages() {
   _srv_pg_bindir >/dev/null || _srv_die "postgresql installed but no server binaries found" || return 1
 }
 
+# Debian's Chromium for the web client's browser tests (CHROMIUM_PATH overrides
+# where they look for it).
+ensure_chromium() {
+  [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] && return 0
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || _srv_die "need chromium but not root and no sudo" || return 1
+    sudo=(sudo -n)
+  fi
+  local log="${TMPDIR:-/tmp}/chat-apt-$$.log"
+  local apt_opts=(-o DPkg::Lock::Timeout=600 -q)
+  _srv_log "installing chromium with apt-get (log: $log)"
+  if ((_SRV_APT_UPDATED == 0)); then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update >>"$log" 2>&1 </dev/null &&
+      _SRV_APT_UPDATED=1
+  fi
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y \
+      chromium >>"$log" 2>&1 </dev/null; then
+    tail -n 20 "$log" >&2
+    _srv_die "apt-get install chromium failed"
+    return 1
+  fi
+}
+
 # --------------------------------------------------------------------------
 # Ports
 # --------------------------------------------------------------------------

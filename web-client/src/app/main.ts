@@ -1,0 +1,32 @@
+import { ChatRest } from '../chat';
+import { authView } from './authView';
+import { ChatApp } from './chatApp';
+import { invitationFromHash } from './invitationLink';
+import { clearSession, loadSession, saveSession, type Session } from './session';
+import './styles.css';
+
+const root = document.getElementById('app')!;
+
+function showAuth(): void {
+  clearSession();
+  root.replaceChildren(
+    authView(new ChatRest(), (session) => {
+      saveSession(session);
+      showApp(session);
+    }),
+  );
+}
+
+function showApp(session: Session): void {
+  const app = new ChatApp(session, showAuth);
+  app.mount(root);
+  void app.start(invitationFromHash(location.hash));
+  window.addEventListener('hashchange', () => {
+    const token = invitationFromHash(location.hash);
+    if (token) void app.acceptInvitation(token);
+  });
+}
+
+const session = loadSession();
+if (session) showApp(session);
+else showAuth();

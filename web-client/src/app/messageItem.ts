@@ -1,0 +1,120 @@
+import type { ChatRest, MessageDto } from '../chat';
+import { attachmentView } from './attachmentView';
+import { h } from './dom';
+import { splitLinks } from './links';
+
+export const quickReactions = ['👍', '❤️', '😂', '🎉', '😮'];
+
+/** What a message row needs from the room around it. */
+export interface MessageActions {
+  me: string;
+  canModerate: boolean;
+  rest: ChatRest;
+  /** Whether the user has given this reaction (known from this session's events). */
+  reacted(messageId: string, emoji: string): boolean;
+  react(messageId: string, emoji: string, add: boolean): void;
+  edit(messageId: string, content: string): void;
+  remove(messageId: string): void;
+}
+
+/** Message text: plain text nodes and safe links only. */
+export function messageText(content: string): HTMLElement {
+  const body = h('div', { class: 'message-text' });
+  for (const part of splitLinks(content)) {
+    body.append(
+      part.kind === 'link'
+        ? h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer' }, part.text)
+        : document.createTextNode(part.text),
+    );
+  }
+  return body;
+}
+
+export function messageItem(message: MessageDto, actions: MessageActions, seenBy: string[] | null): HTMLElement {
+  const mine = message.senderId === actions.me;
+  const time = message.sentAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+  if (message.type === 'join' || message.type === 'leave' || message.type === 'system') {
+    return h('li', { class: 'message message-system', 'data-seq': message.seq, 'data-id': message.id }, message.content || `${message.senderName} ${message.type === 'join' ? 'joined' : 'left'}`);
+  }
+
+  const item = h('li', {
+    class: `message${mine ? ' message-mine' : ''}${message.deleted ? ' message-deleted' : ''}`,
+    'data-seq': message.seq,
+    'data-id': message.id,
+    tabindex: 0,
+  });
+  const header = h(
+    'div',
+    { class: 'message-meta' },
+    h('span', { class: 'message-sender' }, message.senderName),
+    h('time', { datetime: message.sentAt.toISOString() }, time),
+    message.editedAt && !message.deleted ? h('span', { class: 'message-edited' }, '(edited)') : null,
+    message.toUserId ? h('span', { class: 'message-private' }, 'private') : null,
+  );
+  item.append(header);
+
+  if (message.deleted) {
+    item.append(h('div', { class: 'message-text' }, 'This message was deleted.'));
+    return item;
+  }
+
+  const body = messageText(message.content);
+  if (message.attachment) item.append(attachmentView(actions.rest, message.attachment));
+  if (message.type === 'text' || !message.attachment) item.append(body);
+
+  const reactions = h('div', { class: 'reactions', 'aria-label': 'Reactions' });
+  for (const [emoji, count] of Object.entries(message.reactions)) {
+    const pressed = actions.reacted(message.id, emoji);
+    reactions.append(
+      h(
+        'button',
+        {
+          class: 'reaction',
+          'aria-pressed': String(pressed),
+          'aria-label': `${emoji} ${count}`,
+          onclick: () => actions.react(message.id, emoji, !pressed),
+        },
+        `${emoji} ${count}`,
+      ),
+    );
+  }
+  item.append(reactions);
+
+  const tools = h('div', { class: 'message-tools' });
+  const picker = h('span', { class: 'reaction-picker' });
+  for (const emoji of quickReactions) {
+    picker.append(h('button', { class: 'icon', 'aria-label': `React with ${emoji}`, onclick: () => actions.react(message.id, emoji, true) }, emoji));
+  }
+  tools.append(picker);
+  if (mine && message.type === 'text') {
+    tools.append(h('button', { class: 'icon', 'aria-label': 'Edit message', onclick: () => startEdit(body, message, actions) }, '✎'));
+  }
+  if (mine || actions.canModerate) {
+    tools.append(
+      h('button', { class: 'icon', 'aria-label': 'Delete message', onclick: () => confirm('Delete this message?') && actions.remove(message.id) }, '🗑'),
+    );
+  }
+  item.append(tools);
+
+  if (seenBy && seenBy.length > 0) item.append(h('div', { class: 'seen-by' }, `Seen by ${seenBy.join(', ')}`));
+  return item;
+}
+
+/** Swaps the text for a box: Enter saves, Escape gives up. */
+function startEdit(body: HTMLElement, message: MessageDto, actions: MessageActions): void {
+  const editor = h('textarea', { class: 'edit-box', 'aria-label': 'Edit message', rows: 2 });
+  editor.value = message.content;
+  const finish = () => editor.replaceWith(body);
+  editor.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') finish();
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      const content = editor.value.trim();
+      if (content && content !== message.content) actions.edit(message.id, content);
+      finish();
+    }
+  });
+  body.replaceWith(editor);
+  editor.focus();
+}

@@ -1,0 +1,224 @@
+import type { ChatClient, RoomRole } from '../chat';
+import { composer } from './composer';
+import { errorText, h, toast } from './dom';
+import { invitationLink } from './invitationLink';
+import { membersPanel } from './membersPanel';
+import { messageItem, type MessageActions } from './messageItem';
+import { settingsPanel } from './settingsPanel';
+import type { AppState } from './state';
+import { typingText } from './typingText';
+
+const imageTypes = /^image\/(png|jpeg|gif|webp)$/;
+
+/** One open room: header, messages with upward paging, typing line, composer and side panels. */
+export class RoomView {
+  readonly element: HTMLElement;
+  private readonly list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'aria-live': 'polite' });
+  private readonly scroller = h('div', { class: 'message-scroller' });
+  private readonly typingLine = h('div', { class: 'typing', 'aria-live': 'polite' });
+  private readonly header = h('header', { class: 'room-header' });
+  private readonly side = h('div', { class: 'room-side' });
+  private readonly composerSlot = h('div', { class: 'composer-slot' });
+  private readonly olderButton = h('button', { class: 'load-older' }, 'Load older messages');
+  private readonly myReactions = new Set<string>();
+  private panel: 'members' | 'settings' | null = null;
+  private loadingOlder = false;
+
+  constructor(
+    private readonly client: ChatClient,
+    private readonly state: AppState,
+    readonly roomId: string,
+  ) {
+    this.olderButton.addEventListener('click', () => void this.loadOlder());
+    this.scroller.addEventListener('scroll', () => {
+      if (this.scroller.scrollTop < 40) void this.loadOlder();
+    });
+    this.scroller.append(this.olderButton, this.list);
+    this.element = h(
+      'section',
+      { class: 'room', 'aria-label': 'Room' },
+      this.header,
+      h('div', { class: 'room-body' }, h('div', { class: 'room-main' }, this.scroller, this.typingLine, this.composerSlot), this.side),
+    );
+  }
+
+  private get me(): string {
+    return this.client.me?.id ?? '';
+  }
+
+  private get myRole(): RoomRole {
+    return this.state.members.get(this.roomId)?.get(this.me)?.role ?? 'member';
+  }
+
+  render(): void {
+    this.renderHeader();
+    this.renderMessages(true);
+    this.renderTyping();
+    this.renderPanel();
+    const room = this.state.rooms.get(this.roomId);
+    this.composerSlot.replaceChildren(
+      composer(
+        {
+          send: (text) => this.send(text),
+          attach: (file) => this.attach(file),
+          typing: (kind) => void (kind === 'start' ? this.client.startTyping(this.roomId) : this.client.stopTyping(this.roomId)).catch(() => undefined),
+        },
+        room?.settings.fileSharingAllowed ?? true,
+      ),
+    );
+  }
+
+  focusComposer(): void {
+    this.composerSlot.querySelector('textarea')?.focus();
+  }
+
+  renderHeader(): void {
+    const room = this.state.rooms.get(this.roomId);
+    if (!room) return;
+    const canSettings = this.myRole === 'admin';
+    this.header.replaceChildren(
+      h('div', { class: 'room-title' }, h('h2', {}, room.name), room.topic ? h('p', { class: 'topic' }, room.topic) : null),
+      h(
+        'div',
+        { class: 'room-actions' },
+        h('button', { 'aria-pressed': String(this.panel === 'members'), onclick: () => this.toggle('members') }, `Members (${this.state.roomMembers(this.roomId).size})`),
+        canSettings ? h('button', { 'aria-pressed': String(this.panel === 'settings'), onclick: () => this.toggle('settings') }, 'Settings') : null,
+        h('button', { onclick: () => void this.invite() }, 'Invite'),
+        h('button', { onclick: () => void this.leave() }, 'Leave'),
+      ),
+    );
+  }
+
+  renderMessages(forceBottom = false): void {
+    const store = this.client.store(this.roomId);
+    const atBottom = forceBottom || this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 60;
+    const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
+    const seen = this.state.roomReceipts(this.roomId).seenBy(store.messages, this.me);
+    const actions = this.messageActions();
+    this.list.replaceChildren(
+      ...store.messages.map((m) =>
+        messageItem(m, actions, seen?.messageId === m.id ? seen.userIds.map((id) => this.state.displayName(this.roomId, id)) : null),
+      ),
+    );
+    this.olderButton.hidden = !store.hasOlder;
+    // Stick to the newest message when the reader was there; otherwise keep their place.
+    this.scroller.scrollTop = atBottom ? this.scroller.scrollHeight : this.scroller.scrollHeight - fromBottom;
+  }
+
+  renderTyping(): void {
+    const ids = (this.state.typing.get(this.roomId) ?? []).filter((id) => id !== this.me);
+    this.typingLine.textContent = typingText(ids.map((id) => this.state.displayName(this.roomId, id)));
+  }
+
+  renderPanel(): void {
+    const room = this.state.rooms.get(this.roomId);
+    if (this.panel === 'members') {
+      const members = [...this.state.roomMembers(this.roomId).values()];
+      this.side.replaceChildren(
+        membersPanel(members, this.me, (id, fallback) => this.state.status(id, fallback), {
+          mute: (userId, seconds) => this.moderate(() => this.client.rest.mute(this.roomId, userId, seconds)),
+          unmute: (userId) => this.moderate(() => this.client.rest.unmute(this.roomId, userId)),
+          kick: (userId) => this.moderate(() => this.client.rest.kick(this.roomId, userId)),
+          ban: (userId) => this.moderate(() => this.client.rest.ban(this.roomId, userId)),
+          setRole: (userId, role) => this.moderate(() => this.client.rest.setRole(this.roomId, userId, role)),
+        }),
+      );
+    } else if (this.panel === 'settings' && room) {
+      this.side.replaceChildren(
+        settingsPanel(room, (changes, settings) =>
+          this.moderate(async () => {
+            await this.client.rest.updateRoom(this.roomId, changes);
+            this.state.rooms.set(this.roomId, await this.client.rest.putSettings(this.roomId, settings));
+            toast('Settings saved', 'info');
+          }),
+        ),
+      );
+    } else {
+      this.side.replaceChildren();
+    }
+  }
+
+  /** Notes this user's own reactions, which history does not carry. */
+  noteReaction(messageId: string, emoji: string, added: boolean): void {
+    const key = `${messageId} ${emoji}`;
+    if (added) this.myReactions.add(key);
+    else this.myReactions.delete(key);
+  }
+
+  private messageActions(): MessageActions {
+    return {
+      me: this.me,
+      canModerate: this.myRole === 'moderator' || this.myRole === 'admin',
+      rest: this.client.rest,
+      reacted: (messageId, emoji) => this.myReactions.has(`${messageId} ${emoji}`),
+      react: (messageId, emoji, add) =>
+        void (add ? this.client.addReaction(this.roomId, messageId, emoji) : this.client.removeReaction(this.roomId, messageId, emoji)).catch((e) =>
+          toast(errorText(e)),
+        ),
+      edit: (messageId, content) => void this.client.editMessage(this.roomId, messageId, content).catch((e) => toast(errorText(e))),
+      remove: (messageId) => void this.client.deleteMessage(this.roomId, messageId).catch((e) => toast(errorText(e))),
+    };
+  }
+
+  private async send(text: string): Promise<void> {
+    try {
+      await this.client.sendText(this.roomId, text);
+    } catch (e) {
+      toast(errorText(e));
+      throw e;
+    }
+  }
+
+  private async attach(file: File): Promise<void> {
+    try {
+      const attachment = await this.client.rest.uploadAttachment(this.roomId, file, file.name);
+      const type = imageTypes.test(attachment.contentType) ? 'image' : 'file';
+      await this.client.send({ roomId: this.roomId, type, content: attachment.fileName, attachmentId: attachment.id }, attachment);
+    } catch (e) {
+      toast(errorText(e));
+    }
+  }
+
+  private async loadOlder(): Promise<void> {
+    const store = this.client.store(this.roomId);
+    if (this.loadingOlder || !store.hasOlder) return;
+    this.loadingOlder = true;
+    try {
+      await this.client.loadOlder(this.roomId);
+    } catch (e) {
+      toast(errorText(e));
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  private async invite(): Promise<void> {
+    try {
+      const invitation = await this.client.rest.createInvitation(this.roomId, 7 * 24 * 3600);
+      const link = invitationLink(invitation.token);
+      await navigator.clipboard?.writeText(link).catch(() => undefined);
+      prompt('Invitation link (valid for 7 days):', link);
+    } catch (e) {
+      toast(errorText(e));
+    }
+  }
+
+  private async leave(): Promise<void> {
+    if (!confirm('Leave this room?')) return;
+    try {
+      await this.client.leaveRoom(this.roomId);
+    } catch (e) {
+      toast(errorText(e));
+    }
+  }
+
+  private toggle(panel: 'members' | 'settings'): void {
+    this.panel = this.panel === panel ? null : panel;
+    this.renderHeader();
+    this.renderPanel();
+  }
+
+  private moderate(action: () => Promise<unknown>): void {
+    action().catch((e) => toast(errorText(e)));
+  }
+}

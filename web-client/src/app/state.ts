@@ -1,0 +1,33 @@
+import { RoomReceipts, type MemberDto, type PresenceStatus, type RoomDto } from '../chat';
+
+/** What the app knows beyond the message stores the client keeps. */
+export class AppState {
+  readonly rooms = new Map<string, RoomDto>();
+  readonly unread = new Map<string, number>();
+  /** roomId → userId → member, filled from snapshots and member events. */
+  readonly members = new Map<string, Map<string, MemberDto>>();
+  readonly typing = new Map<string, string[]>();
+  readonly receipts = new Map<string, RoomReceipts>();
+  readonly presence = new Map<string, PresenceStatus>();
+  currentRoomId: string | null = null;
+
+  roomMembers(roomId: string): Map<string, MemberDto> {
+    let members = this.members.get(roomId);
+    if (!members) this.members.set(roomId, (members = new Map()));
+    return members;
+  }
+
+  roomReceipts(roomId: string): RoomReceipts {
+    let receipts = this.receipts.get(roomId);
+    if (!receipts) this.receipts.set(roomId, (receipts = new RoomReceipts()));
+    return receipts;
+  }
+
+  displayName(roomId: string, userId: string): string {
+    return this.members.get(roomId)?.get(userId)?.displayName ?? 'Someone';
+  }
+
+  status(userId: string, fallback: PresenceStatus = 'offline'): PresenceStatus {
+    return this.presence.get(userId) ?? fallback;
+  }
+}

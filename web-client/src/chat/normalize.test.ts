@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeServerEvent } from './normalize';
+import type { MessageDto } from './types';
+
+describe('payload normalization', () => {
+  it('gives a message that came as JSON the same Dates as one that came as MessagePack', () => {
+    const json = {
+      id: 'm-1',
+      roomId: 'r',
+      seq: 3,
+      senderId: 'a',
+      senderName: 'A',
+      type: 'text',
+      content: 'hi',
+      reactions: {},
+      sentAt: '2026-01-01T12:00:00Z',
+      editedAt: null,
+      deleted: false,
+    } as unknown as MessageDto;
+    const fromJson = normalizeServerEvent('MessageReceived', json);
+    const fromMessagePack = normalizeServerEvent('MessageReceived', { ...json, sentAt: new Date('2026-01-01T12:00:00Z') });
+    expect(fromJson.sentAt).toBeInstanceOf(Date);
+    expect(fromJson).toEqual(fromMessagePack);
+  });
+
+  it('turns a receipt\'s pointers into numbers and leaves other events as they are', () => {
+    const receipt = normalizeServerEvent('ReceiptUpdated', { roomId: 'r', userId: 'u', deliveredSeq: 4, readSeq: 2, readAt: '2026-01-01T00:00:00Z' as unknown as Date });
+    expect(receipt.readAt).toEqual(new Date('2026-01-01T00:00:00Z'));
+    const typing = { roomId: 'r', userIds: ['u'] };
+    expect(normalizeServerEvent('TypingChanged', typing)).toBe(typing);
+  });
+});

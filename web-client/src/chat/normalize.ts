@@ -1,0 +1,73 @@
+import type { ChatServerEvents, MemberDto, MessageDto, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
+
+/** JSON carries ISO strings and MessagePack carries Dates: callers always get Dates. */
+export function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}
+
+function optionalDate(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value);
+}
+
+export function normalizeMessage(m: MessageDto): MessageDto {
+  return {
+    ...m,
+    seq: Number(m.seq),
+    reactions: m.reactions ?? {},
+    sentAt: toDate(m.sentAt),
+    editedAt: optionalDate(m.editedAt),
+  };
+}
+
+export function normalizeRoom(r: RoomDto): RoomDto {
+  return { ...r, createdAt: toDate(r.createdAt), lastMessage: r.lastMessage ? normalizeMessage(r.lastMessage) : null };
+}
+
+export function normalizeMember(m: MemberDto): MemberDto {
+  return { ...m, joinedAt: toDate(m.joinedAt), mutedUntil: optionalDate(m.mutedUntil) };
+}
+
+export function normalizeReceipt(r: ReceiptDto): ReceiptDto {
+  return { ...r, deliveredSeq: Number(r.deliveredSeq), readSeq: Number(r.readSeq), readAt: optionalDate(r.readAt) };
+}
+
+export function normalizeUser(u: UserDto): UserDto {
+  return { ...u, lastSeenAt: optionalDate(u.lastSeenAt) };
+}
+
+export function normalizeSnapshot(s: RoomSnapshot): RoomSnapshot {
+  return {
+    room: normalizeRoom(s.room),
+    members: s.members.map(normalizeMember),
+    typingUserIds: s.typingUserIds ?? [],
+    recent: s.recent.map(normalizeMessage),
+    lastSeq: Number(s.lastSeq),
+    myReceipt: normalizeReceipt(s.myReceipt),
+  };
+}
+
+/** A hub event's payload with numbers and dates in their JavaScript form, whichever protocol carried it. */
+export function normalizeServerEvent<K extends keyof ChatServerEvents>(name: K, raw: ChatServerEvents[K]): ChatServerEvents[K] {
+  const any = raw as unknown;
+  switch (name) {
+    case 'MessageReceived':
+    case 'MessageUpdated':
+      return normalizeMessage(any as MessageDto) as ChatServerEvents[K];
+    case 'ReceiptUpdated':
+      return normalizeReceipt(any as ChatServerEvents['ReceiptUpdated']) as ChatServerEvents[K];
+    case 'MemberUpdated':
+      return normalizeMember(any as ChatServerEvents['MemberUpdated']) as ChatServerEvents[K];
+    case 'RoomUpdated':
+      return normalizeRoom(any as ChatServerEvents['RoomUpdated']) as ChatServerEvents[K];
+    case 'UserJoined': {
+      const joined = any as ChatServerEvents['UserJoined'];
+      return { ...joined, user: normalizeUser(joined.user) } as ChatServerEvents[K];
+    }
+    case 'PresenceChanged': {
+      const p = any as ChatServerEvents['PresenceChanged'];
+      return { ...p, lastSeenAt: p.lastSeenAt ? toDate(p.lastSeenAt) : null } as ChatServerEvents[K];
+    }
+    default:
+      return raw;
+  }
+}

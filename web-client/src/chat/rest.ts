@@ -1,0 +1,191 @@
+import { parseProblem } from './errors';
+import { normalizeMember, normalizeMessage, normalizeReceipt, normalizeRoom, normalizeUser, toDate } from './normalize';
+import type {
+  AttachmentDto,
+  InvitationDto,
+  MemberDto,
+  MessageAck,
+  MessageDto,
+  ReceiptDto,
+  RoomDto,
+  RoomRole,
+  RoomSettings,
+  SendMessageRequest,
+  TokenResponse,
+  UserDto,
+} from './types';
+
+/** Where the service is and how to get the caller's token. */
+export interface RestOptions {
+  /** Origin of the service; empty for the page's own origin. */
+  baseUrl?: string;
+  accessTokenFactory?: () => string | null | Promise<string | null>;
+}
+
+/** The REST API of PROTOCOL.md: /auth for tokens, /api with a Bearer token for the rest. */
+export class ChatRest {
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: RestOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
+  }
+
+  register(userName: string, password: string, displayName: string): Promise<UserDto> {
+    return this.send<UserDto>('POST', '/auth/register', { userName, password, displayName }, false).then(normalizeUser);
+  }
+
+  signIn(userName: string, password: string): Promise<TokenResponse> {
+    return this.send('POST', '/auth/token', { userName, password }, false);
+  }
+
+  guest(displayName: string): Promise<TokenResponse> {
+    return this.send('POST', '/auth/guest', { displayName }, false);
+  }
+
+  me(): Promise<UserDto> {
+    return this.send<UserDto>('GET', '/api/users/me').then(normalizeUser);
+  }
+
+  updateMe(changes: { displayName?: string; avatarUrl?: string }): Promise<UserDto> {
+    return this.send<UserDto>('PATCH', '/api/users/me', changes).then(normalizeUser);
+  }
+
+  user(userId: string): Promise<UserDto> {
+    return this.send<UserDto>('GET', `/api/users/${enc(userId)}`).then(normalizeUser);
+  }
+
+  rooms(): Promise<RoomDto[]> {
+    return this.send<RoomDto[]>('GET', '/api/rooms').then((rooms) => rooms.map(normalizeRoom));
+  }
+
+  createRoom(body: { name: string; topic?: string; isPrivate: boolean; settings?: RoomSettings }): Promise<RoomDto> {
+    return this.send<RoomDto>('POST', '/api/rooms', body).then(normalizeRoom);
+  }
+
+  searchRooms(query: { q?: string; member?: string }): Promise<RoomDto[]> {
+    const params = new URLSearchParams();
+    if (query.q) params.set('q', query.q);
+    if (query.member) params.set('member', query.member);
+    return this.send<RoomDto[]>('GET', `/api/rooms/search?${params}`).then((rooms) => rooms.map(normalizeRoom));
+  }
+
+  room(roomId: string): Promise<RoomDto> {
+    return this.send<RoomDto>('GET', `/api/rooms/${enc(roomId)}`).then(normalizeRoom);
+  }
+
+  updateRoom(roomId: string, changes: { name?: string; topic?: string }): Promise<RoomDto> {
+    return this.send<RoomDto>('PATCH', `/api/rooms/${enc(roomId)}`, changes).then(normalizeRoom);
+  }
+
+  putSettings(roomId: string, settings: RoomSettings): Promise<RoomDto> {
+    return this.send<RoomDto>('PUT', `/api/rooms/${enc(roomId)}/settings`, settings).then(normalizeRoom);
+  }
+
+  members(roomId: string): Promise<MemberDto[]> {
+    return this.send<MemberDto[]>('GET', `/api/rooms/${enc(roomId)}/members`).then((m) => m.map(normalizeMember));
+  }
+
+  join(roomId: string): Promise<MemberDto> {
+    return this.send<MemberDto>('POST', `/api/rooms/${enc(roomId)}/members`).then(normalizeMember);
+  }
+
+  leave(roomId: string): Promise<void> {
+    return this.send('DELETE', `/api/rooms/${enc(roomId)}/members/me`);
+  }
+
+  setRole(roomId: string, userId: string, role: RoomRole): Promise<MemberDto> {
+    return this.send<MemberDto>('PUT', `/api/rooms/${enc(roomId)}/members/${enc(userId)}/role`, { role }).then(normalizeMember);
+  }
+
+  mute(roomId: string, userId: string, durationSeconds: number): Promise<MemberDto> {
+    return this.send<MemberDto>('POST', `/api/rooms/${enc(roomId)}/members/${enc(userId)}/mute`, { durationSeconds }).then(
+      normalizeMember,
+    );
+  }
+
+  unmute(roomId: string, userId: string): Promise<MemberDto> {
+    return this.send<MemberDto>('DELETE', `/api/rooms/${enc(roomId)}/members/${enc(userId)}/mute`).then(normalizeMember);
+  }
+
+  kick(roomId: string, userId: string, reason?: string): Promise<void> {
+    return this.send('POST', `/api/rooms/${enc(roomId)}/members/${enc(userId)}/kick`, { reason });
+  }
+
+  ban(roomId: string, userId: string, reason?: string): Promise<void> {
+    return this.send('POST', `/api/rooms/${enc(roomId)}/bans`, { userId, reason });
+  }
+
+  unban(roomId: string, userId: string): Promise<void> {
+    return this.send('DELETE', `/api/rooms/${enc(roomId)}/bans/${enc(userId)}`);
+  }
+
+  createInvitation(roomId: string, expiresInSeconds: number, maxUses?: number): Promise<InvitationDto> {
+    return this.send('POST', `/api/rooms/${enc(roomId)}/invitations`, { expiresInSeconds, maxUses });
+  }
+
+  acceptInvitation(token: string): Promise<MemberDto> {
+    return this.send<MemberDto>('POST', `/api/invitations/${enc(token)}/accept`).then(normalizeMember);
+  }
+
+  history(roomId: string, page: { beforeSeq?: number; afterSeq?: number; limit?: number } = {}): Promise<MessageDto[]> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(page)) if (value !== undefined) params.set(key, String(value));
+    return this.send<MessageDto[]>('GET', `/api/rooms/${enc(roomId)}/messages?${params}`).then((m) => m.map(normalizeMessage));
+  }
+
+  postMessage(request: SendMessageRequest): Promise<MessageAck> {
+    return this.send<MessageAck>('POST', `/api/rooms/${enc(request.roomId)}/messages`, request).then((a) => ({
+      ...a,
+      sentAt: toDate(a.sentAt),
+    }));
+  }
+
+  receipts(roomId: string): Promise<ReceiptDto[]> {
+    return this.send<ReceiptDto[]>('GET', `/api/rooms/${enc(roomId)}/receipts`).then((r) => r.map(normalizeReceipt));
+  }
+
+  /** Files go over HTTP, never through the hub; the message then names the upload by id. */
+  async uploadAttachment(roomId: string, file: Blob, fileName: string): Promise<AttachmentDto> {
+    const form = new FormData();
+    form.append('file', file, fileName);
+    const response = await this.fetch('POST', `/api/rooms/${enc(roomId)}/attachments`, form, true);
+    return (await response.json()) as AttachmentDto;
+  }
+
+  /** An attachment's bytes; browsers cannot put a Bearer header on an <img>, so it is fetched. */
+  async downloadAttachment(url: string): Promise<Blob> {
+    const response = await this.fetch('GET', url, undefined, true);
+    return response.blob();
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown, authorized = true): Promise<T> {
+    const response = await this.fetch(method, path, body === undefined ? undefined : JSON.stringify(body), authorized);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  private async fetch(method: string, path: string, body: BodyInit | undefined, authorized: boolean): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (typeof body === 'string') headers['Content-Type'] = 'application/json';
+    if (authorized && this.options.accessTokenFactory) {
+      const token = await this.options.accessTokenFactory();
+      if (token) headers.Authorization = `Bearer ${token}`;
+    }
+    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    if (!response.ok) {
+      let problem: unknown = null;
+      try {
+        problem = await response.json();
+      } catch {
+        // Not every failure has a problem body (a proxy's 502, for one): the status decides the code.
+      }
+      throw parseProblem(response.status, problem, response.headers.get('Retry-After'));
+    }
+    return response;
+  }
+}
+
+function enc(value: string): string {
+  return encodeURIComponent(value);
+}

@@ -1,0 +1,28 @@
+import type { RoomMessageStore } from './messageStore';
+import type { SyncRequest, SyncResult } from './types';
+
+/** Where each room stands: the request that asks the hub for what was missed. */
+export function buildSyncRequest(stores: Iterable<RoomMessageStore>): SyncRequest {
+  const rooms = [];
+  for (const store of stores) rooms.push({ roomId: store.roomId, afterSeq: store.syncedThrough });
+  return { rooms };
+}
+
+/**
+ * Hands each room its part of a Sync answer. Returns the rooms that said `hasMore` (they need another
+ * round) and how many messages were new, duplicates of live copies left out.
+ */
+export function applySyncResult(
+  stores: ReadonlyMap<string, RoomMessageStore>,
+  result: SyncResult,
+): { added: Map<string, number>; incomplete: string[] } {
+  const added = new Map<string, number>();
+  const incomplete: string[] = [];
+  for (const room of result.rooms) {
+    const store = stores.get(room.roomId);
+    if (!store) continue;
+    added.set(room.roomId, store.applySync(room.messages, room.hasMore));
+    if (room.hasMore) incomplete.push(room.roomId);
+  }
+  return { added, incomplete };
+}
