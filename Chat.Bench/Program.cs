@@ -1,0 +1,41 @@
+using Chat.Bench;
+using Chat.Bench.Baseline;
+using Spectre.Console;
+
+if (args is [BaselineHost.Command, ..])
+{
+    await BaselineHost.RunAsync(args[1..]);
+    return 0;
+}
+
+BenchSettings settings;
+try
+{
+    settings = BenchSettings.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(BenchSettings.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // The first Ctrl-C stops the run cleanly, so the nodes the bench started are stopped too.
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+try
+{
+    await new BenchRunner(settings, AnsiConsole.Console).RunAsync(args, stop.Token);
+    return 0;
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    Console.Error.WriteLine("cancelled");
+    return 130;
+}
