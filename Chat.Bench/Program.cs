@@ -29,6 +29,12 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+// Redirected output gets Spectre's 80 columns otherwise, which wraps every table.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 160;
+}
+
 try
 {
     await new BenchRunner(settings, AnsiConsole.Console).RunAsync(args, stop.Token);
@@ -38,4 +44,9 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     Console.Error.WriteLine("cancelled");
     return 130;
+}
+catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TimeoutException or IOException)
+{
+    Console.Error.WriteLine($"bench failed: {e.Message}");
+    return 1;
 }

@@ -62,7 +62,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     {
         view.Phase = $"creating {UserCount:N0} users";
         var identities = new BenchIdentity[UserCount];
-        await Parallel.ForAsync(0, UserCount, Setup(cancellationToken), async (i, ct) => identities[i] = await target.CreateUserAsync(i, ct));
+        await Parallel.ForAsync(0, UserCount, Setup(cancellationToken), async (i, ct) => identities[i] = await target.CreateUserAsync(i, MembersPerRoom > 0 && i % MembersPerRoom == 0, ct));
 
         view.Phase = $"creating {RoomCount:N0} rooms";
         var roomIds = new Guid[RoomCount];

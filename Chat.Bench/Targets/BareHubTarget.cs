@@ -26,7 +26,7 @@ public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
         return new BareHubTarget(process);
     }
 
-    public Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken) =>
+    public Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken) =>
         Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, process.Address));
 
     public Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());

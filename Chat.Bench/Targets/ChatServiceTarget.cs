@@ -85,11 +85,29 @@ public sealed class ChatServiceTarget : IBenchTarget
         return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, description);
     }
 
-    public async Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken)
+    // Guests are the cheapest users to make (no password to hash) but may not create rooms, so
+    // room owners register.
+    public async Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken)
     {
         var node = index % Nodes.Count;
-        using var response = await http[node].PostAsJsonAsync("auth/guest", new GuestRequest($"bench {index}"), Json, cancellationToken);
-        await EnsureSuccessAsync(response, "creating a guest", cancellationToken);
+        var client = http[node];
+        if (roomOwner)
+        {
+            var userName = $"bench_{Guid.NewGuid():N}"[..24];
+            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+            using var registered = await client.PostAsJsonAsync("auth/register", new RegisterRequest(userName, password, $"bench {index}"), Json, cancellationToken);
+            await EnsureSuccessAsync(registered, "registering a user", cancellationToken);
+            using var signedIn = await client.PostAsJsonAsync("auth/token", new TokenRequest(userName, password), Json, cancellationToken);
+            return await IdentityAsync(signedIn, node, cancellationToken);
+        }
+
+        using var guest = await client.PostAsJsonAsync("auth/guest", new GuestRequest($"bench {index}"), Json, cancellationToken);
+        return await IdentityAsync(guest, node, cancellationToken);
+    }
+
+    private async Task<BenchIdentity> IdentityAsync(HttpResponseMessage response, int node, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, "getting a token", cancellationToken);
         var token = (await response.Content.ReadFromJsonAsync<TokenResponse>(Json, cancellationToken))!;
         return new BenchIdentity(token.UserId, token.AccessToken, Nodes[node]);
     }

@@ -13,8 +13,11 @@ public interface IBenchTarget : IAsyncDisposable
 
     IReadOnlyList<Uri> Nodes { get; }
 
-    /// <summary>Makes one user; users are spread over the nodes by <paramref name="index"/>.</summary>
-    Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken);
+    /// <summary>
+    /// Makes one user; users are spread over the nodes by <paramref name="index"/>. A
+    /// <paramref name="roomOwner"/> must be allowed to create rooms.
+    /// </summary>
+    Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken);
 
     Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken);
 
