@@ -19,6 +19,8 @@ namespace Chat.Bench.Load;
 public sealed class SimulatedUser : IAsyncDisposable
 {
     private readonly LoadMetrics metrics;
+    private long received;
+    private long acked;
 
     public SimulatedUser(BenchIdentity identity, bool json, LoopbackConnector connector, LoadMetrics metrics)
     {
@@ -48,6 +50,12 @@ public sealed class SimulatedUser : IAsyncDisposable
     /// <summary>The room this user sends to, and how many others receive what it sends.</summary>
     public (string RoomId, int Receivers) Room { get; set; }
 
+    /// <summary>Stamped messages this user received.</summary>
+    public long Received => Interlocked.Read(ref received);
+
+    /// <summary>Messages this user sent that the server acknowledged.</summary>
+    public long Acked => Interlocked.Read(ref acked);
+
     /// <summary>Sends one message to <see cref="Room"/> and records its ack or its error.</summary>
     public async Task SendAsync(string padding)
     {
@@ -59,6 +67,7 @@ public sealed class SimulatedUser : IAsyncDisposable
         {
             await Connection.InvokeAsync<MessageAck>(
                 ChatHubMethods.SendMessage, new SendMessageRequest(roomId, Guid.NewGuid().ToString(), "text", content));
+            Interlocked.Increment(ref acked);
             metrics.OnAck(stamp, receivers);
         }
         catch (Exception e)
@@ -79,10 +88,17 @@ public sealed class SimulatedUser : IAsyncDisposable
 
     private void OnMessage(MessageDto message)
     {
+        // Join and leave notices travel as messages too; only the load's own text is measured.
+        if (message.Type != MessageType.Text)
+        {
+            return;
+        }
+
         var content = message.Content.AsSpan();
         var end = content.IndexOf(' ');
         if (end > 0 && long.TryParse(content[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var stamp))
         {
+            Interlocked.Increment(ref received);
             metrics.OnDelivered(stamp);
         }
         else

@@ -47,6 +47,11 @@ public static class ReportPrinter
         table.AddRow("measured", $"{run.MeasuredSeconds:N1} s");
         table.AddRow("sent / acked / failed", $"{run.Sent:N0} / {run.Acked:N0} / {run.Failed:N0}");
         table.AddRow("delivered / expected", $"{run.Delivered:N0} / {run.ExpectedDeliveries:N0}");
+        if (run.Rooms > 0)
+        {
+            table.AddRow("members with a wrong count", $"{run.MembersMissingMessages:N0}");
+        }
+
         table.AddRow("sent/s, acked/s", $"{N(run.SentPerSecond)}, {N(run.AckedPerSecond)}");
         table.AddRow("delivered/s", N(run.DeliveredPerSecond));
         table.AddRow("delivery ms p50 p90 p99 p99.9 max", Latency(run.Latency));

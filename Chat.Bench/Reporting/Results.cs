@@ -56,6 +56,9 @@ public sealed record ScenarioResult
     public required long Failed { get; init; }
     public required long Delivered { get; init; }
     public required long ExpectedDeliveries { get; init; }
+
+    /// <summary>Members whose received count differs from what the rest of their room had acked.</summary>
+    public required int MembersMissingMessages { get; init; }
     public required double SentPerSecond { get; init; }
     public required double AckedPerSecond { get; init; }
     public required double DeliveredPerSecond { get; init; }

@@ -276,6 +276,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             Acked = metrics.Acked,
             Failed = metrics.Failed,
             Delivered = metrics.Delivered,
+            MembersMissingMessages = MembersMissingMessages(),
             ExpectedDeliveries = metrics.ExpectedDeliveries,
             SentPerSecond = Math.Round(metrics.Sent / measured, 1),
             AckedPerSecond = Math.Round(metrics.Acked / measured, 1),
@@ -288,6 +289,23 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             Steps = steps,
             Knee = steps?.LastOrDefault(s => s.WithinBound),
         };
+    }
+
+    /// <summary>
+    /// Members who did not receive exactly what the others in their room had acknowledged: the
+    /// totals alone could hide one member's loss behind another's duplicate.
+    /// </summary>
+    private int MembersMissingMessages()
+    {
+        var wrong = 0;
+        for (var r = 0; r < RoomCount; r++)
+        {
+            var members = users.Skip(r * MembersPerRoom).Take(MembersPerRoom).ToList();
+            var roomAcked = members.Sum(u => u.Acked);
+            wrong += members.Count(u => u.Received != roomAcked - u.Acked);
+        }
+
+        return wrong;
     }
 
     private static ParallelOptions Setup(CancellationToken cancellationToken) =>
