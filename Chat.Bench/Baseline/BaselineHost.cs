@@ -1,8 +1,8 @@
+using Chat.Contracts;
+using Chat.Contracts.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Chat.Contracts;
-using Chat.Contracts.Serialization;
 
 namespace Chat.Bench.Baseline;
 
