@@ -46,6 +46,9 @@ public sealed record BenchSettings
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Load sent before measuring, so start-up costs (JIT, pools) stay out of the numbers.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>New connections per second while connecting.</summary>
     public double ConnectRate { get; init; } = 500;
     public int SourceAddresses { get; init; } = 8;
@@ -79,6 +82,7 @@ public sealed record BenchSettings
           --rooms R --members M rooms and members per room (rooms, ramp, persist; hot-room: members)
           --rate S              messages per second per room (ramp: the first step)
           --duration SEC        how long to send or hold      --drain SEC   wait for late deliveries
+          --warmup SEC          unmeasured load first (default 2; 0 for none)
           --connect-rate N      new connections per second    --source-addresses K  127.0.0.1..K
           --message-size B      content length                --max-inflight N  unacked sends
           --window N            outstanding sends per connection (persist)
@@ -134,6 +138,7 @@ public sealed record BenchSettings
                 "--rate" => settings with { Rate = Double(name, value) },
                 "--duration" => settings with { Duration = Seconds(name, value) },
                 "--drain" => settings with { Drain = Seconds(name, value) },
+                "--warmup" => settings with { Warmup = value == "0" ? TimeSpan.Zero : Seconds(name, value) },
                 "--connect-rate" => settings with { ConnectRate = Double(name, value) },
                 "--source-addresses" => settings with { SourceAddresses = Int(name, value, 1, 250) },
                 "--message-size" => settings with { MessageSize = Int(name, value, 24, 4000) },

@@ -88,6 +88,23 @@ public sealed class LoadMetrics
         }
     }
 
+    /// <summary>Forgets everything recorded so far; call it only when nothing is in flight (after a warm-up).</summary>
+    public void Reset()
+    {
+        lock (intervalLock)
+        {
+            TakeInterval();
+            DeliveryTotal.Reset();
+            AckTotal.Reset();
+            errors.Clear();
+            Interlocked.Exchange(ref sent, 0);
+            Interlocked.Exchange(ref acked, 0);
+            Interlocked.Exchange(ref failed, 0);
+            Interlocked.Exchange(ref delivered, 0);
+            Interlocked.Exchange(ref expected, 0);
+        }
+    }
+
     /// <summary>Starts collecting the delivery latencies of one ramp step.</summary>
     public void BeginStep()
     {

@@ -19,6 +19,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private readonly LoadMetrics metrics = new();
     private readonly List<SimulatedUser> users = [];
     private readonly List<Guid> rooms = [];
+    private ProcessSample? measureStart;
     private readonly string padding = " " + new string('x', Math.Max(1, settings.MessageSize - 21));
 
     private int RoomCount => settings.Scenario switch
@@ -85,12 +86,19 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             users[i].Room = (rooms[i / MembersPerRoom].ToString(), MembersPerRoom - 1);
         }
 
+        WarnAboutDescriptorLimit();
         var beforeConnecting = target.Sample();
         view.Phase = $"connecting {UserCount:N0} at {settings.ConnectRate:N0}/s";
         var connectClock = Stopwatch.StartNew();
         await ConnectAllAsync(view, cancellationToken);
         var connectSeconds = connectClock.Elapsed.TotalSeconds;
         var connected = target.Sample();
+        measureStart = connected;
+
+        if (settings.Warmup > TimeSpan.Zero && settings.Scenario != Scenario.Connections)
+        {
+            await WarmUpAsync(view, cancellationToken);
+        }
 
         var start = Stopwatch.GetTimestamp();
         IReadOnlyList<RampStep>? steps = null;
@@ -102,7 +110,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
                 break;
             case Scenario.Persist:
                 view.Phase = $"sending from {UserCount:N0} connections, {settings.Window} outstanding each";
-                await SendClosedLoopAsync(cancellationToken);
+                await SendClosedLoopAsync(settings.Duration, cancellationToken);
                 break;
             case Scenario.Ramp:
                 steps = await RampAsync(view, cancellationToken);
@@ -119,6 +127,24 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var end = target.Sample();
         metrics.TakeInterval();
         return Summarize(connectSeconds, measured, beforeConnecting, connected, end, steps);
+    }
+
+    private async Task WarmUpAsync(ProgressView view, CancellationToken cancellationToken)
+    {
+        view.Phase = $"warming up for {settings.Warmup.TotalSeconds:N0} s";
+        if (settings.Scenario == Scenario.Persist)
+        {
+            await SendClosedLoopAsync(settings.Warmup, cancellationToken);
+        }
+        else
+        {
+            await SendPacedAsync(settings.Rate, settings.Warmup, cancellationToken);
+        }
+
+        await DrainAsync(cancellationToken);
+        // Per-member counts keep running: after a full drain they agree as they stand.
+        measureStart = target.Sample();
+        metrics.Reset();
     }
 
     private async Task ConnectAllAsync(ProgressView view, CancellationToken cancellationToken)
@@ -190,9 +216,9 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     }
 
     /// <summary>Closed loop: every connection keeps <c>--window</c> sends outstanding until the time is up.</summary>
-    private async Task SendClosedLoopAsync(CancellationToken cancellationToken)
+    private async Task SendClosedLoopAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var loops = users.SelectMany(user => Enumerable.Range(0, settings.Window).Select(async _ =>
         {
             while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
@@ -247,7 +273,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         ServerUsage? server = null;
         if (beforeConnecting is { } b && connected is { } c && end is { } e)
         {
-            var cpu = e.CpuSeconds - c.CpuSeconds;
+            var cpu = e.CpuSeconds - (measureStart ?? c).CpuSeconds;
             // Idle connections are measured at the end of the hold, once start-up garbage has settled.
             var memoryAfter = settings.Scenario == Scenario.Connections ? e.RssBytes : c.RssBytes;
             server = new ServerUsage(
@@ -289,6 +315,18 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             Steps = steps,
             Knee = steps?.LastOrDefault(s => s.WithinBound),
         };
+    }
+
+    private void WarnAboutDescriptorLimit()
+    {
+        var line = File.Exists("/proc/self/limits")
+            ? File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal))
+            : null;
+        var parts = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is { Length: > 3 } && long.TryParse(parts[3], out var limit) && limit < UserCount + 1000)
+        {
+            console.WriteLine($"warning: the open-file limit is {limit:N0}, too low for {UserCount:N0} connections; raise it with ulimit -n (the node needs the same)");
+        }
     }
 
     /// <summary>
