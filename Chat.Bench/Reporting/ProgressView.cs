@@ -80,8 +80,9 @@ public sealed class ProgressView(IAnsiConsole console, bool live, string title, 
         cells =
         [
             Connected.ToString("N0", CultureInfo.InvariantCulture),
-            ((sent - lastSent) / seconds).ToString("N0", CultureInfo.InvariantCulture),
-            ((delivered - lastDelivered) / seconds).ToString("N0", CultureInfo.InvariantCulture),
+            // The counters restart after the warm-up; a negative rate would only confuse.
+            (Math.Max(0, sent - lastSent) / seconds).ToString("N0", CultureInfo.InvariantCulture),
+            (Math.Max(0, delivered - lastDelivered) / seconds).ToString("N0", CultureInfo.InvariantCulture),
             P99(delivery),
             P99(ack),
             metrics.InFlight.ToString("N0", CultureInfo.InvariantCulture),
