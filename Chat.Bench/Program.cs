@@ -41,7 +41,7 @@ internal static class BenchProgram
         // Redirected output gets Spectre's 80 columns otherwise, which wraps every table.
         if (Console.IsOutputRedirected)
         {
-            AnsiConsole.Profile.Width = 160;
+            AnsiConsole.Profile.Width = 240;
         }
 
         try
