@@ -41,6 +41,9 @@ public sealed record BenchSettings
     public int Rooms { get; init; } = 10;
     public int Members { get; init; } = 10;
 
+    /// <summary>Members of the hot room unless <c>--members</c> says otherwise.</summary>
+    public const int HotRoomMembers = 2000;
+
     /// <summary>Messages per second in each room (the starting rate of ramp).</summary>
     public double Rate { get; init; } = 5;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
@@ -79,7 +82,7 @@ public sealed record BenchSettings
         Load:
           --protocol P          messagepack (default) | json
           --connections N       idle connections (connections)
-          --rooms R --members M rooms and members per room (rooms, ramp, persist; hot-room: members)
+          --rooms R --members M rooms and members per room (rooms, ramp, persist; hot-room: members, 2000)
           --rate S              messages per second per room (ramp: the first step)
           --duration SEC        how long to send or hold      --drain SEC   wait for late deliveries
           --warmup SEC          unmeasured load first (default 2; 0 for none)
@@ -151,6 +154,11 @@ public sealed record BenchSettings
                 "--out" => settings with { Out = value },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
+        }
+
+        if (settings.Scenario == Scenario.HotRoom && !args.Contains("--members"))
+        {
+            settings = settings with { Members = HotRoomMembers };
         }
 
         if (settings.Url is null && string.IsNullOrEmpty(settings.Postgres))

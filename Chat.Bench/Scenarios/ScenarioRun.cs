@@ -20,7 +20,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private readonly List<SimulatedUser> users = [];
     private readonly List<Guid> rooms = [];
     private ProcessSample? measureStart;
-    private readonly string padding = " " + new string('x', Math.Max(1, settings.MessageSize - 21));
+    private LoadDriver? driver;
 
     private int RoomCount => settings.Scenario switch
     {
@@ -35,6 +35,8 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         Scenario.Persist => 1,
         _ => settings.Members,
     };
+
+    private LoadDriver Driver => driver ??= new LoadDriver(users, RoomCount, MembersPerRoom, metrics, settings.MaxInFlight, settings.MessageSize);
 
     private int UserCount => settings.Scenario == Scenario.Connections ? settings.Connections : RoomCount * MembersPerRoom;
 
@@ -114,19 +116,19 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
                 break;
             case Scenario.Persist:
                 view.Phase = $"sending from {UserCount:N0} connections, {settings.Window} outstanding each";
-                await SendClosedLoopAsync(settings.Duration, cancellationToken);
+                await Driver.SendClosedLoopAsync(settings.Duration, settings.Window, cancellationToken);
                 break;
             case Scenario.Ramp:
                 steps = await RampAsync(view, cancellationToken);
                 break;
             default:
                 view.Phase = $"sending {settings.Rate:N1}/s in each of {RoomCount:N0} rooms";
-                await SendPacedAsync(settings.Rate, settings.Duration, cancellationToken);
+                await Driver.SendPacedAsync(settings.Rate, settings.Duration, cancellationToken);
                 break;
         }
 
         view.Phase = "waiting for acks and late deliveries";
-        await DrainAsync(cancellationToken);
+        await Driver.DrainAsync(settings.Drain, cancellationToken);
         var measured = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var end = target.Sample();
         metrics.TakeInterval();
@@ -138,14 +140,14 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         view.Phase = $"warming up for {settings.Warmup.TotalSeconds:N0} s";
         if (settings.Scenario == Scenario.Persist)
         {
-            await SendClosedLoopAsync(settings.Warmup, cancellationToken);
+            await Driver.SendClosedLoopAsync(settings.Warmup, settings.Window, cancellationToken);
         }
         else
         {
-            await SendPacedAsync(settings.Rate, settings.Warmup, cancellationToken);
+            await Driver.SendPacedAsync(settings.Rate, settings.Warmup, cancellationToken);
         }
 
-        await DrainAsync(cancellationToken);
+        await Driver.DrainAsync(settings.Drain, cancellationToken);
         // Per-member counts keep running: after a full drain they agree as they stand.
         measureStart = target.Sample();
         metrics.Reset();
@@ -188,51 +190,6 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         });
     }
 
-    /// <summary>
-    /// Open loop: messages go out at the given rate whatever the server's pace, spread round-robin
-    /// over the rooms and, within a room, over its members.
-    /// </summary>
-    private async Task SendPacedAsync(double ratePerRoom, TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var perSecond = ratePerRoom * RoomCount;
-        var start = Stopwatch.GetTimestamp();
-        long issued = 0;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5));
-        while (Stopwatch.GetElapsedTime(start) is var elapsed && elapsed < duration)
-        {
-            var due = (long)(elapsed.TotalSeconds * perSecond);
-            for (; issued < due; issued++)
-            {
-                if (metrics.InFlight >= settings.MaxInFlight)
-                {
-                    // The server is this far behind: count what could not go out instead of queueing it.
-                    metrics.OnError("bench_inflight_cap");
-                    continue;
-                }
-
-                var room = (int)(issued % RoomCount);
-                var member = (int)(issued / RoomCount % MembersPerRoom);
-                _ = users[(room * MembersPerRoom) + member].SendAsync(padding);
-            }
-
-            await timer.WaitForNextTickAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>Closed loop: every connection keeps <c>--window</c> sends outstanding until the time is up.</summary>
-    private async Task SendClosedLoopAsync(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var loops = users.SelectMany(user => Enumerable.Range(0, settings.Window).Select(async _ =>
-        {
-            while (Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
-            {
-                await user.SendAsync(padding);
-            }
-        }));
-        await Task.WhenAll(loops);
-    }
-
     private async Task<IReadOnlyList<RampStep>> RampAsync(ProgressView view, CancellationToken cancellationToken)
     {
         var steps = new List<RampStep>();
@@ -243,7 +200,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             var (sent, delivered, errors) = (metrics.Sent, metrics.Delivered, metrics.Errors.Values.Sum());
             metrics.BeginStep();
             var clock = Stopwatch.StartNew();
-            await SendPacedAsync(rate, settings.RampStep, cancellationToken);
+            await Driver.SendPacedAsync(rate, settings.RampStep, cancellationToken);
             var histogram = metrics.EndStep();
             var seconds = clock.Elapsed.TotalSeconds;
             var latency = LatencySummary.From(histogram);
@@ -260,15 +217,6 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         }
 
         return steps;
-    }
-
-    private async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < settings.Drain && (metrics.InFlight > 0 || metrics.Delivered < metrics.ExpectedDeliveries))
-        {
-            await Task.Delay(20, cancellationToken);
-        }
     }
 
     private ScenarioResult Summarize(

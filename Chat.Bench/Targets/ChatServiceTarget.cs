@@ -155,7 +155,18 @@ public sealed class ChatServiceTarget : IBenchTarget
         }
     }
 
-    private HttpClient HttpFor(BenchIdentity user) => http[Math.Max(0, Nodes.ToList().IndexOf(user.Node))];
+    private HttpClient HttpFor(BenchIdentity user)
+    {
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            if (Nodes[i] == user.Node)
+            {
+                return http[i];
+            }
+        }
+
+        return http[0];
+    }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
     {

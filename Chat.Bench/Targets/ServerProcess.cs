@@ -13,6 +13,18 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private const int KeptOutputLines = 100;
 
+    // Servers still running, killed when the bench exits however it exits (SIGTERM included), so
+    // no node outlives the database it was started on.
+    private static readonly ConcurrentDictionary<ServerProcess, bool> Running = new();
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var server in Running.Keys)
+        {
+            server.Kill();
+        }
+    };
+
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
 
@@ -67,6 +79,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.Start();
+        Running.TryAdd(server, true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -85,13 +98,25 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
+        Kill();
         await process.WaitForExitAsync();
+        Running.TryRemove(this, out _);
         process.Dispose();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 
     private async Task WaitUntilReadyAsync(string readyPath, CancellationToken cancellationToken)
