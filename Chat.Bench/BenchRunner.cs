@@ -49,7 +49,7 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
             }
         }
 
-        var document = new BenchDocument(startedAt, MachineInfo.Current(), string.Join(' ', arguments), runs, comparisons);
+        var document = new BenchDocument(startedAt, MachineInfo.Current(), Redacted(arguments), runs, comparisons);
         ReportPrinter.Print(console, document);
         if (settings.Out is { } path)
         {
@@ -60,6 +60,10 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
 
         return document;
     }
+
+    /// <summary>The command line for the report, without the connection string (it may hold a password).</summary>
+    public static string Redacted(IReadOnlyList<string> arguments) =>
+        string.Join(' ', arguments.Select((a, i) => i > 0 && arguments[i - 1] == "--postgres" ? "***" : a));
 
     private async Task<ScenarioResult> RunOursAsync(string writerMode, CancellationToken cancellationToken)
     {
