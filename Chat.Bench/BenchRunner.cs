@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Chat.Bench.Reporting;
+using Chat.Bench.Scenarios;
+using Chat.Bench.Targets;
+using Spectre.Console;
+
+namespace Chat.Bench;
+
+/// <summary>
+/// Runs what the settings ask: the scenario on the chat service (twice for persist, once per
+/// writer mode), then on the bare hub when comparing, prints the report and writes <c>--out</c>.
+/// </summary>
+public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
+{
+    public const string BatchedWriter = "Batched";
+    public const string PerMessageWriter = "PerMessage";
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task<BenchDocument> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTime.UtcNow;
+        var runs = new List<ScenarioResult>();
+        var comparisons = new List<Comparison>();
+
+        if (settings.Scenario == Scenario.Persist && settings.Url is null)
+        {
+            // Same database, same load, one node per writer mode: the ratio is the batching's worth.
+            var batched = await RunOursAsync(BatchedWriter, cancellationToken);
+            var perMessage = await RunOursAsync(PerMessageWriter, cancellationToken);
+            runs.Add(batched);
+            runs.Add(perMessage);
+            comparisons.Add(Compare("stored msgs/s", BatchedWriter, PerMessageWriter, batched.AckedPerSecond, perMessage.AckedPerSecond));
+            comparisons.Add(Compare("ack p99 ms", BatchedWriter, PerMessageWriter, batched.AckLatency.P99, perMessage.AckLatency.P99));
+        }
+        else
+        {
+            runs.Add(await RunOursAsync(settings.MessageWriterMode, cancellationToken));
+        }
+
+        if (settings.Target == TargetKind.Both)
+        {
+            var ours = runs[0];
+            await using (var bare = await BareHubTarget.StartAsync(cancellationToken))
+            {
+                var baseline = await new ScenarioRun(settings, bare, console).RunAsync(cancellationToken);
+                runs.Add(baseline);
+                comparisons.AddRange(CompareWithBaseline(ours, baseline));
+            }
+        }
+
+        var document = new BenchDocument(startedAt, MachineInfo.Current(), Redacted(arguments), runs, comparisons);
+        ReportPrinter.Print(console, document);
+        if (settings.Out is { } path)
+        {
+            await using var file = File.Create(path);
+            await JsonSerializer.SerializeAsync(file, document, JsonOptions, cancellationToken);
+            console.WriteLine($"results written to {Path.GetFullPath(path)}");
+        }
+
+        return document;
+    }
+
+    /// <summary>The command line for the report, without the connection string (it may hold a password).</summary>
+    public static string Redacted(IReadOnlyList<string> arguments) =>
+        string.Join(' ', arguments.Select((a, i) => i > 0 && arguments[i - 1] == "--postgres" ? "***" : a));
+
+    private async Task<ScenarioResult> RunOursAsync(string writerMode, CancellationToken cancellationToken)
+    {
+        await using var target = await ChatServiceTarget.StartAsync(settings, writerMode, cancellationToken);
+        return await new ScenarioRun(settings, target, console).RunAsync(cancellationToken);
+    }
+
+    private IEnumerable<Comparison> CompareWithBaseline(ScenarioResult ours, ScenarioResult baseline)
+    {
+        const string Ours = "ours", Baseline = "baseline";
+        if (settings.Scenario == Scenario.Ramp)
+        {
+            var bound = $"{settings.P99Bound.TotalMilliseconds:N0} ms";
+            yield return Compare($"delivered/s at p99 <= {bound}", Ours, Baseline, ours.Knee?.DeliveredPerSecond ?? 0, baseline.Knee?.DeliveredPerSecond ?? 0);
+        }
+        else if (settings.Scenario != Scenario.Connections)
+        {
+            yield return Compare("delivered/s", Ours, Baseline, ours.DeliveredPerSecond, baseline.DeliveredPerSecond);
+            yield return Compare("acked/s", Ours, Baseline, ours.AckedPerSecond, baseline.AckedPerSecond);
+            yield return Compare("delivery p99 ms", Ours, Baseline, ours.Latency.P99, baseline.Latency.P99);
+        }
+
+        if (ours.Server is { } a && baseline.Server is { } b)
+        {
+            yield return Compare("memory per connection (bytes)", Ours, Baseline, a.MemoryPerConnectionBytes, b.MemoryPerConnectionBytes);
+            yield return Compare("server CPU seconds", Ours, Baseline, a.CpuSeconds, b.CpuSeconds);
+        }
+    }
+
+    private static Comparison Compare(string measure, string first, string second, double firstValue, double secondValue) =>
+        new(measure, first, second, firstValue, secondValue, secondValue == 0 ? 0 : Math.Round(firstValue / secondValue, 3));
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+
+namespace Chat.Bench;
+
+/// <summary>The scenarios the bench can run.</summary>
+public enum Scenario
+{
+    Connections,
+    Rooms,
+    HotRoom,
+    Ramp,
+    Persist,
+}
+
+/// <summary>What the scenario runs against.</summary>
+public enum TargetKind
+{
+    /// <summary>The chat service only.</summary>
+    Ours,
+
+    /// <summary>The chat service, then the bare hub, with ratios between the two.</summary>
+    Both,
+}
+
+/// <summary>Everything a bench run is told on its command line.</summary>
+public sealed record BenchSettings
+{
+    public Scenario Scenario { get; init; } = Scenario.Rooms;
+    public TargetKind Target { get; init; } = TargetKind.Ours;
+    public bool Json { get; init; }
+    public Uri? Url { get; init; }
+    public int? ServerPid { get; init; }
+    public string? Postgres { get; init; }
+    public string? Redis { get; init; }
+    public int Nodes { get; init; } = 1;
+    public string? ApiDll { get; init; }
+    public string MessageWriterMode { get; init; } = "Batched";
+
+    /// <summary>Idle connections of the connections scenario.</summary>
+    public int Connections { get; init; } = 1000;
+    public int Rooms { get; init; } = 10;
+    public int Members { get; init; } = 10;
+
+    /// <summary>Members of the hot room unless <c>--members</c> says otherwise.</summary>
+    public const int HotRoomMembers = 2000;
+
+    /// <summary>Messages per second in each room (the starting rate of ramp).</summary>
+    public double Rate { get; init; } = 5;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Load sent before measuring, so start-up costs (JIT, pools) stay out of the numbers.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>New connections per second while connecting.</summary>
+    public double ConnectRate { get; init; } = 500;
+    public int SourceAddresses { get; init; } = 8;
+    public int MessageSize { get; init; } = 64;
+    public int MaxInFlight { get; init; } = 20_000;
+
+    /// <summary>Sends each connection keeps outstanding in persist.</summary>
+    public int Window { get; init; } = 1;
+    public TimeSpan P99Bound { get; init; } = TimeSpan.FromMilliseconds(200);
+    public double RampFactor { get; init; } = 1.5;
+    public TimeSpan RampStep { get; init; } = TimeSpan.FromSeconds(10);
+    public int RampMaxSteps { get; init; } = 12;
+    public string? Out { get; init; }
+    public bool Live { get; init; } = true;
+
+    public const string Usage = """
+        Chat.Bench SCENARIO [options]      scenarios: connections | rooms | hot-room | ramp | persist
+
+        Target (default: start Chat.Api nodes from the Release build):
+          --postgres CS         PostgreSQL connection string (or ConnectionStrings__Chat)
+          --redis HOST:PORT     Redis for --nodes 2 (or Redis__Configuration)
+          --nodes 1|2           nodes to start; clients are split across them
+          --api PATH            Chat.Api.dll to start (default: next to the bench, or the Release build)
+          --writer MODE         MessageWriter__Mode for started nodes: Batched | PerMessage
+          --url URL             use a running node instead (--server-pid PID to read its CPU and memory)
+          --target T            ours (default) | baseline | both: baseline and both run ours, then a
+                                bare SignalR hub in its own process, and print ours/baseline ratios
+        Load:
+          --protocol P          messagepack (default) | json
+          --connections N       idle connections (connections)
+          --rooms R --members M rooms and members per room (rooms, ramp, persist; hot-room: members, 2000)
+          --rate S              messages per second per room (ramp: the first step)
+          --duration SEC        how long to send or hold      --drain SEC   wait for late deliveries
+          --warmup SEC          unmeasured load first (default 2; 0 for none)
+          --connect-rate N      new connections per second    --source-addresses K  127.0.0.1..K
+          --message-size B      content length                --max-inflight N  unacked sends
+          --window N            outstanding sends per connection (persist)
+          --p99-bound MS        ramp: stop when a step's p99 passes this (default 200)
+          --ramp-factor F --ramp-step SEC --ramp-max-steps N
+        Output:
+          --out FILE.json       write the results as JSON     --no-live  plain progress lines
+        """;
+
+    /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with a clear message.</summary>
+    public static BenchSettings Parse(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0)
+        {
+            throw new ArgumentException("name a scenario");
+        }
+
+        var settings = new BenchSettings { Scenario = ParseScenario(args[0]) };
+        settings = settings with
+        {
+            Postgres = Environment.GetEnvironmentVariable("ConnectionStrings__Chat"),
+            Redis = Environment.GetEnvironmentVariable("Redis__Configuration") is { Length: > 0 } redis ? redis : null,
+        };
+        for (var i = 1; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name == "--no-live")
+            {
+                settings = settings with { Live = false };
+                continue;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"{name} needs a value");
+            }
+
+            var value = args[++i];
+            settings = name switch
+            {
+                "--target" => settings with { Target = ParseTarget(value) },
+                "--protocol" => settings with { Json = ParseProtocol(value) },
+                "--url" => settings with { Url = new Uri(value.EndsWith('/') ? value : value + "/") },
+                "--server-pid" => settings with { ServerPid = Int(name, value, 1) },
+                "--postgres" => settings with { Postgres = value },
+                "--redis" => settings with { Redis = value },
+                "--nodes" => settings with { Nodes = Int(name, value, 1, 2) },
+                "--api" => settings with { ApiDll = value },
+                "--writer" => settings with { MessageWriterMode = value },
+                "--connections" => settings with { Connections = Int(name, value, 1) },
+                "--rooms" => settings with { Rooms = Int(name, value, 1) },
+                "--members" => settings with { Members = Int(name, value, 1) },
+                "--rate" => settings with { Rate = Double(name, value) },
+                "--duration" => settings with { Duration = Seconds(name, value) },
+                "--drain" => settings with { Drain = Seconds(name, value) },
+                "--warmup" => settings with { Warmup = value == "0" ? TimeSpan.Zero : Seconds(name, value) },
+                "--connect-rate" => settings with { ConnectRate = Double(name, value) },
+                "--source-addresses" => settings with { SourceAddresses = Int(name, value, 1, 250) },
+                "--message-size" => settings with { MessageSize = Int(name, value, 24, 4000) },
+                "--max-inflight" => settings with { MaxInFlight = Int(name, value, 1) },
+                "--window" => settings with { Window = Int(name, value, 1, 1000) },
+                "--p99-bound" => settings with { P99Bound = TimeSpan.FromMilliseconds(Double(name, value)) },
+                "--ramp-factor" => settings with { RampFactor = Math.Max(1.05, Double(name, value)) },
+                "--ramp-step" => settings with { RampStep = Seconds(name, value) },
+                "--ramp-max-steps" => settings with { RampMaxSteps = Int(name, value, 1) },
+                "--out" => settings with { Out = value },
+                _ => throw new ArgumentException($"unknown option {name}"),
+            };
+        }
+
+        if (settings.Scenario == Scenario.HotRoom && !args.Contains("--members"))
+        {
+            settings = settings with { Members = HotRoomMembers };
+        }
+
+        if (settings.Url is null && string.IsNullOrEmpty(settings.Postgres))
+        {
+            throw new ArgumentException("give --postgres (or ConnectionStrings__Chat) so the bench can start nodes, or --url");
+        }
+
+        if (settings.Url is null && settings.Nodes == 2 && string.IsNullOrEmpty(settings.Redis))
+        {
+            throw new ArgumentException("--nodes 2 needs --redis");
+        }
+
+        return settings;
+    }
+
+    private static Scenario ParseScenario(string value) => value switch
+    {
+        "connections" => Scenario.Connections,
+        "rooms" => Scenario.Rooms,
+        "hot-room" => Scenario.HotRoom,
+        "ramp" => Scenario.Ramp,
+        "persist" => Scenario.Persist,
+        _ => throw new ArgumentException($"unknown scenario '{value}'"),
+    };
+
+    private static TargetKind ParseTarget(string value) => value switch
+    {
+        "ours" => TargetKind.Ours,
+        "baseline" or "both" => TargetKind.Both,
+        _ => throw new ArgumentException($"--target is ours, baseline or both, not '{value}'"),
+    };
+
+    private static bool ParseProtocol(string value) => value switch
+    {
+        "messagepack" => false,
+        "json" => true,
+        _ => throw new ArgumentException($"--protocol is messagepack or json, not '{value}'"),
+    };
+
+    private static int Int(string name, string value, int min, int max = int.MaxValue) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} needs a whole number from {min} to {max}, not '{value}'");
+
+    private static double Double(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0
+            ? d
+            : throw new ArgumentException($"{name} needs a positive number, not '{value}'");
+
+    private static TimeSpan Seconds(string name, string value) => TimeSpan.FromSeconds(Double(name, value));
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Chat.Bench.Reporting;
+
+/// <summary>Prints a finished run as tables.</summary>
+public static class ReportPrinter
+{
+    public static void Print(IAnsiConsole console, BenchDocument document)
+    {
+        var m = document.Machine;
+        console.WriteLine();
+        console.WriteLine($"machine: {m.Cores} cores, {Bytes.Format(m.MemoryBytes)} memory, {m.Os}, .NET {m.Runtime}");
+        foreach (var run in document.Runs)
+        {
+            PrintRun(console, run);
+        }
+
+        if (document.Comparisons.Count > 0)
+        {
+            var table = new Table().Title("comparison").Border(TableBorder.Rounded)
+                .AddColumn("measure").AddColumn("first").AddColumn(new TableColumn("value").RightAligned())
+                .AddColumn("second").AddColumn(new TableColumn("value").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
+            foreach (var c in document.Comparisons)
+            {
+                table.AddRow(
+                    Markup.Escape(c.Measure), c.First, N(c.FirstValue), c.Second, N(c.SecondValue),
+                    c.Ratio.ToString("F3", CultureInfo.InvariantCulture));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    private static void PrintRun(IAnsiConsole console, ScenarioResult run)
+    {
+        var table = new Table()
+            .Title(Markup.Escape($"{run.Scenario} on {run.Target} ({run.TargetDescription}), {run.Protocol}"))
+            .Border(TableBorder.Rounded)
+            .AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("connections", $"{run.Connections:N0} (connected in {run.ConnectSeconds:N1} s)");
+        if (run.Rooms > 0)
+        {
+            table.AddRow("rooms x members", $"{run.Rooms:N0} x {run.MembersPerRoom:N0}");
+        }
+
+        table.AddRow("measured", $"{run.MeasuredSeconds:N1} s");
+        table.AddRow("sent / acked / failed", $"{run.Sent:N0} / {run.Acked:N0} / {run.Failed:N0}");
+        table.AddRow("delivered / expected", $"{run.Delivered:N0} / {run.ExpectedDeliveries:N0}");
+        if (run.Rooms > 0)
+        {
+            table.AddRow("members with a wrong count", $"{run.MembersMissingMessages:N0}");
+        }
+
+        table.AddRow("sent/s, acked/s", $"{N(run.SentPerSecond)}, {N(run.AckedPerSecond)}");
+        table.AddRow("delivered/s", N(run.DeliveredPerSecond));
+        table.AddRow("delivery ms p50 p90 p99 p99.9 max", Latency(run.Latency));
+        table.AddRow("ack ms p50 p90 p99 p99.9 max", Latency(run.AckLatency));
+        table.AddRow("errors", run.Errors.Count == 0 ? "none" : Markup.Escape(string.Join(", ", run.Errors.Select(e => $"{e.Key} {e.Value:N0}"))));
+        if (run.Server is { } s)
+        {
+            table.AddRow("server CPU", $"{s.CpuSeconds:N1} s ({s.CpuPercent:N0} % of one core)");
+            table.AddRow("server RSS before / connected / end", $"{Bytes.Format(s.RssBytesBeforeConnecting)} / {Bytes.Format(s.RssBytesConnected)} / {Bytes.Format(s.RssBytesAtEnd)}");
+            table.AddRow("server memory per connection", Bytes.Format(s.MemoryPerConnectionBytes));
+        }
+        else
+        {
+            table.AddRow("server CPU and memory", "n/a (give --server-pid with --url)");
+        }
+
+        table.AddRow("bench RSS", Bytes.Format(run.ClientRssBytes));
+        console.Write(table);
+
+        if (run.Steps is { Count: > 0 } steps)
+        {
+            var ramp = new Table().Title("ramp").Border(TableBorder.Rounded)
+                .AddColumn("rate/room").AddColumn("target/s").AddColumn("sent/s").AddColumn("delivered/s")
+                .AddColumn("p50 ms").AddColumn("p99 ms").AddColumn("max ms").AddColumn("errors").AddColumn("within");
+            foreach (var step in steps)
+            {
+                ramp.AddRow(N(step.RatePerRoom), N(step.TargetPerSecond), N(step.SentPerSecond), N(step.DeliveredPerSecond),
+                    N(step.Latency.P50), N(step.Latency.P99), N(step.Latency.Max), $"{step.Errors:N0}", step.WithinBound ? "yes" : "no");
+            }
+
+            console.Write(ramp);
+            var limit = steps[^1].WithinBound ? " (no step passed the bound: a lower bound, raise --ramp-max-steps)" : "";
+            console.WriteLine(run.Knee is { } knee
+                ? $"knee: {N(knee.TargetPerSecond)} msgs/s sent, {N(knee.DeliveredPerSecond)} deliveries/s at p99 {N(knee.Latency.P99)} ms{limit}"
+                : "knee: none (the first step was already over the bound)");
+        }
+    }
+
+    private static string Latency(LatencySummary l) =>
+        l.Count == 0 ? "-" : $"{N(l.P50)} {N(l.P90)} {N(l.P99)} {N(l.P999)} {N(l.Max)}";
+
+    private static string N(double value) => value.ToString(value >= 100 ? "N0" : "N1", CultureInfo.InvariantCulture);
+}

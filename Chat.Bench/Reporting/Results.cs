@@ -1,0 +1,106 @@
+using HdrHistogram;
+
+namespace Chat.Bench.Reporting;
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+public sealed record LatencySummary(long Count, double P50, double P90, double P99, double P999, double Max)
+{
+    public static LatencySummary From(HistogramBase histogram) => histogram.TotalCount == 0
+        ? new LatencySummary(0, 0, 0, 0, 0, 0)
+        : new LatencySummary(
+            histogram.TotalCount,
+            Ms(histogram.GetValueAtPercentile(50)),
+            Ms(histogram.GetValueAtPercentile(90)),
+            Ms(histogram.GetValueAtPercentile(99)),
+            Ms(histogram.GetValueAtPercentile(99.9)),
+            Ms(histogram.GetMaxValue()));
+
+    private static double Ms(long microseconds) => Math.Round(microseconds / 1000.0, 3);
+}
+
+/// <summary>What the server processes used while the load ran.</summary>
+public sealed record ServerUsage(
+    double CpuSeconds,
+    double CpuPercent,
+    long RssBytesBeforeConnecting,
+    long RssBytesConnected,
+    long RssBytesAtEnd,
+    long PeakRssBytes,
+    double MemoryPerConnectionBytes);
+
+/// <summary>One step of the ramp scenario.</summary>
+public sealed record RampStep(
+    double RatePerRoom,
+    double TargetPerSecond,
+    double SentPerSecond,
+    double DeliveredPerSecond,
+    LatencySummary Latency,
+    long Errors,
+    bool WithinBound);
+
+/// <summary>The outcome of one scenario against one target.</summary>
+public sealed record ScenarioResult
+{
+    public required string Target { get; init; }
+    public required string TargetDescription { get; init; }
+    public required string Scenario { get; init; }
+    public required string Protocol { get; init; }
+    public required int Connections { get; init; }
+    public required int Rooms { get; init; }
+    public required int MembersPerRoom { get; init; }
+    public required double RatePerRoom { get; init; }
+    public required double ConnectSeconds { get; init; }
+    public required double MeasuredSeconds { get; init; }
+    public required long Sent { get; init; }
+    public required long Acked { get; init; }
+    public required long Failed { get; init; }
+    public required long Delivered { get; init; }
+    public required long ExpectedDeliveries { get; init; }
+
+    /// <summary>Members whose received count differs from what the rest of their room had acked.</summary>
+    public required int MembersMissingMessages { get; init; }
+    public required double SentPerSecond { get; init; }
+    public required double AckedPerSecond { get; init; }
+    public required double DeliveredPerSecond { get; init; }
+    public required LatencySummary Latency { get; init; }
+    public required LatencySummary AckLatency { get; init; }
+    public required IReadOnlyDictionary<string, long> Errors { get; init; }
+    public ServerUsage? Server { get; init; }
+    public required long ClientRssBytes { get; init; }
+    public IReadOnlyList<RampStep>? Steps { get; init; }
+    public RampStep? Knee { get; init; }
+}
+
+/// <summary>One number of ours beside the same number of the other run, and their ratio.</summary>
+public sealed record Comparison(string Measure, string First, string Second, double FirstValue, double SecondValue, double Ratio);
+
+/// <summary>The machine a run was measured on.</summary>
+public sealed record MachineInfo(int Cores, long MemoryBytes, string Os, string Runtime)
+{
+    public static MachineInfo Current()
+    {
+        long memory = 0;
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                memory = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+        catch (IOException)
+        {
+            // Not Linux: the report says 0.
+        }
+
+        return new MachineInfo(Environment.ProcessorCount, memory, System.Runtime.InteropServices.RuntimeInformation.OSDescription, Environment.Version.ToString());
+    }
+}
+
+/// <summary>Everything a bench run produced, as written to <c>--out</c>.</summary>
+public sealed record BenchDocument(
+    DateTime StartedAt,
+    MachineInfo Machine,
+    string Arguments,
+    IReadOnlyList<ScenarioResult> Runs,
+    IReadOnlyList<Comparison> Comparisons);

@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using Chat.Bench.Load;
+using Chat.Bench.Reporting;
+using Chat.Bench.Targets;
+using Spectre.Console;
+
+namespace Chat.Bench.Scenarios;
+
+/// <summary>
+/// One scenario against one target: make the users and rooms, connect at the configured pace,
+/// drive the load, wait for late deliveries and sum it all up.
+/// </summary>
+public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAnsiConsole console)
+{
+    private const int SetupParallelism = 32;
+    private const int ConnectParallelism = 256;
+    private const int ConnectAttempts = 3;
+
+    private readonly LoadMetrics metrics = new();
+    private readonly List<SimulatedUser> users = [];
+    private readonly List<Guid> rooms = [];
+    private ProcessSample? measureStart;
+    private LoadDriver? driver;
+
+    private int RoomCount => settings.Scenario switch
+    {
+        Scenario.Connections => 0,
+        Scenario.HotRoom => 1,
+        _ => settings.Rooms,
+    };
+
+    private int MembersPerRoom => settings.Scenario switch
+    {
+        Scenario.Connections => 0,
+        Scenario.Persist => 1,
+        _ => settings.Members,
+    };
+
+    private LoadDriver Driver => driver ??= new LoadDriver(users, RoomCount, MembersPerRoom, metrics, settings.MaxInFlight, settings.MessageSize);
+
+    private int UserCount => settings.Scenario == Scenario.Connections ? settings.Connections : RoomCount * MembersPerRoom;
+
+    public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var title = $"{ScenarioName(settings.Scenario)} on {target.Name}";
+        var view = new ProgressView(console, settings.Live, title, metrics, target);
+        using var connector = new LoopbackConnector(settings.SourceAddresses);
+        try
+        {
+            return await view.RunAsync(() => DriveAsync(view, connector, cancellationToken));
+        }
+        finally
+        {
+            await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism }, async (user, _) => await user.DisposeAsync());
+        }
+    }
+
+    public static string ScenarioName(Scenario scenario) => scenario switch
+    {
+        Scenario.HotRoom => "hot-room",
+        _ => scenario.ToString().ToLowerInvariant(),
+    };
+
+    private async Task<ScenarioResult> DriveAsync(ProgressView view, LoopbackConnector connector, CancellationToken cancellationToken)
+    {
+        view.Phase = $"creating {UserCount:N0} users";
+        var identities = new BenchIdentity[UserCount];
+        await Parallel.ForAsync(0, UserCount, Setup(cancellationToken), async (i, ct) => identities[i] = await target.CreateUserAsync(i, MembersPerRoom > 0 && i % MembersPerRoom == 0, ct));
+
+        view.Phase = $"creating {RoomCount:N0} rooms";
+        var roomIds = new Guid[RoomCount];
+        await Parallel.ForAsync(0, RoomCount, Setup(cancellationToken), async (r, ct) =>
+            roomIds[r] = await target.CreateRoomAsync(identities[r * MembersPerRoom], ct));
+        view.Phase = $"adding {MembersPerRoom:N0} members to each room";
+        // Every member apart from each room's owner, all at once: a hot room's thousands of joins
+        // would take long one after the other.
+        await Parallel.ForAsync(0, RoomCount * MembersPerRoom, Setup(cancellationToken), async (i, ct) =>
+        {
+            if (i % MembersPerRoom != 0)
+            {
+                await target.AddMemberAsync(roomIds[i / MembersPerRoom], identities[i], ct);
+            }
+        });
+        rooms.AddRange(roomIds);
+        foreach (var identity in identities)
+        {
+            users.Add(new SimulatedUser(identity, settings.Json, connector, metrics));
+        }
+
+        for (var i = 0; i < users.Count && MembersPerRoom > 0; i++)
+        {
+            users[i].Room = (rooms[i / MembersPerRoom].ToString(), MembersPerRoom - 1);
+        }
+
+        WarnAboutDescriptorLimit();
+        var beforeConnecting = target.Sample();
+        view.Phase = $"connecting {UserCount:N0} at {settings.ConnectRate:N0}/s";
+        var connectClock = Stopwatch.StartNew();
+        await ConnectAllAsync(view, cancellationToken);
+        var connectSeconds = connectClock.Elapsed.TotalSeconds;
+        var connected = target.Sample();
+        measureStart = connected;
+
+        if (settings.Warmup > TimeSpan.Zero && settings.Scenario != Scenario.Connections)
+        {
+            await WarmUpAsync(view, cancellationToken);
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        IReadOnlyList<RampStep>? steps = null;
+        switch (settings.Scenario)
+        {
+            case Scenario.Connections:
+                view.Phase = $"holding {UserCount:N0} idle connections for {settings.Duration.TotalSeconds:N0} s";
+                await Task.Delay(settings.Duration, cancellationToken);
+                break;
+            case Scenario.Persist:
+                view.Phase = $"sending from {UserCount:N0} connections, {settings.Window} outstanding each";
+                await Driver.SendClosedLoopAsync(settings.Duration, settings.Window, cancellationToken);
+                break;
+            case Scenario.Ramp:
+                steps = await RampAsync(view, cancellationToken);
+                break;
+            default:
+                view.Phase = $"sending {settings.Rate:N1}/s in each of {RoomCount:N0} rooms";
+                await Driver.SendPacedAsync(settings.Rate, settings.Duration, cancellationToken);
+                break;
+        }
+
+        view.Phase = "waiting for acks and late deliveries";
+        await Driver.DrainAsync(settings.Drain, cancellationToken);
+        var measured = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var end = target.Sample();
+        metrics.TakeInterval();
+        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, steps);
+    }
+
+    private async Task WarmUpAsync(ProgressView view, CancellationToken cancellationToken)
+    {
+        view.Phase = $"warming up for {settings.Warmup.TotalSeconds:N0} s";
+        if (settings.Scenario == Scenario.Persist)
+        {
+            await Driver.SendClosedLoopAsync(settings.Warmup, settings.Window, cancellationToken);
+        }
+        else
+        {
+            await Driver.SendPacedAsync(settings.Rate, settings.Warmup, cancellationToken);
+        }
+
+        await Driver.DrainAsync(settings.Drain, cancellationToken);
+        // Per-member counts keep running: after a full drain they agree as they stand.
+        measureStart = target.Sample();
+        metrics.Reset();
+    }
+
+    private async Task ConnectAllAsync(ProgressView view, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(0, users.Count, options, async (i, ct) =>
+        {
+            // Paced by the clock, not by how fast earlier connects went, so the rate is what was asked.
+            var due = TimeSpan.FromSeconds(i / settings.ConnectRate) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, ct);
+            }
+
+            var user = users[i];
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await user.Connection.StartAsync(ct);
+                    break;
+                }
+                catch (Exception e) when (attempt < ConnectAttempts && !ct.IsCancellationRequested)
+                {
+                    metrics.OnError($"connect:{SimulatedUser.ErrorCode(e)}");
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
+                }
+            }
+
+            if (MembersPerRoom > 0)
+            {
+                await target.ConfirmMembershipAsync(user, rooms[i / MembersPerRoom], ct);
+            }
+
+            view.OnConnected();
+        });
+    }
+
+    private async Task<IReadOnlyList<RampStep>> RampAsync(ProgressView view, CancellationToken cancellationToken)
+    {
+        var steps = new List<RampStep>();
+        var rate = settings.Rate;
+        for (var i = 0; i < settings.RampMaxSteps; i++)
+        {
+            view.Phase = $"ramp step {i + 1}: {rate:N1}/s in each of {RoomCount:N0} rooms ({rate * RoomCount:N0}/s)";
+            var (sent, delivered, errors) = (metrics.Sent, metrics.Delivered, metrics.Errors.Values.Sum());
+            metrics.BeginStep();
+            var clock = Stopwatch.StartNew();
+            await Driver.SendPacedAsync(rate, settings.RampStep, cancellationToken);
+            var histogram = metrics.EndStep();
+            var seconds = clock.Elapsed.TotalSeconds;
+            var latency = LatencySummary.From(histogram);
+            var sentPerSecond = (metrics.Sent - sent) / seconds;
+            var stepErrors = metrics.Errors.Values.Sum() - errors;
+            var within = latency.P99 <= settings.P99Bound.TotalMilliseconds && stepErrors == 0 && sentPerSecond >= 0.9 * rate * RoomCount;
+            steps.Add(new RampStep(rate, rate * RoomCount, sentPerSecond, (metrics.Delivered - delivered) / seconds, latency, stepErrors, within));
+            if (!within)
+            {
+                break;
+            }
+
+            rate *= settings.RampFactor;
+        }
+
+        return steps;
+    }
+
+    private ScenarioResult Summarize(
+        double connectSeconds, double measured, ProcessSample? beforeConnecting, ProcessSample? connected, ProcessSample? end, IReadOnlyList<RampStep>? steps)
+    {
+        ServerUsage? server = null;
+        if (beforeConnecting is { } b && connected is { } c && end is { } e)
+        {
+            var cpu = e.CpuSeconds - (measureStart ?? c).CpuSeconds;
+            // Idle connections are measured at the end of the hold, once start-up garbage has settled.
+            var memoryAfter = settings.Scenario == Scenario.Connections ? e.RssBytes : c.RssBytes;
+            server = new ServerUsage(
+                Math.Round(cpu, 2),
+                Math.Round(cpu / measured * 100, 1),
+                b.RssBytes,
+                c.RssBytes,
+                e.RssBytes,
+                e.PeakRssBytes,
+                Math.Round((double)(memoryAfter - b.RssBytes) / Math.Max(1, users.Count), 1));
+        }
+
+        return new ScenarioResult
+        {
+            Target = target.Name,
+            TargetDescription = target.Description,
+            Scenario = ScenarioName(settings.Scenario),
+            Protocol = settings.Json ? "json" : "messagepack",
+            Connections = users.Count,
+            Rooms = RoomCount,
+            MembersPerRoom = MembersPerRoom,
+            RatePerRoom = settings.Scenario is Scenario.Rooms or Scenario.HotRoom or Scenario.Ramp ? settings.Rate : 0,
+            ConnectSeconds = Math.Round(connectSeconds, 2),
+            MeasuredSeconds = Math.Round(measured, 2),
+            Sent = metrics.Sent,
+            Acked = metrics.Acked,
+            Failed = metrics.Failed,
+            Delivered = metrics.Delivered,
+            MembersMissingMessages = MembersMissingMessages(),
+            ExpectedDeliveries = metrics.ExpectedDeliveries,
+            SentPerSecond = Math.Round(metrics.Sent / measured, 1),
+            AckedPerSecond = Math.Round(metrics.Acked / measured, 1),
+            DeliveredPerSecond = Math.Round(metrics.Delivered / measured, 1),
+            Latency = LatencySummary.From(metrics.DeliveryTotal),
+            AckLatency = LatencySummary.From(metrics.AckTotal),
+            Errors = new SortedDictionary<string, long>(metrics.Errors.ToDictionary(), StringComparer.Ordinal),
+            Server = server,
+            ClientRssBytes = Environment.WorkingSet,
+            Steps = steps,
+            Knee = steps?.LastOrDefault(s => s.WithinBound),
+        };
+    }
+
+    private void WarnAboutDescriptorLimit()
+    {
+        var line = File.Exists("/proc/self/limits")
+            ? File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal))
+            : null;
+        var parts = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is { Length: > 3 } && long.TryParse(parts[3], out var limit) && limit < UserCount + 1000)
+        {
+            console.WriteLine($"warning: the open-file limit is {limit:N0}, too low for {UserCount:N0} connections; raise it with ulimit -n (the node needs the same)");
+        }
+    }
+
+    /// <summary>
+    /// Members who did not receive exactly what the others in their room had acknowledged: the
+    /// totals alone could hide one member's loss behind another's duplicate.
+    /// </summary>
+    private int MembersMissingMessages()
+    {
+        var wrong = 0;
+        for (var r = 0; r < RoomCount; r++)
+        {
+            var members = users.Skip(r * MembersPerRoom).Take(MembersPerRoom).ToList();
+            var roomAcked = members.Sum(u => u.Acked);
+            wrong += members.Count(u => u.Received != roomAcked - u.Acked);
+        }
+
+        return wrong;
+    }
+
+    private static ParallelOptions Setup(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = cancellationToken };
+}

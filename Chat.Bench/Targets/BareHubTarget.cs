@@ -1,0 +1,42 @@
+using Chat.Bench.Baseline;
+using Chat.Bench.Load;
+using Chat.Contracts;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Bench.Targets;
+
+/// <summary>
+/// The baseline: a bare SignalR hub (<see cref="BareChatHub"/>) in a process of its own, with no
+/// authentication and no storage. What it costs is what SignalR itself costs.
+/// </summary>
+public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
+{
+    public string Name => "baseline";
+
+    public string Description => "bare SignalR hub: groups only, no auth, no storage";
+
+    public IReadOnlyList<Uri> Nodes { get; } = [process.Address];
+
+    /// <summary>Starts this very assembly with the <c>baseline-hub</c> command.</summary>
+    public static async Task<BareHubTarget> StartAsync(CancellationToken cancellationToken)
+    {
+        var dll = typeof(BareHubTarget).Assembly.Location;
+        var environment = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
+        var process = await ServerProcess.StartAsync(dll, [BaselineHost.Command], environment, BaselineHost.ReadyPath, cancellationToken);
+        return new BareHubTarget(process);
+    }
+
+    public Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken) =>
+        Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, process.Address));
+
+    public Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());
+
+    public Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
+        user.Connection.InvokeAsync(ChatHubMethods.JoinRoom, roomId.ToString(), cancellationToken);
+
+    public ProcessSample? Sample() => process.Sample();
+
+    public ValueTask DisposeAsync() => process.DisposeAsync();
+}

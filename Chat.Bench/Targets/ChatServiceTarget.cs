@@ -1,0 +1,188 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Chat.Bench.Load;
+using Chat.Contracts;
+using Chat.Contracts.Serialization;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Chat.Bench.Targets;
+
+/// <summary>
+/// The chat service: Chat.Api nodes the bench started (one, or two sharing Redis) or a node that
+/// runs already (<c>--url</c>). Users are guests, one per connection, so per-user connection caps
+/// never bind.
+/// </summary>
+public sealed class ChatServiceTarget : IBenchTarget
+{
+    private static readonly JsonSerializerOptions Json = CreateJson();
+
+    private readonly IReadOnlyList<ServerProcess> processes;
+    private readonly IReadOnlyList<HttpClient> http;
+    private readonly int? serverPid;
+
+    private ChatServiceTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<ServerProcess> processes, int? serverPid, string description)
+    {
+        Nodes = nodes;
+        this.processes = processes;
+        this.serverPid = serverPid;
+        Description = description;
+        http = nodes.Select(n => new HttpClient { BaseAddress = n, Timeout = TimeSpan.FromMinutes(2) }).ToList();
+    }
+
+    public string Name => "ours";
+
+    public string Description { get; }
+
+    public IReadOnlyList<Uri> Nodes { get; }
+
+    /// <summary>Starts the nodes the settings ask for, or wraps <c>--url</c>.</summary>
+    public static async Task<ChatServiceTarget> StartAsync(BenchSettings settings, string writerMode, CancellationToken cancellationToken)
+    {
+        if (settings.Url is { } url)
+        {
+            return new ChatServiceTarget([url], [], settings.ServerPid, $"running node {url}");
+        }
+
+        var dll = ApiLocator.Find(settings.ApiDll);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // Each run gets channels of its own, so a Redis shared with anything else stays out of it.
+        var channelPrefix = $"bench-{Guid.NewGuid():N}"[..16];
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Chat"] = settings.Postgres!,
+            ["Jwt__SigningKey"] = key,
+            ["MessageWriter__Mode"] = writerMode,
+            // The contract's abuse limits would throttle a load test long before the server is busy.
+            ["RateLimits__MessagesPerWindow"] = "10000",
+            ["RateLimits__WindowMilliseconds"] = "1000",
+            ["RateLimits__ConnectionsPerUser"] = "1000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Redis__Configuration"] = settings.Nodes > 1 ? settings.Redis! : "",
+            ["Redis__ChannelPrefix"] = channelPrefix,
+        };
+        var started = new List<ServerProcess>();
+        try
+        {
+            // One after the other: both would take the migration lock at once anyway.
+            for (var i = 0; i < settings.Nodes; i++)
+            {
+                started.Add(await ServerProcess.StartAsync(dll, [], environment, "health/ready", cancellationToken));
+            }
+        }
+        catch
+        {
+            foreach (var process in started)
+            {
+                await process.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        var description = $"{settings.Nodes} node{(settings.Nodes > 1 ? "s on Redis" : "")}, MessageWriter__Mode={writerMode}";
+        return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, description);
+    }
+
+    // Guests are the cheapest users to make (no password to hash) but may not create rooms, so
+    // room owners register.
+    public async Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken)
+    {
+        var node = index % Nodes.Count;
+        var client = http[node];
+        if (roomOwner)
+        {
+            var userName = $"bench_{Guid.NewGuid():N}"[..24];
+            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+            using var registered = await client.PostAsJsonAsync("auth/register", new RegisterRequest(userName, password, $"bench {index}"), Json, cancellationToken);
+            await EnsureSuccessAsync(registered, "registering a user", cancellationToken);
+            using var signedIn = await client.PostAsJsonAsync("auth/token", new TokenRequest(userName, password), Json, cancellationToken);
+            return await IdentityAsync(signedIn, node, cancellationToken);
+        }
+
+        using var guest = await client.PostAsJsonAsync("auth/guest", new GuestRequest($"bench {index}"), Json, cancellationToken);
+        return await IdentityAsync(guest, node, cancellationToken);
+    }
+
+    private async Task<BenchIdentity> IdentityAsync(HttpResponseMessage response, int node, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, "getting a token", cancellationToken);
+        var token = (await response.Content.ReadFromJsonAsync<TokenResponse>(Json, cancellationToken))!;
+        return new BenchIdentity(token.UserId, token.AccessToken, Nodes[node]);
+    }
+
+    public async Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(owner.Node, "api/rooms"))
+        {
+            Content = JsonContent.Create(new CreateRoomRequest($"bench-{Guid.NewGuid():N}"[..20], null, false, null), options: Json),
+        };
+        request.Headers.Authorization = new("Bearer", owner.Token);
+        using var response = await HttpFor(owner).SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, "creating a room", cancellationToken);
+        var room = (await response.Content.ReadFromJsonAsync<CreatedRoom>(Json, cancellationToken))!;
+        return room.Id;
+    }
+
+    public async Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(user.Node, $"api/rooms/{roomId}/members"));
+        request.Headers.Authorization = new("Bearer", user.Token);
+        using var response = await HttpFor(user).SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, "joining a room", cancellationToken);
+    }
+
+    // Invocations of one connection run in order after OnConnected, which adds the connection to
+    // its rooms' groups: once a one-message history read returns, the groups are in place.
+    public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
+        user.Connection.InvokeAsync<MessageDto[]>(ChatHubMethods.GetHistory, roomId.ToString(), null, 1, cancellationToken);
+
+    public ProcessSample? Sample() => processes.Count > 0
+        ? ProcessSample.Sum(processes.Select(p => p.Sample()))
+        : serverPid is { } pid ? ProcessSample.Read(pid) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in http)
+        {
+            client.Dispose();
+        }
+
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+
+    private HttpClient HttpFor(BenchIdentity user)
+    {
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            if (Nodes[i] == user.Node)
+            {
+                return http[i];
+            }
+        }
+
+        return http[0];
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new HttpRequestException($"{what} failed with {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ChatSerialization.ConfigureJson(options);
+        return options;
+    }
+
+    private sealed record CreatedRoom(Guid Id);
+}

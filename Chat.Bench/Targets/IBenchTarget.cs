@@ -1,0 +1,35 @@
+using Chat.Bench.Load;
+
+namespace Chat.Bench.Targets;
+
+/// <summary>A server the scenarios run against: the chat service or the bare baseline hub.</summary>
+public interface IBenchTarget : IAsyncDisposable
+{
+    /// <summary>"ours" or "baseline", as the report names it.</summary>
+    string Name { get; }
+
+    /// <summary>A short description for the report (nodes, writer mode).</summary>
+    string Description { get; }
+
+    IReadOnlyList<Uri> Nodes { get; }
+
+    /// <summary>
+    /// Makes one user; users are spread over the nodes by <paramref name="index"/>. A
+    /// <paramref name="roomOwner"/> must be allowed to create rooms.
+    /// </summary>
+    Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken);
+
+    Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken);
+
+    /// <summary>Makes <paramref name="user"/> a member before it connects (a no-op where joining happens on the hub).</summary>
+    Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns once the connected <paramref name="user"/> is in the room's group, so that no
+    /// message sent after it can miss the user.
+    /// </summary>
+    Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken);
+
+    /// <summary>CPU and memory of the server processes together; null when they cannot be read.</summary>
+    ProcessSample? Sample();
+}

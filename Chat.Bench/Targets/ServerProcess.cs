@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Chat.Bench.Targets;
+
+/// <summary>
+/// A server the bench started as a separate OS process (a Chat.Api node or the bare hub), so its
+/// CPU and memory are its own and can be read from /proc.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private const int KeptOutputLines = 100;
+
+    // Servers still running, killed when the bench exits however it exits (SIGTERM included), so
+    // no node outlives the database it was started on.
+    private static readonly ConcurrentDictionary<ServerProcess, bool> Running = new();
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var server in Running.Keys)
+        {
+            server.Kill();
+        }
+    };
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private ServerProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public int Pid => process.Id;
+
+    /// <summary>What the server printed last, for error messages.</summary>
+    public string Output => string.Join(Environment.NewLine, output);
+
+    /// <summary>
+    /// Starts <c>dotnet DLL ARGS --urls ADDRESS</c> with <paramref name="environment"/> and waits until
+    /// <paramref name="readyPath"/> answers 200.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(
+        string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string readyPath, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} does not exist; build the solution in Release first", dll);
+        }
+
+        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var server = new ServerProcess(process, address);
+        process.OutputDataReceived += (_, e) => server.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
+        process.Start();
+        Running.TryAdd(server, true);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilReadyAsync(readyPath, cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ProcessSample? Sample() => ProcessSample.Read(process.Id);
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await process.WaitForExitAsync();
+        Running.TryRemove(this, out _);
+        process.Dispose();
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(string readyPath, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the server exited with {process.ExitCode}:{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(readyPath, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException($"the server at {Address} was not ready after 90 s:{Environment.NewLine}{Output}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > KeptOutputLines)
+        {
+            output.TryDequeue(out _);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

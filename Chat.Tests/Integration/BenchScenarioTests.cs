@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Chat.Bench;
+using Chat.Bench.Reporting;
+using Chat.Tests.Infrastructure;
+using Spectre.Console;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>
+/// Each bench scenario, run with tiny numbers against real nodes the bench starts itself: the
+/// report must add up (every message to every other member, counts that agree, a JSON file with
+/// the percentiles). How fast anything went is printed by the bench, never asserted here.
+/// </summary>
+public sealed class BenchScenarioTests : IAsyncLifetime
+{
+    private readonly StringWriter output = new();
+    private readonly string outFile = Path.Combine(Path.GetTempPath(), $"chat-bench-{Guid.NewGuid():N}.json");
+    private string database = "";
+
+    public async Task InitializeAsync() => database = await TestServers.CreateDatabaseAsync();
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(outFile);
+        await TestServers.DropDatabaseAsync(database);
+    }
+
+    [Fact]
+    public async Task Connections_scenario_holds_every_connection_and_reports_server_memory_per_connection()
+    {
+        var document = await RunAsync("connections", "--connections", "40", "--connect-rate", "200", "--duration", "1");
+
+        var run = Assert.Single(document.Runs);
+        Assert.Equal("connections", run.Scenario);
+        Assert.Equal(40, run.Connections);
+        Assert.Equal(0, run.Sent);
+        Assert.Empty(run.Errors);
+        var server = Assert.IsType<ServerUsage>(run.Server);
+        Assert.True(server.RssBytesConnected > 0, Output);
+        Assert.Equal(Math.Round((double)(server.RssBytesAtEnd - server.RssBytesBeforeConnecting) / 40, 1), server.MemoryPerConnectionBytes);
+        Assert.Contains("server memory per connection", Output);
+    }
+
+    [Fact]
+    public async Task Rooms_scenario_delivers_every_message_to_every_other_member_and_writes_the_percentiles()
+    {
+        var document = await RunAsync("rooms", "--rooms", "3", "--members", "4", "--rate", "4", "--duration", "2", "--out", outFile);
+
+        var run = Assert.Single(document.Runs);
+        AssertEveryMessageReachedEveryOtherMember(run, rooms: 3, members: 4);
+        Assert.Equal("messagepack", run.Protocol);
+
+        using var written = JsonDocument.Parse(await File.ReadAllTextAsync(outFile));
+        var latency = written.RootElement.GetProperty("runs")[0].GetProperty("latency");
+        foreach (var percentile in new[] { "p50", "p90", "p99", "p999", "max" })
+        {
+            Assert.True(latency.GetProperty(percentile).GetDouble() > 0, $"{percentile} in {latency}");
+        }
+
+        Assert.Equal(run.Delivered, latency.GetProperty("count").GetInt64());
+        Assert.Equal(run.Acked, written.RootElement.GetProperty("runs")[0].GetProperty("ackLatency").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task Hot_room_scenario_over_json_delivers_every_message_to_every_other_member()
+    {
+        var document = await RunAsync("hot-room", "--members", "25", "--rate", "5", "--duration", "2", "--protocol", "json");
+
+        var run = Assert.Single(document.Runs);
+        Assert.Equal("hot-room", run.Scenario);
+        Assert.Equal("json", run.Protocol);
+        AssertEveryMessageReachedEveryOtherMember(run, rooms: 1, members: 25);
+    }
+
+    [Fact]
+    public async Task Rooms_scenario_on_two_nodes_sharing_Redis_delivers_across_the_nodes()
+    {
+        var document = await RunAsync("rooms", "--nodes", "2", "--redis", TestServers.Redis, "--rooms", "2", "--members", "4", "--rate", "4", "--duration", "2");
+
+        var run = Assert.Single(document.Runs);
+        Assert.StartsWith("2 nodes on Redis", run.TargetDescription);
+        AssertEveryMessageReachedEveryOtherMember(run, rooms: 2, members: 4);
+    }
+
+    [Fact]
+    public async Task Ramp_scenario_reports_each_step_and_names_the_last_one_within_the_bound_as_the_knee()
+    {
+        var document = await RunAsync(
+            "ramp", "--rooms", "2", "--members", "3", "--rate", "2", "--ramp-step", "1", "--ramp-factor", "2", "--ramp-max-steps", "3",
+            "--p99-bound", "60000");
+
+        var run = Assert.Single(document.Runs);
+        var steps = Assert.IsAssignableFrom<IReadOnlyList<RampStep>>(run.Steps);
+        Assert.NotEmpty(steps);
+        Assert.True(steps.Count == 3 || !steps[^1].WithinBound, "the ramp stops at the step limit or at the first step over the bound");
+        Assert.Equal(2, steps[0].RatePerRoom);
+        Assert.Equal(4, steps[0].TargetPerSecond);
+        Assert.All(steps.Skip(1), (step, i) => Assert.Equal(steps[i].RatePerRoom * 2, step.RatePerRoom));
+        Assert.Equal(steps.LastOrDefault(s => s.WithinBound), run.Knee);
+        Assert.Equal(run.Acked, run.Sent);
+        Assert.Equal(run.Acked * 2, run.ExpectedDeliveries);
+        Assert.Equal(run.ExpectedDeliveries, run.Delivered);
+        Assert.Contains("knee", Output);
+    }
+
+    [Fact]
+    public async Task Persist_scenario_runs_once_per_writer_mode_on_the_same_database_and_prints_the_ratio()
+    {
+        var document = await RunAsync("persist", "--rooms", "4", "--duration", "2", "--window", "2", "--out", outFile);
+
+        Assert.Equal(2, document.Runs.Count);
+        Assert.Contains("MessageWriter__Mode=Batched", document.Runs[0].TargetDescription);
+        Assert.Contains("MessageWriter__Mode=PerMessage", document.Runs[1].TargetDescription);
+        foreach (var run in document.Runs)
+        {
+            Assert.Equal(1, run.MembersPerRoom);
+            Assert.True(run.Acked > 0, Output);
+            Assert.Equal(run.Sent, run.Acked);
+            Assert.Equal(0, run.Failed);
+            Assert.Equal(0, run.Delivered);
+            Assert.Equal(run.Acked, run.AckLatency.Count);
+        }
+
+        var stored = Assert.Single(document.Comparisons, c => c.Measure == "stored msgs/s");
+        Assert.Equal(document.Runs[0].AckedPerSecond, stored.FirstValue);
+        Assert.Equal(document.Runs[1].AckedPerSecond, stored.SecondValue);
+        Assert.Equal(Math.Round(stored.FirstValue / stored.SecondValue, 3), stored.Ratio);
+        Assert.Equal(2, JsonDocument.Parse(await File.ReadAllTextAsync(outFile)).RootElement.GetProperty("runs").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Baseline_comparison_runs_the_same_scenario_on_a_bare_hub_and_prints_the_ratios()
+    {
+        var document = await RunAsync("rooms", "--target", "baseline", "--rooms", "2", "--members", "3", "--rate", "4", "--duration", "2");
+
+        Assert.Equal(["ours", "baseline"], document.Runs.Select(r => r.Target));
+        foreach (var run in document.Runs)
+        {
+            AssertEveryMessageReachedEveryOtherMember(run, rooms: 2, members: 3);
+        }
+
+        var delivered = Assert.Single(document.Comparisons, c => c.Measure == "delivered/s");
+        Assert.Equal(document.Runs[0].DeliveredPerSecond, delivered.FirstValue);
+        Assert.Equal(document.Runs[1].DeliveredPerSecond, delivered.SecondValue);
+        Assert.Contains(document.Comparisons, c => c.Measure == "memory per connection (bytes)");
+        Assert.Contains("comparison", Output);
+    }
+
+    private string Output => output.ToString();
+
+    private static void AssertEveryMessageReachedEveryOtherMember(ScenarioResult run, int rooms, int members)
+    {
+        var context = JsonSerializer.Serialize(run, BenchRunner.JsonOptions);
+        Assert.Equal(rooms, run.Rooms);
+        Assert.Equal(members, run.MembersPerRoom);
+        Assert.Equal(rooms * members, run.Connections);
+        Assert.True(run.Sent > 0, context);
+        Assert.Equal(run.Sent, run.Acked);
+        Assert.Equal(0, run.Failed);
+        Assert.Empty(run.Errors);
+        Assert.Equal(run.Acked * (members - 1), run.ExpectedDeliveries);
+        Assert.Equal(run.ExpectedDeliveries, run.Delivered);
+        Assert.Equal(0, run.MembersMissingMessages);
+        Assert.Equal(run.Delivered, run.Latency.Count);
+        Assert.Equal(run.Acked, run.AckLatency.Count);
+        Assert.True(run.Latency.P50 <= run.Latency.P99 && run.Latency.P99 <= run.Latency.Max, context);
+        Assert.NotNull(run.Server);
+    }
+
+    private async Task<BenchDocument> RunAsync(params string[] args)
+    {
+        string[] all = [.. args, "--postgres", database, "--no-live", "--drain", "30"];
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        var settings = BenchSettings.Parse(all);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        return await new BenchRunner(settings, console).RunAsync(all, deadline.Token);
+    }
+}

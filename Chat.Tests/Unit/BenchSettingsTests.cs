@@ -1,0 +1,51 @@
+using Chat.Bench;
+
+namespace Chat.Tests.Unit;
+
+public sealed class BenchSettingsTests
+{
+    private const string Postgres = "Host=127.0.0.1;Username=chat;Password=secret;Database=chat";
+
+    [Fact]
+    public void Options_reach_the_settings_they_name()
+    {
+        var settings = BenchSettings.Parse(
+            ["rooms", "--postgres", Postgres, "--rooms", "7", "--members", "3", "--rate", "2.5", "--duration", "4", "--protocol", "json", "--target", "baseline"]);
+
+        Assert.Equal(Scenario.Rooms, settings.Scenario);
+        Assert.Equal(7, settings.Rooms);
+        Assert.Equal(3, settings.Members);
+        Assert.Equal(2.5, settings.Rate);
+        Assert.Equal(TimeSpan.FromSeconds(4), settings.Duration);
+        Assert.True(settings.Json);
+        Assert.Equal(TargetKind.Both, settings.Target);
+    }
+
+    [Fact]
+    public void Hot_room_has_thousands_of_members_unless_told_otherwise()
+    {
+        Assert.Equal(BenchSettings.HotRoomMembers, BenchSettings.Parse(["hot-room", "--postgres", Postgres]).Members);
+        Assert.Equal(50, BenchSettings.Parse(["hot-room", "--postgres", Postgres, "--members", "50"]).Members);
+    }
+
+    [Theory]
+    [InlineData("unknown scenario 'chat'", "chat", "--postgres", Postgres)]
+    [InlineData("unknown option --romos", "rooms", "--postgres", Postgres, "--romos", "3")]
+    [InlineData("--rooms needs a whole number from 1", "rooms", "--postgres", Postgres, "--rooms", "0")]
+    [InlineData("--rate needs a positive number", "rooms", "--postgres", Postgres, "--rate", "fast")]
+    [InlineData("--nodes 2 needs --redis", "rooms", "--postgres", Postgres, "--nodes", "2")]
+    [InlineData("--duration needs a value", "rooms", "--postgres", Postgres, "--duration")]
+    public void Bad_command_lines_are_refused_with_what_is_wrong(string expected, params string[] args)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => BenchSettings.Parse(args));
+        Assert.StartsWith(expected, refused.Message);
+    }
+
+    [Fact]
+    public void The_report_leaves_the_connection_string_out()
+    {
+        var line = BenchRunner.Redacted(["rooms", "--postgres", Postgres, "--rooms", "2"]);
+
+        Assert.Equal("rooms --postgres *** --rooms 2", line);
+    }
+}
