@@ -17,6 +17,9 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
 
+    // Stale counts are dropped once this many rooms are known, so memory follows busy rooms only.
+    private const int PruneAbove = 10_000;
+
     private readonly ConcurrentDictionary<Guid, (int Online, DateTimeOffset ReadAt)> online = new();
 
     /// <summary>The members of <paramref name="roomId"/> who were online a moment ago.</summary>
@@ -32,6 +35,11 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
         {
             var count = await members.OnlineCountAsync(roomId);
             online[roomId] = (count, now);
+            if (online.Count > PruneAbove)
+            {
+                Prune(now);
+            }
+
             return count;
         }
         catch (NpgsqlException e)
@@ -39,6 +47,17 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
             // Only a metric depends on it: the message has been stored and broadcast already.
             logger.LogDebug(e, "Counting the online members of {RoomId} failed", roomId);
             return known.Online;
+        }
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (roomId, count) in online)
+        {
+            if (now - count.ReadAt >= Freshness)
+            {
+                online.TryRemove(roomId, out _);
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Tests.Integration;
 
@@ -44,6 +46,28 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
     }
 
     [Fact]
+    public async Task A_send_refused_by_slow_mode_is_counted_as_a_rate_limit_refusal_of_that_kind()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var member = await TestUser.RegisterAsync(Node, "member");
+        using var adminHttp = Node.Http(admin.Token);
+        var created = await adminHttp.PostAsJsonAsync(
+            "api/rooms", new CreateRoomRequest("slow", null, false, new RoomSettings(SlowModeSeconds: 60)), Json.Options);
+        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        await using var memberHub = await HubClient.ConnectAsync(Node, member);
+        await memberHub.JoinRoomAsync(room.Id);
+
+        await memberHub.SendTextAsync(room.Id, "first");
+        await Assert.ThrowsAsync<HubException>(() => memberHub.SendTextAsync(room.Id, "too soon"));
+
+        using var http = Node.Http();
+        await Poll.UntilAsync(
+            async () => Sample(await http.GetStringAsync("metrics"), "chat_rate_limit_refusals", "_total", "limit=\"slow_mode\"") >= 1,
+            TimeSpan.FromSeconds(10),
+            "the refusal is counted under slow_mode");
+    }
+
+    [Fact]
     public async Task A_node_with_metrics_turned_off_has_no_metrics_endpoint()
     {
         var database = await TestServers.CreateDatabaseAsync();
@@ -60,15 +84,19 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         }
     }
 
-    /// <summary>The sum of the samples whose metric name starts with <paramref name="prefix"/> and ends with <paramref name="suffix"/>.</summary>
-    private static double Sample(string scraped, string prefix, string suffix) => Samples(scraped)
-        .Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal) && s.Name.EndsWith(suffix, StringComparison.Ordinal))
+    /// <summary>
+    /// The sum of the samples whose metric name starts with <paramref name="prefix"/> and ends with
+    /// <paramref name="suffix"/>, and whose labels hold <paramref name="label"/> when one is given.
+    /// </summary>
+    private static double Sample(string scraped, string prefix, string suffix, string label = "") => Samples(scraped)
+        .Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal) && s.Name.EndsWith(suffix, StringComparison.Ordinal)
+            && s.Labels.Contains(label, StringComparison.Ordinal))
         .Sum(s => s.Value);
 
     private static IEnumerable<string> Names(string scraped) => Samples(scraped).Select(s => s.Name);
 
     // Prometheus text: "name{labels} value [timestamp]" per line, comments start with '#'.
-    private static IEnumerable<(string Name, double Value)> Samples(string scraped)
+    private static IEnumerable<(string Name, string Labels, double Value)> Samples(string scraped)
     {
         foreach (var line in scraped.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -81,7 +109,7 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
             var nameEnd = line.IndexOfAny(['{', ' ']);
             var valueStart = line[nameEnd] == '{' ? line.LastIndexOf('}') + 1 : nameEnd;
             var value = line[valueStart..].Trim().Split(' ')[0];
-            yield return (line[..nameEnd], double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
+            yield return (line[..nameEnd], line[nameEnd..valueStart], double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
         }
     }
 }
