@@ -4,6 +4,7 @@ using Chat.Api.Auth;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
 using Chat.Api.Messages;
+using Chat.Api.Metrics;
 using Chat.Api.Rooms;
 using Chat.Api.Users;
 using Chat.Data;
@@ -17,6 +18,7 @@ builder.AddChatHubs();
 builder.AddChatAuth();
 builder.AddChatApi();
 builder.AddChatHealth();
+builder.AddChatMetrics();
 
 var app = builder.Build();
 
@@ -43,6 +45,7 @@ app.MapReceiptEndpoints();
 app.MapMessageEndpoints();
 app.MapAttachmentEndpoints();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.UseHubWebSocketCompression();
 app.MapChatHub();
 

@@ -1,3 +1,4 @@
+using Chat.Data.Writing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -49,8 +50,31 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<MessageRetentionRepository>();
         builder.Services.AddSingleton<BlockRepository>();
         builder.Services.AddSingleton<ActivityRepository>();
+        builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddHostedService<MigrationHostedService>();
+        builder.AddMessageWriter();
         return builder;
+    }
+
+    /// <summary>Adds the writer that stores sent messages, batched or one by one as configured.</summary>
+    private static void AddMessageWriter(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptionsWithValidateOnStart<MessageWriterOptions>()
+            .BindConfiguration(MessageWriterOptions.SectionName)
+            .ValidateDataAnnotations();
+        var mode = builder.Configuration.GetSection(MessageWriterOptions.SectionName).Get<MessageWriterOptions>()?.Mode
+            ?? MessageWriteMode.Batched;
+        if (mode == MessageWriteMode.PerMessage)
+        {
+            builder.Services.AddSingleton<IMessageWriter, PerMessageWriter>();
+            return;
+        }
+
+        // Registered before the chat engine's services: hosted services stop in reverse order, so
+        // the writer drains its queue after the hub's background work has stopped.
+        builder.Services.AddSingleton<BatchedMessageWriter>();
+        builder.Services.AddSingleton<IMessageWriter>(services => services.GetRequiredService<BatchedMessageWriter>());
+        builder.Services.AddHostedService(services => services.GetRequiredService<BatchedMessageWriter>());
     }
 
     /// <summary>Applies pending migrations now, for a deploy pipeline's <c>migrate</c> step.</summary>

@@ -57,6 +57,18 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
         return rows.AsList();
     }
 
+    /// <summary>How many of the room's members are connected (any status but offline).</summary>
+    public async Task<int> OnlineCountAsync(Guid roomId, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            select count(*)::int from room_members rm join users u on u.id = rm.user_id
+            where rm.room_id = @RoomId and u.status <> 'offline'
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(
+            new CommandDefinition(sql, new { RoomId = roomId }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>The ids of the rooms whose groups a connection of the user belongs in.</summary>
     public async Task<IReadOnlyList<Guid>> RoomIdsOfAsync(Guid userId, CancellationToken cancellationToken = default)
     {

@@ -80,6 +80,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<RoomService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<RoomAudience>();
         services.AddChatTyping(redis.Enabled);
         services.AddOptionsWithValidateOnStart<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<ReceiptBuffer>();

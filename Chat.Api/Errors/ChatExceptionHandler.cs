@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Data;
 using Chat.Hubs.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace Chat.Api.Errors;
 /// Writes every failure as RFC 7807 problem+json with a contract <c>code</c>: refusals with their
 /// own code, unreadable requests as <c>invalid</c>, storage outages as <c>unavailable</c>.
 /// </summary>
-internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILogger<ChatExceptionHandler> logger) : IExceptionHandler
+internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILogger<ChatExceptionHandler> logger, ChatMetrics metrics) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -58,6 +59,7 @@ internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILog
     private ProblemDetails Unavailable(Exception exception)
     {
         logger.LogError(exception, "Storage failed");
+        metrics.StorageFailed(exception);
         return Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Unavailable, "Storage is unavailable", "Try again shortly.");
     }
 

@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Data;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace Chat.Hubs.Errors;
 /// Turns refusals into <c>HubException</c>s with a contract code, so the caller sees why and the
 /// connection stays open; a storage outage becomes <c>unavailable</c> instead of a generic error.
 /// </summary>
-internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : IHubFilter
+internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger, ChatMetrics metrics) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -26,6 +27,7 @@ internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger) : IHubFil
             && !invocationContext.Context.ConnectionAborted.IsCancellationRequested)
         {
             logger.LogError(e, "Storage failed during {Method}", invocationContext.HubMethodName);
+            metrics.StorageFailed(e);
             throw new HubException($"{ErrorCodes.Unavailable}: storage is unavailable, try again shortly");
         }
         catch (Exception e) when (e is not HubException and not OperationCanceledException)

@@ -16,7 +16,7 @@ namespace Chat.Hubs.Limits;
 /// connections mostly land on one node. A user spread over n nodes may send up to n times the
 /// limit, which is still a bound on abuse.
 /// </remarks>
-public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProvider clock)
+public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProvider clock, ChatMetrics metrics)
 {
     // Idle state is forgotten once the maps grow past this, so memory follows active users only.
     private const int PruneAbove = 10_000;
@@ -40,6 +40,7 @@ public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProv
 
         if (wait is { } retryAfter)
         {
+            metrics.RateLimited("messages");
             throw new ChatException(ErrorCodes.RateLimited, "you are sending too fast") { RetryAfter = retryAfter };
         }
 
@@ -84,6 +85,7 @@ public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProv
                 if (until > now)
                 {
                     var retryAfter = TimeSpan.FromMilliseconds(Math.Ceiling((until - now) * 1000.0 / clock.TimestampFrequency));
+                    metrics.RateLimited("slow_mode");
                     throw new ChatException(ErrorCodes.RateLimited, $"slow mode: one message per {seconds} s in this room")
                     {
                         RetryAfter = retryAfter,

@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Data.Writing;
 using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Blocks;
@@ -20,6 +21,7 @@ public readonly record struct Sender(Guid UserId, GlobalRole Role, string? Conne
 /// <summary>Sending, reading and catching up on messages.</summary>
 public sealed class MessageService(
     MessageRepository messages,
+    IMessageWriter writer,
     MembershipRepository members,
     RoomAccess access,
     AttachmentService attachments,
@@ -32,7 +34,9 @@ public sealed class MessageService(
     BlockService blocks,
     UserConnections connections,
     ClusterConnections cluster,
-    ActivityLog activity)
+    ActivityLog activity,
+    RoomAudience audience,
+    ChatMetrics metrics)
 {
     private const int MaxSyncRooms = 100;
 
@@ -42,6 +46,7 @@ public sealed class MessageService(
     /// </summary>
     public async Task<MessageAck> SendAsync(Sender sender, SendMessageRequest request, CancellationToken cancellationToken = default)
     {
+        var arrived = clock.GetTimestamp();
         await validator.EnsureValidAsync(request, cancellationToken);
         var roomId = WireIds.Parse(request.RoomId, "roomId");
         var type = MessageTypes.Sendable[request.Type!];
@@ -86,9 +91,10 @@ public sealed class MessageService(
             attachmentId,
             request.Metadata,
             clock.UtcNow());
-        var result = await messages.AppendAsync(message, cancellationToken) ?? throw ChatException.NotFound("room");
+        var result = await StoreAsync(message, cancellationToken) ?? throw ChatException.NotFound("room");
         if (!result.Duplicate)
         {
+            metrics.MessageReceived();
             await typing.MessageSentAsync(sender.UserId, roomId);
             await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
             activity.Record(sender.UserId, ActivityActions.Send, roomId);
@@ -99,6 +105,7 @@ public sealed class MessageService(
             rateLimiter.RefundToken(sender.UserId);
         }
 
+        metrics.AckSent(clock.GetElapsedTime(arrived));
         return result.ToAck();
     }
 
@@ -166,6 +173,18 @@ public sealed class MessageService(
         }
     }
 
+    private async Task<AppendResult?> StoreAsync(NewMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await writer.AppendAsync(message, cancellationToken);
+        }
+        catch (MessageWriterStoppedException)
+        {
+            throw new ChatException(ErrorCodes.Unavailable, "the server is shutting down, send again to reconnect elsewhere");
+        }
+    }
+
     private async Task DeliverAsync(MessageDto message, string? sendingConnectionId)
     {
         IReadOnlyList<string> except = sendingConnectionId is null ? [] : [sendingConnectionId];
@@ -176,12 +195,15 @@ public sealed class MessageService(
             if (recipient != message.SenderId)
             {
                 await hub.Clients.Group(RoomGroup.OfUser(recipient)).MessageReceived(message);
+                metrics.MessagesDelivered(1);
             }
 
             return;
         }
 
         await hub.Clients.GroupExcept(RoomGroup.Name(message.RoomId), await WithBlockersAsync(except, message.SenderId)).MessageReceived(message);
+        // The sender is among the online members and is not counted as a recipient.
+        metrics.MessagesDelivered(await audience.OnlineAsync(message.RoomId) - 1);
     }
 
     /// <summary>

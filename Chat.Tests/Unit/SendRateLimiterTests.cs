@@ -2,6 +2,7 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
+using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,7 +16,7 @@ public sealed class SendRateLimiterTests
     private readonly Guid userId = Guid.NewGuid();
 
     public SendRateLimiterTests() =>
-        limiter = new SendRateLimiter(Options.Create(new RateLimitOptions()), clock);
+        limiter = new SendRateLimiter(Options.Create(new RateLimitOptions()), clock, TestMetrics.Create());
 
     [Fact]
     public void Thirty_sends_at_once_pass_and_the_thirty_first_is_told_to_wait_a_third_of_a_second()

@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+
+namespace Chat.Data;
+
+/// <summary>
+/// The service's own instruments, on the meter <c>Chat</c>. It lives beside the storage because
+/// every layer above records into it, the message writer included. Open connections are not
+/// counted here: SignalR's own meter <c>Microsoft.AspNetCore.Http.Connections</c> does that
+/// (<c>signalr.server.active_connections</c>).
+/// </summary>
+public sealed class ChatMetrics
+{
+    /// <summary>The meter's name, for exporters to listen to.</summary>
+    public const string MeterName = "Chat";
+
+    private readonly Counter<long> received;
+    private readonly Counter<long> delivered;
+    private readonly Histogram<double> ackLatency;
+    private readonly Histogram<int> batchSize;
+    private readonly Counter<long> databaseErrors;
+    private readonly Counter<long> redisErrors;
+    private readonly Counter<long> rateLimited;
+
+    public ChatMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        received = meter.CreateCounter<long>(
+            "chat.messages.received", unit: "{message}", description: "Messages stored from sends (resends of a stored message not counted)");
+        delivered = meter.CreateCounter<long>(
+            "chat.messages.delivered", unit: "{message}",
+            description: "Copies of messages fanned out: per broadcast, the room's online members other than the sender (approximate)");
+        ackLatency = meter.CreateHistogram(
+            "chat.messages.ack_latency", unit: "ms", description: "From a send's arrival to its ack, stored and broadcast",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 5000] });
+        batchSize = meter.CreateHistogram(
+            "chat.writer.batch_size", unit: "{message}", description: "Messages stored per transaction by the message writer",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
+        databaseErrors = meter.CreateCounter<long>(
+            "chat.database.errors", unit: "{error}", description: "Hub calls and REST requests that failed because PostgreSQL did");
+        redisErrors = meter.CreateCounter<long>(
+            "chat.redis.errors", unit: "{error}", description: "Hub calls and REST requests that failed because Redis did");
+        rateLimited = meter.CreateCounter<long>(
+            "chat.rate_limit.refusals", unit: "{refusal}", description: "Sends refused with rate_limited, by limit (messages, slow_mode)");
+    }
+
+    public void MessageReceived() => received.Add(1);
+
+    public void MessagesDelivered(int recipients)
+    {
+        if (recipients > 0)
+        {
+            delivered.Add(recipients);
+        }
+    }
+
+    public void AckSent(TimeSpan latency) => ackLatency.Record(latency.TotalMilliseconds);
+
+    public void BatchWritten(int messages) => batchSize.Record(messages);
+
+    public void DatabaseFailed() => databaseErrors.Add(1);
+
+    public void RedisFailed() => redisErrors.Add(1);
+
+    /// <summary>A send refused by <paramref name="limit"/>: <c>messages</c> (the per-user bucket) or <c>slow_mode</c>.</summary>
+    public void RateLimited(string limit) => rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
+}

@@ -1,0 +1,186 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Chat.Data.Writing;
+
+/// <summary>
+/// Group commit: sends from every connection queue here, and one loop stores them a batch per
+/// transaction (see <see cref="MessageBatch"/>). Each sender's task completes after the commit
+/// that holds its message, so an ack still means "stored".
+/// </summary>
+internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
+{
+    private readonly Channel<PendingMessage> queue;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ChatMetrics metrics;
+    private readonly ILogger<BatchedMessageWriter> logger;
+    private readonly int maxBatchSize;
+    private readonly TimeSpan maxDelay;
+
+    public BatchedMessageWriter(
+        NpgsqlDataSource dataSource, IOptions<MessageWriterOptions> options, ChatMetrics metrics, ILogger<BatchedMessageWriter> logger)
+    {
+        this.dataSource = dataSource;
+        this.metrics = metrics;
+        this.logger = logger;
+        maxBatchSize = options.Value.MaxBatchSize;
+        maxDelay = TimeSpan.FromMilliseconds(options.Value.MaxDelayMilliseconds);
+        // Bounded: when the database falls behind, senders wait to enqueue instead of the queue
+        // growing without end, which slows each connection down to what can be stored.
+        queue = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(maxBatchSize * 16)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public async Task<AppendResult?> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
+    {
+        var pending = new PendingMessage(message);
+        try
+        {
+            await queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new MessageWriterStoppedException();
+        }
+
+        // Not cancellable once queued: the message will be stored either way, and the caller must
+        // learn its seq to broadcast it; the wait is one batch's transaction at most.
+        return await pending.Completion.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingMessage>(maxBatchSize);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await CollectAsync(batch, stoppingToken);
+                await WriteAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is queued is still stored below.
+        }
+
+        // New sends are refused from here on; the ones already queued were promised a write.
+        queue.Writer.TryComplete();
+        while (queue.Reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+            if (batch.Count == maxBatchSize)
+            {
+                await WriteAsync(batch);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await WriteAsync(batch);
+        }
+    }
+
+    /// <summary>Fills <paramref name="batch"/> with what is queued, waiting up to the delay for more.</summary>
+    private async Task CollectAsync(List<PendingMessage> batch, CancellationToken stoppingToken)
+    {
+        TakeQueued(batch);
+        if (batch.Count >= maxBatchSize || maxDelay == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // Real time, not the injected clock: this is a throughput knob, and a test's frozen clock
+        // must not hold messages back.
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        window.CancelAfter(maxDelay);
+        try
+        {
+            while (batch.Count < maxBatchSize && await queue.Reader.WaitToReadAsync(window.Token))
+            {
+                TakeQueued(batch);
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The window closed: write what came.
+        }
+    }
+
+    private void TakeQueued(List<PendingMessage> batch)
+    {
+        while (batch.Count < maxBatchSize && queue.Reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+    }
+
+    /// <summary>Stores a batch and answers its senders; never throws.</summary>
+    private async Task WriteAsync(List<PendingMessage> batch)
+    {
+        metrics.BatchWritten(batch.Count);
+        try
+        {
+            // Not cancelled by a stop: a batch cut short would fail senders who are still connected.
+            await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            var results = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Message)], CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+        catch (PostgresException e) when (batch.Count > 1 && IsAboutTheData(e))
+        {
+            // One message's row was refused (a file deleted a moment ago, text PostgreSQL will not
+            // store): the transaction is gone, so each message is stored on its own and only the
+            // one at fault fails.
+            logger.LogWarning(e, "A batch of {Count} messages was refused; storing them one by one", batch.Count);
+            await WriteOneByOneAsync(batch);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Storing a batch of {Count} messages failed", batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task WriteOneByOneAsync(List<PendingMessage> batch)
+    {
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+                var results = await MessageBatch.WriteAsync(connection, [pending.Message], CancellationToken.None);
+                pending.Completion.TrySetResult(results[0]);
+            }
+            catch (Exception e)
+            {
+                pending.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    // Class 22 (data exception) and 23 (integrity constraint violation): the rows, not the server.
+    private static bool IsAboutTheData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
+        || e.SqlState.StartsWith("23", StringComparison.Ordinal);
+
+    private sealed class PendingMessage(NewMessage message)
+    {
+        public NewMessage Message { get; } = message;
+
+        // Continuations run elsewhere: the loop must not broadcast on behalf of every sender.
+        public TaskCompletionSource<AppendResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

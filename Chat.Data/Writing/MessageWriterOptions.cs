@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chat.Data.Writing;
+
+/// <summary>How sent messages reach the database.</summary>
+public sealed class MessageWriterOptions
+{
+    public const string SectionName = "MessageWriter";
+
+    /// <summary><see cref="MessageWriteMode.Batched"/> (group commit) or the one-transaction-per-message path.</summary>
+    public MessageWriteMode Mode { get; set; } = MessageWriteMode.Batched;
+
+    /// <summary>The most messages one transaction stores.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchSize { get; set; } = 512;
+
+    /// <summary>
+    /// How long a batch waits for more messages after its first one before it is written. Zero
+    /// writes whatever queued while the previous batch was being stored, without waiting.
+    /// </summary>
+    [Range(0, 1_000)]
+    public int MaxDelayMilliseconds { get; set; } = 2;
+}
+
+/// <summary>How sends are grouped into transactions.</summary>
+public enum MessageWriteMode
+{
+    /// <summary>Sends from all connections share a transaction, a few milliseconds' worth at a time.</summary>
+    Batched,
+
+    /// <summary>Each send is its own transaction: simpler, and kept to compare against.</summary>
+    PerMessage,
+}

@@ -1,0 +1,140 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Data.Writing;
+using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>
+/// The group-commit writer against the real database: what one batch answers each sender, what a
+/// refused row or a lost database does to the others, and what a stop does to queued messages.
+/// </summary>
+public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    private NpgsqlDataSource Database => fixture.Node.Services.GetRequiredService<NpgsqlDataSource>();
+
+    [Fact]
+    public async Task One_batch_stores_each_message_once_numbers_rooms_apart_and_answers_a_repeat_with_the_first()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var other = await alice.CreateRoomAsync(fixture.Node, name: "other");
+        var lastSeq = await LastSeqAsync(room.Id);
+        var clientMessageId = Guid.NewGuid();
+
+        var first = Text(room.Id, alice.Id, clientMessageId, "hello");
+        var fromBob = Text(room.Id, bob.Id, Guid.NewGuid(), "hi");
+        var repeat = Text(room.Id, alice.Id, clientMessageId, "hello");
+        var goneRoom = Text(Guid.NewGuid(), alice.Id, Guid.NewGuid(), "nobody home");
+        var sameIdElsewhere = Text(other.Id, alice.Id, clientMessageId, "hello there");
+        await using var connection = await Database.OpenConnectionAsync();
+        var results = await MessageBatch.WriteAsync(connection, [first, fromBob, repeat, goneRoom, sameIdElsewhere], CancellationToken.None);
+
+        Assert.Equal((lastSeq + 1, false), (results[0]!.Message.Seq, results[0]!.Duplicate));
+        Assert.Equal((lastSeq + 2, false), (results[1]!.Message.Seq, results[1]!.Duplicate));
+        Assert.Equal((first.Id, true), (results[2]!.Message.Id, results[2]!.Duplicate));
+        Assert.Null(results[3]);
+        Assert.Equal((1L, false), (results[4]!.Message.Seq, results[4]!.Duplicate));
+        Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
+        Assert.Equal(first.SentAt, results[0]!.Message.SentAt);
+        Assert.Equal("bob", results[1]!.Message.SenderName);
+
+        // A later batch recognises it too, and takes no seq for it.
+        var again = await MessageBatch.WriteAsync(connection, [Text(room.Id, alice.Id, clientMessageId, "hello")], CancellationToken.None);
+        Assert.Equal((first.Id, true), (again[0]!.Message.Id, again[0]!.Duplicate));
+        Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
+    }
+
+    [Fact]
+    public async Task A_message_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_stored()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var writer = Writer(Database, maxDelayMilliseconds: 200);
+        await writer.StartAsync(CancellationToken.None);
+        try
+        {
+            var lastSeq = await LastSeqAsync(room.Id);
+            // An attachment that does not exist breaks the foreign key, as a file deleted a moment
+            // before the send would.
+            var refused = Text(room.Id, bob.Id, Guid.NewGuid(), "with a missing file") with { AttachmentId = Guid.NewGuid() };
+            var sends = new[]
+            {
+                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "one")),
+                writer.AppendAsync(refused),
+                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "two")),
+            };
+
+            var failure = await Assert.ThrowsAsync<PostgresException>(() => sends[1]);
+            Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, failure.SqlState);
+            Assert.Equal(lastSeq + 1, (await sends[0])!.Message.Seq);
+            Assert.Equal(lastSeq + 2, (await sends[2])!.Message.Seq);
+            Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
+        }
+        finally
+        {
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task When_the_database_cannot_be_reached_every_sender_of_the_batch_gets_the_error()
+    {
+        // Nothing listens on port 1: opening a connection is refused at once.
+        await using var unreachable = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Timeout=3");
+        var writer = Writer(unreachable, maxDelayMilliseconds: 200);
+        await writer.StartAsync(CancellationToken.None);
+        try
+        {
+            var roomId = Guid.NewGuid();
+            var sends = Enumerable.Range(0, 3).Select(i => writer.AppendAsync(Text(roomId, Guid.NewGuid(), Guid.NewGuid(), $"m{i}"))).ToArray();
+
+            foreach (var send in sends)
+            {
+                await Assert.ThrowsAnyAsync<NpgsqlException>(() => send);
+            }
+        }
+        finally
+        {
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_stores_the_messages_already_queued_and_refuses_new_ones()
+    {
+        var (alice, _, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var writer = Writer(Database, maxDelayMilliseconds: 1000);
+        await writer.StartAsync(CancellationToken.None);
+        var lastSeq = await LastSeqAsync(room.Id);
+
+        var queued = Enumerable.Range(0, 3).Select(i => writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), $"m{i}"))).ToArray();
+        await writer.StopAsync(CancellationToken.None);
+
+        Assert.Equal([lastSeq + 1, lastSeq + 2, lastSeq + 3], (await Task.WhenAll(queued)).Select(r => r!.Message.Seq));
+        await Assert.ThrowsAsync<MessageWriterStoppedException>(() => writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "late")));
+    }
+
+    private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds) => new(
+        dataSource,
+        Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds }),
+        TestMetrics.Create(),
+        NullLogger<BatchedMessageWriter>.Instance);
+
+    private static NewMessage Text(Guid roomId, Guid senderId, Guid clientMessageId, string content)
+    {
+        var ticks = DateTime.UtcNow.Ticks;
+        return new NewMessage(
+            Guid.CreateVersion7(), roomId, senderId, clientMessageId, MessageType.Text, content,
+            ToUserId: null, ReplyToId: null, AttachmentId: null, Metadata: null, new DateTime(ticks - (ticks % 10), DateTimeKind.Utc));
+    }
+
+    private async Task<long> LastSeqAsync(Guid roomId)
+    {
+        await using var command = Database.CreateCommand("select last_seq from rooms where id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = roomId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}

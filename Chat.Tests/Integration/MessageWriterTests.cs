@@ -1,0 +1,132 @@
+using System.Net.Http.Json;
+using Chat.Contracts;
+using Chat.Data.Writing;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>
+/// What senders notice of how messages are stored, the same with group commit and with one
+/// transaction per message: every ack is a stored message, seqs have no gaps, resends are
+/// recognised.
+/// </summary>
+public sealed class MessageWriterTests(WriterModesFixture fixture) : IClassFixture<WriterModesFixture>
+{
+    private const int SendsPerSender = 24;
+
+    [Theory]
+    [InlineData(MessageWriteMode.Batched)]
+    [InlineData(MessageWriteMode.PerMessage)]
+    public async Task Many_senders_in_several_rooms_at_once_each_get_acks_for_stored_messages_with_gap_free_seqs_in_their_order(MessageWriteMode mode)
+    {
+        var node = fixture.Node(mode);
+        var owner = await TestUser.RegisterAsync(node, "owner");
+        var rooms = new List<RoomDto>();
+        for (var r = 0; r < 3; r++)
+        {
+            rooms.Add(await owner.CreateRoomAsync(node, name: $"busy-{r}"));
+        }
+
+        var senders = new List<(TestUser User, HubClient Client)>();
+        for (var s = 0; s < 10; s++)
+        {
+            var user = await TestUser.RegisterAsync(node, $"sender{s}");
+            await using (var join = await HubClient.ConnectAsync(node, user))
+            {
+                foreach (var room in rooms)
+                {
+                    await join.JoinRoomAsync(room.Id);
+                }
+            }
+
+            senders.Add((user, await HubClient.ConnectAsync(node, user)));
+        }
+
+        try
+        {
+            // Each sender sends one message after another, and all senders at the same time.
+            var sent = await Task.WhenAll(senders.Select(async (sender, s) =>
+            {
+                var acks = new List<(Guid RoomId, string Content, MessageAck Ack)>();
+                for (var i = 0; i < SendsPerSender; i++)
+                {
+                    var room = rooms[(s + i) % rooms.Count];
+                    var content = $"sender {s} message {i}";
+                    acks.Add((room.Id, content, await sender.Client.SendTextAsync(room.Id, content)));
+                }
+
+                return (sender.User, Acks: acks);
+            }));
+
+            var allAcks = sent.SelectMany(x => x.Acks).ToList();
+            Assert.Equal(senders.Count * SendsPerSender, allAcks.Select(a => a.Ack.MessageId).Distinct().Count());
+            Assert.All(allAcks, a => Assert.False(a.Ack.Duplicate));
+
+            using var http = node.Http(owner.Token);
+            foreach (var room in rooms)
+            {
+                var history = await http.GetFromJsonAsync<List<MessageDto>>(
+                    $"api/rooms/{room.Id}/messages?afterSeq=0&limit=200", Json.Options);
+                // Joins are stored messages too: the whole log counts 1, 2, 3, ... with no gap.
+                Assert.Equal(Enumerable.Range(1, history!.Count).Select(i => (long)i), history.Select(m => m.Seq));
+                var acked = allAcks.Where(a => a.RoomId == room.Id).ToList();
+                Assert.Equal(acked.Count, history.Count(m => m.Type == MessageType.Text));
+                foreach (var (_, content, ack) in acked)
+                {
+                    var stored = Assert.Single(history, m => m.Id == ack.MessageId);
+                    Assert.Equal(ack.Seq, stored.Seq);
+                    Assert.Equal(content, stored.Content);
+                }
+            }
+
+            foreach (var (user, acks) in sent)
+            {
+                foreach (var inRoom in acks.GroupBy(a => a.RoomId))
+                {
+                    var seqs = inRoom.Select(a => a.Ack.Seq).ToList();
+                    Assert.Equal(seqs.Order(), seqs);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, client) in senders)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(MessageWriteMode.Batched)]
+    [InlineData(MessageWriteMode.PerMessage)]
+    public async Task A_resend_made_together_with_the_first_send_or_later_returns_the_first_message_and_delivers_it_once(MessageWriteMode mode)
+    {
+        var node = fixture.Node(mode);
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(node);
+        await using var phone = await HubClient.ConnectAsync(node, alice);
+        await using var laptop = await HubClient.ConnectAsync(node, alice);
+        await using var bobClient = await HubClient.ConnectAsync(node, bob);
+        var clientMessageId = Guid.NewGuid();
+
+        // Sent at the same moment from two connections: with group commit both land in one batch.
+        var together = await Task.WhenAll(
+            phone.SendTextAsync(room.Id, "only once", clientMessageId),
+            laptop.SendTextAsync(room.Id, "only once", clientMessageId));
+        var later = await phone.SendTextAsync(room.Id, "only once", clientMessageId);
+
+        var first = Assert.Single(together, a => !a.Duplicate);
+        Assert.All(together.Append(later), ack =>
+        {
+            Assert.Equal(first.MessageId, ack.MessageId);
+            Assert.Equal(first.Seq, ack.Seq);
+            Assert.Equal(first.SentAt, ack.SentAt);
+        });
+        Assert.True(later.Duplicate);
+
+        var marker = await phone.SendTextAsync(room.Id, "after the resends");
+        Assert.Equal(first.Seq + 1, marker.Seq);
+        Assert.Equal(first.MessageId, (await bobClient.NextMessageAsync(MessageType.Text)).Id);
+        Assert.Equal(marker.MessageId, (await bobClient.NextMessageAsync(MessageType.Text)).Id);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Chat.Contracts;
+using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>The Prometheus endpoint, read as a scraper reads it after real traffic over the hub.</summary>
+public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    private ChatNode Node => fixture.Node;
+
+    [Fact]
+    public async Task After_messages_go_through_the_hub_metrics_shows_them_received_delivered_acked_and_written_in_batches()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        await using var aliceClient = await HubClient.ConnectAsync(Node, alice);
+        await using var bobClient = await HubClient.ConnectAsync(Node, bob);
+        for (var i = 0; i < 3; i++)
+        {
+            await aliceClient.SendTextAsync(room.Id, $"counted {i}");
+            await bobClient.NextMessageAsync(MessageType.Text);
+        }
+
+        // No token: a scraper is anonymous. The exporter caches a scrape briefly, hence the poll.
+        using var http = Node.Http();
+        var scraped = "";
+        await Poll.UntilAsync(
+            async () =>
+            {
+                scraped = await http.GetStringAsync("metrics");
+                return Sample(scraped, "chat_messages_received", "_total") >= 3;
+            },
+            TimeSpan.FromSeconds(10),
+            "the received counter counts the three messages");
+
+        Assert.True(Sample(scraped, "chat_messages_ack_latency", "_count") >= 3, scraped);
+        Assert.True(Sample(scraped, "chat_messages_delivered", "_total") >= 3, scraped);
+        Assert.True(Sample(scraped, "chat_writer_batch_size", "_count") >= 1, scraped);
+        Assert.Contains(Names(scraped), name => name.StartsWith("chat_writer_batch_size", StringComparison.Ordinal) && name.EndsWith("_bucket", StringComparison.Ordinal));
+        // The framework's meters: SignalR's connections and ASP.NET Core's requests.
+        Assert.Contains(Names(scraped), name => name.StartsWith("signalr_server_active_connections", StringComparison.Ordinal));
+        Assert.Contains(Names(scraped), name => name.StartsWith("http_server_request_duration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_send_refused_by_slow_mode_is_counted_as_a_rate_limit_refusal_of_that_kind()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var member = await TestUser.RegisterAsync(Node, "member");
+        using var adminHttp = Node.Http(admin.Token);
+        var created = await adminHttp.PostAsJsonAsync(
+            "api/rooms", new CreateRoomRequest("slow", null, false, new RoomSettings(SlowModeSeconds: 60)), Json.Options);
+        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        await using var memberHub = await HubClient.ConnectAsync(Node, member);
+        await memberHub.JoinRoomAsync(room.Id);
+
+        await memberHub.SendTextAsync(room.Id, "first");
+        await Assert.ThrowsAsync<HubException>(() => memberHub.SendTextAsync(room.Id, "too soon"));
+
+        using var http = Node.Http();
+        await Poll.UntilAsync(
+            async () => Sample(await http.GetStringAsync("metrics"), "chat_rate_limit_refusals", "_total", "limit=\"slow_mode\"") >= 1,
+            TimeSpan.FromSeconds(10),
+            "the refusal is counted under slow_mode");
+    }
+
+    [Fact]
+    public async Task A_node_with_metrics_turned_off_has_no_metrics_endpoint()
+    {
+        var database = await TestServers.CreateDatabaseAsync();
+        try
+        {
+            await using var node = ChatNode.Start(database, extra: new Dictionary<string, string?> { ["Metrics:Enabled"] = "false" });
+            using var http = node.Http();
+
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("metrics")).StatusCode);
+        }
+        finally
+        {
+            await TestServers.DropDatabaseAsync(database);
+        }
+    }
+
+    /// <summary>
+    /// The sum of the samples whose metric name starts with <paramref name="prefix"/> and ends with
+    /// <paramref name="suffix"/>, and whose labels hold <paramref name="label"/> when one is given.
+    /// </summary>
+    private static double Sample(string scraped, string prefix, string suffix, string label = "") => Samples(scraped)
+        .Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal) && s.Name.EndsWith(suffix, StringComparison.Ordinal)
+            && s.Labels.Contains(label, StringComparison.Ordinal))
+        .Sum(s => s.Value);
+
+    private static IEnumerable<string> Names(string scraped) => Samples(scraped).Select(s => s.Name);
+
+    // Prometheus text: "name{labels} value [timestamp]" per line, comments start with '#'.
+    private static IEnumerable<(string Name, string Labels, double Value)> Samples(string scraped)
+    {
+        foreach (var line in scraped.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            // Label values may hold braces (route templates), never the value after them.
+            var nameEnd = line.IndexOfAny(['{', ' ']);
+            var valueStart = line[nameEnd] == '{' ? line.LastIndexOf('}') + 1 : nameEnd;
+            var value = line[valueStart..].Trim().Split(' ')[0];
+            yield return (line[..nameEnd], line[nameEnd..valueStart], double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
+        }
+    }
+}
