@@ -17,6 +17,7 @@ builder.AddChatHubs();
 builder.AddChatAuth();
 builder.AddChatApi();
 builder.AddChatHealth();
+builder.AddChatForwardedHeaders();
 
 var app = builder.Build();
 
@@ -29,6 +30,7 @@ if (args is ["migrate", ..])
     return;
 }
 
+app.UseChatForwardedHeaders();
 app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
@@ -43,6 +45,7 @@ app.MapReceiptEndpoints();
 app.MapMessageEndpoints();
 app.MapAttachmentEndpoints();
 app.MapHealthEndpoints();
+app.UseHubDrain();
 app.UseHubWebSocketCompression();
 app.MapChatHub();
 
