@@ -46,7 +46,8 @@ public sealed class ForwardedHeadersTests
                     options.HttpMessageHandlerFactory = _ => ClientHandler(proxy);
                     options.AccessTokenProvider = () => Task.FromResult<string?>(alice.Token);
                 })
-                .AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
+                // JSON: server-sent events carry text only.
+                .AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))
                 .Build();
             await using var aliceHub = await HubClient.StartAsync(connection);
 
