@@ -45,6 +45,8 @@ public sealed class ForwardedHeadersTests
                     options.Transports = HttpTransportType.ServerSentEvents;
                     options.HttpMessageHandlerFactory = _ => ClientHandler(proxy);
                     options.AccessTokenProvider = () => Task.FromResult<string?>(alice.Token);
+                    // A forged address: nginx appends the real one, and the node takes only that.
+                    options.Headers["X-Forwarded-For"] = "203.0.113.9";
                 })
                 // JSON: server-sent events carry text only.
                 .AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))

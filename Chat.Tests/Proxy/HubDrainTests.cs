@@ -25,22 +25,29 @@ public sealed class HubDrainTests
                 return Task.CompletedTask;
             };
 
-            // What SIGTERM does first. The test's host is not run by RunAsync, so nothing goes on to
-            // stop the server: the node keeps listening in its stopping state for as long as the test needs.
-            node.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            // What SIGTERM does first. Stopping callbacks run newest first, so this one holds the
+            // node in its stopping state, still listening, until the requests below are answered.
+            var lifetime = node.Services.GetRequiredService<IHostApplicationLifetime>();
+            using var hold = new ManualResetEventSlim();
+            lifetime.ApplicationStopping.Register(() => hold.Wait(TimeSpan.FromSeconds(30)));
+            var stopping = Task.Run(lifetime.StopApplication);
+            await Poll.UntilAsync(() => lifetime.ApplicationStopping.IsCancellationRequested, TimeSpan.FromSeconds(10), "the node is stopping");
 
-            await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal(HubConnectionState.Disconnected, aliceHub.Connection.State);
             using var http = node.Http(alice.Token);
             using var negotiate = await http.PostAsync("hubs/chat/negotiate?negotiateVersion=1", null);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, negotiate.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(1), negotiate.Headers.RetryAfter?.Delta);
             using var problem = JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync());
             Assert.Equal("unavailable", problem.RootElement.GetProperty("code").GetString());
-
-            // Only the hub is refused: a REST request in flight during the drain is still served.
+            // Only the hub is refused: REST requests are served until the server stops.
             using var profile = await http.GetAsync($"api/users/{alice.Id}");
             Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+
+            hold.Set();
+            await stopping;
+            // The open connection is closed, not left to the server's shutdown timeout.
+            await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(HubConnectionState.Disconnected, aliceHub.Connection.State);
         }
         finally
         {
