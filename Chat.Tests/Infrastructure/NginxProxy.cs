@@ -101,6 +101,9 @@ public sealed partial class NginxProxy : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
+        // Read and dropped, so a full pipe never blocks nginx: what matters goes to error.log.
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         var proxy = new NginxProxy(process, folder, new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{port}/"), certificate);
         try
         {
@@ -179,6 +182,7 @@ public sealed partial class NginxProxy : IAsyncDisposable
         }
 
         process.Dispose();
+        Certificate?.Dispose();
         try
         {
             Directory.Delete(folder, recursive: true);
