@@ -19,6 +19,7 @@ builder.AddChatAuth();
 builder.AddChatApi();
 builder.AddChatHealth();
 builder.AddChatMetrics();
+builder.AddChatForwardedHeaders();
 
 var app = builder.Build();
 
@@ -31,6 +32,7 @@ if (args is ["migrate", ..])
     return;
 }
 
+app.UseChatForwardedHeaders();
 app.UseChatApi();
 app.MapAuthEndpoints();
 app.MapUserEndpoints();
@@ -46,6 +48,7 @@ app.MapMessageEndpoints();
 app.MapAttachmentEndpoints();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
+app.UseHubDrain();
 app.UseHubWebSocketCompression();
 app.MapChatHub();
 

@@ -10,8 +10,10 @@ using Chat.Hubs.Receipts;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 
 namespace Chat.Hubs;
 
@@ -27,7 +29,8 @@ public sealed class ChatHub(
     PresenceService presence,
     TypingService typing,
     ConnectionLimiter connectionLimiter,
-    ActivityLog activity) : Hub<IChatClient>
+    ActivityLog activity,
+    ILogger<ChatHub> logger) : Hub<IChatClient>
 {
     private Guid UserId => Context.User!.UserId();
 
@@ -49,6 +52,14 @@ public sealed class ChatHub(
             await Task.WhenAll(roomIds.Select(roomId => Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId))));
             await presence.SettleAsync(userId, roomIds, Context.ConnectionAborted);
             activity.Record(userId, ActivityActions.Connect);
+            // The client's address as the proxy in front saw it (see ForwardedHeaders): what an
+            // operator needs to trace a connection to a person or to abuse.
+            logger.LogInformation(
+                "Connection {ConnectionId} of user {UserId} opened from {RemoteIp} over {Transport}",
+                Context.ConnectionId,
+                userId,
+                Context.GetHttpContext()?.Connection.RemoteIpAddress,
+                Context.Features.Get<IHttpTransportFeature>()?.TransportType);
         }
         catch
         {

@@ -119,7 +119,7 @@ npm_script() {
 }
 
 section "servers"
-ensure_packages
+ensure_packages nginx
 start_postgres "$SCRATCH" --fast
 start_redis "$SCRATCH"
 export CHAT_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"

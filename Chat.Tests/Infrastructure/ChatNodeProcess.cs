@@ -106,6 +106,29 @@ public sealed class ChatNodeProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Stops the node the way systemd or a container runtime does, with SIGTERM, and waits until
+    /// it has exited; returns its exit code (0 for a clean stop).
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan? deadline = null)
+    {
+        if (!process.HasExited)
+        {
+            UnixSignal.Terminate(process.Id);
+            using var wait = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));
+            try
+            {
+                await process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Chat.Api did not exit after SIGTERM:{Environment.NewLine}{Output}");
+            }
+        }
+
+        return process.ExitCode;
+    }
+
     /// <summary>What the node printed last, for failure messages.</summary>
     public string Output => string.Join(Environment.NewLine, output);
 

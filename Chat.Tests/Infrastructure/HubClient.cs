@@ -121,6 +121,15 @@ public sealed class HubClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Starts a connection built with options of its own (through a proxy, with cookies, say).</summary>
+    public static async Task<HubClient> StartAsync(HubConnection connection)
+    {
+        var client = new HubClient(connection);
+        await client.Connection.StartAsync();
+        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        return client;
+    }
+
     public Task<RoomSnapshot> JoinRoomAsync(Guid roomId) => Connection.InvokeAsync<RoomSnapshot>("JoinRoom", roomId.ToString());
 
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null) =>

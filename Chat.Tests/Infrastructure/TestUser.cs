@@ -9,9 +9,12 @@ public sealed record TestUser(UserDto Profile, string Token)
     public Guid Id => Profile.Id;
 
     /// <summary>Registers a user with a unique name on <paramref name="node"/> and signs in.</summary>
-    public static async Task<TestUser> RegisterAsync(ChatNode node, string name = "user")
+    public static Task<TestUser> RegisterAsync(ChatNode node, string name = "user") => RegisterAsync(node.Address, name);
+
+    /// <summary>Registers a user through the service at <paramref name="address"/>: a node in another process, a proxy.</summary>
+    public static async Task<TestUser> RegisterAsync(Uri address, string name = "user")
     {
-        using var http = node.Http();
+        using var http = new HttpClient { BaseAddress = address };
         var userName = $"{name}_{Guid.NewGuid():N}"[..24];
         var register = await http.PostAsJsonAsync("auth/register", new RegisterRequest(userName, "correct horse battery", name));
         register.EnsureSuccessStatusCode();

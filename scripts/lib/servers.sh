@@ -45,12 +45,27 @@ _srv_pg_bindir() {
 
 _SRV_APT_UPDATED=0
 
+# ensure_packages [nginx]: install PostgreSQL and Redis (and the extras named) when missing.
 ensure_packages() {
   local missing=()
   _srv_pg_bindir >/dev/null || missing+=(postgresql)
   command -v psql >/dev/null && command -v pg_isready >/dev/null || missing+=(postgresql-client)
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
+  # Extras only some callers need: nginx for the proxy tests, which run it from a config of
+  # their own (Debian keeps the binary in /usr/sbin, which may not be on a user's PATH).
+  local extra
+  for extra in "$@"; do
+    case $extra in
+      nginx) command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx) ;;
+      *) _srv_die "ensure_packages: unknown extra '$extra'"; return 1 ;;
+    esac
+  done
   ((${#missing[@]} == 0)) && return 0
+  local packages=()
+  if [[ " ${missing[*]} " == *" postgres"* || " ${missing[*]} " == *" redis-server "* ]]; then
+    packages+=(postgresql postgresql-contrib redis-server)
+  fi
+  [[ " ${missing[*]} " == *" nginx "* ]] && packages+=(nginx)
 
   local sudo=()
   if ((EUID != 0)); then
@@ -60,7 +75,7 @@ ensure_packages() {
   fi
 
   local log="${TMPDIR:-/tmp}/chat-apt-$$.log"
-  _srv_log "installing postgresql and redis-server with apt-get (log: $log)"
+  _srv_log "installing ${packages[*]} with apt-get (log: $log)"
   # Another apt/dpkg run may hold the lock (e.g. an image's background job):
   # wait for it instead of failing. DPkg::Lock::Timeout covers the dpkg lock;
   # the update's lists lock is retried by hand below.
@@ -77,7 +92,7 @@ ensure_packages() {
     done
   fi
   if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y \
-      postgresql postgresql-contrib redis-server >>"$log" 2>&1 </dev/null; then
+      "${packages[@]}" >>"$log" 2>&1 </dev/null; then
     tail -n 20 "$log" >&2
     _srv_die "apt-get install failed"
     return 1
