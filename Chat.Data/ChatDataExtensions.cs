@@ -29,6 +29,14 @@ public static class ChatDataExtensions
         {
             var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatDataOptions>>().Value;
             var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                // Every send asks the same few statements (the sender's standing, the batch insert):
+                // preparing them once per connection spares PostgreSQL parsing and planning them
+                // thousands of times a second. A connection string that sets it wins.
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+
             dataSource.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
             return dataSource.Build();
         });
