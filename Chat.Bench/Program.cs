@@ -54,9 +54,12 @@ internal static class BenchProgram
             Console.Error.WriteLine("cancelled");
             return 130;
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TimeoutException or IOException)
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TimeoutException or IOException
+            or System.Net.WebSockets.WebSocketException)
         {
-            Console.Error.WriteLine($"bench failed: {e.Message}");
+            // A node that ran out of file descriptors or memory shows up here as a refused
+            // connection: one line says so, the inner error says why.
+            Console.Error.WriteLine($"bench failed: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
             return 1;
         }
     }
