@@ -36,7 +36,7 @@ public sealed class ChatServiceException(string code, string message, Exception?
         var text = exception.Message;
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         var code = colon > 0 ? text[..colon] : "";
-        if (!KnownCodes.Contains(code))
+        if (!ErrorCodes.All.Contains(code))
         {
             return new ChatServiceException(ErrorCodes.Unavailable, text, exception);
         }
@@ -52,11 +52,4 @@ public sealed class ChatServiceException(string code, string message, Exception?
 
         return new ChatServiceException(code, message, exception) { RetryAfter = retryAfter };
     }
-
-    private static readonly HashSet<string> KnownCodes =
-    [
-        ErrorCodes.Unauthorized, ErrorCodes.Forbidden, ErrorCodes.NotFound, ErrorCodes.Invalid,
-        ErrorCodes.RateLimited, ErrorCodes.Muted, ErrorCodes.Banned, ErrorCodes.TooLarge,
-        ErrorCodes.Conflict, ErrorCodes.Limit, ErrorCodes.Gone, ErrorCodes.Unavailable,
-    ];
 }

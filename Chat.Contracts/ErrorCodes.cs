@@ -18,4 +18,10 @@ public static class ErrorCodes
     public const string Limit = "limit";
     public const string Gone = "gone";
     public const string Unavailable = "unavailable";
+
+    /// <summary>Every code above, for clients that must tell a contract code from other text.</summary>
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>
+    {
+        Unauthorized, Forbidden, NotFound, Invalid, RateLimited, Muted, Banned, TooLarge, Conflict, Limit, Gone, Unavailable,
+    };
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Chat.Data;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Chat.Hubs.Messages;
 
@@ -12,6 +11,8 @@ namespace Chat.Hubs.Messages;
 /// <remarks>
 /// SignalR does not say how many connections a group send reached (and with Redis the sends
 /// happen on other nodes), so the count is of users, not connections, and ignores blocks.
+/// Only a room's first message waits for the count; after that a stale count is used as it is
+/// and refreshed in the background, so a metric never holds up a sender's ack.
 /// </remarks>
 public sealed class RoomAudience(MembershipRepository members, TimeProvider clock, ILogger<RoomAudience> logger)
 {
@@ -22,18 +23,43 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
 
     private readonly ConcurrentDictionary<Guid, (int Online, DateTimeOffset ReadAt)> online = new();
 
+    // Rooms whose count is being read again: one read per room at a time.
+    private readonly ConcurrentDictionary<Guid, byte> refreshing = new();
+
     /// <summary>The members of <paramref name="roomId"/> who were online a moment ago.</summary>
     public async ValueTask<int> OnlineAsync(Guid roomId)
     {
-        var now = clock.GetUtcNow();
-        if (online.TryGetValue(roomId, out var known) && now - known.ReadAt < Freshness)
+        if (!online.TryGetValue(roomId, out var known))
         {
-            return known.Online;
+            return await ReadAsync(roomId) ?? 0;
         }
 
+        if (clock.GetUtcNow() - known.ReadAt >= Freshness && refreshing.TryAdd(roomId, 0))
+        {
+            _ = RefreshAsync(roomId);
+        }
+
+        return known.Online;
+    }
+
+    private async Task RefreshAsync(Guid roomId)
+    {
+        try
+        {
+            await ReadAsync(roomId);
+        }
+        finally
+        {
+            refreshing.TryRemove(roomId, out _);
+        }
+    }
+
+    private async Task<int?> ReadAsync(Guid roomId)
+    {
         try
         {
             var count = await members.OnlineCountAsync(roomId);
+            var now = clock.GetUtcNow();
             online[roomId] = (count, now);
             if (online.Count > PruneAbove)
             {
@@ -42,11 +68,12 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
 
             return count;
         }
-        catch (NpgsqlException e)
+        catch (Exception e)
         {
-            // Only a metric depends on it: the message has been stored and broadcast already.
+            // Only a metric depends on it: the message has been stored and broadcast already, and
+            // no failure here (a lost database, a pool disposed at shutdown) may fail its send.
             logger.LogDebug(e, "Counting the online members of {RoomId} failed", roomId);
-            return known.Online;
+            return null;
         }
     }
 
