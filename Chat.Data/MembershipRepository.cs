@@ -7,7 +7,8 @@ namespace Chat.Data;
 /// <summary>Stores who belongs to which room, with role, mute and receipt pointers, and the bans.</summary>
 public sealed class MembershipRepository(NpgsqlDataSource dataSource)
 {
-    private const string Columns = """
+    /// <summary>A member's columns, of room_members rm joined with users u.</summary>
+    internal const string MemberColumns = """
         rm.room_id, rm.user_id, u.user_name, u.display_name, rm.role, u.status, rm.muted_until, rm.joined_at,
         rm.delivered_seq, rm.read_seq, rm.read_at
         """;
@@ -15,7 +16,7 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     public async Task<RoomMember?> FindAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         const string sql = $"""
-            select {Columns} from room_members rm join users u on u.id = rm.user_id
+            select {MemberColumns} from room_members rm join users u on u.id = rm.user_id
             where rm.room_id = @RoomId and rm.user_id = @UserId
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -29,7 +30,7 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
         const string sql = $"""
             select r.id, r.is_private, r.settings::text as settings, r.last_seq,
                    exists (select 1 from room_bans b where b.room_id = r.id and b.user_id = @UserId) as banned,
-                   {Columns}
+                   {MemberColumns}
             from rooms r
             left join room_members rm on rm.room_id = r.id and rm.user_id = @UserId
             left join users u on u.id = rm.user_id
@@ -47,7 +48,7 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<RoomMember>> ListAsync(Guid roomId, CancellationToken cancellationToken = default)
     {
         const string sql = $"""
-            select {Columns} from room_members rm join users u on u.id = rm.user_id
+            select {MemberColumns} from room_members rm join users u on u.id = rm.user_id
             where rm.room_id = @RoomId
             order by rm.joined_at, u.user_name
             """;

@@ -1,3 +1,4 @@
+using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
 
@@ -67,11 +68,26 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
         select count(*)::int from d
         """;
 
-    /// <summary>Stores a message (idempotently by client message id); null when the room is gone.</summary>
-    public async Task<AppendResult?> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stores a message (idempotently by client message id) in a transaction of its own; null when
+    /// the room is gone. <paramref name="admission"/>, when given, decides under the room's lock.
+    /// </summary>
+    public async Task<AppendResult?> AppendAsync(NewMessage message, ISendAdmission? admission = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (admission is not null)
+        {
+            var standings = await SenderStandings.ReadAsync(
+                connection, transaction, [(message.RoomId, message.SenderId)], cancellationToken, lockRooms: true);
+            if (!standings.TryGetValue((message.RoomId, message.SenderId), out var standing))
+            {
+                return null;
+            }
+
+            admission.Admit(standing);
+        }
+
         var result = await MessageLog.AppendAsync(connection, transaction, message, cancellationToken);
         if (result is { Duplicate: false })
         {

@@ -37,9 +37,9 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
         });
     }
 
-    public async Task<AppendResult?> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
+    public async Task<AppendResult?> AppendAsync(NewMessage message, ISendAdmission? admission = null, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingMessage(message);
+        var pending = new PendingMessage(new BatchItem(message, admission));
         try
         {
             await queue.Writer.WriteAsync(pending, cancellationToken);
@@ -131,10 +131,10 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
         {
             // Not cancelled by a stop: a batch cut short would fail senders who are still connected.
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-            var results = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Message)], CancellationToken.None);
+            var answers = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Item)], CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Completion.TrySetResult(results[i]);
+                batch[i].Answer(answers[i]);
             }
         }
         catch (PostgresException e) when (batch.Count > 1 && IsAboutTheData(e))
@@ -162,8 +162,8 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-                var results = await MessageBatch.WriteAsync(connection, [pending.Message], CancellationToken.None);
-                pending.Completion.TrySetResult(results[0]);
+                var answers = await MessageBatch.WriteAsync(connection, [pending.Item], CancellationToken.None);
+                pending.Answer(answers[0]);
             }
             catch (Exception e)
             {
@@ -176,11 +176,23 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
     private static bool IsAboutTheData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
         || e.SqlState.StartsWith("23", StringComparison.Ordinal);
 
-    private sealed class PendingMessage(NewMessage message)
+    private sealed class PendingMessage(BatchItem item)
     {
-        public NewMessage Message { get; } = message;
+        public BatchItem Item { get; } = item;
 
         // Continuations run elsewhere: the loop must not broadcast on behalf of every sender.
         public TaskCompletionSource<AppendResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Answer(BatchAnswer answer)
+        {
+            if (answer.Refusal is { } refusal)
+            {
+                Completion.TrySetException(refusal);
+            }
+            else
+            {
+                Completion.TrySetResult(answer.Result);
+            }
+        }
     }
 }

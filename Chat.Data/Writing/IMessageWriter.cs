@@ -8,6 +8,12 @@ public interface IMessageWriter
     /// client message id (<see cref="AppendResult.Duplicate"/>). Null when the room does not exist.
     /// Completes only after the transaction that holds the message has committed.
     /// </summary>
+    /// <param name="message">The message to store.</param>
+    /// <param name="admission">
+    /// The sender's right to post, asked inside the storing transaction (see <see cref="ISendAdmission"/>);
+    /// what it throws is what this call throws. Null for messages the service writes itself.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for room in the queue; a queued message is stored either way.</param>
     /// <exception cref="MessageWriterStoppedException">The node is shutting down and takes no more messages.</exception>
-    Task<AppendResult?> AppendAsync(NewMessage message, CancellationToken cancellationToken = default);
+    Task<AppendResult?> AppendAsync(NewMessage message, ISendAdmission? admission = null, CancellationToken cancellationToken = default);
 }

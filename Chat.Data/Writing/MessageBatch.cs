@@ -44,18 +44,20 @@ internal static class MessageBatch
     /// <summary>
     /// Stores <paramref name="batch"/> and commits. The answer for each message, in batch order:
     /// the new row, the row stored earlier under the same sender and client message id (also
-    /// when both copies are in this batch) marked duplicate, or null for a room that is gone.
+    /// when both copies are in this batch) marked duplicate, null for a room that is gone, or the
+    /// refusal its admission threw (that message alone is left out).
     /// </summary>
-    public static async Task<AppendResult?[]> WriteAsync(
-        NpgsqlConnection connection, IReadOnlyList<NewMessage> batch, CancellationToken cancellationToken)
+    public static async Task<BatchAnswer[]> WriteAsync(
+        NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
     {
-        var results = new AppendResult?[batch.Count];
+        var answers = new BatchAnswer[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var lastSeqs = (await connection.QueryAsync<(Guid Id, long LastSeq)>(new CommandDefinition(
-                LockRooms, new { RoomIds = batch.Select(m => m.RoomId).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
+                LockRooms, new { RoomIds = batch.Select(m => m.Message.RoomId).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Id, r => r.LastSeq);
-        var stored = await FindStoredAsync(connection, transaction, batch, lastSeqs, cancellationToken);
+        var admitted = await AdmitAsync(connection, transaction, batch, lastSeqs, answers, cancellationToken);
+        var stored = await FindStoredAsync(connection, transaction, batch, admitted, cancellationToken);
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
         var inserts = new List<(int Index, long Seq)>(batch.Count);
@@ -63,8 +65,8 @@ internal static class MessageBatch
         var repeats = new List<(int Index, int First)>();
         for (var i = 0; i < batch.Count; i++)
         {
-            var message = batch[i];
-            if (!lastSeqs.TryGetValue(message.RoomId, out var lastSeq))
+            var message = batch[i].Message;
+            if (!admitted[i])
             {
                 continue;
             }
@@ -73,7 +75,7 @@ internal static class MessageBatch
             {
                 if (stored.TryGetValue(key, out var earlier))
                 {
-                    results[i] = new AppendResult(earlier, Duplicate: true);
+                    answers[i] = new BatchAnswer(new AppendResult(earlier, Duplicate: true));
                     continue;
                 }
 
@@ -86,7 +88,8 @@ internal static class MessageBatch
                 firstOfKey[key] = i;
             }
 
-            lastSeqs[message.RoomId] = ++lastSeq;
+            var lastSeq = lastSeqs[message.RoomId] + 1;
+            lastSeqs[message.RoomId] = lastSeq;
             inserts.Add((i, lastSeq));
         }
 
@@ -95,27 +98,75 @@ internal static class MessageBatch
             var rows = await InsertAsync(connection, transaction, batch, inserts, cancellationToken);
             foreach (var (index, _) in inserts)
             {
-                results[index] = new AppendResult(rows[batch[index].Id], Duplicate: false);
+                answers[index] = new BatchAnswer(new AppendResult(rows[batch[index].Message.Id], Duplicate: false));
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
         foreach (var (index, first) in repeats)
         {
-            results[index] = results[first] is { } original ? original with { Duplicate = true } : null;
+            answers[index] = new BatchAnswer(answers[first].Result is { } original ? original with { Duplicate = true } : null);
         }
 
-        return results;
+        return answers;
+    }
+
+    /// <summary>
+    /// Which messages go on: their room exists and their admission, if any, let them through.
+    /// The standings of every sender that needs one are read with one query.
+    /// </summary>
+    private static async Task<bool[]> AdmitAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<BatchItem> batch,
+        Dictionary<Guid, long> lastSeqs,
+        BatchAnswer[] answers,
+        CancellationToken cancellationToken)
+    {
+        var admitted = new bool[batch.Count];
+        var senders = new HashSet<(Guid RoomId, Guid UserId)>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (message, admission) = batch[i];
+            admitted[i] = lastSeqs.ContainsKey(message.RoomId);
+            if (admitted[i] && admission is not null)
+            {
+                senders.Add((message.RoomId, message.SenderId));
+            }
+        }
+
+        var standings = await SenderStandings.ReadAsync(connection, transaction, senders, cancellationToken);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (message, admission) = batch[i];
+            if (!admitted[i] || admission is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                // The room's row is locked, so its standing row is there.
+                admission.Admit(standings[(message.RoomId, message.SenderId)]);
+            }
+            catch (Exception refusal)
+            {
+                admitted[i] = false;
+                answers[i] = new BatchAnswer(null, refusal);
+            }
+        }
+
+        return admitted;
     }
 
     private static async Task<Dictionary<ClientKey, StoredMessage>> FindStoredAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
-        IReadOnlyList<NewMessage> batch,
-        Dictionary<Guid, long> lastSeqs,
+        IReadOnlyList<BatchItem> batch,
+        bool[] admitted,
         CancellationToken cancellationToken)
     {
-        var keyed = batch.Where(m => m.ClientMessageId is not null && lastSeqs.ContainsKey(m.RoomId)).ToArray();
+        var keyed = batch.Where((item, i) => admitted[i] && item.Message.ClientMessageId is not null).Select(item => item.Message).ToArray();
         if (keyed.Length == 0)
         {
             return [];
@@ -143,16 +194,16 @@ internal static class MessageBatch
     private static async Task<Dictionary<Guid, StoredMessage>> InsertAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
-        IReadOnlyList<NewMessage> batch,
+        IReadOnlyList<BatchItem> batch,
         List<(int Index, long Seq)> inserts,
         CancellationToken cancellationToken)
     {
-        var messages = inserts.Select(x => batch[x.Index]).ToArray();
+        var messages = inserts.Select(x => batch[x.Index].Message).ToArray();
         // The last seq of each room is the one its final message took.
         var bumps = new Dictionary<Guid, long>();
         foreach (var (index, seq) in inserts)
         {
-            bumps[batch[index].RoomId] = seq;
+            bumps[batch[index].Message.RoomId] = seq;
         }
 
         var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
@@ -186,3 +237,9 @@ internal static class MessageBatch
             message.ClientMessageId is { } id ? new ClientKey(message.RoomId, message.SenderId, id) : null;
     }
 }
+
+/// <summary>A message for a batch, with the check its sender must pass (none for messages the service itself writes).</summary>
+internal readonly record struct BatchItem(NewMessage Message, ISendAdmission? Admission = null);
+
+/// <summary>What a batch did with one message: its result (null for a room that is gone), or why it was refused.</summary>
+internal readonly record struct BatchAnswer(AppendResult? Result, Exception? Refusal = null);

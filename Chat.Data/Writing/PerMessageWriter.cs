@@ -3,9 +3,9 @@ namespace Chat.Data.Writing;
 /// <summary>One transaction per message: the sender waits for its own commit only.</summary>
 internal sealed class PerMessageWriter(MessageRepository messages, ChatMetrics metrics) : IMessageWriter
 {
-    public async Task<AppendResult?> AppendAsync(NewMessage message, CancellationToken cancellationToken = default)
+    public async Task<AppendResult?> AppendAsync(NewMessage message, ISendAdmission? admission = null, CancellationToken cancellationToken = default)
     {
-        var result = await messages.AppendAsync(message, cancellationToken);
+        var result = await messages.AppendAsync(message, admission, cancellationToken);
         metrics.BatchWritten(1);
         return result;
     }

@@ -55,23 +55,23 @@ public sealed class MessageService(
         // Before any database work: the bucket protects the database too.
         rateLimiter.TakeToken(sender.UserId);
 
-        var (standing, member) = await access.MemberAsync(sender.UserId, roomId, cancellationToken);
-        if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
+        var admission = new SenderAdmission(sender, type, clock, rateLimiter);
+        if (toUserId is not null || attachmentId is not null)
         {
-            throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
+            // Standing first, so that an outsider learns nothing about the room's members or files
+            // from the errors below; the storing transaction asks again.
+            var standing = await members.StandingAsync(roomId, sender.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+            admission.Check(standing);
         }
 
-        EnsureMaySend(sender, member, type);
-        rateLimiter.EnterSlowMode(sender.UserId, sender.Role, member, standing.Settings);
-        if (toUserId is { } recipient && recipient != sender.UserId
-            && await members.FindAsync(roomId, recipient, cancellationToken) is null)
+        if (toUserId is { } recipient && recipient != sender.UserId)
         {
-            throw ChatException.NotFound("recipient");
-        }
+            if (await members.FindAsync(roomId, recipient, cancellationToken) is null)
+            {
+                throw ChatException.NotFound("recipient");
+            }
 
-        if (toUserId is { } addressee && addressee != sender.UserId)
-        {
-            await blocks.EnsureMayWriteToAsync(sender.UserId, addressee, cancellationToken);
+            await blocks.EnsureMayWriteToAsync(sender.UserId, recipient, cancellationToken);
         }
 
         if (attachmentId is { } attachment)
@@ -91,12 +91,14 @@ public sealed class MessageService(
             attachmentId,
             request.Metadata,
             clock.UtcNow());
-        var result = await StoreAsync(message, cancellationToken) ?? throw ChatException.NotFound("room");
+        var result = await StoreAsync(message, admission, cancellationToken) ?? throw ChatException.NotFound("room");
         if (!result.Duplicate)
         {
             metrics.MessageReceived();
-            await typing.MessageSentAsync(sender.UserId, roomId);
             await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
+            // After the delivery and not awaited: the message itself tells clients the typing is
+            // over, the announcement to anyone else is no reason to hold the ack.
+            typing.MessageSent(sender.UserId, roomId);
             activity.Record(sender.UserId, ActivityActions.Send, roomId);
         }
         else
@@ -158,26 +160,11 @@ public sealed class MessageService(
         return new SyncResult(results);
     }
 
-    private static void EnsureMaySend(Sender sender, RoomMember member, MessageType type)
-    {
-        if (type == MessageType.System
-            && sender.Role is not (GlobalRole.Service or GlobalRole.Admin)
-            && member.Role != RoomRole.Admin)
-        {
-            throw ChatException.Forbidden("only room admins and services may send system messages");
-        }
-
-        if (type != MessageType.Text && (sender.Role == GlobalRole.Guest || member.Role == RoomRole.Guest))
-        {
-            throw ChatException.Forbidden("guests may send text only");
-        }
-    }
-
-    private async Task<AppendResult?> StoreAsync(NewMessage message, CancellationToken cancellationToken)
+    private async Task<AppendResult?> StoreAsync(NewMessage message, SenderAdmission admission, CancellationToken cancellationToken)
     {
         try
         {
-            return await writer.AppendAsync(message, cancellationToken);
+            return await writer.AppendAsync(message, admission, cancellationToken);
         }
         catch (MessageWriterStoppedException)
         {

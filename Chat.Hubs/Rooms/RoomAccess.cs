@@ -31,13 +31,18 @@ public sealed class RoomAccess(MembershipRepository members)
     public async Task<(RoomStanding Standing, RoomMember Member)> MemberAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
     {
         var standing = await members.StandingAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
+        return (standing, MemberOf(standing));
+    }
+
+    /// <summary>The membership in a standing already read; refuses non-members and banned users.</summary>
+    public static RoomMember MemberOf(RoomStanding standing)
+    {
         if (standing.Banned)
         {
             throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
         }
 
-        var member = standing.Member ?? throw ChatException.Forbidden("you are not a member of this room");
-        return (standing, member);
+        return standing.Member ?? throw ChatException.Forbidden("you are not a member of this room");
     }
 
     /// <summary>Refuses unless the caller is a room admin or a global admin.</summary>

@@ -31,7 +31,8 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         var goneRoom = Text(Guid.NewGuid(), alice.Id, Guid.NewGuid(), "nobody home");
         var sameIdElsewhere = Text(other.Id, alice.Id, clientMessageId, "hello there");
         await using var connection = await Database.OpenConnectionAsync();
-        var results = await MessageBatch.WriteAsync(connection, [first, fromBob, repeat, goneRoom, sameIdElsewhere], CancellationToken.None);
+        var results = (await MessageBatch.WriteAsync(connection, [new(first), new(fromBob), new(repeat), new(goneRoom), new(sameIdElsewhere)], CancellationToken.None))
+            .Select(a => a.Result).ToArray();
 
         Assert.Equal((lastSeq + 1, false), (results[0]!.Message.Seq, results[0]!.Duplicate));
         Assert.Equal((lastSeq + 2, false), (results[1]!.Message.Seq, results[1]!.Duplicate));
@@ -43,8 +44,8 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         Assert.Equal("bob", results[1]!.Message.SenderName);
 
         // A later batch recognises it too, and takes no seq for it.
-        var again = await MessageBatch.WriteAsync(connection, [Text(room.Id, alice.Id, clientMessageId, "hello")], CancellationToken.None);
-        Assert.Equal((first.Id, true), (again[0]!.Message.Id, again[0]!.Duplicate));
+        var again = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, alice.Id, clientMessageId, "hello"))], CancellationToken.None);
+        Assert.Equal((first.Id, true), (again[0].Result!.Message.Id, again[0].Result!.Duplicate));
         Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
     }
 
@@ -72,6 +73,46 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
             Assert.Equal(lastSeq + 1, (await sends[0])!.Message.Seq);
             Assert.Equal(lastSeq + 2, (await sends[2])!.Message.Seq);
             Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
+        }
+        finally
+        {
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Each_sender_is_judged_on_the_standing_committed_before_the_batch_and_a_refused_one_fails_alone()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var writer = Writer(Database, maxDelayMilliseconds: 200);
+        await writer.StartAsync(CancellationToken.None);
+        try
+        {
+            var lastSeq = await LastSeqAsync(room.Id);
+            // Bob leaves just before sending; the batch must see it, not what was true a moment ago.
+            await using (var connection = await Database.OpenConnectionAsync())
+            {
+                await using var leave = new NpgsqlCommand("delete from room_members where room_id = $1 and user_id = $2", connection);
+                leave.Parameters.AddWithValue(room.Id);
+                leave.Parameters.AddWithValue(bob.Id);
+                await leave.ExecuteNonQueryAsync();
+            }
+
+            var admission = new MembersOnly();
+            var sends = new[]
+            {
+                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "one"), admission),
+                writer.AppendAsync(Text(room.Id, bob.Id, Guid.NewGuid(), "from outside"), admission),
+                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "two"), admission),
+            };
+
+            var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => sends[1]);
+            Assert.Equal("not a member", refusal.Message);
+            Assert.Equal(lastSeq + 1, (await sends[0])!.Message.Seq);
+            Assert.Equal(lastSeq + 2, (await sends[2])!.Message.Seq);
+            Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
+            Assert.Equal(3, admission.Seen.Count);
+            Assert.All(admission.Seen.Where(s => s.Member is not null), s => Assert.Equal((alice.Id, RoomRole.Admin), (s.Member!.UserId, s.Member.Role)));
         }
         finally
         {
@@ -136,5 +177,20 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         await using var command = Database.CreateCommand("select last_seq from rooms where id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = roomId });
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Admits members only, and keeps what it was shown.</summary>
+    private sealed class MembersOnly : ISendAdmission
+    {
+        public List<RoomStanding> Seen { get; } = [];
+
+        public void Admit(RoomStanding standing)
+        {
+            Seen.Add(standing);
+            if (standing.Member is null)
+            {
+                throw new InvalidOperationException("not a member");
+            }
+        }
     }
 }

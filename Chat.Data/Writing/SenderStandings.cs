@@ -1,0 +1,60 @@
+using Dapper;
+using Npgsql;
+
+namespace Chat.Data.Writing;
+
+/// <summary>Reads the standing of several senders in their rooms with one query, inside a writer's transaction.</summary>
+internal static class SenderStandings
+{
+    private const string Read = $"""
+        select k.user_id as sender_id,
+               r.id, r.is_private, r.settings::text as settings, r.last_seq,
+               exists (select 1 from room_bans b where b.room_id = r.id and b.user_id = k.user_id) as banned,
+               {MembershipRepository.MemberColumns}
+        from unnest(@RoomIds, @UserIds) as k(room_id, user_id)
+        join rooms r on r.id = k.room_id
+        left join room_members rm on rm.room_id = k.room_id and rm.user_id = k.user_id
+        left join users u on u.id = rm.user_id
+        """;
+
+    // For a writer that has not locked the rooms yet: the standing is read under the same lock
+    // the seq bump takes, so nothing can change it before the commit.
+    private const string ReadLocked = Read + " for update of r";
+
+    /// <summary>
+    /// The standing of each (room, sender) pair asked for whose room exists; with
+    /// <paramref name="lockRooms"/> the rooms' rows are locked until the transaction ends.
+    /// </summary>
+    public static async Task<Dictionary<(Guid RoomId, Guid UserId), RoomStanding>> ReadAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyCollection<(Guid RoomId, Guid UserId)> senders,
+        CancellationToken cancellationToken,
+        bool lockRooms = false)
+    {
+        if (senders.Count == 0)
+        {
+            return [];
+        }
+
+        var standings = new Dictionary<(Guid, Guid), RoomStanding>(senders.Count);
+        await connection.QueryAsync<SenderKey, RoomStanding, RoomMember?, bool>(
+            new CommandDefinition(
+                lockRooms ? ReadLocked : Read,
+                new { RoomIds = senders.Select(s => s.RoomId).ToArray(), UserIds = senders.Select(s => s.UserId).ToArray() },
+                transaction,
+                cancellationToken: cancellationToken),
+            (key, standing, member) =>
+            {
+                standings[(standing.Id, key.SenderId)] = standing with { Member = member?.UserId == key.SenderId ? member : null };
+                return true;
+            },
+            splitOn: "id,room_id");
+        return standings;
+    }
+
+    private sealed record SenderKey
+    {
+        public Guid SenderId { get; init; }
+    }
+}

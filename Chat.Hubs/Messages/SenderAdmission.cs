@@ -1,0 +1,54 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Data.Writing;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
+using Chat.Hubs.Rooms;
+
+namespace Chat.Hubs.Messages;
+
+/// <summary>
+/// May this sender post this message in the room: a member, not banned, not muted, allowed the
+/// message's type, and (once) within the room's slow mode. The writer asks it inside the
+/// transaction that stores the message; sends that need more checks ask it beforehand as well.
+/// </summary>
+internal sealed class SenderAdmission(Sender sender, MessageType type, TimeProvider clock, SendRateLimiter rateLimiter) : ISendAdmission
+{
+    // Asked once more after a refused batch is retried message by message: the slow-mode slot
+    // taken the first time is this message's own and must not refuse it the second time.
+    private bool slowModeTaken;
+
+    public void Admit(RoomStanding standing)
+    {
+        var member = Check(standing);
+        if (!slowModeTaken)
+        {
+            rateLimiter.EnterSlowMode(sender.UserId, sender.Role, member, standing.Settings);
+            slowModeTaken = true;
+        }
+    }
+
+    /// <summary>Everything but slow mode, which only the storing transaction counts.</summary>
+    public RoomMember Check(RoomStanding standing)
+    {
+        var member = RoomAccess.MemberOf(standing);
+        if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
+        {
+            throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
+        }
+
+        if (type == MessageType.System
+            && sender.Role is not (GlobalRole.Service or GlobalRole.Admin)
+            && member.Role != RoomRole.Admin)
+        {
+            throw ChatException.Forbidden("only room admins and services may send system messages");
+        }
+
+        if (type != MessageType.Text && (sender.Role == GlobalRole.Guest || member.Role == RoomRole.Guest))
+        {
+            throw ChatException.Forbidden("guests may send text only");
+        }
+
+        return member;
+    }
+}

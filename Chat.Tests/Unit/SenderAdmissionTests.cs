@@ -1,0 +1,76 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
+using Chat.Hubs.Messages;
+using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Chat.Tests.Unit;
+
+/// <summary>The sender's right to post, as the storing transaction asks it, on standings made up here.</summary>
+public sealed class SenderAdmissionTests
+{
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    private readonly SendRateLimiter limiter;
+    private readonly Guid roomId = Guid.NewGuid();
+    private readonly Guid userId = Guid.NewGuid();
+
+    public SenderAdmissionTests() =>
+        limiter = new SendRateLimiter(Options.Create(new RateLimitOptions()), clock, TestMetrics.Create());
+
+    [Fact]
+    public void A_message_asked_about_twice_takes_its_slow_mode_slot_once_and_the_next_message_waits()
+    {
+        var standing = Standing(RoomRole.Member, slowModeSeconds: 30);
+        var first = Admission(MessageType.Text);
+
+        first.Admit(standing);
+        first.Admit(standing);
+        var next = Assert.Throws<ChatException>(() => Admission(MessageType.Text).Admit(standing));
+
+        Assert.Equal(ErrorCodes.RateLimited, next.Code);
+        Assert.Equal(TimeSpan.FromSeconds(30), next.RetryAfter);
+    }
+
+    [Fact]
+    public void Banned_outsiders_muted_members_and_guests_with_files_are_each_told_why()
+    {
+        Assert.Equal(ErrorCodes.Banned, Refusal(Standing(RoomRole.Member) with { Banned = true }, MessageType.Text));
+        Assert.Equal(ErrorCodes.Forbidden, Refusal(Standing(RoomRole.Member) with { Member = null }, MessageType.Text));
+        var muted = Standing(RoomRole.Member);
+        muted = muted with { Member = muted.Member! with { MutedUntil = clock.GetUtcNow().UtcDateTime.AddMinutes(5) } };
+        Assert.Equal(ErrorCodes.Muted, Refusal(muted, MessageType.Text));
+        Assert.Equal(ErrorCodes.Forbidden, Refusal(Standing(RoomRole.Guest), MessageType.File));
+        Assert.Equal(ErrorCodes.Forbidden, Refusal(Standing(RoomRole.Member), MessageType.System));
+
+        Admission(MessageType.System).Admit(Standing(RoomRole.Admin));
+        Admission(MessageType.Image).Admit(Standing(RoomRole.Member));
+    }
+
+    [Fact]
+    public void A_mute_that_has_run_out_no_longer_refuses()
+    {
+        var standing = Standing(RoomRole.Member);
+        standing = standing with { Member = standing.Member! with { MutedUntil = clock.GetUtcNow().UtcDateTime.AddSeconds(10) } };
+        Assert.Equal(ErrorCodes.Muted, Refusal(standing, MessageType.Text));
+
+        clock.Advance(TimeSpan.FromSeconds(11));
+
+        Admission(MessageType.Text).Admit(standing);
+    }
+
+    private SenderAdmission Admission(MessageType type) =>
+        new(new Sender(userId, GlobalRole.User), type, clock, limiter);
+
+    private string Refusal(RoomStanding standing, MessageType type) =>
+        Assert.Throws<ChatException>(() => Admission(type).Admit(standing)).Code;
+
+    private RoomStanding Standing(RoomRole role, int slowModeSeconds = 0) => new()
+    {
+        Id = roomId,
+        Settings = RoomSettings.Default with { SlowModeSeconds = slowModeSeconds },
+        Member = new RoomMember { RoomId = roomId, UserId = userId, Role = role },
+    };
+}
