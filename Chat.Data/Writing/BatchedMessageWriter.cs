@@ -19,6 +19,7 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
     private readonly ILogger<BatchedMessageWriter> logger;
     private readonly int maxBatchSize;
     private readonly TimeSpan maxDelay;
+    private readonly int writers;
 
     public BatchedMessageWriter(
         NpgsqlDataSource dataSource, IOptions<MessageWriterOptions> options, ChatMetrics metrics, ILogger<BatchedMessageWriter> logger)
@@ -28,11 +29,12 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
         this.logger = logger;
         maxBatchSize = options.Value.MaxBatchSize;
         maxDelay = TimeSpan.FromMilliseconds(options.Value.MaxDelayMilliseconds);
+        writers = options.Value.Writers;
         // Bounded: when the database falls behind, senders wait to enqueue instead of the queue
         // growing without end, which slows each connection down to what can be stored.
         queue = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(maxBatchSize * 16)
         {
-            SingleReader = true,
+            SingleReader = writers == 1,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -56,23 +58,11 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<PendingMessage>(maxBatchSize);
-        try
-        {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                await CollectAsync(batch, stoppingToken);
-                await WriteAsync(batch);
-                batch.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what is queued is still stored below.
-        }
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => WriteBatchesAsync(stoppingToken)));
 
         // New sends are refused from here on; the ones already queued were promised a write.
         queue.Writer.TryComplete();
+        var batch = new List<PendingMessage>(maxBatchSize);
         while (queue.Reader.TryRead(out var pending))
         {
             batch.Add(pending);
@@ -83,6 +73,36 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
             }
         }
 
+        if (batch.Count > 0)
+        {
+            await WriteAsync(batch);
+        }
+    }
+
+    /// <summary>One of the writer loops: collects a batch, stores it, and again, until stopped.</summary>
+    private async Task WriteBatchesAsync(CancellationToken stoppingToken)
+    {
+        // Off the caller's context: each loop is its own long-running chain of batches.
+        await Task.Yield();
+        var batch = new List<PendingMessage>(maxBatchSize);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await CollectAsync(batch, stoppingToken);
+                if (batch.Count > 0)
+                {
+                    await WriteAsync(batch);
+                    batch.Clear();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is queued is stored after every loop has ended.
+        }
+
+        // A batch collected when the stop came is still written.
         if (batch.Count > 0)
         {
             await WriteAsync(batch);

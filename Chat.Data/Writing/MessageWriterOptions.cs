@@ -20,6 +20,14 @@ public sealed class MessageWriterOptions
     /// </summary>
     [Range(0, 1_000)]
     public int MaxDelayMilliseconds { get; set; } = 2;
+
+    /// <summary>
+    /// How many batches may be in flight at once, each in its own transaction: while one waits
+    /// for its commit to reach the disk, the next is already being stored. Batches that share a
+    /// room take turns on the room's row lock, so each room's seq stays gap-free.
+    /// </summary>
+    [Range(1, 64)]
+    public int Writers { get; set; } = 4;
 }
 
 /// <summary>How sends are grouped into transactions.</summary>

@@ -121,6 +121,53 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Batches_stored_side_by_side_still_number_every_room_without_gaps_or_repeats()
+    {
+        var (alice, _, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var rooms = new List<Guid> { room.Id };
+        for (var i = 0; i < 3; i++)
+        {
+            var more = await alice.CreateRoomAsync(fixture.Node, name: $"side {i}");
+            rooms.Add(more.Id);
+        }
+
+        var before = new Dictionary<Guid, long>();
+        foreach (var roomId in rooms)
+        {
+            before[roomId] = await LastSeqAsync(roomId);
+        }
+
+        var writer = Writer(Database, maxDelayMilliseconds: 1, writers: 4);
+        await writer.StartAsync(CancellationToken.None);
+        try
+        {
+            // Many small waves, so that several loops are storing batches of the same rooms at once.
+            var sends = new List<(Guid RoomId, Task<AppendResult?> Send)>();
+            for (var wave = 0; wave < 40; wave++)
+            {
+                foreach (var roomId in rooms)
+                {
+                    sends.Add((roomId, writer.AppendAsync(Text(roomId, alice.Id, Guid.NewGuid(), $"w{wave}"))));
+                }
+
+                await Task.Yield();
+            }
+
+            await Task.WhenAll(sends.Select(s => s.Send));
+            foreach (var roomId in rooms)
+            {
+                var seqs = sends.Where(s => s.RoomId == roomId).Select(s => s.Send.Result!.Message.Seq).Order().ToArray();
+                Assert.Equal(Enumerable.Range(1, 40).Select(n => before[roomId] + n), seqs);
+                Assert.Equal(before[roomId] + 40, await LastSeqAsync(roomId));
+            }
+        }
+        finally
+        {
+            await writer.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task When_the_database_cannot_be_reached_every_sender_of_the_batch_gets_the_error()
     {
         // Nothing listens on port 1: opening a connection is refused at once.
@@ -158,9 +205,11 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         await Assert.ThrowsAsync<MessageWriterStoppedException>(() => writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "late")));
     }
 
-    private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds) => new(
+    // One writer loop unless a test says otherwise: the tests that look at one batch need every
+    // message sent at once to land in the same one.
+    private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds, int writers = 1) => new(
         dataSource,
-        Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds }),
+        Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds, Writers = writers }),
         TestMetrics.Create(),
         NullLogger<BatchedMessageWriter>.Instance);
 
