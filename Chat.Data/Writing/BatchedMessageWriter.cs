@@ -34,7 +34,7 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
         // growing without end, which slows each connection down to what can be stored.
         queue = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(maxBatchSize * 16)
         {
-            SingleReader = writers == 1,
+            SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -58,11 +58,40 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => WriteBatchesAsync(stoppingToken)));
+        var writing = new List<Task>(writers);
+        var batch = new List<PendingMessage>(maxBatchSize);
+        try
+        {
+            while (await queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await CollectAsync(batch, stoppingToken);
+                if (batch.Count < maxBatchSize)
+                {
+                    // Only full batches overlap. A partial one waits for the writes in flight and
+                    // takes what queued meanwhile: under light load there is one transaction at a
+                    // time and the batches grow, which costs the database least per message.
+                    await Task.WhenAll(writing);
+                    TakeQueued(batch);
+                }
+                else if (writing.Count == writers)
+                {
+                    await Task.WhenAny(writing);
+                }
+
+                writing.RemoveAll(write => write.IsCompleted);
+                writing.Add(WriteAsync(batch));
+                batch = new List<PendingMessage>(maxBatchSize);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is queued is still stored below.
+        }
+
+        await Task.WhenAll(writing);
 
         // New sends are refused from here on; the ones already queued were promised a write.
         queue.Writer.TryComplete();
-        var batch = new List<PendingMessage>(maxBatchSize);
         while (queue.Reader.TryRead(out var pending))
         {
             batch.Add(pending);
@@ -73,36 +102,6 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
             }
         }
 
-        if (batch.Count > 0)
-        {
-            await WriteAsync(batch);
-        }
-    }
-
-    /// <summary>One of the writer loops: collects a batch, stores it, and again, until stopped.</summary>
-    private async Task WriteBatchesAsync(CancellationToken stoppingToken)
-    {
-        // Off the caller's context: each loop is its own long-running chain of batches.
-        await Task.Yield();
-        var batch = new List<PendingMessage>(maxBatchSize);
-        try
-        {
-            while (await queue.Reader.WaitToReadAsync(stoppingToken))
-            {
-                await CollectAsync(batch, stoppingToken);
-                if (batch.Count > 0)
-                {
-                    await WriteAsync(batch);
-                    batch.Clear();
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what is queued is stored after every loop has ended.
-        }
-
-        // A batch collected when the stop came is still written.
         if (batch.Count > 0)
         {
             await WriteAsync(batch);

@@ -22,9 +22,10 @@ public sealed class MessageWriterOptions
     public int MaxDelayMilliseconds { get; set; } = 2;
 
     /// <summary>
-    /// How many batches may be in flight at once, each in its own transaction: while one waits
-    /// for its commit to reach the disk, the next is already being stored. Batches that share a
-    /// room take turns on the room's row lock, so each room's seq stays gap-free.
+    /// How many full batches may be in flight at once, each in its own transaction: when sends
+    /// come faster than one transaction stores them, the next full batch does not wait for the
+    /// last one's commit. A partial batch always waits (see <see cref="BatchedMessageWriter"/>).
+    /// Batches that share a room take turns on the room's row lock, so seqs stay gap-free.
     /// </summary>
     [Range(1, 64)]
     public int Writers { get; set; } = 4;

@@ -137,7 +137,8 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
             before[roomId] = await LastSeqAsync(roomId);
         }
 
-        var writer = Writer(Database, maxDelayMilliseconds: 1, writers: 4);
+        // Batches of three fill at once, so up to four of them are stored side by side.
+        var writer = Writer(Database, maxDelayMilliseconds: 1, writers: 4, maxBatchSize: 3);
         await writer.StartAsync(CancellationToken.None);
         try
         {
@@ -205,11 +206,9 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         await Assert.ThrowsAsync<MessageWriterStoppedException>(() => writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "late")));
     }
 
-    // One writer loop unless a test says otherwise: the tests that look at one batch need every
-    // message sent at once to land in the same one.
-    private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds, int writers = 1) => new(
+    private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds, int writers = 1, int maxBatchSize = 512) => new(
         dataSource,
-        Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds, Writers = writers }),
+        Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds, Writers = writers, MaxBatchSize = maxBatchSize }),
         TestMetrics.Create(),
         NullLogger<BatchedMessageWriter>.Instance);
 
