@@ -13,12 +13,30 @@ internal static class MessageLog
     /// The columns of <see cref="StoredMessage"/>, for queries over
     /// <c>messages m join users u</c> followed by <see cref="AttachmentJoin"/>.
     /// </summary>
-    public const string Columns = """
-        m.id, m.room_id, m.seq, m.sender_id, u.display_name as sender_name, m.client_message_id,
-        m.type, m.content, m.to_user_id, m.reply_to_id, m.attachment_id, m.metadata::text as metadata,
+    public const string Columns = $$"""
+        {{ColumnsBefore}}
         coalesce((select jsonb_object_agg(x.emoji, x.n)
                   from (select r.emoji, count(*) as n from message_reactions r where r.message_id = m.id group by r.emoji) x),
                  '{}')::text as reactions,
+        {{ColumnsAfter}}
+        """;
+
+    /// <summary>
+    /// <see cref="Columns"/> for rows the same statement inserted: a message stored a moment ago
+    /// has no reactions, so the per-row look-up is left out of the hottest query.
+    /// </summary>
+    public const string NewColumns = $$"""
+        {{ColumnsBefore}}
+        '{}' as reactions,
+        {{ColumnsAfter}}
+        """;
+
+    private const string ColumnsBefore = """
+        m.id, m.room_id, m.seq, m.sender_id, u.display_name as sender_name, m.client_message_id,
+        m.type, m.content, m.to_user_id, m.reply_to_id, m.attachment_id, m.metadata::text as metadata,
+        """;
+
+    private const string ColumnsAfter = """
         m.sent_at, m.edited_at, m.deleted,
         a.file_name as attachment_file_name, a.content_type as attachment_content_type, a.size as attachment_size
         """;
@@ -44,7 +62,7 @@ internal static class MessageLog
                     @ToUserId, @ReplyToId, @AttachmentId, cast(@Metadata as jsonb), @SentAt)
             on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
             returning *)
-        select {Columns}
+        select {NewColumns}
         from m join users u on u.id = m.sender_id {AttachmentJoin}
         """;
 

@@ -37,7 +37,7 @@ internal static class MessageBatch
                 as v(id, room_id, seq, sender_id, client_message_id, type, content,
                      to_user_id, reply_to_id, attachment_id, metadata, sent_at)
             returning *)
-        select {MessageLog.Columns}
+        select {MessageLog.NewColumns}
         from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         """;
 

@@ -95,10 +95,9 @@ public sealed class MessageService(
         if (!result.Duplicate)
         {
             metrics.MessageReceived();
+            // Before the delivery: members see the typist leave the list as the message arrives.
+            await typing.MessageSentAsync(sender.UserId, roomId);
             await DeliverAsync(result.Message.ToDto(), sender.ConnectionId);
-            // After the delivery and not awaited: the message itself tells clients the typing is
-            // over, the announcement to anyone else is no reason to hold the ack.
-            typing.MessageSent(sender.UserId, roomId);
             activity.Record(sender.UserId, ActivityActions.Send, roomId);
         }
         else

@@ -55,19 +55,16 @@ public sealed class TypingService(
     }
 
     /// <summary>
-    /// A stored message ends its sender's typing in that room, in the background: the message
-    /// must reach the room even if this fails (the entry then expires by itself), so faults are
-    /// only logged.
+    /// A stored message ends its sender's typing in that room. The message must reach the room
+    /// even if this fails (the entry then expires by itself), so Redis faults are only logged.
     /// </summary>
-    public void MessageSent(Guid userId, Guid roomId) => _ = EndAfterMessageAsync(userId, roomId);
-
-    private async Task EndAfterMessageAsync(Guid userId, Guid roomId)
+    public async Task MessageSentAsync(Guid userId, Guid roomId)
     {
         try
         {
             await EndAsync(userId, roomId);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             logger.LogWarning(e, "Could not end typing of {UserId} in {RoomId} after a message", userId, roomId);
         }
