@@ -11,8 +11,9 @@ namespace Chat.Data.Writing;
 /// transaction (see <see cref="MessageBatch"/>). Each sender's task completes after the commit
 /// that holds its message, so an ack still means "stored".
 /// </summary>
-internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
+internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter, IDisposable
 {
+    private readonly CancellationTokenSource stopping = new();
     private readonly Channel<PendingMessage> queue;
     private readonly NpgsqlDataSource dataSource;
     private readonly ChatMetrics metrics;
@@ -20,6 +21,7 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
     private readonly int maxBatchSize;
     private readonly TimeSpan maxDelay;
     private readonly int writers;
+    private Task? running;
 
     public BatchedMessageWriter(
         NpgsqlDataSource dataSource, IOptions<MessageWriterOptions> options, ChatMetrics metrics, ILogger<BatchedMessageWriter> logger)
@@ -56,7 +58,27 @@ internal sealed class BatchedMessageWriter : BackgroundService, IMessageWriter
         return await pending.Completion.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Not BackgroundService: since .NET 10 it starts its loop with Task.Run(..., stoppingToken),
+        // and a stop that comes before the thread pool gets to it skips the loop altogether, with
+        // the drain below that answers every queued sender. This loop always runs.
+        running = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking sends and waits until the queued ones are stored (or the host gives up waiting).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        // Never started: the loop runs now, straight to the drain, so nothing queued is left unanswered.
+        running ??= RunAsync(stopping.Token);
+        await running.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose() => stopping.Dispose();
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         var writing = new List<Task>(writers);
         var batch = new List<PendingMessage>(maxBatchSize);

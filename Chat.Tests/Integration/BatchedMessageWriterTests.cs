@@ -206,6 +206,22 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         await Assert.ThrowsAsync<MessageWriterStoppedException>(() => writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "late")));
     }
 
+    [Fact]
+    public async Task A_stop_that_comes_before_the_writer_ever_ran_still_stores_what_was_queued()
+    {
+        // A host stopping at once after starting may stop the writer before its loop got a thread;
+        // here it never started at all, which is the same race taken to its end.
+        var (alice, _, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var writer = Writer(Database, maxDelayMilliseconds: 1000);
+        var lastSeq = await LastSeqAsync(room.Id);
+
+        var queued = Enumerable.Range(0, 3).Select(i => writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), $"m{i}"))).ToArray();
+        await writer.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([lastSeq + 1, lastSeq + 2, lastSeq + 3], (await Task.WhenAll(queued)).Select(r => r!.Message.Seq));
+        await Assert.ThrowsAsync<MessageWriterStoppedException>(() => writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "late")));
+    }
+
     private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds, int writers = 1, int maxBatchSize = 512) => new(
         dataSource,
         Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds, Writers = writers, MaxBatchSize = maxBatchSize }),
