@@ -11,8 +11,9 @@ namespace Chat.Data.Writing;
 /// transaction (see <see cref="MessageBatch"/>). Each sender's task completes after the commit
 /// that holds its message, so an ack still means "stored".
 /// </summary>
-internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter, IDisposable
+internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
 {
+    // Never disposed: it has no timer to free, and a host may ask to stop after disposing services.
     private readonly CancellationTokenSource stopping = new();
     private readonly Channel<PendingMessage> queue;
     private readonly NpgsqlDataSource dataSource;
@@ -75,8 +76,6 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter, IDi
         running ??= RunAsync(stopping.Token);
         await running.WaitAsync(cancellationToken);
     }
-
-    public void Dispose() => stopping.Dispose();
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
