@@ -25,21 +25,9 @@ public static class ChatDataExtensions
                 options.ConnectionString = configuration.GetConnectionString("Chat") ?? options.ConnectionString)
             .ValidateDataAnnotations();
 
-        builder.Services.AddSingleton(services =>
-        {
-            var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatDataOptions>>().Value;
-            var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-            {
-                // Every send asks the same few statements (the sender's standing, the batch insert):
-                // preparing them once per connection spares PostgreSQL parsing and planning them
-                // thousands of times a second. A connection string that sets it wins.
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            }
-
-            dataSource.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
-            return dataSource.Build();
-        });
+        builder.Services.AddSingleton(services => BuildDataSource(services, forMessageWriter: false));
+        builder.Services.AddKeyedSingleton(
+            BatchedMessageWriter.DataSourceKey, (services, _) => BuildDataSource(services, forMessageWriter: true));
 
         builder.Services.AddKeyedSingleton<ResiliencePipeline>(
             ChatDataResilience.StartupPipeline,
@@ -62,6 +50,32 @@ public static class ChatDataExtensions
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.AddMessageWriter();
         return builder;
+    }
+
+    private static NpgsqlDataSource BuildDataSource(IServiceProvider services, bool forMessageWriter)
+    {
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatDataOptions>>().Value;
+        var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            // Every send asks the same few statements (the batch's look-ups and insert): preparing
+            // them once per connection spares PostgreSQL parsing and planning them thousands of
+            // times a second. A connection string that sets it wins.
+            dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        if (forMessageWriter)
+        {
+            // The writer's connections only ever run its own transactions, which leave nothing
+            // behind in the session (no locks held past commit, no settings), so they skip the
+            // reset a pooled connection otherwise gets each time it is taken: a batch costs one
+            // round trip and one parse less. Other connections keep it: presence and migrations
+            // take session-level advisory locks.
+            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
+        dataSource.UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
+        return dataSource.Build();
     }
 
     /// <summary>Adds the writer that stores sent messages, batched or one by one as configured.</summary>

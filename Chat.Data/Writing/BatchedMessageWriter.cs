@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,8 +25,14 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     private readonly int writers;
     private Task? running;
 
+    /// <summary>The key of the writer's own data source (see ChatDataExtensions).</summary>
+    public const string DataSourceKey = "message-writer";
+
     public BatchedMessageWriter(
-        NpgsqlDataSource dataSource, IOptions<MessageWriterOptions> options, ChatMetrics metrics, ILogger<BatchedMessageWriter> logger)
+        [FromKeyedServices(DataSourceKey)] NpgsqlDataSource dataSource,
+        IOptions<MessageWriterOptions> options,
+        ChatMetrics metrics,
+        ILogger<BatchedMessageWriter> logger)
     {
         this.dataSource = dataSource;
         this.metrics = metrics;
