@@ -16,10 +16,11 @@ public sealed class MessageWriterOptions
 
     /// <summary>
     /// How long a batch waits for more messages after its first one before it is written. Zero
-    /// writes whatever queued while the previous batch was being stored, without waiting.
+    /// (the default) writes at once what queued while the previous batch was being stored: the
+    /// batches still grow with the load, and a quiet room's message does not wait for company.
     /// </summary>
     [Range(0, 1_000)]
-    public int MaxDelayMilliseconds { get; set; } = 2;
+    public int MaxDelayMilliseconds { get; set; }
 
     /// <summary>
     /// How many full batches may be in flight at once, each in its own transaction: when sends
