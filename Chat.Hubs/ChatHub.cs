@@ -32,9 +32,9 @@ public sealed class ChatHub(
     ActivityLog activity,
     ILogger<ChatHub> logger) : Hub<IChatClient>
 {
-    private Guid UserId => Context.User!.UserId();
+    private Guid UserId => HubCaller.Of(Context).UserId;
 
-    private GlobalRole Role => Context.User!.GlobalRole();
+    private GlobalRole Role => HubCaller.Of(Context).Role;
 
     public override async Task OnConnectedAsync()
     {
