@@ -100,7 +100,9 @@ public static class ChatHubsExtensions
         services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<BlockChanges>();
         services.AddSingleton<BlockService>();
+        services.AddHostedService<BlockChangesFollower>();
         services.AddSingleton<ActivityLog>();
         services.AddHostedService<ActivityWriter>();
         services.AddSingleton<ActivityReport>();

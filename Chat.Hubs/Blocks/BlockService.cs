@@ -10,14 +10,21 @@ namespace Chat.Hubs.Blocks;
 /// connections do not receive the blocked user's room messages. History still shows them, as it
 /// shows everything the room said: hiding them there would cost a join on every history page.
 /// </summary>
-public sealed class BlockService(BlockRepository blocks, UserRepository users, TimeProvider clock)
+public sealed class BlockService(BlockRepository blocks, UserRepository users, BlockChanges changes, TimeProvider clock)
 {
-    // "Who blocked this sender" is asked on every room message, so the answer is kept briefly.
-    // A change on this node clears it at once; another node sees it within this time.
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    // "Who blocked this sender" is asked on every room message, so the answer is kept. A change on
+    // this node clears it at once; other nodes learn of it from BlockChanges within about a
+    // second. The time limit only bounds how long a change missed while Redis was away can last.
+    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private const int PruneAbove = 10_000;
 
     private readonly ConcurrentDictionary<Guid, (Guid[] Blockers, long Until)> blockersOf = new();
+    private long lastAskedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private int asking;
+
+    // Bumped on every eviction: an answer read from the database before one is not kept, since
+    // it may predate the change that caused it.
+    private long evictions;
 
     /// <summary>The users the caller has blocked.</summary>
     public async Task<UserDto[]> ListAsync(Guid blockerId, CancellationToken cancellationToken = default) =>
@@ -33,7 +40,7 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, T
 
         _ = await users.FindAsync(blockedId, cancellationToken) ?? throw ChatException.NotFound("user");
         await blocks.BlockAsync(blockerId, blockedId, clock.UtcNow(), cancellationToken);
-        blockersOf.TryRemove(blockedId, out _);
+        await ChangedAsync(blockedId);
         return await ListAsync(blockerId, cancellationToken);
     }
 
@@ -41,7 +48,7 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, T
     public async Task UnblockAsync(Guid blockerId, Guid blockedId, CancellationToken cancellationToken = default)
     {
         await blocks.UnblockAsync(blockerId, blockedId, cancellationToken);
-        blockersOf.TryRemove(blockedId, out _);
+        await ChangedAsync(blockedId);
     }
 
     /// <summary>Refuses a private message to someone who blocked its sender.</summary>
@@ -53,7 +60,7 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, T
         }
     }
 
-    /// <summary>Everyone who blocked <paramref name="senderId"/>, from a short-lived cache.</summary>
+    /// <summary>Everyone who blocked <paramref name="senderId"/>, from the cache when it is current.</summary>
     public async Task<Guid[]> BlockersOfAsync(Guid senderId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetTimestamp();
@@ -62,8 +69,13 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, T
             return cached.Blockers;
         }
 
+        var before = Interlocked.Read(ref evictions);
         var blockers = await blocks.BlockersOfAsync(senderId, cancellationToken);
-        blockersOf[senderId] = (blockers, now + (long)(CacheFor.TotalSeconds * clock.TimestampFrequency));
+        if (Interlocked.Read(ref evictions) == before)
+        {
+            blockersOf[senderId] = (blockers, now + (long)(CacheFor.TotalSeconds * clock.TimestampFrequency));
+        }
+
         if (blockersOf.Count > PruneAbove)
         {
             foreach (var (userId, entry) in blockersOf)
@@ -76,5 +88,59 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, T
         }
 
         return blockers;
+    }
+
+    private async Task ChangedAsync(Guid blockedId)
+    {
+        Evict(blockedId);
+        await changes.NoteAsync(blockedId);
+    }
+
+    private void Evict(Guid blockedId)
+    {
+        Interlocked.Increment(ref evictions);
+        blockersOf.TryRemove(blockedId, out _);
+    }
+
+    /// <summary>
+    /// Drops the answers that other nodes' changes made stale; <see cref="BlockChangesFollower"/>
+    /// calls it every second. One call at a time.
+    /// </summary>
+    internal async Task CatchUpAsync()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (!changes.Shared || Interlocked.Exchange(ref asking, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var since = Interlocked.Read(ref lastAskedUnixMs);
+            if (now - since > BlockChanges.Kept.TotalMilliseconds)
+            {
+                // Away too long (Redis was down) to trust the list: start over.
+                Interlocked.Increment(ref evictions);
+                blockersOf.Clear();
+            }
+            else if (await changes.SinceAsync(since) is { } changed)
+            {
+                foreach (var blockedId in changed)
+                {
+                    Evict(blockedId);
+                }
+            }
+            else
+            {
+                // Not answered: asked again next time, from the same point.
+                return;
+            }
+
+            Interlocked.Exchange(ref lastAskedUnixMs, now);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref asking, 0);
+        }
     }
 }

@@ -68,4 +68,34 @@ public sealed class BlockAndLimitAcrossNodesTests(ChatClusterFixture cluster) : 
         Assert.Equal(muffled.MessageId, (await carolOnB.NextMessageAsync()).Id);
         Assert.Equal(fromCarol.MessageId, (await aliceOnA.NextMessageAsync()).Id);
     }
+
+    [Fact]
+    public async Task A_block_made_on_one_node_reaches_the_other_within_seconds_though_it_had_the_old_answer()
+    {
+        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
+        var bob = await TestUser.RegisterAsync(cluster.NodeA, "bob");
+        var carol = await TestUser.RegisterAsync(cluster.NodeA, "carol");
+        var room = await alice.CreateRoomAsync(cluster.NodeA);
+        foreach (var member in new[] { bob, carol })
+        {
+            using var join = cluster.NodeA.Http(member.Token);
+            (await join.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
+        }
+
+        await using var aliceOnA = await HubClient.ConnectAsync(cluster.NodeA, alice);
+        await using var bobOnB = await HubClient.ConnectAsync(cluster.NodeB, bob);
+        await using var carolOnB = await HubClient.ConnectAsync(cluster.NodeB, carol);
+        // Node B now knows (and keeps) that nobody blocks bob.
+        var before = await bobOnB.SendTextAsync(room.Id, "before the block");
+        Assert.Equal(before.MessageId, (await aliceOnA.NextMessageAsync()).Id);
+
+        using var http = cluster.NodeA.Http(alice.Token);
+        (await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(bob.Id), Json.Options)).EnsureSuccessStatusCode();
+        // Node B looks for changes once a second.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await bobOnB.SendTextAsync(room.Id, "after the block");
+        var fromCarol = await carolOnB.SendTextAsync(room.Id, "from carol");
+
+        Assert.Equal(fromCarol.MessageId, (await aliceOnA.NextMessageAsync()).Id);
+    }
 }
