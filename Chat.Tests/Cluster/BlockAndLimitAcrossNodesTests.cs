@@ -46,15 +46,7 @@ public sealed class BlockAndLimitAcrossNodesTests(ChatClusterFixture cluster) : 
     [Fact]
     public async Task A_blockers_connection_on_the_other_node_does_not_receive_the_blocked_users_room_message()
     {
-        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
-        var bob = await TestUser.RegisterAsync(cluster.NodeA, "bob");
-        var carol = await TestUser.RegisterAsync(cluster.NodeA, "carol");
-        var room = await alice.CreateRoomAsync(cluster.NodeA);
-        foreach (var member in new[] { bob, carol })
-        {
-            using var join = cluster.NodeA.Http(member.Token);
-            (await join.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        }
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(cluster.NodeA);
 
         using var http = cluster.NodeA.Http(alice.Token);
         (await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(bob.Id), Json.Options)).EnsureSuccessStatusCode();
@@ -72,15 +64,7 @@ public sealed class BlockAndLimitAcrossNodesTests(ChatClusterFixture cluster) : 
     [Fact]
     public async Task A_block_made_on_one_node_reaches_the_other_within_seconds_though_it_had_the_old_answer()
     {
-        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
-        var bob = await TestUser.RegisterAsync(cluster.NodeA, "bob");
-        var carol = await TestUser.RegisterAsync(cluster.NodeA, "carol");
-        var room = await alice.CreateRoomAsync(cluster.NodeA);
-        foreach (var member in new[] { bob, carol })
-        {
-            using var join = cluster.NodeA.Http(member.Token);
-            (await join.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        }
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(cluster.NodeA);
 
         await using var aliceOnA = await HubClient.ConnectAsync(cluster.NodeA, alice);
         await using var bobOnB = await HubClient.ConnectAsync(cluster.NodeB, bob);
