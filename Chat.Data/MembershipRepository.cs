@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
 
@@ -27,21 +28,9 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     /// <summary>The room's rules, a ban and the membership of <paramref name="userId"/>; null when the room does not exist.</summary>
     public async Task<RoomStanding?> StandingAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
-        const string sql = $"""
-            select r.id, r.is_private, r.settings::text as settings, r.last_seq,
-                   exists (select 1 from room_bans b where b.room_id = r.id and b.user_id = @UserId) as banned,
-                   {MemberColumns}
-            from rooms r
-            left join room_members rm on rm.room_id = r.id and rm.user_id = @UserId
-            left join users u on u.id = rm.user_id
-            where r.id = @RoomId
-            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RoomStanding, RoomMember?, RoomStanding>(
-            new CommandDefinition(sql, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken),
-            (standing, member) => standing with { Member = member?.UserId == userId ? member : null },
-            splitOn: "room_id");
-        return rows.SingleOrDefault();
+        var standings = await SenderStandings.ReadAsync(connection, transaction: null, [(roomId, userId)], cancellationToken);
+        return standings.GetValueOrDefault((roomId, userId));
     }
 
     /// <summary>The members of a room, earliest first.</summary>

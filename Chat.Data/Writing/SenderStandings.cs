@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Chat.Data.Writing;
 
-/// <summary>Reads the standing of several senders in their rooms with one query, inside a writer's transaction.</summary>
+/// <summary>
+/// Reads users' standing in rooms (the room's rules, a ban, the membership) with one query: the
+/// writer's batch asks for all its senders inside its transaction, MembershipRepository for one.
+/// </summary>
 internal static class SenderStandings
 {
     private const string Read = $"""
@@ -27,7 +30,7 @@ internal static class SenderStandings
     /// </summary>
     public static async Task<Dictionary<(Guid RoomId, Guid UserId), RoomStanding>> ReadAsync(
         NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
+        NpgsqlTransaction? transaction,
         IReadOnlyCollection<(Guid RoomId, Guid UserId)> senders,
         CancellationToken cancellationToken,
         bool lockRooms = false)

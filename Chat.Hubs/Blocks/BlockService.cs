@@ -19,8 +19,8 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, B
     private const int PruneAbove = 10_000;
 
     private readonly ConcurrentDictionary<Guid, (Guid[] Blockers, long Until)> blockersOf = new();
+    // Only BlockChangesFollower's loop reads and writes it, one pass at a time.
     private long lastAskedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    private int asking;
 
     // Bumped on every eviction: an answer read from the database before one is not kept, since
     // it may predate the change that caused it.
@@ -104,43 +104,30 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, B
 
     /// <summary>
     /// Drops the answers that other nodes' changes made stale; <see cref="BlockChangesFollower"/>
-    /// calls it every second. One call at a time.
+    /// calls it every second.
     /// </summary>
     internal async Task CatchUpAsync()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (!changes.Shared || Interlocked.Exchange(ref asking, 1) == 1)
+        if (now - lastAskedUnixMs > BlockChanges.Kept.TotalMilliseconds)
         {
+            // Away too long (Redis was down) to trust the list: start over.
+            Interlocked.Increment(ref evictions);
+            blockersOf.Clear();
+        }
+        else if (await changes.SinceAsync(lastAskedUnixMs) is { } changed)
+        {
+            foreach (var blockedId in changed)
+            {
+                Evict(blockedId);
+            }
+        }
+        else
+        {
+            // Not answered: asked again next time, from the same point.
             return;
         }
 
-        try
-        {
-            var since = Interlocked.Read(ref lastAskedUnixMs);
-            if (now - since > BlockChanges.Kept.TotalMilliseconds)
-            {
-                // Away too long (Redis was down) to trust the list: start over.
-                Interlocked.Increment(ref evictions);
-                blockersOf.Clear();
-            }
-            else if (await changes.SinceAsync(since) is { } changed)
-            {
-                foreach (var blockedId in changed)
-                {
-                    Evict(blockedId);
-                }
-            }
-            else
-            {
-                // Not answered: asked again next time, from the same point.
-                return;
-            }
-
-            Interlocked.Exchange(ref lastAskedUnixMs, now);
-        }
-        finally
-        {
-            Interlocked.Exchange(ref asking, 0);
-        }
+        lastAskedUnixMs = now;
     }
 }
