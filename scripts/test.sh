@@ -22,6 +22,7 @@ export MSBUILDDISABLENODEREUSE=1
 PASSED=0
 FAILED=0
 SKIPPED=0
+FAILED_NAMES=""
 RESULTS_OUT="$REPO_ROOT/TestResults"
 
 SCRATCH=$(mktemp -d /tmp/chat-test.XXXXXX)
@@ -92,6 +93,13 @@ count_trx() {
   if ((total > passed + failed)); then
     SKIPPED=$((SKIPPED + total - passed - failed))
   fi
+}
+
+# list_failed_trx FILE: name every test a TRX file records as not passed, so
+# the end of a long log says which ones to look at.
+list_failed_trx() {
+  { grep -oE '<UnitTestResult [^>]*outcome="(Failed|Error|Timeout|Aborted)"[^>]*>' "$1" || true; } |
+    sed -n 's/.* testName="\([^"]*\)".*/  failed: \1/p'
 }
 
 # count_matches REGEX FILE: how many times REGEX occurs in FILE (0 when none;
@@ -165,6 +173,8 @@ if ((built)); then
   shopt -s nullglob
   for trx in "$SCRATCH"/results/*.trx; do
     count_trx "$trx"
+    names=$(list_failed_trx "$trx")
+    if [[ -n "$names" ]]; then FAILED_NAMES+="$names"$'\n'; fi
   done
   shopt -u nullglob
   if ((test_rc != 0 && FAILED == failed_before)); then
@@ -217,6 +227,8 @@ fi
 cleanup
 trap - EXIT
 
+# The failed tests' names just above the summary, where a truncated log still shows them.
+if [[ -n "$FAILED_NAMES" ]]; then printf '\n%s' "$FAILED_NAMES"; fi
 summary="$PASSED passed, $FAILED failed"
 ((SKIPPED > 0)) && summary+=", $SKIPPED skipped"
 echo
