@@ -1,4 +1,5 @@
 using Chat.Data;
+using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 
 namespace Chat.Api.Metrics;
@@ -8,23 +9,34 @@ public static class MetricsEndpoints
 {
     private const string Path = "/metrics";
 
-    // ASP.NET Core and the runtime publish these on their own; they only need listening to.
-    private static readonly string[] Meters =
+    // Made by this host's meter factory. ASP.NET Core publishes its own; they only need listening to.
+    private static readonly string[] HostMeters =
     [
         ChatMetrics.MeterName,
         "Chat.Receipts",
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.Http.Connections",
-        "System.Runtime",
     ];
+
+    // The runtime's meter belongs to the process, not to a host.
+    private const string RuntimeMeter = "System.Runtime";
 
     public static IHostApplicationBuilder AddChatMetrics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptionsWithValidateOnStart<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName);
         if (IsEnabled(builder.Configuration))
         {
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(Meters).AddPrometheusExporter());
+            // Enabled through the host's metrics rules rather than MeterProviderBuilder.AddMeter, which
+            // listens to every meter of that name in the process: two hosts in one process (the
+            // tests' nodes, or an app hosting the chat twice) would report each other's traffic.
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+            foreach (var meter in HostMeters)
+            {
+                builder.Metrics.EnableMetrics(meter, scopes: MeterScope.Local);
+            }
+
+            builder.Metrics.EnableMetrics(RuntimeMeter, scopes: MeterScope.Global);
         }
 
         return builder;

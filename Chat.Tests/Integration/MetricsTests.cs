@@ -58,13 +58,49 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         await memberHub.JoinRoomAsync(room.Id);
 
         await memberHub.SendTextAsync(room.Id, "first");
-        await Assert.ThrowsAsync<HubException>(() => memberHub.SendTextAsync(room.Id, "too soon"));
+        var refusal = await Assert.ThrowsAsync<HubException>(() => memberHub.SendTextAsync(room.Id, "too soon"));
+        Assert.StartsWith($"{ErrorCodes.RateLimited}: slow mode", refusal.Message, StringComparison.Ordinal);
 
         using var http = Node.Http();
         await Poll.UntilAsync(
             async () => Sample(await http.GetStringAsync("metrics"), "chat_rate_limit_refusals", "_total", "limit=\"slow_mode\"") >= 1,
             TimeSpan.FromSeconds(10),
             "the refusal is counted under slow_mode");
+    }
+
+    [Fact]
+    public async Task A_node_reports_its_own_traffic_only_when_another_node_runs_in_the_same_process()
+    {
+        using var http = Node.Http();
+        var before = Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total");
+        var database = await TestServers.CreateDatabaseAsync();
+        try
+        {
+            await using var other = ChatNode.Start(database);
+            var (alice, _, room) = await TestRooms.OfTwoAsync(other);
+            await using (var aliceClient = await HubClient.ConnectAsync(other, alice))
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    await aliceClient.SendTextAsync(room.Id, $"elsewhere {i}");
+                }
+            }
+
+            var (bob, _, ownRoom) = await TestRooms.OfTwoAsync(Node);
+            await using var bobClient = await HubClient.ConnectAsync(Node, bob);
+            await bobClient.SendTextAsync(ownRoom.Id, "here");
+
+            await Poll.UntilAsync(
+                async () => Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total") > before,
+                TimeSpan.FromSeconds(10),
+                "this node counts its own message");
+            // The other node's five are its own business.
+            Assert.Equal(before + 1, Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total"));
+        }
+        finally
+        {
+            await TestServers.DropDatabaseAsync(database);
+        }
     }
 
     [Fact]
