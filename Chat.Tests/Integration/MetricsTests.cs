@@ -40,9 +40,10 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         Assert.True(Sample(scraped, "chat_messages_delivered", "_total") >= 3, scraped);
         Assert.True(Sample(scraped, "chat_writer_batch_size", "_count") >= 1, scraped);
         Assert.Contains(Names(scraped), name => name.StartsWith("chat_writer_batch_size", StringComparison.Ordinal) && name.EndsWith("_bucket", StringComparison.Ordinal));
-        // The framework's meters: SignalR's connections and ASP.NET Core's requests.
+        // The framework's meters: SignalR's connections, ASP.NET Core's requests, the runtime's GC.
         Assert.Contains(Names(scraped), name => name.StartsWith("signalr_server_active_connections", StringComparison.Ordinal));
         Assert.Contains(Names(scraped), name => name.StartsWith("http_server_request_duration", StringComparison.Ordinal));
+        Assert.Contains(Names(scraped), name => name.StartsWith("dotnet_gc_", StringComparison.Ordinal));
     }
 
     [Fact]
