@@ -9,6 +9,11 @@
 # solution in Release and runs Chat.Bench, which starts the Chat.Api nodes
 # itself. ConnectionStrings__Chat / Redis__Configuration use servers you
 # already run instead. Everything started here stops when the script ends.
+#
+# CHAT_BENCH_STATE_DIR=DIR keeps the PostgreSQL cluster in DIR and reuses it on
+# the next run: a database that has already served a run, as a production one
+# has, instead of one created seconds before (see BENCHMARKS.md for why that
+# matters to the ack tail).
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,7 +39,7 @@ if [[ -z "${ConnectionStrings__Chat:-}" || -z "${Redis__Configuration:-}" ]]; th
   ensure_packages
 fi
 if [[ -z "${ConnectionStrings__Chat:-}" ]]; then
-  start_postgres "$SCRATCH"
+  start_postgres "${CHAT_BENCH_STATE_DIR:-$SCRATCH}"
   export ConnectionStrings__Chat="$PG_CONNECTION_STRING"
 fi
 if [[ -z "${Redis__Configuration:-}" ]]; then
