@@ -1,3 +1,4 @@
+using Chat.Contracts;
 using Dapper;
 using Npgsql;
 
@@ -40,24 +41,66 @@ internal static class SenderStandings
             return [];
         }
 
+        // One flat row type rather than Dapper's multi-mapping, whose async form reads the rows
+        // synchronously: a batch's standings are hundreds of rows, and blocking a pool thread on
+        // the socket while PostgreSQL streams them stalls other sends.
+        var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
+            lockRooms ? ReadLocked : Read,
+            new { RoomIds = senders.Select(s => s.RoomId).ToArray(), UserIds = senders.Select(s => s.UserId).ToArray() },
+            transaction,
+            cancellationToken: cancellationToken));
         var standings = new Dictionary<(Guid, Guid), RoomStanding>(senders.Count);
-        await connection.QueryAsync<SenderKey, RoomStanding, RoomMember?, bool>(
-            new CommandDefinition(
-                lockRooms ? ReadLocked : Read,
-                new { RoomIds = senders.Select(s => s.RoomId).ToArray(), UserIds = senders.Select(s => s.UserId).ToArray() },
-                transaction,
-                cancellationToken: cancellationToken),
-            (key, standing, member) =>
-            {
-                standings[(standing.Id, key.SenderId)] = standing with { Member = member?.UserId == key.SenderId ? member : null };
-                return true;
-            },
-            splitOn: "id,room_id");
+        foreach (var row in rows)
+        {
+            standings[(row.Id, row.SenderId)] = row.ToStanding();
+        }
+
         return standings;
     }
 
-    private sealed record SenderKey
+    /// <summary>A room's rules, a ban and the membership (null columns when not a member) in one row.</summary>
+    private sealed record StandingRow
     {
         public Guid SenderId { get; init; }
+        public Guid Id { get; init; }
+        public bool IsPrivate { get; init; }
+        public RoomSettings Settings { get; init; } = RoomSettings.Default;
+        public long LastSeq { get; init; }
+        public bool Banned { get; init; }
+        public Guid? UserId { get; init; }
+        public string? UserName { get; init; }
+        public string? DisplayName { get; init; }
+        public RoomRole? Role { get; init; }
+        public PresenceStatus? Status { get; init; }
+        public DateTime? MutedUntil { get; init; }
+        public DateTime? JoinedAt { get; init; }
+        public long? DeliveredSeq { get; init; }
+        public long? ReadSeq { get; init; }
+        public DateTime? ReadAt { get; init; }
+
+        public RoomStanding ToStanding() => new()
+        {
+            Id = Id,
+            IsPrivate = IsPrivate,
+            Settings = Settings,
+            LastSeq = LastSeq,
+            Banned = Banned,
+            Member = UserId == SenderId
+                ? new RoomMember
+                {
+                    RoomId = Id,
+                    UserId = SenderId,
+                    UserName = UserName ?? "",
+                    DisplayName = DisplayName ?? "",
+                    Role = Role!.Value,
+                    Status = Status!.Value,
+                    MutedUntil = MutedUntil,
+                    JoinedAt = JoinedAt!.Value,
+                    DeliveredSeq = DeliveredSeq!.Value,
+                    ReadSeq = ReadSeq!.Value,
+                    ReadAt = ReadAt,
+                }
+                : null,
+        };
     }
 }
