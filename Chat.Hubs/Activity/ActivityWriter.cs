@@ -23,7 +23,7 @@ internal sealed class ActivityWriter(ActivityLog log, ActivityRepository reposit
     {
         try
         {
-            // Each wake-up takes whatever queued meanwhile, a full batch at once.
+            // Each wake-up writes what queued meanwhile, up to a batch; a full batch goes on at once.
             while (await log.Reader.WaitToReadAsync(stoppingToken))
             {
                 // Not cancelled by the stop: a batch cut short would be lost, and StopAsync waits
