@@ -82,13 +82,19 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Makes the user a member and stores <paramref name="joinMessage"/> in the same transaction.
-    /// Returns the stored join message, or null when the user was a member already or is banned.
+    /// Makes the user a member and stores <paramref name="joinMessage"/> in the same transaction,
+    /// unless the room has reached its <c>maxMembers</c>. Stores nothing (no message, not full)
+    /// when the user was a member already, is banned, or the room is gone.
     /// </summary>
-    public async Task<StoredMessage?> JoinAsync(
+    public async Task<JoinResult> JoinAsync(
         Guid roomId, Guid userId, RoomRole role, NewMessage joinMessage, CancellationToken cancellationToken = default)
     {
-        const string sql = """
+        // Joins to one room take turns on its row lock (held to the commit, like every seq bump),
+        // so the count below sees every join committed before. It must be a statement of its own
+        // after the lock: a statement's snapshot is taken when it starts, before it waits.
+        const string lockRoom = "select settings::text from rooms where id = @RoomId for update";
+        const string countOthers = "select count(*) from room_members where room_id = @RoomId and user_id <> @UserId";
+        const string insert = """
             insert into room_members (room_id, user_id, role, joined_at)
             select @RoomId, @UserId, @Role, @JoinedAt
             where not exists (select 1 from room_bans where room_id = @RoomId and user_id = @UserId)
@@ -97,19 +103,33 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await MembershipLock.AcquireAsync(connection, transaction, roomId, userId, cancellationToken);
+        var key = new { RoomId = roomId, UserId = userId };
+        var settings = await connection.QuerySingleOrDefaultAsync<RoomSettings>(new CommandDefinition(
+            lockRoom, key, transaction, cancellationToken: cancellationToken));
+        if (settings is null)
+        {
+            return new JoinResult(null);
+        }
+
+        if (settings.MaxMembers is { } cap
+            && await connection.ExecuteScalarAsync<long>(new CommandDefinition(countOthers, key, transaction, cancellationToken: cancellationToken)) >= cap)
+        {
+            return new JoinResult(null, RoomFull: true);
+        }
+
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            sql,
+            insert,
             new { RoomId = roomId, UserId = userId, Role = DbText.Of(role), JoinedAt = joinMessage.SentAt },
             transaction,
             cancellationToken: cancellationToken));
         if (inserted == 0)
         {
-            return null;
+            return new JoinResult(null);
         }
 
         var appended = await MessageLog.AppendAsync(connection, transaction, joinMessage, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return appended?.Message;
+        return new JoinResult(appended?.Message);
     }
 
     /// <summary>

@@ -116,3 +116,6 @@ public sealed record StoredAttachment
     public long Size { get; init; }
     public DateTime CreatedAt { get; init; }
 }
+
+/// <summary>What a join stored: the join message, or nothing, because the room is full or for another reason.</summary>
+public readonly record struct JoinResult(StoredMessage? Message, bool RoomFull = false);

@@ -63,7 +63,7 @@ public sealed class MembershipService(
         var roomId = room.Id;
         if (room.Settings.MaxMembers is { } cap && room.MemberCount >= cap)
         {
-            throw new ChatException(ErrorCodes.Limit, $"this room is full ({cap} members)");
+            throw RoomFull(cap);
         }
 
         var user = await users.FindAsync(userId, cancellationToken) ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown user");
@@ -74,7 +74,14 @@ public sealed class MembershipService(
 
         var role = globalRole == GlobalRole.Guest ? RoomRole.Guest : RoomRole.Member;
         var joinMessage = ServerMessage(roomId, userId, MessageType.Join, $"{user.DisplayName} joined");
-        var stored = await members.JoinAsync(roomId, userId, role, joinMessage, cancellationToken);
+        // The count above is a quick refusal; the join itself counts again under the room's lock,
+        // so joins racing for the last places cannot overfill the room.
+        var (stored, full) = await members.JoinAsync(roomId, userId, role, joinMessage, cancellationToken);
+        if (full)
+        {
+            throw RoomFull(room.Settings.MaxMembers);
+        }
+
         if (stored is not null)
         {
             await groups.AddUserAsync(userId, roomId);
@@ -130,6 +137,9 @@ public sealed class MembershipService(
             room.LastSeq,
             receipts.Of(member));
     }
+
+    private static ChatException RoomFull(int? cap) =>
+        new(ErrorCodes.Limit, cap is null ? "this room is full" : $"this room is full ({cap} members)");
 
     private NewMessage ServerMessage(Guid roomId, Guid userId, MessageType type, string content) =>
         new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, type, content, null, null, null, null, clock.UtcNow());

@@ -36,4 +36,27 @@ public sealed class MemberLimitTests(ChatNodeFixture fixture) : IClassFixture<Ch
         var members = await ownerHttp.GetFromJsonAsync<MemberDto[]>($"api/rooms/{room.Id}/members", Json.Options);
         Assert.Equal(2, members!.Length);
     }
+
+    [Fact]
+    public async Task Joins_that_race_for_the_last_places_never_fill_a_room_past_its_cap()
+    {
+        var owner = await TestUser.RegisterAsync(Node, "owner");
+        using var ownerHttp = Node.Http(owner.Token);
+        var created = await ownerHttp.PostAsJsonAsync(
+            "api/rooms", new CreateRoomRequest("race", null, false, new RoomSettings(MaxMembers: 3)), Json.Options);
+        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        var joiners = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => TestUser.RegisterAsync(Node, $"joiner{i}")));
+
+        // All at once: each sees places left before any of them is stored.
+        var answers = await Task.WhenAll(joiners.Select(async joiner =>
+        {
+            using var http = Node.Http(joiner.Token);
+            return (await http.PostAsync($"api/rooms/{room.Id}/members", null)).StatusCode;
+        }));
+
+        Assert.Equal(2, answers.Count(status => status == HttpStatusCode.OK));
+        Assert.Equal(8, answers.Count(status => status == HttpStatusCode.TooManyRequests));
+        var members = await ownerHttp.GetFromJsonAsync<MemberDto[]>($"api/rooms/{room.Id}/members", Json.Options);
+        Assert.Equal(3, members!.Length);
+    }
 }
