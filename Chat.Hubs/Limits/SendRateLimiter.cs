@@ -31,22 +31,29 @@ public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProv
     public void TakeToken(Guid userId)
     {
         var now = clock.GetTimestamp();
-        var bucket = buckets.GetOrAdd(userId, _ => new TokenBucket(options.Value.MessagesPerWindow, now));
+        var added = !buckets.TryGetValue(userId, out var bucket);
+        if (added)
+        {
+            bucket = buckets.GetOrAdd(userId, new TokenBucket(options.Value.MessagesPerWindow, now));
+        }
+
         TimeSpan? wait;
-        lock (bucket)
+        lock (bucket!)
         {
             wait = bucket.TryTake(now, TokensPerTick, clock.TimestampFrequency);
+        }
+
+        // Counting takes all of the map's locks, so it is done when the map grows, not per send
+        // (and after the take, so the new bucket is not pruned as an idle full one).
+        if (added && buckets.Count > PruneAbove)
+        {
+            PruneBuckets(now);
         }
 
         if (wait is { } retryAfter)
         {
             metrics.RateLimited("messages");
             throw new ChatException(ErrorCodes.RateLimited, "you are sending too fast") { RetryAfter = retryAfter };
-        }
-
-        if (buckets.Count > PruneAbove)
-        {
-            PruneBuckets(now);
         }
     }
 
@@ -78,6 +85,7 @@ public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProv
         var now = clock.GetTimestamp();
         var next = now + (seconds * clock.TimestampFrequency);
         var key = (userId, member.RoomId);
+        var added = false;
         while (true)
         {
             if (slowModeUntil.TryGetValue(key, out var until))
@@ -100,11 +108,12 @@ public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProv
             }
             else if (slowModeUntil.TryAdd(key, next))
             {
+                added = true;
                 break;
             }
         }
 
-        if (slowModeUntil.Count > PruneAbove)
+        if (added && slowModeUntil.Count > PruneAbove)
         {
             foreach (var (staleKey, staleUntil) in slowModeUntil)
             {

@@ -49,6 +49,23 @@ public sealed class SendRateLimiterTests
     }
 
     [Fact]
+    public void Forgetting_idle_users_when_many_start_sending_keeps_the_limit_of_a_busy_one()
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            limiter.TakeToken(userId);
+        }
+
+        // Past the number of users the limiter keeps before it prunes the idle ones.
+        for (var i = 0; i < 10_001; i++)
+        {
+            limiter.TakeToken(Guid.NewGuid());
+        }
+
+        Assert.Equal(ErrorCodes.RateLimited, Assert.Throws<ChatException>(() => limiter.TakeToken(userId)).Code);
+    }
+
+    [Fact]
     public void A_steady_sender_gets_thirty_messages_per_ten_seconds()
     {
         for (var i = 0; i < 30; i++)
