@@ -114,7 +114,7 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
         if (settings.MaxMembers is { } cap
             && await connection.ExecuteScalarAsync<long>(new CommandDefinition(countOthers, key, transaction, cancellationToken: cancellationToken)) >= cap)
         {
-            return new JoinResult(null, RoomFull: true);
+            return new JoinResult(null, FullAt: cap);
         }
 
         var inserted = await connection.ExecuteAsync(new CommandDefinition(

@@ -117,5 +117,5 @@ public sealed record StoredAttachment
     public DateTime CreatedAt { get; init; }
 }
 
-/// <summary>What a join stored: the join message, or nothing, because the room is full or for another reason.</summary>
-public readonly record struct JoinResult(StoredMessage? Message, bool RoomFull = false);
+/// <summary>What a join stored: the join message, or nothing; <c>FullAt</c> is the cap of a room that was full.</summary>
+public readonly record struct JoinResult(StoredMessage? Message, int? FullAt = null);

@@ -1,4 +1,3 @@
-using Chat.Contracts;
 using Dapper;
 using Npgsql;
 
@@ -10,6 +9,10 @@ namespace Chat.Data.Writing;
 /// </summary>
 internal static class SenderStandings
 {
+    // The row: the sender, the room's standing from StandingStart, the membership after that.
+    private const int SenderColumn = 0;
+    private const int StandingStart = 1;
+
     private const string Read = $"""
         select k.user_id as sender_id,
                r.id, r.is_private, r.settings::text as settings, r.last_seq,
@@ -41,66 +44,25 @@ internal static class SenderStandings
             return [];
         }
 
-        // One flat row type rather than Dapper's multi-mapping, whose async form reads the rows
-        // synchronously: a batch's standings are hundreds of rows, and blocking a pool thread on
-        // the socket while PostgreSQL streams them stalls other sends.
-        var rows = await connection.QueryAsync<StandingRow>(new CommandDefinition(
-            lockRooms ? ReadLocked : Read,
-            new { RoomIds = senders.Select(s => s.RoomId).ToArray(), UserIds = senders.Select(s => s.UserId).ToArray() },
-            transaction,
-            cancellationToken: cancellationToken));
+        // Rows read one by one with ReadAsync and cut into their two records by Dapper's row
+        // parsers: Dapper's multi-mapping reads the rows synchronously even in its async form,
+        // and a batch's standings are hundreds of rows, which would hold a pool thread on the
+        // socket while PostgreSQL streams them.
+        await using var command = new NpgsqlCommand(lockRooms ? ReadLocked : Read, connection, transaction);
+        command.Parameters.AddWithValue("RoomIds", senders.Select(s => s.RoomId).ToArray());
+        command.Parameters.AddWithValue("UserIds", senders.Select(s => s.UserId).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var memberStart = reader.GetOrdinal("room_id");
+        var standingOf = reader.GetRowParser<RoomStanding>(startIndex: StandingStart, length: memberStart - StandingStart);
+        // A user who is not a member has nulls in the membership columns, the first one included.
+        var memberOf = reader.GetRowParser<RoomMember?>(startIndex: memberStart, returnNullIfFirstMissing: true);
         var standings = new Dictionary<(Guid, Guid), RoomStanding>(senders.Count);
-        foreach (var row in rows)
+        while (await reader.ReadAsync(cancellationToken))
         {
-            standings[(row.Id, row.SenderId)] = row.ToStanding();
+            var standing = standingOf(reader) with { Member = memberOf(reader) };
+            standings[(standing.Id, reader.GetGuid(SenderColumn))] = standing;
         }
 
         return standings;
-    }
-
-    /// <summary>A room's rules, a ban and the membership (null columns when not a member) in one row.</summary>
-    private sealed record StandingRow
-    {
-        public Guid SenderId { get; init; }
-        public Guid Id { get; init; }
-        public bool IsPrivate { get; init; }
-        public RoomSettings Settings { get; init; } = RoomSettings.Default;
-        public long LastSeq { get; init; }
-        public bool Banned { get; init; }
-        public Guid? UserId { get; init; }
-        public string? UserName { get; init; }
-        public string? DisplayName { get; init; }
-        public RoomRole? Role { get; init; }
-        public PresenceStatus? Status { get; init; }
-        public DateTime? MutedUntil { get; init; }
-        public DateTime? JoinedAt { get; init; }
-        public long? DeliveredSeq { get; init; }
-        public long? ReadSeq { get; init; }
-        public DateTime? ReadAt { get; init; }
-
-        public RoomStanding ToStanding() => new()
-        {
-            Id = Id,
-            IsPrivate = IsPrivate,
-            Settings = Settings,
-            LastSeq = LastSeq,
-            Banned = Banned,
-            Member = UserId == SenderId
-                ? new RoomMember
-                {
-                    RoomId = Id,
-                    UserId = SenderId,
-                    UserName = UserName ?? "",
-                    DisplayName = DisplayName ?? "",
-                    Role = Role!.Value,
-                    Status = Status!.Value,
-                    MutedUntil = MutedUntil,
-                    JoinedAt = JoinedAt!.Value,
-                    DeliveredSeq = DeliveredSeq!.Value,
-                    ReadSeq = ReadSeq!.Value,
-                    ReadAt = ReadAt,
-                }
-                : null,
-        };
     }
 }

@@ -76,10 +76,10 @@ public sealed class MembershipService(
         var joinMessage = ServerMessage(roomId, userId, MessageType.Join, $"{user.DisplayName} joined");
         // The count above is a quick refusal; the join itself counts again under the room's lock,
         // so joins racing for the last places cannot overfill the room.
-        var (stored, full) = await members.JoinAsync(roomId, userId, role, joinMessage, cancellationToken);
-        if (full)
+        var (stored, fullAt) = await members.JoinAsync(roomId, userId, role, joinMessage, cancellationToken);
+        if (fullAt is { } currentCap)
         {
-            throw RoomFull(room.Settings.MaxMembers);
+            throw RoomFull(currentCap);
         }
 
         if (stored is not null)
@@ -138,8 +138,7 @@ public sealed class MembershipService(
             receipts.Of(member));
     }
 
-    private static ChatException RoomFull(int? cap) =>
-        new(ErrorCodes.Limit, cap is null ? "this room is full" : $"this room is full ({cap} members)");
+    private static ChatException RoomFull(int cap) => new(ErrorCodes.Limit, $"this room is full ({cap} members)");
 
     private NewMessage ServerMessage(Guid roomId, Guid userId, MessageType type, string content) =>
         new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, type, content, null, null, null, null, clock.UtcNow());
