@@ -4,24 +4,14 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chat.Hubs;
 
 /// <summary>
-/// Who is calling on a hub connection: read from the token's claims once, then kept with the
-/// connection. The principal does not change for a connection's life, and walking the claims on
-/// every send showed in the node's profile.
+/// Who is calling on a hub connection. Parsed once, when the token was validated, and kept in the
+/// connection's <see cref="CallerPrincipal"/>: walking the claims on every send showed in the
+/// node's profile.
 /// </summary>
 internal sealed record HubCaller(Guid UserId, GlobalRole Role)
 {
-    // An object key: a string key would be hashed on every hub call.
-    private static readonly object ItemKey = new();
-
-    public static HubCaller Of(HubCallerContext context)
-    {
-        if (context.Items.TryGetValue(ItemKey, out var kept) && kept is HubCaller caller)
-        {
-            return caller;
-        }
-
-        var read = new HubCaller(context.User!.UserId(), context.User!.GlobalRole());
-        context.Items[ItemKey] = read;
-        return read;
-    }
+    public static HubCaller Of(HubCallerContext context) =>
+        context.User is CallerPrincipal principal
+            ? principal.Caller
+            : new HubCaller(context.User!.UserId(), context.User!.GlobalRole());
 }

@@ -34,7 +34,7 @@ public static class AuthExtensions
                     ValidateLifetime = true,
                     RequireExpirationTime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = "name",
+                    NameClaimType = ChatPrincipal.NameClaim,
                     RoleClaimType = ChatPrincipal.RoleClaim,
                 };
                 if (string.IsNullOrWhiteSpace(jwt.Authority))
@@ -60,6 +60,11 @@ public static class AuthExtensions
                             context.Token = token;
                         }
 
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        context.Principal = CallerPrincipal.Keep(context.Principal!);
                         return Task.CompletedTask;
                     },
                 };

@@ -28,7 +28,7 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock
             Subject = new ClaimsIdentity(
             [
                 new Claim(ChatPrincipal.UserIdClaim, user.Id.ToString()),
-                new Claim("name", user.UserName),
+                new Claim(ChatPrincipal.NameClaim, user.UserName),
                 new Claim(ChatPrincipal.RoleClaim, user.Role.ToString().ToLowerInvariant()),
                 new Claim("jti", Guid.NewGuid().ToString("N")),
             ]),
