@@ -36,6 +36,12 @@ public sealed record BenchSettings
     public string? ApiDll { get; init; }
     public string MessageWriterMode { get; init; } = "Batched";
 
+    /// <summary>
+    /// Extra environment for the nodes the bench starts (runtime or service settings to compare),
+    /// kept apart from the bench's own process so only the node under test changes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NodeEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Idle connections of the connections scenario.</summary>
     public int Connections { get; init; } = 1000;
     public int Rooms { get; init; } = 10;
@@ -76,6 +82,7 @@ public sealed record BenchSettings
           --nodes 1|2           nodes to start; clients are split across them
           --api PATH            Chat.Api.dll to start (default: next to the bench, or the Release build)
           --writer MODE         MessageWriter__Mode for started nodes: Batched | PerMessage
+          --node-env NAME=VALUE environment for started nodes only (repeatable), e.g. DOTNET_GCgen0size=...
           --url URL             use a running node instead (--server-pid PID to read its CPU and memory)
           --target T            ours (default) | baseline | both: baseline and both run ours, then a
                                 bare SignalR hub in its own process, and print ours/baseline ratios
@@ -135,6 +142,7 @@ public sealed record BenchSettings
                 "--nodes" => settings with { Nodes = Int(name, value, 1, 2) },
                 "--api" => settings with { ApiDll = value },
                 "--writer" => settings with { MessageWriterMode = value },
+                "--node-env" => settings with { NodeEnvironment = WithVariable(settings.NodeEnvironment, value) },
                 "--connections" => settings with { Connections = Int(name, value, 1) },
                 "--rooms" => settings with { Rooms = Int(name, value, 1) },
                 "--members" => settings with { Members = Int(name, value, 1) },
@@ -197,6 +205,17 @@ public sealed record BenchSettings
         "json" => true,
         _ => throw new ArgumentException($"--protocol is messagepack or json, not '{value}'"),
     };
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> environment, string value)
+    {
+        var equals = value.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new ArgumentException($"--node-env needs NAME=VALUE, not '{value}'");
+        }
+
+        return new Dictionary<string, string>(environment) { [value[..equals]] = value[(equals + 1)..] };
+    }
 
     private static int Int(string name, string value, int min, int max = int.MaxValue) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

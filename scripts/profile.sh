@@ -17,7 +17,7 @@ set -euo pipefail
 
 SECONDS_TO_SAMPLE=${1:-10}
 command -v perf >/dev/null || { echo "perf is missing: apt-get install linux-perf" >&2; exit 1; }
-mapfile -t NODES < <(pgrep -f 'Chat\.Api\.dll' || true)
+mapfile -t NODES < <(pgrep -f '^dotnet [^ ]*Chat\.Api\.dll' || true)
 [[ ${#NODES[@]} -gt 0 ]] || { echo "no Chat.Api node is running" >&2; exit 1; }
 
 OUT=$(mktemp -d /tmp/chat-profile.XXXXXX)

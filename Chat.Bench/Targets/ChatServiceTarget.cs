@@ -62,6 +62,11 @@ public sealed class ChatServiceTarget : IBenchTarget
             ["Redis__Configuration"] = settings.Nodes > 1 ? settings.Redis! : "",
             ["Redis__ChannelPrefix"] = channelPrefix,
         };
+        foreach (var (name, value) in settings.NodeEnvironment)
+        {
+            environment[name] = value;
+        }
+
         var started = new List<ServerProcess>();
         try
         {

@@ -28,7 +28,18 @@ public sealed class BenchSettingsTests
         Assert.Equal(50, BenchSettings.Parse(["hot-room", "--postgres", Postgres, "--members", "50"]).Members);
     }
 
+    [Fact]
+    public void Node_environment_collects_every_variable_and_keeps_equals_signs_in_values()
+    {
+        var settings = BenchSettings.Parse(
+            ["rooms", "--postgres", Postgres, "--node-env", "DOTNET_GCgen0size=0x4000000", "--node-env", "Extra__Filter=a=b"]);
+
+        Assert.Equal("0x4000000", settings.NodeEnvironment["DOTNET_GCgen0size"]);
+        Assert.Equal("a=b", settings.NodeEnvironment["Extra__Filter"]);
+    }
+
     [Theory]
+    [InlineData("--node-env needs NAME=VALUE", "rooms", "--postgres", Postgres, "--node-env", "=1")]
     [InlineData("unknown scenario 'chat'", "chat", "--postgres", Postgres)]
     [InlineData("unknown option --romos", "rooms", "--postgres", Postgres, "--romos", "3")]
     [InlineData("--rooms needs a whole number from 1", "rooms", "--postgres", Postgres, "--rooms", "0")]
