@@ -26,20 +26,28 @@ public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Deletes at most <paramref name="batchSize"/> messages of the room sent before
-    /// <paramref name="cutoff"/>, with their files unless a live message still shows one; returns
-    /// how many messages went. Each call is its own short statement so that senders to the room
-    /// never wait long on its locks.
+    /// Deletes those of the room's <paramref name="batchSize"/> oldest messages (by seq) that were
+    /// sent before <paramref name="cutoff"/>, with their files unless a live message still shows
+    /// one; returns how many messages went, fewer than the batch once the old ones are gone. Each
+    /// call is its own short statement so that senders to the room never wait long on its locks.
     /// </summary>
+    /// <remarks>
+    /// A room's seq follows its sending times (both are taken as a message is sent), so its old
+    /// messages are the start of its log: reading that start through the (room_id, seq) index
+    /// finds them without an index of sending times, which every stored message would pay for.
+    /// </remarks>
     public async Task<int> DeleteBatchAsync(Guid roomId, DateTime cutoff, int batchSize, CancellationToken cancellationToken = default)
     {
         const string sql = """
             with d as (
                 delete from messages
                 where ctid in (
-                    select ctid from messages
-                    where room_id = @RoomId and sent_at < @Cutoff
-                    limit @BatchSize)
+                    select oldest.ctid
+                    from (select ctid, sent_at from messages
+                          where room_id = @RoomId
+                          order by seq
+                          limit @BatchSize) oldest
+                    where oldest.sent_at < @Cutoff)
                 returning id, attachment_id),
             f as (
                 delete from attachments a

@@ -67,6 +67,23 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
     }
 
     [Fact]
+    public async Task Old_messages_go_in_batches_smaller_than_the_backlog_and_the_last_batch_stops_at_the_fresh_ones()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 5, fresh: 2);
+        var retention = new MessageRetention(
+            Node.Services.GetRequiredService<MessageRetentionRepository>(),
+            Options.Create(new RetentionOptions { BatchSize = 2 }),
+            TimeProvider.System,
+            NullLogger<MessageRetention>.Instance);
+
+        await retention.PurgeOnceAsync();
+
+        var left = await fixture.ScalarAsync<long[]>("select array_agg(seq order by seq) from messages where room_id = @r", ("r", room.Id));
+        Assert.Equal([6L, 7L], left);
+    }
+
+    [Fact]
     public async Task An_expired_file_message_takes_its_file_along()
     {
         var admin = await TestUser.RegisterAsync(Node, "admin");
