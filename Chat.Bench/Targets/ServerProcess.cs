@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Chat.Bench.Targets;
 
@@ -13,17 +14,24 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private const int KeptOutputLines = 100;
 
-    // Servers still running, killed when the bench exits however it exits (SIGTERM included), so
-    // no node outlives the database it was started on.
+    // Servers still running, killed when the bench exits however it exits, so no node outlives
+    // the database it was started on.
     private static readonly ConcurrentDictionary<ServerProcess, bool> Running = new();
 
-    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    // Since .NET 10 the runtime no longer turns SIGTERM into ProcessExit: without a handler of
+    // its own a terminated bench left its nodes running. The signal still ends the bench after
+    // the handler (it is not cancelled).
+    private static readonly PosixSignalRegistration OnTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+
+    private static void KillAll()
     {
         foreach (var server in Running.Keys)
         {
             server.Kill();
         }
-    };
+    }
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
