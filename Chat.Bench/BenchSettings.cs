@@ -70,6 +70,9 @@ public sealed record BenchSettings
     public double RampFactor { get; init; } = 1.5;
     public TimeSpan RampStep { get; init; } = TimeSpan.FromSeconds(10);
     public int RampMaxSteps { get; init; } = 12;
+
+    /// <summary>How many times a ramp step over the bound is run again at its rate before the ramp stops.</summary>
+    public int RampRetries { get; init; } = 1;
     public string? Out { get; init; }
     public bool Live { get; init; } = true;
 
@@ -98,6 +101,7 @@ public sealed record BenchSettings
           --window N            outstanding sends per connection (persist)
           --p99-bound MS        ramp: stop when a step's p99 passes this (default 200)
           --ramp-factor F --ramp-step SEC --ramp-max-steps N
+          --ramp-retries N      ramp: run a step over the bound again N times before stopping (default 1)
         Output:
           --out FILE.json       write the results as JSON     --no-live  plain progress lines
         """;
@@ -159,6 +163,7 @@ public sealed record BenchSettings
                 "--ramp-factor" => settings with { RampFactor = Math.Max(1.05, Double(name, value)) },
                 "--ramp-step" => settings with { RampStep = Seconds(name, value) },
                 "--ramp-max-steps" => settings with { RampMaxSteps = Int(name, value, 1) },
+                "--ramp-retries" => settings with { RampRetries = Int(name, value, 0, 10) },
                 "--out" => settings with { Out = value },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };

@@ -22,6 +22,13 @@ public sealed class BenchSettingsTests
     }
 
     [Fact]
+    public void A_ramp_step_over_the_bound_is_run_once_more_unless_told_otherwise()
+    {
+        Assert.Equal(1, BenchSettings.Parse(["ramp", "--postgres", Postgres]).RampRetries);
+        Assert.Equal(0, BenchSettings.Parse(["ramp", "--postgres", Postgres, "--ramp-retries", "0"]).RampRetries);
+    }
+
+    [Fact]
     public void Hot_room_has_thousands_of_members_unless_told_otherwise()
     {
         Assert.Equal(BenchSettings.HotRoomMembers, BenchSettings.Parse(["hot-room", "--postgres", Postgres]).Members);
