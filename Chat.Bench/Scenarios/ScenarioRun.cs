@@ -65,22 +65,16 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     {
         view.Phase = $"creating {UserCount:N0} users";
         var identities = new BenchIdentity[UserCount];
-        await Parallel.ForAsync(0, UserCount, Setup(cancellationToken), async (i, ct) => identities[i] = await target.CreateUserAsync(i, MembersPerRoom > 0 && i % MembersPerRoom == 0, ct));
+        await Parallel.ForAsync(0, UserCount, Setup(cancellationToken), async (i, ct) => identities[i] = await target.CreateUserAsync(i, ct));
 
         view.Phase = $"creating {RoomCount:N0} rooms";
         var roomIds = new Guid[RoomCount];
         await Parallel.ForAsync(0, RoomCount, Setup(cancellationToken), async (r, ct) =>
-            roomIds[r] = await target.CreateRoomAsync(identities[r * MembersPerRoom], ct));
+            roomIds[r] = await target.CreateRoomAsync(r * MembersPerRoom, ct));
         view.Phase = $"adding {MembersPerRoom:N0} members to each room";
-        // Every member apart from each room's owner, all at once: a hot room's thousands of joins
-        // would take long one after the other.
+        // Every member at once: a hot room's thousands of joins would take long one after the other.
         await Parallel.ForAsync(0, RoomCount * MembersPerRoom, Setup(cancellationToken), async (i, ct) =>
-        {
-            if (i % MembersPerRoom != 0)
-            {
-                await target.AddMemberAsync(roomIds[i / MembersPerRoom], identities[i], ct);
-            }
-        });
+            await target.AddMemberAsync(roomIds[i / MembersPerRoom], identities[i], ct));
         rooms.AddRange(roomIds);
         foreach (var identity in identities)
         {

@@ -26,10 +26,10 @@ public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
         return new BareHubTarget(process);
     }
 
-    public Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken) =>
+    public Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken) =>
         Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, process.Address));
 
-    public Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());
+    public Task<Guid> CreateRoomAsync(int index, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());
 
     public Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken) => Task.CompletedTask;
 

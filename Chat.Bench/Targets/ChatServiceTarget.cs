@@ -20,6 +20,7 @@ public sealed class ChatServiceTarget : IBenchTarget
     private readonly IReadOnlyList<ServerProcess> processes;
     private readonly IReadOnlyList<HttpClient> http;
     private readonly int? serverPid;
+    private readonly Lazy<Task<BenchIdentity>> roomOwner;
 
     private ChatServiceTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<ServerProcess> processes, int? serverPid, string description)
     {
@@ -28,6 +29,7 @@ public sealed class ChatServiceTarget : IBenchTarget
         this.serverPid = serverPid;
         Description = description;
         http = nodes.Select(n => new HttpClient { BaseAddress = n, Timeout = TimeSpan.FromMinutes(2) }).ToList();
+        roomOwner = new Lazy<Task<BenchIdentity>>(RegisterRoomOwnerAsync);
     }
 
     public string Name => "ours";
@@ -90,23 +92,14 @@ public sealed class ChatServiceTarget : IBenchTarget
         return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, description);
     }
 
-    // Guests are the cheapest users to make (no password to hash) but may not create rooms, so
-    // room owners register.
-    public async Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken)
+    // Every simulated user is a guest, the cheapest user to make (no password to hash). Guests
+    // may not create rooms, so one registered owner creates them all and stays an offline member
+    // of each: registering and signing in hash a password twice, which at one owner per room
+    // took minutes of a run's set-up.
+    public async Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken)
     {
         var node = index % Nodes.Count;
-        var client = http[node];
-        if (roomOwner)
-        {
-            var userName = $"bench_{Guid.NewGuid():N}"[..24];
-            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
-            using var registered = await client.PostAsJsonAsync("auth/register", new RegisterRequest(userName, password, $"bench {index}"), Json, cancellationToken);
-            await EnsureSuccessAsync(registered, "registering a user", cancellationToken);
-            using var signedIn = await client.PostAsJsonAsync("auth/token", new TokenRequest(userName, password), Json, cancellationToken);
-            return await IdentityAsync(signedIn, node, cancellationToken);
-        }
-
-        using var guest = await client.PostAsJsonAsync("auth/guest", new GuestRequest($"bench {index}"), Json, cancellationToken);
+        using var guest = await http[node].PostAsJsonAsync("auth/guest", new GuestRequest($"bench {index}"), Json, cancellationToken);
         return await IdentityAsync(guest, node, cancellationToken);
     }
 
@@ -117,17 +110,29 @@ public sealed class ChatServiceTarget : IBenchTarget
         return new BenchIdentity(token.UserId, token.AccessToken, Nodes[node]);
     }
 
-    public async Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken)
+    public async Task<Guid> CreateRoomAsync(int index, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(owner.Node, "api/rooms"))
+        var node = index % Nodes.Count;
+        var owner = await roomOwner.Value.WaitAsync(cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/rooms")
         {
             Content = JsonContent.Create(new CreateRoomRequest($"bench-{Guid.NewGuid():N}"[..20], null, false, null), options: Json),
         };
         request.Headers.Authorization = new("Bearer", owner.Token);
-        using var response = await HttpFor(owner).SendAsync(request, cancellationToken);
+        using var response = await http[node].SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, "creating a room", cancellationToken);
         var room = (await response.Content.ReadFromJsonAsync<CreatedRoom>(Json, cancellationToken))!;
         return room.Id;
+    }
+
+    private async Task<BenchIdentity> RegisterRoomOwnerAsync()
+    {
+        var userName = $"bench_{Guid.NewGuid():N}"[..24];
+        var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+        using var registered = await http[0].PostAsJsonAsync("auth/register", new RegisterRequest(userName, password, "bench rooms"), Json);
+        await EnsureSuccessAsync(registered, "registering the room owner", CancellationToken.None);
+        using var signedIn = await http[0].PostAsJsonAsync("auth/token", new TokenRequest(userName, password), Json);
+        return await IdentityAsync(signedIn, 0, CancellationToken.None);
     }
 
     public async Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken)

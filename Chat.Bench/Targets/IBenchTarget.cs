@@ -13,13 +13,11 @@ public interface IBenchTarget : IAsyncDisposable
 
     IReadOnlyList<Uri> Nodes { get; }
 
-    /// <summary>
-    /// Makes one user; users are spread over the nodes by <paramref name="index"/>. A
-    /// <paramref name="roomOwner"/> must be allowed to create rooms.
-    /// </summary>
-    Task<BenchIdentity> CreateUserAsync(int index, bool roomOwner, CancellationToken cancellationToken);
+    /// <summary>Makes one simulated user; users are spread over the nodes by <paramref name="index"/>.</summary>
+    Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken);
 
-    Task<Guid> CreateRoomAsync(BenchIdentity owner, CancellationToken cancellationToken);
+    /// <summary>Makes a room on the node of the user at <paramref name="index"/>; it has no simulated member yet.</summary>
+    Task<Guid> CreateRoomAsync(int index, CancellationToken cancellationToken);
 
     /// <summary>Makes <paramref name="user"/> a member before it connects (a no-op where joining happens on the hub).</summary>
     Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken);
