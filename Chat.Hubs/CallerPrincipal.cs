@@ -29,10 +29,6 @@ public sealed class CallerPrincipal : ClaimsPrincipal
     private CallerPrincipal(ClaimsIdentity identity, Guid userId, GlobalRole role)
         : base(identity) => Caller = new HubCaller(userId, role);
 
-    public Guid UserId => Caller.UserId;
-
-    public GlobalRole Role => Caller.Role;
-
     internal HubCaller Caller { get; }
 
     /// <summary>
@@ -47,7 +43,8 @@ public sealed class CallerPrincipal : ClaimsPrincipal
             source?.AuthenticationType ?? "Bearer",
             source?.NameClaimType ?? ChatPrincipal.NameClaim,
             source?.RoleClaimType ?? ChatPrincipal.RoleClaim);
-        var plain = new ClaimsPrincipal(identity);
-        return ChatPrincipal.TryUserId(plain, out var userId) ? new CallerPrincipal(identity, userId, plain.GlobalRole()) : plain;
+        return ChatPrincipal.TryUserId(validated, out var userId)
+            ? new CallerPrincipal(identity, userId, validated.GlobalRole())
+            : new ClaimsPrincipal(identity);
     }
 }

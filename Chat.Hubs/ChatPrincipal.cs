@@ -18,7 +18,7 @@ public static class ChatPrincipal
     {
         if (principal is CallerPrincipal caller)
         {
-            return caller.Role;
+            return caller.Caller.Role;
         }
 
         var value = principal.FindFirstValue(RoleClaim) ?? principal.FindFirstValue(ClaimTypes.Role);
@@ -29,7 +29,7 @@ public static class ChatPrincipal
     {
         if (principal is CallerPrincipal caller)
         {
-            id = caller.UserId;
+            id = caller.Caller.UserId;
             return true;
         }
 

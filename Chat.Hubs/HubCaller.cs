@@ -10,25 +10,10 @@ namespace Chat.Hubs;
 /// </summary>
 internal sealed record HubCaller(Guid UserId, GlobalRole Role)
 {
-    // An object key: a string key would be hashed on every hub call.
-    private static readonly object ItemKey = new();
-
-    public static HubCaller Of(HubCallerContext context)
-    {
-        if (context.User is CallerPrincipal principal)
-        {
-            return principal.Caller;
-        }
-
-        // A principal from elsewhere (another authentication scheme): read once, kept with the
-        // connection, since the principal does not change for a connection's life.
-        if (context.Items.TryGetValue(ItemKey, out var kept) && kept is HubCaller caller)
-        {
-            return caller;
-        }
-
-        var read = new HubCaller(context.User!.UserId(), context.User!.GlobalRole());
-        context.Items[ItemKey] = read;
-        return read;
-    }
+    // Every validated token becomes a CallerPrincipal; any other principal names no user, and
+    // reading it refuses the call as unauthorized.
+    public static HubCaller Of(HubCallerContext context) =>
+        context.User is CallerPrincipal principal
+            ? principal.Caller
+            : new HubCaller(context.User!.UserId(), context.User!.GlobalRole());
 }

@@ -34,7 +34,7 @@ echo "runtime counters of pid $PID over ${SECONDS_TO_RECORD} s (per second: mean
 # covers the time before recording.
 awk -F, 'NR > 1 {
     name = $3; value = $5
-    if (!(name in n)) { n[name] = 0; first[name] = 1; next }
+    if (!(name in n)) { n[name] = 0; next }
     n[name]++; sum[name] += value
     if (n[name] == 1 || value > peak[name]) peak[name] = value
   }
