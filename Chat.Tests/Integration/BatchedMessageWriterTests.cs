@@ -2,6 +2,7 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Data.Writing;
 using Chat.Tests.Infrastructure;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,19 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         var again = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, alice.Id, clientMessageId, "hello"))], CancellationToken.None);
         Assert.Equal((first.Id, true), (again[0].Result!.Message.Id, again[0].Result!.Duplicate));
         Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
+
+        // Also among new messages, before and after it in the batch: they number on without a gap.
+        var before = Text(room.Id, bob.Id, Guid.NewGuid(), "before the resend");
+        var after = Text(room.Id, bob.Id, Guid.NewGuid(), "after the resend");
+        var mixed = await MessageBatch.WriteAsync(
+            connection, [new(before), new(Text(room.Id, alice.Id, clientMessageId, "hello")), new(after)], CancellationToken.None);
+        Assert.Equal((lastSeq + 3, false), (mixed[0].Result!.Message.Seq, mixed[0].Result!.Duplicate));
+        Assert.Equal((first.Id, true), (mixed[1].Result!.Message.Id, mixed[1].Result!.Duplicate));
+        Assert.Equal((lastSeq + 4, false), (mixed[2].Result!.Message.Seq, mixed[2].Result!.Duplicate));
+        Assert.Equal(lastSeq + 4, await LastSeqAsync(room.Id));
+        Assert.Equal(
+            [lastSeq + 1, lastSeq + 2, lastSeq + 3, lastSeq + 4],
+            await connection.QueryAsync<long>("select seq from messages where room_id = @Id and seq > @LastSeq order by seq", new { room.Id, LastSeq = lastSeq }));
     }
 
     [Fact]
