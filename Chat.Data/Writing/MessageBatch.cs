@@ -53,11 +53,8 @@ internal static class MessageBatch
         var answers = new BatchAnswer[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var lastSeqs = (await connection.QueryAsync<(Guid Id, long LastSeq)>(new CommandDefinition(
-                LockRooms, new { RoomIds = batch.Select(m => m.Message.RoomId).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.Id, r => r.LastSeq);
-        var admitted = await AdmitAsync(connection, transaction, batch, lastSeqs, answers, cancellationToken);
-        var stored = await FindStoredAsync(connection, transaction, batch, admitted, cancellationToken);
+        var (lastSeqs, standings, stored) = await ReadAsync(connection, transaction, batch, cancellationToken);
+        var admitted = Admit(batch, lastSeqs, standings, answers);
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
         var inserts = new List<(int Index, long Seq)>(batch.Count);
@@ -112,33 +109,86 @@ internal static class MessageBatch
     }
 
     /// <summary>
-    /// Which messages go on: their room exists and their admission, if any, let them through.
-    /// The standings of every sender that needs one are read with one query.
+    /// Locks the batch's rooms and reads what deciding on its messages takes, in one round trip:
+    /// each room's last seq (a room that is gone has none), the standing of every sender that must
+    /// pass an admission, and the messages already stored under the batch's client message ids.
+    /// The statements run in this order, so the standings and stored messages are read under the
+    /// locks.
     /// </summary>
-    private static async Task<bool[]> AdmitAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
+    private static async Task<BatchState> ReadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
+    {
+        var senders = batch.Where(item => item.Admission is not null).Select(item => (item.Message.RoomId, item.Message.SenderId)).ToHashSet();
+        var keyed = batch.Select(item => item.Message).Where(m => m.ClientMessageId is not null).ToArray();
+        await using var reads = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand(LockRooms)
+                {
+                    Parameters = { new NpgsqlParameter("RoomIds", batch.Select(item => item.Message.RoomId).Distinct().ToArray()) },
+                },
+            },
+        };
+        if (senders.Count > 0)
+        {
+            reads.BatchCommands.Add(SenderStandings.Command(senders));
+        }
+
+        if (keyed.Length > 0)
+        {
+            reads.BatchCommands.Add(new NpgsqlBatchCommand(FindStored)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter("RoomIds", keyed.Select(m => m.RoomId).ToArray()),
+                    new NpgsqlParameter("SenderIds", keyed.Select(m => m.SenderId).ToArray()),
+                    new NpgsqlParameter("ClientMessageIds", keyed.Select(m => m.ClientMessageId!.Value).ToArray()),
+                },
+            });
+        }
+
+        await using var reader = await reads.ExecuteReaderAsync(cancellationToken);
+        var lastSeqs = new Dictionary<Guid, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lastSeqs[reader.GetGuid(0)] = reader.GetInt64(1);
+        }
+
+        var standings = new Dictionary<(Guid RoomId, Guid UserId), RoomStanding>();
+        if (senders.Count > 0)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            standings = await SenderStandings.ReadRowsAsync(reader, senders.Count, cancellationToken);
+        }
+
+        var stored = new Dictionary<ClientKey, StoredMessage>();
+        if (keyed.Length > 0)
+        {
+            await reader.NextResultAsync(cancellationToken);
+            var parse = reader.GetRowParser<StoredMessage>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = parse(reader);
+                stored[new ClientKey(row.RoomId, row.SenderId, row.ClientMessageId!.Value)] = row;
+            }
+        }
+
+        return new BatchState(lastSeqs, standings, stored);
+    }
+
+    /// <summary>Which messages go on: their room exists and their admission, if any, let them through.</summary>
+    private static bool[] Admit(
         IReadOnlyList<BatchItem> batch,
         Dictionary<Guid, long> lastSeqs,
-        BatchAnswer[] answers,
-        CancellationToken cancellationToken)
+        Dictionary<(Guid RoomId, Guid UserId), RoomStanding> standings,
+        BatchAnswer[] answers)
     {
         var admitted = new bool[batch.Count];
-        var senders = new HashSet<(Guid RoomId, Guid UserId)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var (message, admission) = batch[i];
             admitted[i] = lastSeqs.ContainsKey(message.RoomId);
-            if (admitted[i] && admission is not null)
-            {
-                senders.Add((message.RoomId, message.SenderId));
-            }
-        }
-
-        var standings = await SenderStandings.ReadAsync(connection, transaction, senders, cancellationToken);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (message, admission) = batch[i];
             if (!admitted[i] || admission is null)
             {
                 continue;
@@ -157,38 +207,6 @@ internal static class MessageBatch
         }
 
         return admitted;
-    }
-
-    private static async Task<Dictionary<ClientKey, StoredMessage>> FindStoredAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        IReadOnlyList<BatchItem> batch,
-        bool[] admitted,
-        CancellationToken cancellationToken)
-    {
-        var keyed = batch.Where((item, i) => admitted[i] && item.Message.ClientMessageId is not null).Select(item => item.Message).ToArray();
-        if (keyed.Length == 0)
-        {
-            return [];
-        }
-
-        var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
-            FindStored,
-            new
-            {
-                RoomIds = keyed.Select(m => m.RoomId).ToArray(),
-                SenderIds = keyed.Select(m => m.SenderId).ToArray(),
-                ClientMessageIds = keyed.Select(m => m.ClientMessageId!.Value).ToArray(),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        var stored = new Dictionary<ClientKey, StoredMessage>();
-        foreach (var row in rows)
-        {
-            stored[new ClientKey(row.RoomId, row.SenderId, row.ClientMessageId!.Value)] = row;
-        }
-
-        return stored;
     }
 
     private static async Task<Dictionary<Guid, StoredMessage>> InsertAsync(
@@ -229,6 +247,12 @@ internal static class MessageBatch
             cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Id);
     }
+
+    /// <summary>What a batch reads before it decides: see <see cref="ReadAsync"/>.</summary>
+    private readonly record struct BatchState(
+        Dictionary<Guid, long> LastSeqs,
+        Dictionary<(Guid RoomId, Guid UserId), RoomStanding> Standings,
+        Dictionary<ClientKey, StoredMessage> Stored);
 
     /// <summary>What makes a send idempotent: the sender's client message id within a room.</summary>
     private readonly record struct ClientKey(Guid RoomId, Guid SenderId, Guid ClientMessageId)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Npgsql;
 
@@ -44,19 +45,35 @@ internal static class SenderStandings
             return [];
         }
 
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { Command(senders, lockRooms) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadRowsAsync(reader, senders.Count, cancellationToken);
+    }
+
+    /// <summary>The query for <see cref="ReadAsync"/>, for a caller that sends it along with others.</summary>
+    public static NpgsqlBatchCommand Command(IReadOnlyCollection<(Guid RoomId, Guid UserId)> senders, bool lockRooms = false) =>
+        new(lockRooms ? ReadLocked : Read)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("RoomIds", senders.Select(s => s.RoomId).ToArray()),
+                new NpgsqlParameter("UserIds", senders.Select(s => s.UserId).ToArray()),
+            },
+        };
+
+    /// <summary>The rows of <see cref="Command"/>, from a reader positioned on its result.</summary>
+    public static async Task<Dictionary<(Guid RoomId, Guid UserId), RoomStanding>> ReadRowsAsync(
+        DbDataReader reader, int expected, CancellationToken cancellationToken)
+    {
         // Rows read one by one with ReadAsync and cut into their two records by Dapper's row
         // parsers: Dapper's multi-mapping reads the rows synchronously even in its async form,
         // and a batch's standings are hundreds of rows, which would hold a pool thread on the
         // socket while PostgreSQL streams them.
-        await using var command = new NpgsqlCommand(lockRooms ? ReadLocked : Read, connection, transaction);
-        command.Parameters.AddWithValue("RoomIds", senders.Select(s => s.RoomId).ToArray());
-        command.Parameters.AddWithValue("UserIds", senders.Select(s => s.UserId).ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var memberStart = reader.GetOrdinal("room_id");
         var standingOf = reader.GetRowParser<RoomStanding>(startIndex: StandingStart, length: memberStart - StandingStart);
         // A user who is not a member has nulls in the membership columns, the first one included.
         var memberOf = reader.GetRowParser<RoomMember?>(startIndex: memberStart, returnNullIfFirstMissing: true);
-        var standings = new Dictionary<(Guid, Guid), RoomStanding>(senders.Count);
+        var standings = new Dictionary<(Guid, Guid), RoomStanding>(expected);
         while (await reader.ReadAsync(cancellationToken))
         {
             var standing = standingOf(reader) with { Member = memberOf(reader) };
