@@ -120,16 +120,7 @@ internal static class MessageBatch
     {
         var senders = batch.Where(item => item.Admission is not null).Select(item => (item.Message.RoomId, item.Message.SenderId)).ToHashSet();
         var keyed = batch.Select(item => item.Message).Where(m => m.ClientMessageId is not null).ToArray();
-        await using var reads = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand(LockRooms)
-                {
-                    Parameters = { new NpgsqlParameter("RoomIds", batch.Select(item => item.Message.RoomId).Distinct().ToArray()) },
-                },
-            },
-        };
+        await using var reads = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockRoomsCommand(batch) } };
         if (senders.Count > 0)
         {
             reads.BatchCommands.Add(SenderStandings.Command(senders));
@@ -137,15 +128,7 @@ internal static class MessageBatch
 
         if (keyed.Length > 0)
         {
-            reads.BatchCommands.Add(new NpgsqlBatchCommand(FindStored)
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter("RoomIds", keyed.Select(m => m.RoomId).ToArray()),
-                    new NpgsqlParameter("SenderIds", keyed.Select(m => m.SenderId).ToArray()),
-                    new NpgsqlParameter("ClientMessageIds", keyed.Select(m => m.ClientMessageId!.Value).ToArray()),
-                },
-            });
+            reads.BatchCommands.Add(FindStoredCommand(keyed));
         }
 
         await using var reader = await reads.ExecuteReaderAsync(cancellationToken);
@@ -155,17 +138,12 @@ internal static class MessageBatch
             lastSeqs[reader.GetGuid(0)] = reader.GetInt64(1);
         }
 
-        var standings = new Dictionary<(Guid RoomId, Guid UserId), RoomStanding>();
-        if (senders.Count > 0)
-        {
-            await reader.NextResultAsync(cancellationToken);
-            standings = await SenderStandings.ReadRowsAsync(reader, senders.Count, cancellationToken);
-        }
-
+        var standings = senders.Count > 0 && await reader.NextResultAsync(cancellationToken)
+            ? await SenderStandings.ReadRowsAsync(reader, senders.Count, cancellationToken)
+            : [];
         var stored = new Dictionary<ClientKey, StoredMessage>();
-        if (keyed.Length > 0)
+        if (keyed.Length > 0 && await reader.NextResultAsync(cancellationToken))
         {
-            await reader.NextResultAsync(cancellationToken);
             var parse = reader.GetRowParser<StoredMessage>();
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -176,6 +154,20 @@ internal static class MessageBatch
 
         return new BatchState(lastSeqs, standings, stored);
     }
+
+    private static NpgsqlBatchCommand LockRoomsCommand(IReadOnlyList<BatchItem> batch) =>
+        new(LockRooms) { Parameters = { new NpgsqlParameter("RoomIds", batch.Select(item => item.Message.RoomId).Distinct().ToArray()) } };
+
+    private static NpgsqlBatchCommand FindStoredCommand(NewMessage[] keyed) =>
+        new(FindStored)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter("RoomIds", keyed.Select(m => m.RoomId).ToArray()),
+                new NpgsqlParameter("SenderIds", keyed.Select(m => m.SenderId).ToArray()),
+                new NpgsqlParameter("ClientMessageIds", keyed.Select(m => m.ClientMessageId!.Value).ToArray()),
+            },
+        };
 
     /// <summary>Which messages go on: their room exists and their admission, if any, let them through.</summary>
     private static bool[] Admit(
