@@ -19,7 +19,7 @@ public sealed class AccountService(
 {
     public async Task<UserDto> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
     {
-        await registerValidator.EnsureValidAsync(request, cancellationToken);
+        registerValidator.EnsureValid(request);
         var user = new ChatUser
         {
             Id = Guid.CreateVersion7(),
@@ -44,7 +44,7 @@ public sealed class AccountService(
     /// <summary>Signs in; unknown users and wrong passwords get the same answer.</summary>
     public async Task<TokenResponse> SignInAsync(TokenRequest request, CancellationToken cancellationToken)
     {
-        await tokenValidator.EnsureValidAsync(request, cancellationToken);
+        tokenValidator.EnsureValid(request);
         var user = await users.FindByUserNameAsync(request.UserName, cancellationToken);
         var verdict = user?.PasswordHash is { } hash
             ? hasher.VerifyHashedPassword(user, hash, request.Password)
@@ -60,7 +60,7 @@ public sealed class AccountService(
     /// <summary>Creates a guest account with a generated userName and signs it in.</summary>
     public async Task<TokenResponse> GuestAsync(GuestRequest request, CancellationToken cancellationToken)
     {
-        await guestValidator.EnsureValidAsync(request, cancellationToken);
+        guestValidator.EnsureValid(request);
         var id = Guid.CreateVersion7();
         var user = new ChatUser
         {

@@ -24,7 +24,7 @@ public static class UserEndpoints
         users.MapPatch("/me", async Task<Ok<UserDto>> (
                 UpdateProfileRequest request, ClaimsPrincipal user, UserRepository repository, IValidator<UpdateProfileRequest> validator, CancellationToken ct) =>
             {
-                await validator.EnsureValidAsync(request, ct);
+                validator.EnsureValid(request);
                 var updated = await repository.UpdateProfileAsync(user.UserId(), request.DisplayName?.Trim(), request.AvatarUrl, ct)
                     ?? throw ChatException.NotFound("user");
                 return TypedResults.Ok(updated.ToDto());

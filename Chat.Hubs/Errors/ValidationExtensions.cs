@@ -7,9 +7,14 @@ namespace Chat.Hubs.Errors;
 /// <summary>Runs a FluentValidation validator and refuses with <c>invalid</c> and field errors.</summary>
 public static class ValidationExtensions
 {
-    public static async Task EnsureValidAsync<T>(this IValidator<T> validator, T instance, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Validates synchronously: every rule of ours is a plain check of the request's shape, and the
+    /// asynchronous pipeline costs a state machine per rule on every send. A rule that needs I/O
+    /// belongs in the service, where the database is; FluentValidation throws if one is added here.
+    /// </summary>
+    public static void EnsureValid<T>(this IValidator<T> validator, T instance)
     {
-        var result = await validator.ValidateAsync(instance, cancellationToken);
+        var result = validator.Validate(instance);
         if (result.IsValid)
         {
             return;

@@ -47,7 +47,7 @@ public sealed class MessageService(
     public async Task<MessageAck> SendAsync(Sender sender, SendMessageRequest request, CancellationToken cancellationToken = default)
     {
         var arrived = clock.GetTimestamp();
-        await validator.EnsureValidAsync(request, cancellationToken);
+        validator.EnsureValid(request);
         var roomId = WireIds.Parse(request.RoomId, "roomId");
         var type = MessageTypes.Sendable[request.Type!];
         var toUserId = WireIds.ParseOptional(request.ToUserId, "toUserId");

@@ -37,7 +37,7 @@ public sealed class ModerationService(
     public async Task<MemberDto> ChangeRoleAsync(
         Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, ChangeRoleRequest request, CancellationToken cancellationToken = default)
     {
-        await roleValidator.EnsureValidAsync(request, cancellationToken);
+        roleValidator.EnsureValid(request);
         await access.AdminAsync(actorId, actorRole, roomId, cancellationToken);
         var role = Enum.Parse<RoomRole>(request.Role!, ignoreCase: true);
         var outcome = await moderation.ChangeRoleAsync(roomId, userId, role, cancellationToken);
@@ -57,7 +57,7 @@ public sealed class ModerationService(
     public async Task<MemberDto> MuteAsync(
         Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, MuteRequest request, CancellationToken cancellationToken = default)
     {
-        await muteValidator.EnsureValidAsync(request, cancellationToken);
+        muteValidator.EnsureValid(request);
         await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
         var until = clock.UtcNow().AddSeconds(request.DurationSeconds);
         if (!await moderation.SetMutedUntilAsync(roomId, userId, until, cancellationToken))
@@ -86,7 +86,7 @@ public sealed class ModerationService(
     public async Task KickAsync(
         Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, KickRequest request, CancellationToken cancellationToken = default)
     {
-        await kickValidator.EnsureValidAsync(request, cancellationToken);
+        kickValidator.EnsureValid(request);
         var target = await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
         var leave = ServerMessage(roomId, userId, $"{target.DisplayName} was removed");
         var stored = await members.LeaveAsync(roomId, userId, leave, cancellationToken) ?? throw ChatException.NotFound("member");
@@ -101,7 +101,7 @@ public sealed class ModerationService(
     /// </summary>
     public async Task BanAsync(Guid actorId, GlobalRole actorRole, Guid roomId, BanRequest request, CancellationToken cancellationToken = default)
     {
-        await banValidator.EnsureValidAsync(request, cancellationToken);
+        banValidator.EnsureValid(request);
         var userId = request.UserId;
         var target = await AuthorizeAsync(actorId, actorRole, roomId, userId, cancellationToken);
         var name = target?.DisplayName

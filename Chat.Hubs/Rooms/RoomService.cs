@@ -27,7 +27,7 @@ public sealed class RoomService(
             throw ChatException.Forbidden("guests cannot create rooms");
         }
 
-        await createValidator.EnsureValidAsync(request, cancellationToken);
+        createValidator.EnsureValid(request);
         var room = new Room
         {
             Id = Guid.CreateVersion7(),
@@ -64,7 +64,7 @@ public sealed class RoomService(
     public async Task<RoomDto> UpdateAsync(
         Guid userId, GlobalRole role, Guid roomId, UpdateRoomRequest request, CancellationToken cancellationToken = default)
     {
-        await updateValidator.EnsureValidAsync(request, cancellationToken);
+        updateValidator.EnsureValid(request);
         await access.AdminAsync(userId, role, roomId, cancellationToken);
         var updated = await rooms.UpdateAsync(roomId, request.Name?.Trim(), request.Topic?.Trim(), cancellationToken)
             ?? throw ChatException.NotFound("room");

@@ -17,7 +17,7 @@ public sealed class RoomSettingsService(
     public async Task<RoomDto> ReplaceAsync(
         Guid userId, GlobalRole globalRole, Guid roomId, RoomSettings settings, CancellationToken cancellationToken = default)
     {
-        await validator.EnsureValidAsync(settings, cancellationToken);
+        validator.EnsureValid(settings);
         await access.AdminAsync(userId, globalRole, roomId, cancellationToken);
         var updated = await rooms.UpdateSettingsAsync(roomId, settings, cancellationToken) ?? throw ChatException.NotFound("room");
         var dto = updated.ToDto();
