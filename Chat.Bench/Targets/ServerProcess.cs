@@ -7,8 +7,9 @@ using System.Runtime.InteropServices;
 namespace Chat.Bench.Targets;
 
 /// <summary>
-/// A server the bench started as a separate OS process (a Chat.Api node or the bare hub), so its
-/// CPU and memory are its own and can be read from /proc.
+/// A server started as a separate OS process (a Chat.Api node or the bare hub): the bench reads
+/// its CPU and memory from /proc, and the tests kill or stop it the way a crash or a service
+/// manager would.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -46,22 +47,31 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => process.Id;
 
+    public bool HasExited => process.HasExited;
+
     /// <summary>What the server printed last, for error messages.</summary>
     public string Output => string.Join(Environment.NewLine, output);
 
     /// <summary>
     /// Starts <c>dotnet DLL ARGS --urls ADDRESS</c> with <paramref name="environment"/> and waits until
-    /// <paramref name="readyPath"/> answers 200.
+    /// <paramref name="readyPath"/> answers 200. The address is a free loopback port unless
+    /// <paramref name="address"/> names one (a restarted server where its clients look for it).
     /// </summary>
     public static async Task<ServerProcess> StartAsync(
-        string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string readyPath, CancellationToken cancellationToken)
+        string dll,
+        IEnumerable<string> args,
+        IReadOnlyDictionary<string, string> environment,
+        string readyPath,
+        CancellationToken cancellationToken,
+        Uri? address = null,
+        TimeSpan? readyTimeout = null)
     {
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"{dll} does not exist; build the solution in Release first", dll);
+            throw new FileNotFoundException($"{dll} does not exist; build the solution first", dll);
         }
 
-        var address = new Uri($"http://127.0.0.1:{FreePort()}/");
+        address ??= new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -92,7 +102,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await server.WaitUntilReadyAsync(readyPath, cancellationToken);
+            await server.WaitUntilReadyAsync(readyPath, readyTimeout ?? TimeSpan.FromSeconds(90), cancellationToken);
             return server;
         }
         catch
@@ -104,10 +114,23 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public ProcessSample? Sample() => ProcessSample.Read(process.Id);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills the server and everything it started, without any chance to clean up.</summary>
+    public async Task KillAsync()
     {
         Kill();
         await process.WaitForExitAsync();
+    }
+
+    /// <summary>Waits until the server has exited by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         Running.TryRemove(this, out _);
         process.Dispose();
     }
@@ -127,11 +150,11 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync(string readyPath, CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(string readyPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        while (deadline.Elapsed < timeout)
         {
             if (process.HasExited)
             {
@@ -154,7 +177,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
 
-        throw new TimeoutException($"the server at {Address} was not ready after 90 s:{Environment.NewLine}{Output}");
+        throw new TimeoutException($"the server at {Address} was not ready after {timeout.TotalSeconds:N0} s:{Environment.NewLine}{Output}");
     }
 
     private void Keep(string? line)
@@ -171,6 +194,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    // The port is free when asked; another process could take it before the server binds, which
+    // on a loopback address is rare enough, and then the start fails loudly.
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Chat.Bench.Targets;
 
 namespace Chat.Tests.Infrastructure;
 
@@ -11,19 +8,15 @@ namespace Chat.Tests.Infrastructure;
 /// </summary>
 public sealed class ChatNodeProcess : IAsyncDisposable
 {
-    private const int KeptOutputLines = 200;
+    private readonly ServerProcess server;
 
-    private readonly Process process;
-    private readonly ConcurrentQueue<string> output = new();
-
-    private ChatNodeProcess(Process process, Uri address)
-    {
-        this.process = process;
-        Address = address;
-    }
+    private ChatNodeProcess(ServerProcess server) => this.server = server;
 
     /// <summary>The node's base address, such as http://127.0.0.1:41234/.</summary>
-    public Uri Address { get; }
+    public Uri Address => server.Address;
+
+    /// <summary>What the node printed last, for failure messages.</summary>
+    public string Output => server.Output;
 
     /// <summary>
     /// Starts Chat.Api on <paramref name="connectionString"/> and <paramref name="redis"/>, in the
@@ -34,53 +27,25 @@ public sealed class ChatNodeProcess : IAsyncDisposable
     public static async Task<ChatNodeProcess> StartAsync(
         string connectionString, string redis, IDictionary<string, string?>? extra = null, TimeSpan? startupDeadline = null, Uri? address = null)
     {
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["ConnectionStrings__Chat"] = connectionString,
+            ["Redis__Configuration"] = redis,
+            ["Redis__ChannelPrefix"] = ChatNode.ChannelPrefixFor(connectionString),
+            ["Jwt__SigningKey"] = TestServers.SigningKey,
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? "";
+        }
+
         // Chat.Tests references Chat.Api, so the build copies the app (dll, deps, runtimeconfig,
         // appsettings) next to the tests.
         var app = Path.Combine(AppContext.BaseDirectory, "Chat.Api.dll");
-        if (!File.Exists(app))
-        {
-            throw new FileNotFoundException("Chat.Api.dll is not next to the test assembly; build the solution first", app);
-        }
-
-        address ??= new Uri($"http://127.0.0.1:{FreePort()}/");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(app);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(address.ToString().TrimEnd('/'));
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ConnectionStrings__Chat"] = connectionString;
-        start.Environment["Redis__Configuration"] = redis;
-        start.Environment["Redis__ChannelPrefix"] = ChatNode.ChannelPrefixFor(connectionString);
-        start.Environment["Jwt__SigningKey"] = TestServers.SigningKey;
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        var process = new Process { StartInfo = start };
-        var node = new ChatNodeProcess(process, address);
-        process.OutputDataReceived += (_, e) => node.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        try
-        {
-            await node.WaitUntilReadyAsync(startupDeadline ?? TimeSpan.FromSeconds(60));
-            return node;
-        }
-        catch
-        {
-            await node.DisposeAsync();
-            throw;
-        }
+        var server = await ServerProcess.StartAsync(
+            app, [], environment, "health/ready", CancellationToken.None, address, startupDeadline ?? TimeSpan.FromSeconds(60));
+        return new ChatNodeProcess(server);
     }
 
     /// <summary>An HTTP client for this node over the network.</summary>
@@ -96,15 +61,7 @@ public sealed class ChatNodeProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the node and everything it started, without any chance to clean up.</summary>
-    public async Task KillAsync()
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        await process.WaitForExitAsync();
-    }
+    public Task KillAsync() => server.KillAsync();
 
     /// <summary>
     /// Stops the node the way systemd or a container runtime does, with SIGTERM, and waits until
@@ -112,84 +69,21 @@ public sealed class ChatNodeProcess : IAsyncDisposable
     /// </summary>
     public async Task<int> StopAsync(TimeSpan? deadline = null)
     {
-        if (!process.HasExited)
+        if (!server.HasExited)
         {
-            UnixSignal.Terminate(process.Id);
-            using var wait = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));
-            try
-            {
-                await process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Chat.Api did not exit after SIGTERM:{Environment.NewLine}{Output}");
-            }
+            UnixSignal.Terminate(server.Pid);
         }
 
-        return process.ExitCode;
-    }
-
-    /// <summary>What the node printed last, for failure messages.</summary>
-    public string Output => string.Join(Environment.NewLine, output);
-
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        process.Dispose();
-    }
-
-    private async Task WaitUntilReadyAsync(TimeSpan deadline)
-    {
-        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        using var wait = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));
         try
         {
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    if (process.HasExited)
-                    {
-                        throw new InvalidOperationException($"Chat.Api exited with {process.ExitCode}:{Environment.NewLine}{Output}");
-                    }
-
-                    try
-                    {
-                        using var ready = await http.GetAsync("health/ready");
-                        return ready.StatusCode == HttpStatusCode.OK;
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        return false;
-                    }
-                },
-                deadline,
-                "Chat.Api answers /health/ready");
+            return await server.WaitForExitAsync(wait.Token);
         }
-        catch (TimeoutException e)
+        catch (OperationCanceledException)
         {
-            throw new TimeoutException($"{e.Message}{Environment.NewLine}{Output}", e);
+            throw new TimeoutException($"Chat.Api did not exit after SIGTERM:{Environment.NewLine}{Output}");
         }
     }
 
-    private void Keep(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        output.Enqueue(line);
-        while (output.Count > KeptOutputLines)
-        {
-            output.TryDequeue(out _);
-        }
-    }
-
-    // The port is free when asked; another process could take it before the node binds, which
-    // on a loopback address of a test machine is rare enough, and then the start fails loudly.
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }
