@@ -68,6 +68,20 @@ public static class ReportPrinter
             table.AddRow("server CPU and memory", "n/a (give --server-pid with --url)");
         }
 
+        if (run.Cpu is { } cpu)
+        {
+            var database = cpu.DatabaseSeconds is { } d ? N(d) : "-";
+            table.AddRow("CPU s server / PostgreSQL / bench", $"{N(cpu.ServerSeconds)} / {database} / {N(cpu.BenchSeconds)} (machine {cpu.MachineBusyPercent:N0} % busy)");
+            if (run.Acked > 0)
+            {
+                // What one message costs each process: with every process on the same cores, the
+                // sum bounds the messages per second the machine can take.
+                var perMessage = 1_000_000.0 / run.Acked;
+                var databasePerMessage = cpu.DatabaseSeconds is { } dm ? N(dm * perMessage) : "-";
+                table.AddRow("CPU µs per acked message", $"{N(cpu.ServerSeconds * perMessage)} / {databasePerMessage} / {N(cpu.BenchSeconds * perMessage)}");
+            }
+        }
+
         table.AddRow("bench RSS", Bytes.Format(run.ClientRssBytes));
         console.Write(table);
 

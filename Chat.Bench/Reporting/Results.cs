@@ -28,6 +28,13 @@ public sealed record ServerUsage(
     long PeakRssBytes,
     double MemoryPerConnectionBytes);
 
+/// <summary>
+/// Where the machine's CPU went while the load was measured, in CPU seconds: the servers, their
+/// database (when it runs on this machine) and the bench itself, which shares the cores; and how
+/// busy the whole machine was (100 = every core).
+/// </summary>
+public sealed record CpuUse(double ServerSeconds, double? DatabaseSeconds, double BenchSeconds, double MachineBusyPercent);
+
 /// <summary>One step of the ramp scenario.</summary>
 public sealed record RampStep(
     double RatePerRoom,
@@ -66,6 +73,7 @@ public sealed record ScenarioResult
     public required LatencySummary AckLatency { get; init; }
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
     public ServerUsage? Server { get; init; }
+    public CpuUse? Cpu { get; init; }
     public required long ClientRssBytes { get; init; }
     public IReadOnlyList<RampStep>? Steps { get; init; }
     public RampStep? Knee { get; init; }

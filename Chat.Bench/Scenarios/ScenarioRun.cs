@@ -20,6 +20,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private readonly List<SimulatedUser> users = [];
     private readonly List<Guid> rooms = [];
     private ProcessSample? measureStart;
+    private CpuSnapshot cpuStart;
     private LoadDriver? driver;
 
     private int RoomCount => settings.Scenario switch
@@ -94,6 +95,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var connectSeconds = connectClock.Elapsed.TotalSeconds;
         var connected = target.Sample();
         measureStart = connected;
+        cpuStart = CpuSnapshot.Take(target);
 
         if (settings.Warmup > TimeSpan.Zero && settings.Scenario != Scenario.Connections)
         {
@@ -125,8 +127,9 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         await Driver.DrainAsync(settings.Drain, cancellationToken);
         var measured = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var end = target.Sample();
+        var cpu = CpuSnapshot.Take(target).Since(cpuStart);
         metrics.TakeInterval();
-        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, steps);
+        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, steps);
     }
 
     private async Task WarmUpAsync(ProgressView view, CancellationToken cancellationToken)
@@ -144,6 +147,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         await Driver.DrainAsync(settings.Drain, cancellationToken);
         // Per-member counts keep running: after a full drain they agree as they stand.
         measureStart = target.Sample();
+        cpuStart = CpuSnapshot.Take(target);
         metrics.Reset();
     }
 
@@ -230,17 +234,23 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     }
 
     private ScenarioResult Summarize(
-        double connectSeconds, double measured, ProcessSample? beforeConnecting, ProcessSample? connected, ProcessSample? end, IReadOnlyList<RampStep>? steps)
+        double connectSeconds,
+        double measured,
+        ProcessSample? beforeConnecting,
+        ProcessSample? connected,
+        ProcessSample? end,
+        CpuUse? cpu,
+        IReadOnlyList<RampStep>? steps)
     {
         ServerUsage? server = null;
         if (beforeConnecting is { } b && connected is { } c && end is { } e)
         {
-            var cpu = e.CpuSeconds - (measureStart ?? c).CpuSeconds;
+            var serverCpu = e.CpuSeconds - (measureStart ?? c).CpuSeconds;
             // Idle connections are measured at the end of the hold, once start-up garbage has settled.
             var memoryAfter = settings.Scenario == Scenario.Connections ? e.RssBytes : c.RssBytes;
             server = new ServerUsage(
-                Math.Round(cpu, 2),
-                Math.Round(cpu / measured * 100, 1),
+                Math.Round(serverCpu, 2),
+                Math.Round(serverCpu / measured * 100, 1),
                 b.RssBytes,
                 c.RssBytes,
                 e.RssBytes,
@@ -273,6 +283,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             AckLatency = LatencySummary.From(metrics.AckTotal),
             Errors = new SortedDictionary<string, long>(metrics.Errors.ToDictionary(), StringComparer.Ordinal),
             Server = server,
+            Cpu = cpu,
             ClientRssBytes = Environment.WorkingSet,
             Steps = steps,
             Knee = steps?.LastOrDefault(s => s.WithinBound),

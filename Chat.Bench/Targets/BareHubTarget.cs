@@ -38,5 +38,7 @@ public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
 
     public ProcessSample? Sample() => process.Sample();
 
+    public double? DatabaseCpuSeconds() => null;
+
     public ValueTask DisposeAsync() => process.DisposeAsync();
 }

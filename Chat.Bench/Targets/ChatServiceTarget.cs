@@ -20,13 +20,16 @@ public sealed class ChatServiceTarget : IBenchTarget
     private readonly IReadOnlyList<ServerProcess> processes;
     private readonly IReadOnlyList<HttpClient> http;
     private readonly int? serverPid;
+    private readonly DatabaseProcesses? database;
     private readonly Lazy<Task<BenchIdentity>> roomOwner;
 
-    private ChatServiceTarget(IReadOnlyList<Uri> nodes, IReadOnlyList<ServerProcess> processes, int? serverPid, string description)
+    private ChatServiceTarget(
+        IReadOnlyList<Uri> nodes, IReadOnlyList<ServerProcess> processes, int? serverPid, DatabaseProcesses? database, string description)
     {
         Nodes = nodes;
         this.processes = processes;
         this.serverPid = serverPid;
+        this.database = database;
         Description = description;
         http = nodes.Select(n => new HttpClient { BaseAddress = n, Timeout = TimeSpan.FromMinutes(2) }).ToList();
         roomOwner = new Lazy<Task<BenchIdentity>>(RegisterRoomOwnerAsync);
@@ -41,9 +44,10 @@ public sealed class ChatServiceTarget : IBenchTarget
     /// <summary>Starts the nodes the settings ask for, or wraps <c>--url</c>.</summary>
     public static async Task<ChatServiceTarget> StartAsync(BenchSettings settings, string writerMode, CancellationToken cancellationToken)
     {
+        var database = settings.Postgres is { Length: > 0 } postgres ? await DatabaseProcesses.FindAsync(postgres, cancellationToken) : null;
         if (settings.Url is { } url)
         {
-            return new ChatServiceTarget([url], [], settings.ServerPid, $"running node {url}");
+            return new ChatServiceTarget([url], [], settings.ServerPid, database, $"running node {url}");
         }
 
         var dll = ApiLocator.Find(settings.ApiDll);
@@ -89,7 +93,7 @@ public sealed class ChatServiceTarget : IBenchTarget
         }
 
         var description = $"{settings.Nodes} node{(settings.Nodes > 1 ? "s on Redis" : "")}, MessageWriter__Mode={writerMode}";
-        return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, description);
+        return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, database, description);
     }
 
     // Every simulated user is a guest, the cheapest user to make (no password to hash). Guests
@@ -151,6 +155,8 @@ public sealed class ChatServiceTarget : IBenchTarget
     public ProcessSample? Sample() => processes.Count > 0
         ? ProcessSample.Sum(processes.Select(p => p.Sample()))
         : serverPid is { } pid ? ProcessSample.Read(pid) : null;
+
+    public double? DatabaseCpuSeconds() => database?.CpuSeconds();
 
     public async ValueTask DisposeAsync()
     {

@@ -30,4 +30,7 @@ public interface IBenchTarget : IAsyncDisposable
 
     /// <summary>CPU and memory of the server processes together; null when they cannot be read.</summary>
     ProcessSample? Sample();
+
+    /// <summary>CPU seconds of the target's database server so far; null without one on this machine.</summary>
+    double? DatabaseCpuSeconds();
 }

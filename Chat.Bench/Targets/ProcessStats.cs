@@ -5,19 +5,16 @@ namespace Chat.Bench.Targets;
 /// <summary>CPU time and resident memory of one process, read from /proc at one instant.</summary>
 public readonly record struct ProcessSample(long Timestamp, double CpuSeconds, long RssBytes, long PeakRssBytes)
 {
-    // USER_HZ is 100 on every Linux architecture .NET runs on; /proc reports times in it.
-    private const double TicksPerSecond = 100;
-
     /// <summary>Reads /proc/PID/stat and status; null when the process is gone or /proc is missing.</summary>
     public static ProcessSample? Read(int pid)
     {
+        if (ProcStat.Read(pid) is not { } stat)
+        {
+            return null;
+        }
+
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var utime = long.Parse(fields[11], CultureInfo.InvariantCulture);
-            var stime = long.Parse(fields[12], CultureInfo.InvariantCulture);
             long rss = 0, peak = 0;
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
@@ -31,7 +28,7 @@ public readonly record struct ProcessSample(long Timestamp, double CpuSeconds, l
                 }
             }
 
-            return new ProcessSample(System.Diagnostics.Stopwatch.GetTimestamp(), (utime + stime) / TicksPerSecond, rss, peak);
+            return new ProcessSample(System.Diagnostics.Stopwatch.GetTimestamp(), stat.CpuSeconds, rss, peak);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -123,7 +123,14 @@ public sealed class BenchScenarioTests : IAsyncLifetime
             Assert.Equal(0, run.Failed);
             Assert.Equal(0, run.Delivered);
             Assert.Equal(run.Acked, run.AckLatency.Count);
+            // The test's PostgreSQL runs on this machine, so its share of the CPU is found and counted.
+            var cpu = Assert.IsType<CpuUse>(run.Cpu);
+            Assert.True(cpu.DatabaseSeconds > 0, Output);
+            Assert.True(cpu.BenchSeconds > 0, Output);
+            Assert.InRange(cpu.MachineBusyPercent, 0.1, 100);
         }
+
+        Assert.Contains("CPU µs per acked message", Output);
 
         var stored = Assert.Single(document.Comparisons, c => c.Measure == "stored msgs/s");
         Assert.Equal(document.Runs[0].AckedPerSecond, stored.FirstValue);
@@ -147,6 +154,8 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.Equal(document.Runs[0].DeliveredPerSecond, delivered.FirstValue);
         Assert.Equal(document.Runs[1].DeliveredPerSecond, delivered.SecondValue);
         Assert.Contains(document.Comparisons, c => c.Measure == "memory per connection (bytes)");
+        Assert.NotNull(document.Runs[0].Cpu?.DatabaseSeconds);
+        Assert.Null(document.Runs[1].Cpu?.DatabaseSeconds);
         Assert.Contains("comparison", Output);
     }
 
