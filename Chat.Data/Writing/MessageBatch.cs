@@ -58,7 +58,7 @@ internal static class MessageBatch
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
         var inserts = new List<(int Index, long Seq)>(batch.Count);
-        var firstOfKey = new Dictionary<ClientKey, int>();
+        var firstOfKey = new Dictionary<ClientKey, int>(batch.Count);
         var repeats = new List<(int Index, int First)>();
         for (var i = 0; i < batch.Count; i++)
         {
@@ -118,7 +118,17 @@ internal static class MessageBatch
     private static async Task<BatchState> ReadAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
     {
-        var senders = batch.Where(item => item.Admission is not null).Select(item => (item.Message.RoomId, item.Message.SenderId)).ToHashSet();
+        // Sized for the whole batch up front: grown by doubling, the batch's sets and maps
+        // allocated about as much again in arrays they outgrew.
+        var senders = new HashSet<(Guid RoomId, Guid UserId)>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (item.Admission is not null)
+            {
+                senders.Add((item.Message.RoomId, item.Message.SenderId));
+            }
+        }
+
         var keyed = batch.Select(item => item.Message).Where(m => m.ClientMessageId is not null).ToArray();
         await using var reads = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockRoomsCommand(batch) } };
         if (senders.Count > 0)
@@ -132,7 +142,7 @@ internal static class MessageBatch
         }
 
         await using var reader = await reads.ExecuteReaderAsync(cancellationToken);
-        var lastSeqs = new Dictionary<Guid, long>();
+        var lastSeqs = new Dictionary<Guid, long>(batch.Count);
         while (await reader.ReadAsync(cancellationToken))
         {
             lastSeqs[reader.GetGuid(0)] = reader.GetInt64(1);
@@ -210,7 +220,7 @@ internal static class MessageBatch
     {
         var messages = inserts.Select(x => batch[x.Index].Message).ToArray();
         // The last seq of each room is the one its final message took.
-        var bumps = new Dictionary<Guid, long>();
+        var bumps = new Dictionary<Guid, long>(inserts.Count);
         foreach (var (index, seq) in inserts)
         {
             bumps[batch[index].Message.RoomId] = seq;

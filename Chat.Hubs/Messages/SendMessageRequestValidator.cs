@@ -22,20 +22,19 @@ public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageR
         RuleFor(r => r.ToUserId).Must(BeUuidOrEmpty).WithMessage("toUserId must be a UUID");
         RuleFor(r => r.ReplyToId).Must(BeUuidOrEmpty).WithMessage("replyToId must be a UUID");
         RuleFor(r => r.AttachmentId).Must(BeUuidOrEmpty).WithMessage("attachmentId must be a UUID");
-        RuleFor(r => r.AttachmentId).Must(string.IsNullOrEmpty).When(r => r.Type is "text" or "system")
+        RuleFor(r => r.AttachmentId).Must(string.IsNullOrEmpty).When(IsTextual)
             .WithMessage("attachmentId belongs on image and file messages only");
 
-        When(r => r.Type is "text" or "system", () =>
-            RuleFor(r => r.Content)
-                .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("content must not be empty")
-                .Must(c => (c?.Trim().Length ?? 0) <= maxLength).WithMessage($"content must be at most {maxLength} characters"));
-
-        When(r => r.Type is "image" or "file", () =>
-        {
-            RuleFor(r => r.AttachmentId).NotEmpty().WithMessage("attachmentId is required for image and file messages");
-            RuleFor(r => r.Content)
-                .Must(c => (c?.Trim().Length ?? 0) <= maxLength).WithMessage($"content must be at most {maxLength} characters");
-        });
+        // Conditions on each rule rather than When(...) blocks: a block's condition is cached per
+        // validated instance in two dictionaries, allocated again on every send.
+        RuleFor(r => r.Content)
+            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("content must not be empty")
+            .When(IsTextual);
+        RuleFor(r => r.AttachmentId).NotEmpty().WithMessage("attachmentId is required for image and file messages")
+            .When(IsAttached);
+        RuleFor(r => r.Content)
+            .Must(c => (c?.Trim().Length ?? 0) <= maxLength).WithMessage($"content must be at most {maxLength} characters")
+            .When(r => IsTextual(r) || IsAttached(r));
 
         RuleFor(r => r.Metadata)
             .Must(m => m is null || m.Count <= MaxMetadataEntries)
@@ -43,6 +42,10 @@ public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageR
             .Must(m => m is null || m.All(e => e.Key.Length is > 0 and <= MaxMetadataKeyLength && (e.Value?.Length ?? 0) <= MaxMetadataValueLength))
             .WithMessage($"metadata keys must be 1-{MaxMetadataKeyLength} characters and values at most {MaxMetadataValueLength}");
     }
+
+    private static bool IsTextual(SendMessageRequest request) => request.Type is "text" or "system";
+
+    private static bool IsAttached(SendMessageRequest request) => request.Type is "image" or "file";
 
     private static bool BeUuid(string? value) => Guid.TryParse(value, out _);
 
