@@ -91,6 +91,11 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
             yield return Compare("memory per connection (bytes)", Ours, Baseline, a.MemoryPerConnectionBytes, b.MemoryPerConnectionBytes);
             yield return Compare("server CPU seconds", Ours, Baseline, a.CpuSeconds, b.CpuSeconds);
         }
+
+        if (ours is { ServerAllocatedBytes: { } ourBytes, Acked: > 0 } && baseline is { ServerAllocatedBytes: { } baseBytes, Acked: > 0 })
+        {
+            yield return Compare("server bytes allocated per acked message", Ours, Baseline, (double)ourBytes / ours.Acked, (double)baseBytes / baseline.Acked);
+        }
     }
 
     private static Comparison Compare(string measure, string first, string second, double firstValue, double secondValue) =>

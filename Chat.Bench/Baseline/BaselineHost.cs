@@ -1,3 +1,5 @@
+using System.Globalization;
+using Chat.Bench.Targets;
 using Chat.Contracts;
 using Chat.Contracts.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -22,6 +24,10 @@ public static class BaselineHost
         var app = builder.Build();
         app.UseWebSockets();
         app.MapGet("/" + ReadyPath, () => "ready");
+        // The one series of the chat service's /metrics the bench reads, so both servers'
+        // allocation per message is measured the same way.
+        app.MapGet("/" + AllocatedBytes.MetricsPath, () =>
+            string.Create(CultureInfo.InvariantCulture, $"{AllocatedBytes.Series} {GC.GetTotalAllocatedBytes()}\n"));
         app.MapHub<BareChatHub>(ChatHubMethods.Path);
         await app.RunAsync();
     }

@@ -82,6 +82,13 @@ public static class ReportPrinter
             }
         }
 
+        if (run.ServerAllocatedBytes is { } allocated)
+        {
+            table.AddRow("server allocated", run.Acked > 0
+                ? $"{Bytes.Format(allocated)} ({Bytes.Format((double)allocated / run.Acked)} per acked message)"
+                : Bytes.Format(allocated));
+        }
+
         table.AddRow("bench RSS", Bytes.Format(run.ClientRssBytes));
         console.Write(table);
 

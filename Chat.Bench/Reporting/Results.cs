@@ -74,6 +74,9 @@ public sealed record ScenarioResult
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
     public ServerUsage? Server { get; init; }
     public CpuUse? Cpu { get; init; }
+
+    /// <summary>What the servers' runtimes allocated while the load was measured.</summary>
+    public long? ServerAllocatedBytes { get; init; }
     public required long ClientRssBytes { get; init; }
     public IReadOnlyList<RampStep>? Steps { get; init; }
     public RampStep? Knee { get; init; }

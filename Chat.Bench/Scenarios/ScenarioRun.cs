@@ -21,6 +21,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private readonly List<Guid> rooms = [];
     private ProcessSample? measureStart;
     private CpuSnapshot cpuStart;
+    private long? allocatedStart;
     private LoadDriver? driver;
 
     private int RoomCount => settings.Scenario switch
@@ -96,6 +97,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var connected = target.Sample();
         measureStart = connected;
         cpuStart = CpuSnapshot.Take(target);
+        allocatedStart = await target.AllocatedBytesAsync(cancellationToken);
 
         if (settings.Warmup > TimeSpan.Zero && settings.Scenario != Scenario.Connections)
         {
@@ -128,8 +130,9 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var measured = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var end = target.Sample();
         var cpu = CpuSnapshot.Take(target).Since(cpuStart);
+        var allocated = await target.AllocatedBytesAsync(cancellationToken) - allocatedStart;
         metrics.TakeInterval();
-        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, steps);
+        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, steps);
     }
 
     private async Task WarmUpAsync(ProgressView view, CancellationToken cancellationToken)
@@ -148,6 +151,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         // Per-member counts keep running: after a full drain they agree as they stand.
         measureStart = target.Sample();
         cpuStart = CpuSnapshot.Take(target);
+        allocatedStart = await target.AllocatedBytesAsync(cancellationToken);
         metrics.Reset();
     }
 
@@ -240,6 +244,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         ProcessSample? connected,
         ProcessSample? end,
         CpuUse? cpu,
+        long? allocated,
         IReadOnlyList<RampStep>? steps)
     {
         ServerUsage? server = null;
@@ -284,6 +289,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             Errors = new SortedDictionary<string, long>(metrics.Errors.ToDictionary(), StringComparer.Ordinal),
             Server = server,
             Cpu = cpu,
+            ServerAllocatedBytes = allocated,
             ClientRssBytes = Environment.WorkingSet,
             Steps = steps,
             Knee = steps?.LastOrDefault(s => s.WithinBound),

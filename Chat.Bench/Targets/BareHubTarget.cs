@@ -11,6 +11,8 @@ namespace Chat.Bench.Targets;
 /// </summary>
 public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
 {
+    private readonly HttpClient http = new() { BaseAddress = process.Address };
+
     public string Name => "baseline";
 
     public string Description => "bare SignalR hub: groups only, no auth, no storage";
@@ -40,5 +42,11 @@ public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
 
     public double? DatabaseCpuSeconds() => null;
 
-    public ValueTask DisposeAsync() => process.DisposeAsync();
+    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync([http], cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        http.Dispose();
+        return process.DisposeAsync();
+    }
 }

@@ -158,6 +158,8 @@ public sealed class ChatServiceTarget : IBenchTarget
 
     public double? DatabaseCpuSeconds() => database?.CpuSeconds();
 
+    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync(http, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in http)

@@ -31,6 +31,9 @@ public interface IBenchTarget : IAsyncDisposable
     /// <summary>CPU and memory of the server processes together; null when they cannot be read.</summary>
     ProcessSample? Sample();
 
+    /// <summary>Bytes the servers' runtimes have allocated so far; null when a server does not tell.</summary>
+    Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken);
+
     /// <summary>CPU seconds of the target's database server so far; null without one on this machine.</summary>
     double? DatabaseCpuSeconds();
 }

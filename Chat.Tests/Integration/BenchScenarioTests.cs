@@ -128,6 +128,8 @@ public sealed class BenchScenarioTests : IAsyncLifetime
             Assert.True(cpu.DatabaseSeconds > 0, Output);
             Assert.True(cpu.BenchSeconds > 0, Output);
             Assert.InRange(cpu.MachineBusyPercent, 0.1, 100);
+            // Read from the node's /metrics: storing and acking messages allocates.
+            Assert.True(run.ServerAllocatedBytes > 0, Output);
         }
 
         Assert.Contains("CPU µs per acked message", Output);
@@ -156,6 +158,8 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.Contains(document.Comparisons, c => c.Measure == "memory per connection (bytes)");
         Assert.NotNull(document.Runs[0].Cpu?.DatabaseSeconds);
         Assert.Null(document.Runs[1].Cpu?.DatabaseSeconds);
+        var allocated = Assert.Single(document.Comparisons, c => c.Measure == "server bytes allocated per acked message");
+        Assert.True(allocated.FirstValue > 0 && allocated.SecondValue > 0, Output);
         Assert.Contains("comparison", Output);
     }
 
