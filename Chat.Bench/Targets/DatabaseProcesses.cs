@@ -19,10 +19,21 @@ public sealed class DatabaseProcesses
     /// </summary>
     public static async Task<DatabaseProcesses?> FindAsync(string connectionString, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("select pg_backend_pid()", connection);
-        var backend = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        int backend;
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("select pg_backend_pid()", connection);
+            backend = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException)
+        {
+            // Only the report's database column depends on it: a node given with --url may use a
+            // database the bench cannot reach, and a bad string fails the nodes' start on its own.
+            return null;
+        }
+
         return ProcStat.Read(backend) is { Command: "postgres", ParentPid: var postmaster }
             && ProcStat.Read(postmaster) is { Command: "postgres" }
             ? new DatabaseProcesses(postmaster)
