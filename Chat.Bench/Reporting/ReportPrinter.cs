@@ -70,15 +70,19 @@ public static class ReportPrinter
 
         if (run.Cpu is { } cpu)
         {
-            var database = cpu.DatabaseSeconds is { } d ? N(d) : "-";
-            table.AddRow("CPU s server / PostgreSQL / bench", $"{N(cpu.ServerSeconds)} / {database} / {N(cpu.BenchSeconds)} (machine {cpu.MachineBusyPercent:N0} % busy)");
+            string Seconds(double? seconds, double scale = 1) => seconds is { } value ? N(value * scale) : "-";
+            var server = run.Server?.CpuSeconds;
+            table.AddRow(
+                "CPU s server / PostgreSQL / bench",
+                $"{Seconds(server)} / {Seconds(cpu.DatabaseSeconds)} / {N(cpu.BenchSeconds)} (machine {cpu.MachineBusyPercent:N0} % busy)");
             if (run.Acked > 0)
             {
                 // What one message costs each process: with every process on the same cores, the
                 // sum bounds the messages per second the machine can take.
                 var perMessage = 1_000_000.0 / run.Acked;
-                var databasePerMessage = cpu.DatabaseSeconds is { } dm ? N(dm * perMessage) : "-";
-                table.AddRow("CPU µs per acked message", $"{N(cpu.ServerSeconds * perMessage)} / {databasePerMessage} / {N(cpu.BenchSeconds * perMessage)}");
+                table.AddRow(
+                    "CPU µs per acked message",
+                    $"{Seconds(server, perMessage)} / {Seconds(cpu.DatabaseSeconds, perMessage)} / {N(cpu.BenchSeconds * perMessage)}");
             }
         }
 

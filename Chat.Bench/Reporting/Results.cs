@@ -29,11 +29,12 @@ public sealed record ServerUsage(
     double MemoryPerConnectionBytes);
 
 /// <summary>
-/// Where the machine's CPU went while the load was measured, in CPU seconds: the servers, their
-/// database (when it runs on this machine) and the bench itself, which shares the cores; and how
-/// busy the whole machine was (100 = every core).
+/// Where the rest of the machine's CPU went while the load was measured, beside the servers' own
+/// (<see cref="ServerUsage.CpuSeconds"/>), in CPU seconds: their database (when it runs on this
+/// machine) and the bench itself, which shares the cores; and how busy the whole machine was
+/// (100 = every core).
 /// </summary>
-public sealed record CpuUse(double ServerSeconds, double? DatabaseSeconds, double BenchSeconds, double MachineBusyPercent);
+public sealed record CpuUse(double? DatabaseSeconds, double BenchSeconds, double MachineBusyPercent);
 
 /// <summary>One step of the ramp scenario.</summary>
 public sealed record RampStep(
