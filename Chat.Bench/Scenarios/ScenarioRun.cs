@@ -95,9 +95,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         await ConnectAllAsync(view, cancellationToken);
         var connectSeconds = connectClock.Elapsed.TotalSeconds;
         var connected = target.Sample();
-        measureStart = connected;
-        cpuStart = CpuSnapshot.Take(target);
-        allocatedStart = await target.AllocatedBytesAsync(cancellationToken);
+        await StartMeasuringAsync(cancellationToken);
 
         if (settings.Warmup > TimeSpan.Zero && settings.Scenario != Scenario.Connections)
         {
@@ -149,10 +147,16 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
 
         await Driver.DrainAsync(settings.Drain, cancellationToken);
         // Per-member counts keep running: after a full drain they agree as they stand.
+        await StartMeasuringAsync(cancellationToken);
+        metrics.Reset();
+    }
+
+    /// <summary>Where the measured window starts: the servers', the database's, the bench's and the machine's counters.</summary>
+    private async Task StartMeasuringAsync(CancellationToken cancellationToken)
+    {
         measureStart = target.Sample();
         cpuStart = CpuSnapshot.Take(target);
         allocatedStart = await target.AllocatedBytesAsync(cancellationToken);
-        metrics.Reset();
     }
 
     private async Task ConnectAllAsync(ProgressView view, CancellationToken cancellationToken)

@@ -14,8 +14,9 @@ public readonly record struct MachineCpu(long BusyTicks, long TotalTicks)
             // counted in user already.
             var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..9]
                 .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            var total = fields.Sum();
             var idle = fields[3] + fields[4];
-            return new MachineCpu(fields.Sum() - idle, fields.Sum());
+            return new MachineCpu(total - idle, total);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -6,7 +6,7 @@ namespace Chat.Bench.Targets;
 public readonly record struct ProcStat(string Command, int ParentPid, double CpuSeconds, double ReapedChildrenCpuSeconds)
 {
     // USER_HZ is 100 on every Linux architecture .NET runs on; /proc reports times in it.
-    public const double TicksPerSecond = 100;
+    private const double TicksPerSecond = 100;
 
     /// <summary>Null when the process is gone or /proc is missing.</summary>
     public static ProcStat? Read(int pid)
