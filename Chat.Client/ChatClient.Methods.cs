@@ -28,7 +28,7 @@ public sealed partial class ChatClient
 
     /// <summary>Sends a text message; pass the same <paramref name="clientMessageId"/> when retrying it.</summary>
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null, CancellationToken cancellationToken = default) =>
-        SendAsync(new SendMessageRequest(roomId.ToString(), (clientMessageId ?? Guid.NewGuid()).ToString(), "text", content), cancellationToken);
+        SendAsync(new SendMessageRequest(roomId.ToString(), (clientMessageId ?? ClientMessageIds.New()).ToString(), "text", content), cancellationToken);
 
     /// <summary>Tells the room this user is typing; repeat it every second or two while typing, as each lasts 3 s.</summary>
     public Task StartTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>

@@ -57,5 +57,5 @@ public sealed partial class ChatRestClient
     }
 
     private static SendMessageRequest Text(string type, string content, Guid? clientMessageId) =>
-        new(null, (clientMessageId ?? Guid.NewGuid()).ToString(), type, content);
+        new(null, (clientMessageId ?? ClientMessageIds.New()).ToString(), type, content);
 }

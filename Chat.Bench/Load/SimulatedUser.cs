@@ -66,7 +66,7 @@ public sealed class SimulatedUser : IAsyncDisposable
         try
         {
             await Connection.InvokeAsync<MessageAck>(
-                ChatHubMethods.SendMessage, new SendMessageRequest(roomId, Guid.NewGuid().ToString(), "text", content));
+                ChatHubMethods.SendMessage, new SendMessageRequest(roomId, ClientMessageIds.New().ToString(), "text", content));
             Interlocked.Increment(ref acked);
             metrics.OnAck(stamp, receivers);
         }
