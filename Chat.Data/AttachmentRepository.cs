@@ -15,7 +15,7 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
     /// </summary>
     internal const int ChunkSize = 256 * 1024;
 
-    private const string Columns = "id, room_id, uploader_id, file_name, content_type, size, created_at";
+    internal const string Columns = "id, room_id, uploader_id, file_name, content_type, size, created_at";
 
     /// <summary>
     /// Stores a file's description and its bytes, read from <paramref name="content"/> as they are

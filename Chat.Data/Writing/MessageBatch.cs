@@ -22,24 +22,27 @@ internal static class MessageBatch
         join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         """;
 
-    private const string Insert = $"""
+    // Inserts only: every column of a new row is known here already, so the acks are composed
+    // from the batch (see Stored) instead of reading the rows back joined to their senders.
+    private const string Insert = """
         with bump as (
             update rooms r set last_seq = b.last_seq
             from unnest(@BumpRoomIds, @BumpLastSeqs) as b(id, last_seq)
-            where r.id = b.id),
-        m as (
-            insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
-                                  to_user_id, reply_to_id, attachment_id, metadata, sent_at)
-            select v.id, v.room_id, v.seq, v.sender_id, v.client_message_id, v.type, v.content,
-                   v.to_user_id, v.reply_to_id, v.attachment_id, cast(v.metadata as jsonb), v.sent_at
-            from unnest(@Ids, @RoomIds, @Seqs, @SenderIds, @ClientMessageIds, @Types, @Contents,
-                        @ToUserIds, @ReplyToIds, @AttachmentIds, @Metadata, @SentAts)
-                as v(id, room_id, seq, sender_id, client_message_id, type, content,
-                     to_user_id, reply_to_id, attachment_id, metadata, sent_at)
-            returning *)
-        select {MessageLog.NewColumns}
-        from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
+            where r.id = b.id)
+        insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
+                              to_user_id, reply_to_id, attachment_id, metadata, sent_at)
+        select v.id, v.room_id, v.seq, v.sender_id, v.client_message_id, v.type, v.content,
+               v.to_user_id, v.reply_to_id, v.attachment_id, cast(v.metadata as jsonb), v.sent_at
+        from unnest(@Ids, @RoomIds, @Seqs, @SenderIds, @ClientMessageIds, @Types, @Contents,
+                    @ToUserIds, @ReplyToIds, @AttachmentIds, @Metadata, @SentAts)
+            as v(id, room_id, seq, sender_id, client_message_id, type, content,
+                 to_user_id, reply_to_id, attachment_id, metadata, sent_at)
         """;
+
+    // For senders the batch has no standing of (messages the service writes itself).
+    private const string FindSenderNames = "select id, display_name from users where id = any(@Ids)";
+
+    private const string FindAttachments = $"select {AttachmentRepository.Columns} from attachments where id = any(@Ids)";
 
     /// <summary>
     /// Stores <paramref name="batch"/> and commits. The answer for each message, in batch order:
@@ -53,7 +56,8 @@ internal static class MessageBatch
         var answers = new BatchAnswer[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var (lastSeqs, standings, stored) = await ReadAsync(connection, transaction, batch, cancellationToken);
+        var state = await ReadAsync(connection, transaction, batch, cancellationToken);
+        var (lastSeqs, standings, stored) = (state.LastSeqs, state.Standings, state.Stored);
         var admitted = Admit(batch, lastSeqs, standings, answers);
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
@@ -92,10 +96,10 @@ internal static class MessageBatch
 
         if (inserts.Count > 0)
         {
-            var rows = await InsertAsync(connection, transaction, batch, inserts, cancellationToken);
-            foreach (var (index, _) in inserts)
+            await InsertAsync(connection, transaction, batch, inserts, cancellationToken);
+            foreach (var (index, seq) in inserts)
             {
-                answers[index] = new BatchAnswer(new AppendResult(rows[batch[index].Message.Id], Duplicate: false));
+                answers[index] = new BatchAnswer(new AppendResult(Stored(batch[index].Message, seq, state), Duplicate: false));
             }
         }
 
@@ -111,9 +115,10 @@ internal static class MessageBatch
     /// <summary>
     /// Locks the batch's rooms and reads what deciding on its messages takes, in one round trip:
     /// each room's last seq (a room that is gone has none), the standing of every sender that must
-    /// pass an admission, and the messages already stored under the batch's client message ids.
-    /// The statements run in this order, so the standings and stored messages are read under the
-    /// locks.
+    /// pass an admission, the messages already stored under the batch's client message ids, and
+    /// what the acks show that the batch does not carry: the names of senders without a standing
+    /// and the descriptions of attached files. The statements run in this order, so everything
+    /// after the first is read under the locks.
     /// </summary>
     private static async Task<BatchState> ReadAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
@@ -130,6 +135,8 @@ internal static class MessageBatch
         }
 
         var keyed = batch.Select(item => item.Message).Where(m => m.ClientMessageId is not null).ToArray();
+        var unnamed = batch.Where(item => item.Admission is null).Select(item => item.Message.SenderId).Distinct().ToArray();
+        var attached = batch.Select(item => item.Message.AttachmentId).OfType<Guid>().Distinct().ToArray();
         await using var reads = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockRoomsCommand(batch) } };
         if (senders.Count > 0)
         {
@@ -139,6 +146,16 @@ internal static class MessageBatch
         if (keyed.Length > 0)
         {
             reads.BatchCommands.Add(FindStoredCommand(keyed));
+        }
+
+        if (unnamed.Length > 0)
+        {
+            reads.BatchCommands.Add(ByIds(FindSenderNames, unnamed));
+        }
+
+        if (attached.Length > 0)
+        {
+            reads.BatchCommands.Add(ByIds(FindAttachments, attached));
         }
 
         await using var reader = await reads.ExecuteReaderAsync(cancellationToken);
@@ -162,11 +179,71 @@ internal static class MessageBatch
             }
         }
 
-        return new BatchState(lastSeqs, standings, stored);
+        // A sender's name comes with the membership in the standing; the query is for the rest.
+        var senderNames = new Dictionary<Guid, string>(standings.Count + unnamed.Length);
+        foreach (var standing in standings.Values)
+        {
+            if (standing.Member is { } member)
+            {
+                senderNames[member.UserId] = member.DisplayName;
+            }
+        }
+
+        if (unnamed.Length > 0 && await reader.NextResultAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                senderNames[reader.GetGuid(0)] = reader.GetString(1);
+            }
+        }
+
+        var attachments = new Dictionary<Guid, StoredAttachment>(attached.Length);
+        if (attached.Length > 0 && await reader.NextResultAsync(cancellationToken))
+        {
+            var parse = reader.GetRowParser<StoredAttachment>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var attachment = parse(reader);
+                attachments[attachment.Id] = attachment;
+            }
+        }
+
+        return new BatchState(lastSeqs, standings, stored, senderNames, attachments);
+    }
+
+    /// <summary>
+    /// The row <see cref="Insert"/> stores for <paramref name="message"/>, as a read would return
+    /// it: the message's own values (its time already cut to PostgreSQL's microseconds by the
+    /// clock), its seq, its sender's name and its file's description.
+    /// </summary>
+    private static StoredMessage Stored(NewMessage message, long seq, BatchState state)
+    {
+        var attachment = message.AttachmentId is { } attachmentId ? state.Attachments.GetValueOrDefault(attachmentId) : null;
+        return new StoredMessage
+        {
+            Id = message.Id,
+            RoomId = message.RoomId,
+            Seq = seq,
+            SenderId = message.SenderId,
+            SenderName = state.SenderNames.GetValueOrDefault(message.SenderId, ""),
+            ClientMessageId = message.ClientMessageId,
+            Type = message.Type,
+            Content = message.Content,
+            ToUserId = message.ToUserId,
+            ReplyToId = message.ReplyToId,
+            AttachmentId = message.AttachmentId,
+            Metadata = message.Metadata,
+            SentAt = message.SentAt,
+            AttachmentFileName = attachment?.FileName,
+            AttachmentContentType = attachment?.ContentType,
+            AttachmentSize = attachment?.Size,
+        };
     }
 
     private static NpgsqlBatchCommand LockRoomsCommand(IReadOnlyList<BatchItem> batch) =>
         new(LockRooms) { Parameters = { new NpgsqlParameter("RoomIds", batch.Select(item => item.Message.RoomId).Distinct().ToArray()) } };
+
+    private static NpgsqlBatchCommand ByIds(string sql, Guid[] ids) => new(sql) { Parameters = { new NpgsqlParameter("Ids", ids) } };
 
     private static NpgsqlBatchCommand FindStoredCommand(NewMessage[] keyed) =>
         new(FindStored)
@@ -211,7 +288,7 @@ internal static class MessageBatch
         return admitted;
     }
 
-    private static async Task<Dictionary<Guid, StoredMessage>> InsertAsync(
+    private static async Task InsertAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         IReadOnlyList<BatchItem> batch,
@@ -226,7 +303,7 @@ internal static class MessageBatch
             bumps[batch[index].Message.RoomId] = seq;
         }
 
-        var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
+        var stored = await connection.ExecuteAsync(new CommandDefinition(
             Insert,
             new
             {
@@ -247,14 +324,20 @@ internal static class MessageBatch
             },
             transaction,
             cancellationToken: cancellationToken));
-        return rows.ToDictionary(r => r.Id);
+        if (stored != messages.Length)
+        {
+            // Every row was checked before the insert; anything else means the checks are wrong.
+            throw new InvalidOperationException($"the batch stored {stored} of {messages.Length} messages");
+        }
     }
 
     /// <summary>What a batch reads before it decides: see <see cref="ReadAsync"/>.</summary>
-    private readonly record struct BatchState(
+    private sealed record BatchState(
         Dictionary<Guid, long> LastSeqs,
         Dictionary<(Guid RoomId, Guid UserId), RoomStanding> Standings,
-        Dictionary<ClientKey, StoredMessage> Stored);
+        Dictionary<ClientKey, StoredMessage> Stored,
+        Dictionary<Guid, string> SenderNames,
+        Dictionary<Guid, StoredAttachment> Attachments);
 
     /// <summary>What makes a send idempotent: the sender's client message id within a room.</summary>
     private readonly record struct ClientKey(Guid RoomId, Guid SenderId, Guid ClientMessageId)
