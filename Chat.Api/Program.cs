@@ -11,6 +11,7 @@ using Chat.Data;
 using Chat.Hubs;
 using Chat.Hubs.Connections;
 
+SharedBufferPool.KeepMoreBuffers();
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddChatData();
