@@ -8,9 +8,10 @@ internal static class SharedBufferPool
     // SignalR's WebSocket transport reads each frame into a 4 KiB segment rented from the shared
     // array pool, and the segment goes back on whichever thread consumed it. With a thousand
     // busy connections the runtime's default of 32 arrays per size and core overflows, so most
-    // segments were dropped and new ones allocated: about 40 % of everything a node allocated
-    // per stored message under the persist benchmark (BENCHMARKS.md). 256 keeps at most 1 MiB
-    // of 4 KiB segments per core, and the pool still trims itself under memory pressure.
+    // segments were dropped and new ones allocated: under the persist benchmark a node
+    // allocated 12.6 KiB per stored message with the default and 8.6 KiB with this limit
+    // (BENCHMARKS.md). 256 keeps at most 1 MiB of 4 KiB segments per core, and the pool still
+    // trims itself under memory pressure.
     private const string Kept = "256";
 
     /// <summary>
