@@ -57,8 +57,7 @@ internal static class MessageBatch
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var state = await ReadAsync(connection, transaction, batch, cancellationToken);
-        var (lastSeqs, standings, stored) = (state.LastSeqs, state.Standings, state.Stored);
-        var admitted = Admit(batch, lastSeqs, standings, answers);
+        var admitted = Admit(batch, state, answers);
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
         var inserts = new List<(int Index, long Seq)>(batch.Count);
@@ -74,7 +73,7 @@ internal static class MessageBatch
 
             if (ClientKey.Of(message) is { } key)
             {
-                if (stored.TryGetValue(key, out var earlier))
+                if (state.Stored.TryGetValue(key, out var earlier))
                 {
                     answers[i] = new BatchAnswer(new AppendResult(earlier, Duplicate: true));
                     continue;
@@ -89,8 +88,8 @@ internal static class MessageBatch
                 firstOfKey[key] = i;
             }
 
-            var lastSeq = lastSeqs[message.RoomId] + 1;
-            lastSeqs[message.RoomId] = lastSeq;
+            var lastSeq = state.LastSeqs[message.RoomId] + 1;
+            state.LastSeqs[message.RoomId] = lastSeq;
             inserts.Add((i, lastSeq));
         }
 
@@ -179,21 +178,12 @@ internal static class MessageBatch
             }
         }
 
-        // A sender's name comes with the membership in the standing; the query is for the rest.
-        var senderNames = new Dictionary<Guid, string>(standings.Count + unnamed.Length);
-        foreach (var standing in standings.Values)
-        {
-            if (standing.Member is { } member)
-            {
-                senderNames[member.UserId] = member.DisplayName;
-            }
-        }
-
+        var unnamedSenders = new Dictionary<Guid, string>(unnamed.Length);
         if (unnamed.Length > 0 && await reader.NextResultAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                senderNames[reader.GetGuid(0)] = reader.GetString(1);
+                unnamedSenders[reader.GetGuid(0)] = reader.GetString(1);
             }
         }
 
@@ -208,7 +198,7 @@ internal static class MessageBatch
             }
         }
 
-        return new BatchState(lastSeqs, standings, stored, senderNames, attachments);
+        return new BatchState(lastSeqs, standings, stored, unnamedSenders, attachments);
     }
 
     /// <summary>
@@ -225,7 +215,7 @@ internal static class MessageBatch
             RoomId = message.RoomId,
             Seq = seq,
             SenderId = message.SenderId,
-            SenderName = state.SenderNames.GetValueOrDefault(message.SenderId, ""),
+            SenderName = SenderName(message, state),
             ClientMessageId = message.ClientMessageId,
             Type = message.Type,
             Content = message.Content,
@@ -239,6 +229,11 @@ internal static class MessageBatch
             AttachmentSize = attachment?.Size,
         };
     }
+
+    // The name comes with the membership in the sender's standing; the look-up is for the rest.
+    private static string SenderName(NewMessage message, BatchState state) =>
+        state.Standings.GetValueOrDefault((message.RoomId, message.SenderId))?.Member?.DisplayName
+            ?? state.UnnamedSenders.GetValueOrDefault(message.SenderId, "");
 
     private static NpgsqlBatchCommand LockRoomsCommand(IReadOnlyList<BatchItem> batch) =>
         new(LockRooms) { Parameters = { new NpgsqlParameter("RoomIds", batch.Select(item => item.Message.RoomId).Distinct().ToArray()) } };
@@ -257,17 +252,13 @@ internal static class MessageBatch
         };
 
     /// <summary>Which messages go on: their room exists and their admission, if any, let them through.</summary>
-    private static bool[] Admit(
-        IReadOnlyList<BatchItem> batch,
-        Dictionary<Guid, long> lastSeqs,
-        Dictionary<(Guid RoomId, Guid UserId), RoomStanding> standings,
-        BatchAnswer[] answers)
+    private static bool[] Admit(IReadOnlyList<BatchItem> batch, BatchState state, BatchAnswer[] answers)
     {
         var admitted = new bool[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             var (message, admission) = batch[i];
-            admitted[i] = lastSeqs.ContainsKey(message.RoomId);
+            admitted[i] = state.LastSeqs.ContainsKey(message.RoomId);
             if (!admitted[i] || admission is null)
             {
                 continue;
@@ -276,7 +267,7 @@ internal static class MessageBatch
             try
             {
                 // The room's row is locked, so its standing row is there.
-                admission.Admit(standings[(message.RoomId, message.SenderId)]);
+                admission.Admit(state.Standings[(message.RoomId, message.SenderId)]);
             }
             catch (Exception refusal)
             {
@@ -336,7 +327,7 @@ internal static class MessageBatch
         Dictionary<Guid, long> LastSeqs,
         Dictionary<(Guid RoomId, Guid UserId), RoomStanding> Standings,
         Dictionary<ClientKey, StoredMessage> Stored,
-        Dictionary<Guid, string> SenderNames,
+        Dictionary<Guid, string> UnnamedSenders,
         Dictionary<Guid, StoredAttachment> Attachments);
 
     /// <summary>What makes a send idempotent: the sender's client message id within a room.</summary>
