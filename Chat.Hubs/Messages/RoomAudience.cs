@@ -6,7 +6,7 @@ namespace Chat.Hubs.Messages;
 
 /// <summary>
 /// Roughly how many users a room message reaches, for the delivered counter: the room's members
-/// who are online, read at most once per few seconds per room.
+/// who are online, read about every 20 seconds per room.
 /// </summary>
 /// <remarks>
 /// SignalR does not say how many connections a group send reached (and with Redis the sends
@@ -16,12 +16,16 @@ namespace Chat.Hubs.Messages;
 /// </remarks>
 public sealed class RoomAudience(MembershipRepository members, TimeProvider clock, ILogger<RoomAudience> logger)
 {
-    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
+    // Each count is kept for a random 10 to 30 seconds. Rooms that got busy at the same moment (a
+    // deploy, a bench's start) would otherwise all read again in the same instant, a burst of one
+    // query per room that stalled every send's transaction each time it came round (BENCHMARKS.md).
+    private static readonly TimeSpan ShortestFreshness = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FreshnessSpread = TimeSpan.FromSeconds(20);
 
     // Stale counts are dropped once this many rooms are known, so memory follows busy rooms only.
     private const int PruneAbove = 10_000;
 
-    private readonly ConcurrentDictionary<Guid, (int Online, DateTimeOffset ReadAt)> online = new();
+    private readonly ConcurrentDictionary<Guid, (int Online, DateTimeOffset StaleAt)> online = new();
 
     // Rooms whose count is being read again: one read per room at a time.
     private readonly ConcurrentDictionary<Guid, byte> refreshing = new();
@@ -34,7 +38,7 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
             return await ReadAsync(roomId) ?? 0;
         }
 
-        if (clock.GetUtcNow() - known.ReadAt >= Freshness && refreshing.TryAdd(roomId, 0))
+        if (clock.GetUtcNow() >= known.StaleAt && refreshing.TryAdd(roomId, 0))
         {
             _ = RefreshAsync(roomId);
         }
@@ -60,7 +64,7 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
         {
             var count = await members.OnlineCountAsync(roomId);
             var now = clock.GetUtcNow();
-            online[roomId] = (count, now);
+            online[roomId] = (count, now + ShortestFreshness + FreshnessSpread * Random.Shared.NextDouble());
             if (online.Count > PruneAbove)
             {
                 Prune(now);
@@ -81,7 +85,7 @@ public sealed class RoomAudience(MembershipRepository members, TimeProvider cloc
     {
         foreach (var (roomId, count) in online)
         {
-            if (now - count.ReadAt >= Freshness)
+            if (now >= count.StaleAt)
             {
                 online.TryRemove(roomId, out _);
             }
