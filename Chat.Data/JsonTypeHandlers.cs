@@ -32,6 +32,9 @@ internal static class JsonTypeHandlers
     /// <summary>Serializes a value for a <c>jsonb</c> parameter.</summary>
     public static string? ToJson<T>(T? value) => value is null ? null : JsonSerializer.Serialize(value, Json);
 
+    /// <summary>Reads a <c>jsonb</c> column's text, for readers that map rows by hand.</summary>
+    public static T? FromJson<T>(string text) => JsonSerializer.Deserialize<T>(text, Json);
+
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
@@ -42,7 +45,7 @@ internal static class JsonTypeHandlers
     private sealed class JsonHandler<T> : SqlMapper.TypeHandler<T>
     {
         public override T? Parse(object value) =>
-            value is string text ? JsonSerializer.Deserialize<T>(text, Json) : default;
+            value is string text ? FromJson<T>(text) : default;
 
         public override void SetValue(IDbDataParameter parameter, T? value)
         {
