@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Chat.Contracts;
 
 namespace Chat.Data;
@@ -80,7 +81,7 @@ public sealed record StoredMessage
     public bool Deleted { get; init; }
 
     /// <summary>How many users reacted with each emoji; empty when nobody did.</summary>
-    public IReadOnlyDictionary<string, int> Reactions { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> Reactions { get; init; } = ReadOnlyDictionary<string, int>.Empty;
 
     // The attachment's description, from a left join: null when the message has none.
     public string? AttachmentFileName { get; init; }

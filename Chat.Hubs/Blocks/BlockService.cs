@@ -61,7 +61,7 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, B
     }
 
     /// <summary>Everyone who blocked <paramref name="senderId"/>, from the cache when it is current.</summary>
-    public async Task<Guid[]> BlockersOfAsync(Guid senderId, CancellationToken cancellationToken = default)
+    public async ValueTask<Guid[]> BlockersOfAsync(Guid senderId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetTimestamp();
         if (blockersOf.TryGetValue(senderId, out var cached) && cached.Until > now)

@@ -91,7 +91,23 @@ public sealed class MessageService(
             attachmentId,
             request.Metadata,
             clock.UtcNow());
-        var result = await StoreAsync(message, admission, cancellationToken) ?? throw ChatException.NotFound("room");
+        // Awaited here, not in a helper of its own: an async helper is one more state machine
+        // allocated on every send.
+        AppendResult? result;
+        try
+        {
+            result = await writer.AppendAsync(message, admission, cancellationToken);
+        }
+        catch (MessageWriterStoppedException)
+        {
+            throw new ChatException(ErrorCodes.Unavailable, "the server is shutting down, send again to reconnect elsewhere");
+        }
+
+        if (result is null)
+        {
+            throw ChatException.NotFound("room");
+        }
+
         if (!result.Duplicate)
         {
             metrics.MessageReceived();
@@ -159,18 +175,6 @@ public sealed class MessageService(
         return new SyncResult(results);
     }
 
-    private async Task<AppendResult?> StoreAsync(NewMessage message, SenderAdmission admission, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await writer.AppendAsync(message, admission, cancellationToken);
-        }
-        catch (MessageWriterStoppedException)
-        {
-            throw new ChatException(ErrorCodes.Unavailable, "the server is shutting down, send again to reconnect elsewhere");
-        }
-    }
-
     private async Task DeliverAsync(MessageDto message, string? sendingConnectionId)
     {
         IReadOnlyList<string> except = sendingConnectionId is null ? [] : [sendingConnectionId];
@@ -197,7 +201,7 @@ public sealed class MessageService(
     /// One group send with exclusions, rather than a send per member, keeps delivery one backplane
     /// publish however many members the room has.
     /// </summary>
-    private async Task<IReadOnlyList<string>> WithBlockersAsync(IReadOnlyList<string> except, Guid senderId)
+    private async ValueTask<IReadOnlyList<string>> WithBlockersAsync(IReadOnlyList<string> except, Guid senderId)
     {
         var blockers = await blocks.BlockersOfAsync(senderId);
         if (blockers.Length == 0)
