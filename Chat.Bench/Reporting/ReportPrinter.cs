@@ -93,6 +93,12 @@ public static class ReportPrinter
                 : Bytes.Format(allocated));
         }
 
+        if (run.DatabaseUpkeep is { } upkeep)
+        {
+            // Housekeeping in the window competes with the load for the disk and the cores.
+            table.AddRow("PostgreSQL upkeep in the window", upkeep.Count == 0 ? "none" : string.Join(", ", upkeep));
+        }
+
         table.AddRow("bench RSS", Bytes.Format(run.ClientRssBytes));
         console.Write(table);
 

@@ -78,6 +78,12 @@ public sealed record ScenarioResult
 
     /// <summary>What the servers' runtimes allocated while the load was measured.</summary>
     public long? ServerAllocatedBytes { get; init; }
+
+    /// <summary>
+    /// Autovacuum's vacuums and analyzes that finished in the measured window, then those still
+    /// running at its end; null without a database to ask.
+    /// </summary>
+    public IReadOnlyList<string>? DatabaseUpkeep { get; init; }
     public required long ClientRssBytes { get; init; }
     public IReadOnlyList<RampStep>? Steps { get; init; }
     public RampStep? Knee { get; init; }

@@ -22,6 +22,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private ProcessSample? measureStart;
     private CpuSnapshot cpuStart;
     private long? allocatedStart;
+    private DatabaseUpkeep? upkeepStart;
     private LoadDriver? driver;
 
     private int RoomCount => settings.Scenario switch
@@ -129,8 +130,9 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var end = target.Sample();
         var cpu = CpuSnapshot.Take(target).Since(cpuStart);
         var allocated = await target.AllocatedBytesAsync(cancellationToken) - allocatedStart;
+        var upkeep = await target.DatabaseUpkeepAsync(cancellationToken) is { } upkeepEnd && upkeepStart is { } begun ? upkeepEnd.Since(begun) : null;
         metrics.TakeInterval();
-        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, steps);
+        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, upkeep, steps);
     }
 
     private async Task WarmUpAsync(ProgressView view, CancellationToken cancellationToken)
@@ -157,6 +159,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         measureStart = target.Sample();
         cpuStart = CpuSnapshot.Take(target);
         allocatedStart = await target.AllocatedBytesAsync(cancellationToken);
+        upkeepStart = await target.DatabaseUpkeepAsync(cancellationToken);
     }
 
     private async Task ConnectAllAsync(ProgressView view, CancellationToken cancellationToken)
@@ -249,6 +252,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         ProcessSample? end,
         CpuUse? cpu,
         long? allocated,
+        IReadOnlyList<string>? upkeep,
         IReadOnlyList<RampStep>? steps)
     {
         ServerUsage? server = null;
@@ -294,6 +298,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             Server = server,
             Cpu = cpu,
             ServerAllocatedBytes = allocated,
+            DatabaseUpkeep = upkeep,
             ClientRssBytes = Environment.WorkingSet,
             Steps = steps,
             Knee = steps?.LastOrDefault(s => s.WithinBound),

@@ -42,6 +42,8 @@ public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
 
     public double? DatabaseCpuSeconds() => null;
 
+    public Task<DatabaseUpkeep?> DatabaseUpkeepAsync(CancellationToken cancellationToken) => Task.FromResult<DatabaseUpkeep?>(null);
+
     public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync([http], cancellationToken);
 
     public ValueTask DisposeAsync()

@@ -21,15 +21,22 @@ public sealed class ChatServiceTarget : IBenchTarget
     private readonly IReadOnlyList<HttpClient> http;
     private readonly int? serverPid;
     private readonly DatabaseProcesses? database;
+    private readonly string? databaseConnectionString;
     private readonly Lazy<Task<BenchIdentity>> roomOwner;
 
     private ChatServiceTarget(
-        IReadOnlyList<Uri> nodes, IReadOnlyList<ServerProcess> processes, int? serverPid, DatabaseProcesses? database, string description)
+        IReadOnlyList<Uri> nodes,
+        IReadOnlyList<ServerProcess> processes,
+        int? serverPid,
+        DatabaseProcesses? database,
+        string? databaseConnectionString,
+        string description)
     {
         Nodes = nodes;
         this.processes = processes;
         this.serverPid = serverPid;
         this.database = database;
+        this.databaseConnectionString = databaseConnectionString;
         Description = description;
         http = nodes.Select(n => new HttpClient { BaseAddress = n, Timeout = TimeSpan.FromMinutes(2) }).ToList();
         roomOwner = new Lazy<Task<BenchIdentity>>(RegisterRoomOwnerAsync);
@@ -47,7 +54,7 @@ public sealed class ChatServiceTarget : IBenchTarget
         var database = settings.Postgres is { Length: > 0 } postgres ? await DatabaseProcesses.FindAsync(postgres, cancellationToken) : null;
         if (settings.Url is { } url)
         {
-            return new ChatServiceTarget([url], [], settings.ServerPid, database, $"running node {url}");
+            return new ChatServiceTarget([url], [], settings.ServerPid, database, settings.Postgres, $"running node {url}");
         }
 
         var dll = ApiLocator.Find(settings.ApiDll);
@@ -93,7 +100,7 @@ public sealed class ChatServiceTarget : IBenchTarget
         }
 
         var description = $"{settings.Nodes} node{(settings.Nodes > 1 ? "s on Redis" : "")}, MessageWriter__Mode={writerMode}";
-        return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, database, description);
+        return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, database, settings.Postgres, description);
     }
 
     // Every simulated user is a guest, the cheapest user to make (no password to hash). Guests
@@ -157,6 +164,11 @@ public sealed class ChatServiceTarget : IBenchTarget
         : serverPid is { } pid ? ProcessSample.Read(pid) : null;
 
     public double? DatabaseCpuSeconds() => database?.CpuSeconds();
+
+    public Task<DatabaseUpkeep?> DatabaseUpkeepAsync(CancellationToken cancellationToken) =>
+        databaseConnectionString is { Length: > 0 } connectionString
+            ? DatabaseUpkeep.ReadAsync(connectionString, cancellationToken)
+            : Task.FromResult<DatabaseUpkeep?>(null);
 
     public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync(http, cancellationToken);
 

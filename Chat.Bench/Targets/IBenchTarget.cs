@@ -36,4 +36,7 @@ public interface IBenchTarget : IAsyncDisposable
 
     /// <summary>CPU seconds of the target's database server so far; null without one on this machine.</summary>
     double? DatabaseCpuSeconds();
+
+    /// <summary>Autovacuum's work on the target's database so far; null without a database.</summary>
+    Task<DatabaseUpkeep?> DatabaseUpkeepAsync(CancellationToken cancellationToken);
 }

@@ -130,9 +130,12 @@ public sealed class BenchScenarioTests : IAsyncLifetime
             Assert.InRange(cpu.MachineBusyPercent, 0.1, 100);
             // Read from the node's /metrics: storing and acking messages allocates.
             Assert.True(run.ServerAllocatedBytes > 0, Output);
+            // Read from the database's statistics, so a reader sees whether autovacuum ran alongside.
+            Assert.NotNull(run.DatabaseUpkeep);
         }
 
         Assert.Contains("CPU µs per acked message", Output);
+        Assert.Contains("PostgreSQL upkeep in the window", Output);
 
         var stored = Assert.Single(document.Comparisons, c => c.Measure == "stored msgs/s");
         Assert.Equal(document.Runs[0].AckedPerSecond, stored.FirstValue);
@@ -158,6 +161,8 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.Contains(document.Comparisons, c => c.Measure == "memory per connection (bytes)");
         Assert.NotNull(document.Runs[0].Cpu?.DatabaseSeconds);
         Assert.Null(document.Runs[1].Cpu?.DatabaseSeconds);
+        Assert.NotNull(document.Runs[0].DatabaseUpkeep);
+        Assert.Null(document.Runs[1].DatabaseUpkeep);
         var allocated = Assert.Single(document.Comparisons, c => c.Measure == "server bytes allocated per acked message");
         Assert.True(allocated.FirstValue > 0 && allocated.SecondValue > 0, Output);
         Assert.Contains("comparison", Output);
