@@ -22,10 +22,10 @@ internal static class MessageLog
         """;
 
     /// <summary>
-    /// <see cref="Columns"/> for rows the same statement inserted: a message stored a moment ago
-    /// has no reactions, so the per-row look-up is left out of the hottest query.
+    /// <see cref="Columns"/> for the row <see cref="Insert"/> has just stored: a new message has
+    /// no reactions, so the per-row look-up is left out.
     /// </summary>
-    public const string NewColumns = $$"""
+    private const string NewColumns = $$"""
         {{ColumnsBefore}}
         '{}' as reactions,
         {{ColumnsAfter}}

@@ -130,7 +130,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var end = target.Sample();
         var cpu = CpuSnapshot.Take(target).Since(cpuStart);
         var allocated = await target.AllocatedBytesAsync(cancellationToken) - allocatedStart;
-        var upkeep = await target.DatabaseUpkeepAsync(cancellationToken) is { } upkeepEnd && upkeepStart is { } begun ? upkeepEnd.Since(begun) : null;
+        var upkeep = upkeepStart is { } begun && await target.DatabaseUpkeepAsync(cancellationToken) is { } upkeepEnd ? upkeepEnd.Since(begun) : null;
         metrics.TakeInterval();
         return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, upkeep, steps);
     }

@@ -70,9 +70,10 @@ public sealed class DatabaseUpkeep
         var done = new List<string>();
         foreach (var (table, (vacuums, analyzes)) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
+            // Never below zero: statistics reset in the window (pg_stat_reset) start the counts over.
             var (vacuumsBefore, analyzesBefore) = start.counts.GetValueOrDefault(table);
-            done.AddRange(Enumerable.Repeat($"vacuum {table}", (int)(vacuums - vacuumsBefore)));
-            done.AddRange(Enumerable.Repeat($"analyze {table}", (int)(analyzes - analyzesBefore)));
+            done.AddRange(Enumerable.Repeat($"vacuum {table}", (int)Math.Max(0, vacuums - vacuumsBefore)));
+            done.AddRange(Enumerable.Repeat($"analyze {table}", (int)Math.Max(0, analyzes - analyzesBefore)));
         }
 
         done.AddRange(running);
