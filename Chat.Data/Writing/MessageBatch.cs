@@ -4,8 +4,9 @@ using Npgsql;
 namespace Chat.Data.Writing;
 
 /// <summary>
-/// Stores many messages, from many senders and rooms, in one transaction: each room's row is
-/// locked and its sequence bumped once, and all new rows go in with one insert.
+/// Stores many messages, from many senders and rooms, in one transaction of two round trips:
+/// one locks the rooms and reads what the checks need, the other inserts every new row, bumps
+/// each room's sequence once and commits.
 /// </summary>
 internal static class MessageBatch
 {
@@ -39,6 +40,9 @@ internal static class MessageBatch
                  to_user_id, reply_to_id, attachment_id, metadata, sent_at)
         """;
 
+    // The index that makes sends idempotent (migration 1): a row it refuses is a resend.
+    private const string ClientKeyIndex = "messages_client_message_id";
+
     // For senders the batch has no standing of (messages the service writes itself).
     private const string FindSenderNames = "select id, display_name from users where id = any(@Ids)";
 
@@ -53,10 +57,26 @@ internal static class MessageBatch
     public static async Task<BatchAnswer[]> WriteAsync(
         NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
     {
+        try
+        {
+            // Resends are rare (a lost ack, a reconnect), so a batch first goes without looking
+            // its client message ids up: the unique index checks them anyway as the rows go in.
+            return await WriteAsync(connection, batch, lookUpResends: false, cancellationToken);
+        }
+        catch (PostgresException e) when (e.IsUniqueViolation() && e.ConstraintName == ClientKeyIndex)
+        {
+            // Nothing of the first try was kept; this one answers the resends with their first rows.
+            return await WriteAsync(connection, batch, lookUpResends: true, cancellationToken);
+        }
+    }
+
+    private static async Task<BatchAnswer[]> WriteAsync(
+        NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, bool lookUpResends, CancellationToken cancellationToken)
+    {
         var answers = new BatchAnswer[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var state = await ReadAsync(connection, transaction, batch, cancellationToken);
+        var state = await ReadAsync(connection, transaction, batch, lookUpResends, cancellationToken);
         var admitted = Admit(batch, state, answers);
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
@@ -95,14 +115,17 @@ internal static class MessageBatch
 
         if (inserts.Count > 0)
         {
-            await InsertAsync(connection, transaction, batch, inserts, cancellationToken);
+            await InsertAndCommitAsync(connection, transaction, batch, inserts, cancellationToken);
             foreach (var (index, seq) in inserts)
             {
                 answers[index] = new BatchAnswer(new AppendResult(Stored(batch[index].Message, seq, state), Duplicate: false));
             }
         }
+        else
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
 
-        await transaction.CommitAsync(cancellationToken);
         foreach (var (index, first) in repeats)
         {
             answers[index] = new BatchAnswer(answers[first].Result is { } original ? original with { Duplicate = true } : null);
@@ -114,13 +137,18 @@ internal static class MessageBatch
     /// <summary>
     /// Locks the batch's rooms and reads what deciding on its messages takes, in one round trip:
     /// each room's last seq (a room that is gone has none), the standing of every sender that must
-    /// pass an admission, the messages already stored under the batch's client message ids, and
+    /// pass an admission, on a second try the messages already stored under the batch's client
+    /// message ids (see <see cref="WriteAsync(NpgsqlConnection, IReadOnlyList{BatchItem}, CancellationToken)"/>), and
     /// what the acks show that the batch does not carry: the names of senders without a standing
     /// and the descriptions of attached files. The statements run in this order, so everything
     /// after the first is read under the locks.
     /// </summary>
     private static async Task<BatchState> ReadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<BatchItem> batch,
+        bool lookUpResends,
+        CancellationToken cancellationToken)
     {
         // Sized for the whole batch up front: grown by doubling, the batch's sets and maps
         // allocated about as much again in arrays they outgrew.
@@ -133,7 +161,7 @@ internal static class MessageBatch
             }
         }
 
-        var keyed = batch.Select(item => item.Message).Where(m => m.ClientMessageId is not null).ToArray();
+        var keyed = lookUpResends ? batch.Select(item => item.Message).Where(m => m.ClientMessageId is not null).ToArray() : [];
         var unnamed = batch.Where(item => item.Admission is null).Select(item => item.Message.SenderId).Distinct().ToArray();
         var attached = batch.Select(item => item.Message.AttachmentId).OfType<Guid>().Distinct().ToArray();
         await using var reads = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockRoomsCommand(batch) } };
@@ -279,47 +307,54 @@ internal static class MessageBatch
         return admitted;
     }
 
-    private static async Task InsertAsync(
+    /// <summary>
+    /// Inserts the batch's new rows, bumps its rooms' seqs and commits, in one round trip: an
+    /// error in the insert stops the commit, which then never runs, and the transaction is
+    /// rolled back as it is disposed.
+    /// </summary>
+    private static async Task InsertAndCommitAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         IReadOnlyList<BatchItem> batch,
         List<(int Index, long Seq)> inserts,
         CancellationToken cancellationToken)
     {
-        var messages = inserts.Select(x => batch[x.Index].Message).ToArray();
+        var messages = new NewMessage[inserts.Count];
+        var seqs = new long[inserts.Count];
         // The last seq of each room is the one its final message took.
         var bumps = new Dictionary<Guid, long>(inserts.Count);
-        foreach (var (index, seq) in inserts)
+        for (var i = 0; i < inserts.Count; i++)
         {
-            bumps[batch[index].Message.RoomId] = seq;
+            var (index, seq) = inserts[i];
+            messages[i] = batch[index].Message;
+            seqs[i] = seq;
+            bumps[messages[i].RoomId] = seq;
         }
 
-        var stored = await connection.ExecuteAsync(new CommandDefinition(
-            Insert,
-            new
-            {
-                BumpRoomIds = bumps.Keys.ToArray(),
-                BumpLastSeqs = bumps.Values.ToArray(),
-                Ids = messages.Select(m => m.Id).ToArray(),
-                RoomIds = messages.Select(m => m.RoomId).ToArray(),
-                Seqs = inserts.Select(x => x.Seq).ToArray(),
-                SenderIds = messages.Select(m => m.SenderId).ToArray(),
-                ClientMessageIds = messages.Select(m => m.ClientMessageId).ToArray(),
-                Types = messages.Select(m => DbText.Of(m.Type)).ToArray(),
-                Contents = messages.Select(m => m.Content).ToArray(),
-                ToUserIds = messages.Select(m => m.ToUserId).ToArray(),
-                ReplyToIds = messages.Select(m => m.ReplyToId).ToArray(),
-                AttachmentIds = messages.Select(m => m.AttachmentId).ToArray(),
-                Metadata = messages.Select(m => JsonTypeHandlers.ToJson(m.Metadata)).ToArray(),
-                SentAts = messages.Select(m => m.SentAt).ToArray(),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (stored != messages.Length)
+        var insert = new NpgsqlBatchCommand(Insert)
         {
-            // Every row was checked before the insert; anything else means the checks are wrong.
-            throw new InvalidOperationException($"the batch stored {stored} of {messages.Length} messages");
-        }
+            Parameters =
+            {
+                new NpgsqlParameter("BumpRoomIds", bumps.Keys.ToArray()),
+                new NpgsqlParameter("BumpLastSeqs", bumps.Values.ToArray()),
+                new NpgsqlParameter("Ids", messages.Select(m => m.Id).ToArray()),
+                new NpgsqlParameter("RoomIds", messages.Select(m => m.RoomId).ToArray()),
+                new NpgsqlParameter("Seqs", seqs),
+                new NpgsqlParameter("SenderIds", messages.Select(m => m.SenderId).ToArray()),
+                new NpgsqlParameter("ClientMessageIds", messages.Select(m => m.ClientMessageId).ToArray()),
+                new NpgsqlParameter("Types", messages.Select(m => DbText.Of(m.Type)).ToArray()),
+                new NpgsqlParameter("Contents", messages.Select(m => m.Content).ToArray()),
+                new NpgsqlParameter("ToUserIds", messages.Select(m => m.ToUserId).ToArray()),
+                new NpgsqlParameter("ReplyToIds", messages.Select(m => m.ReplyToId).ToArray()),
+                new NpgsqlParameter("AttachmentIds", messages.Select(m => m.AttachmentId).ToArray()),
+                new NpgsqlParameter("Metadata", messages.Select(m => JsonTypeHandlers.ToJson(m.Metadata)).ToArray()),
+                new NpgsqlParameter("SentAts", messages.Select(m => m.SentAt).ToArray()),
+            },
+        };
+        await using var write = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert, new NpgsqlBatchCommand("commit") } };
+        // No count of stored rows to check: the insert has no condition and no conflict clause,
+        // so it stores every row or fails, and a failure never reaches the commit.
+        await write.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>What a batch reads before it decides: see <see cref="ReadAsync"/>.</summary>
