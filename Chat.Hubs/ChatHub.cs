@@ -9,7 +9,6 @@ using Chat.Hubs.Reactions;
 using Chat.Hubs.Receipts;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
@@ -19,9 +18,9 @@ namespace Chat.Hubs;
 
 /// <summary>
 /// The real-time door to the chat: each method authorizes, calls a service and returns. The
-/// rules live in the services, which the REST API calls too.
+/// rules live in the services, which the REST API calls too. Only signed-in users reach it (see
+/// <see cref="ChatHubsExtensions.MapChatHub"/>).
 /// </summary>
-[Authorize]
 public sealed class ChatHub(
     MembershipService membership,
     MessageService messageService,

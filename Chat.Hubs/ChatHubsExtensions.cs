@@ -110,10 +110,14 @@ public static class ChatHubsExtensions
         return builder;
     }
 
-    /// <summary>Maps the hub at <c>/hubs/chat</c>.</summary>
+    /// <summary>Maps the hub at <c>/hubs/chat</c>, for signed-in users only.</summary>
     public static IEndpointRouteBuilder MapChatHub(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<ChatHub>(Contracts.ChatHubMethods.Path, o => o.AllowStatefulReconnects = true);
+        // Authorized on the endpoint, when the connection is made, not with [Authorize] on the
+        // hub: SignalR evaluates a hub's attribute again on every invocation, against the same
+        // principal the connection was made with, which only costs every message a policy
+        // evaluation and its allocations.
+        endpoints.MapHub<ChatHub>(Contracts.ChatHubMethods.Path, o => o.AllowStatefulReconnects = true).RequireAuthorization();
         return endpoints;
     }
 }

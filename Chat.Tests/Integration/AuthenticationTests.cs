@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Security.Claims;
 using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
@@ -96,6 +99,22 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
         var connection = HubClient.Build(Node, token: null);
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_websocket_opened_without_negotiating_and_without_a_token_is_refused()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Node.Address, ChatHubMethods.Path.TrimStart('/')), options =>
+            {
+                options.SkipNegotiation = true;
+                options.Transports = HttpTransportType.WebSockets;
+            })
+            .Build();
+
+        var error = await Assert.ThrowsAsync<WebSocketException>(() => connection.StartAsync());
+
+        Assert.Contains("401", error.Message);
     }
 
     public static TheoryData<string> BadTokens => new()
