@@ -87,7 +87,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var writing = new List<Task>(writers);
-        var batch = new List<PendingMessage>(maxBatchSize);
+        var batch = NewBatch();
         try
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
@@ -108,7 +108,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
 
                 writing.RemoveAll(write => write.IsCompleted);
                 writing.Add(WriteAsync(batch));
-                batch = new List<PendingMessage>(maxBatchSize);
+                batch = NewBatch();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -135,6 +135,11 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
             await WriteAsync(batch);
         }
     }
+
+    // Sized for what is queued now rather than for a full batch: at a few thousand sends a second
+    // batches hold a dozen messages, and a full batch's array for each was the writer's largest
+    // allocation. A batch that grows while it collects reallocates once or twice.
+    private List<PendingMessage> NewBatch() => new(Math.Clamp(queue.Reader.Count, 16, maxBatchSize));
 
     /// <summary>Fills <paramref name="batch"/> with what is queued, waiting up to the delay for more.</summary>
     private async Task CollectAsync(List<PendingMessage> batch, CancellationToken stoppingToken)
