@@ -139,7 +139,8 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     // Sized for what is queued now rather than for a full batch: at a few thousand sends a second
     // batches hold a dozen messages, and a full batch's array for each was the writer's largest
     // allocation. A batch that grows while it collects reallocates once or twice.
-    private List<PendingMessage> NewBatch() => new(Math.Clamp(queue.Reader.Count, 16, maxBatchSize));
+    // (Not Math.Clamp: the configured batch size may be below 16.)
+    private List<PendingMessage> NewBatch() => new(Math.Min(Math.Max(queue.Reader.Count, 16), maxBatchSize));
 
     /// <summary>Fills <paramref name="batch"/> with what is queued, waiting up to the delay for more.</summary>
     private async Task CollectAsync(List<PendingMessage> batch, CancellationToken stoppingToken)
