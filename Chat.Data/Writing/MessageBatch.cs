@@ -61,16 +61,17 @@ internal static class MessageBatch
         {
             // Resends are rare (a lost ack, a reconnect), so a batch first goes without looking
             // its client message ids up: the unique index checks them anyway as the rows go in.
-            return await WriteAsync(connection, batch, lookUpResends: false, cancellationToken);
+            return await WriteOnceAsync(connection, batch, lookUpResends: false, cancellationToken);
         }
         catch (PostgresException e) when (e.IsUniqueViolation() && e.ConstraintName == ClientKeyIndex)
         {
             // Nothing of the first try was kept; this one answers the resends with their first rows.
-            return await WriteAsync(connection, batch, lookUpResends: true, cancellationToken);
+            return await WriteOnceAsync(connection, batch, lookUpResends: true, cancellationToken);
         }
     }
 
-    private static async Task<BatchAnswer[]> WriteAsync(
+    /// <summary>One try at <see cref="WriteAsync"/>: one transaction, committed or rolled back.</summary>
+    private static async Task<BatchAnswer[]> WriteOnceAsync(
         NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, bool lookUpResends, CancellationToken cancellationToken)
     {
         var answers = new BatchAnswer[batch.Count];
@@ -138,7 +139,7 @@ internal static class MessageBatch
     /// Locks the batch's rooms and reads what deciding on its messages takes, in one round trip:
     /// each room's last seq (a room that is gone has none), the standing of every sender that must
     /// pass an admission, on a second try the messages already stored under the batch's client
-    /// message ids (see <see cref="WriteAsync(NpgsqlConnection, IReadOnlyList{BatchItem}, CancellationToken)"/>), and
+    /// message ids (see <see cref="WriteAsync"/>), and
     /// what the acks show that the batch does not carry: the names of senders without a standing
     /// and the descriptions of attached files. The statements run in this order, so everything
     /// after the first is read under the locks.

@@ -1,5 +1,5 @@
 using Chat.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -16,26 +16,16 @@ public sealed class AnalyzeSampleTests(ChatNodeFixture fixture) : IClassFixture<
     [InlineData("activity")]
     public async Task Every_column_of_a_table_that_each_send_grows_has_the_small_statistics_target(string table)
     {
-        await using var db = new NpgsqlConnection(fixture.Node.Services.GetRequiredService<IConfiguration>().GetConnectionString("Chat"));
-        await db.OpenAsync();
-        await using var command = new NpgsqlCommand(
+        await using var db = await fixture.Node.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        var targets = (await db.QueryAsync<(string Column, int Target)>(
             """
-            select attname, coalesce(attstattarget, -1)::int from pg_attribute
+            select attname::text, coalesce(attstattarget, -1)::int from pg_attribute
             where attrelid = @Table::regclass and attnum > 0 and not attisdropped
             """,
-            db);
-        command.Parameters.AddWithValue("Table", table);
-        var targets = new Dictionary<string, int>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                targets[reader.GetString(0)] = reader.GetInt32(1);
-            }
-        }
+            new { Table = table })).ToList();
 
         Assert.NotEmpty(targets);
         // A column added later without the setting would bring back the default 30,000-row sample.
-        Assert.All(targets, column => Assert.True(column.Value == 10, $"{table}.{column.Key} has statistics target {column.Value}"));
+        Assert.All(targets, column => Assert.True(column.Target == 10, $"{table}.{column.Column} has statistics target {column.Target}"));
     }
 }
