@@ -73,6 +73,9 @@ public sealed record BenchSettings
 
     /// <summary>How many times a ramp step over the bound is run again at its rate before the ramp stops.</summary>
     public int RampRetries { get; init; } = 1;
+
+    /// <summary>How many steps a ramp spends, once over the bound, narrowing the gap below it (see RampSchedule).</summary>
+    public int RampRefinements { get; init; } = 3;
     public string? Out { get; init; }
     public bool Live { get; init; } = true;
 
@@ -101,7 +104,8 @@ public sealed record BenchSettings
           --window N            outstanding sends per connection (persist)
           --p99-bound MS        ramp: stop when a step's p99 passes this (default 200)
           --ramp-factor F --ramp-step SEC --ramp-max-steps N
-          --ramp-retries N      ramp: run a step over the bound again N times before stopping (default 1)
+          --ramp-retries N      ramp: run a step over the bound again N times before it counts (default 1)
+          --ramp-refine N       ramp: once over the bound, N steps halving the gap below it (default 3)
         Output:
           --out FILE.json       write the results as JSON     --no-live  plain progress lines
         """;
@@ -164,6 +168,7 @@ public sealed record BenchSettings
                 "--ramp-step" => settings with { RampStep = Seconds(name, value) },
                 "--ramp-max-steps" => settings with { RampMaxSteps = Int(name, value, 1) },
                 "--ramp-retries" => settings with { RampRetries = Int(name, value, 0, 10) },
+                "--ramp-refine" => settings with { RampRefinements = Int(name, value, 0, 10) },
                 "--out" => settings with { Out = value },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };

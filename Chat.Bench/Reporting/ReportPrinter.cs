@@ -114,7 +114,7 @@ public static class ReportPrinter
             }
 
             console.Write(ramp);
-            var limit = steps[^1].WithinBound ? " (no step passed the bound: a lower bound, raise --ramp-max-steps)" : "";
+            var limit = steps.All(s => s.WithinBound) ? " (no step passed the bound: a lower bound, raise --ramp-max-steps)" : "";
             console.WriteLine(run.Knee is { } knee
                 ? $"knee: {N(knee.TargetPerSecond)} msgs/s sent, {N(knee.DeliveredPerSecond)} deliveries/s at p99 {N(knee.Latency.P99)} ms{limit}"
                 : "knee: none (the first step was already over the bound)");

@@ -202,28 +202,24 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private async Task<IReadOnlyList<RampStep>> RampAsync(ProgressView view, CancellationToken cancellationToken)
     {
         var steps = new List<RampStep>();
-        var rate = settings.Rate;
-        for (var i = 0; i < settings.RampMaxSteps; i++)
+        var schedule = new RampSchedule(settings.Rate, settings.RampFactor, settings.RampMaxSteps, settings.RampRefinements);
+        for (var i = 1; schedule.Rate is { } rate; i++)
         {
-            // A step over the bound is run again at the same rate before the ramp stops: on a
+            // A step over the bound is run again at the same rate before it counts as over: on a
             // shared machine one stall (another process's burst, a checkpoint) can push a single
             // step's p99 over, and the knee would then say more about that stall than the load.
             var within = false;
             for (var attempt = 0; attempt <= settings.RampRetries && !within; attempt++)
             {
                 var again = attempt > 0 ? ", again" : "";
-                view.Phase = $"ramp step {i + 1}{again}: {rate:N1}/s in each of {RoomCount:N0} rooms ({rate * RoomCount:N0}/s)";
+                var narrowing = schedule.Narrowing ? ", narrowing" : "";
+                view.Phase = $"ramp step {i}{narrowing}{again}: {rate:N1}/s in each of {RoomCount:N0} rooms ({rate * RoomCount:N0}/s)";
                 var step = await RampStepAsync(rate, cancellationToken);
                 steps.Add(step);
                 within = step.WithinBound;
             }
 
-            if (!within)
-            {
-                break;
-            }
-
-            rate *= settings.RampFactor;
+            schedule.Record(within);
         }
 
         return steps;

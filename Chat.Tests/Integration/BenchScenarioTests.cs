@@ -87,7 +87,7 @@ public sealed class BenchScenarioTests : IAsyncLifetime
     {
         var document = await RunAsync(
             "ramp", "--rooms", "2", "--members", "3", "--rate", "2", "--ramp-step", "1", "--ramp-factor", "2", "--ramp-max-steps", "3",
-            "--p99-bound", "60000");
+            "--p99-bound", "60000", "--ramp-refine", "0");
 
         var run = Assert.Single(document.Runs);
         var steps = Assert.IsAssignableFrom<IReadOnlyList<RampStep>>(run.Steps);

@@ -29,6 +29,13 @@ public sealed class BenchSettingsTests
     }
 
     [Fact]
+    public void A_ramp_narrows_the_gap_below_the_bound_three_times_unless_told_otherwise()
+    {
+        Assert.Equal(3, BenchSettings.Parse(["ramp", "--postgres", Postgres]).RampRefinements);
+        Assert.Equal(0, BenchSettings.Parse(["ramp", "--postgres", Postgres, "--ramp-refine", "0"]).RampRefinements);
+    }
+
+    [Fact]
     public void Hot_room_has_thousands_of_members_unless_told_otherwise()
     {
         Assert.Equal(BenchSettings.HotRoomMembers, BenchSettings.Parse(["hot-room", "--postgres", Postgres]).Members);
