@@ -8,7 +8,8 @@ namespace Chat.Bench;
 
 /// <summary>
 /// Runs what the settings ask: the scenario on the chat service (twice for persist, once per
-/// writer mode), then on the bare hub when comparing, prints the report and writes <c>--out</c>.
+/// writer mode), then on the bare hub when comparing, as many rounds as asked; prints the
+/// report and writes <c>--out</c>.
 /// </summary>
 public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
 {
@@ -22,7 +23,41 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
         var startedAt = DateTime.UtcNow;
         var runs = new List<ScenarioResult>();
         var comparisons = new List<Comparison>();
+        var rounds = new List<IReadOnlyList<Comparison>>();
+        for (var round = 1; round <= settings.Rounds; round++)
+        {
+            var (roundRuns, roundComparisons) = await RunRoundAsync(cancellationToken);
+            runs.AddRange(roundRuns);
+            rounds.Add(roundComparisons);
+            var prefix = settings.Rounds > 1 ? $"round {round}: " : "";
+            comparisons.AddRange(roundComparisons.Select(c => c with { Measure = prefix + c.Measure }));
+        }
 
+        if (settings.Rounds > 1)
+        {
+            comparisons.AddRange(Medians(rounds));
+        }
+
+        var document = new BenchDocument(startedAt, MachineInfo.Current(), Redacted(arguments), runs, comparisons);
+        ReportPrinter.Print(console, document);
+        if (settings.Out is { } path)
+        {
+            await using var file = File.Create(path);
+            await JsonSerializer.SerializeAsync(file, document, JsonOptions, cancellationToken);
+            console.WriteLine($"results written to {Path.GetFullPath(path)}");
+        }
+
+        return document;
+    }
+
+    /// <summary>
+    /// One round: the scenario on the chat service (twice for persist, once per writer mode),
+    /// then on the bare hub when comparing, with the ratios between them.
+    /// </summary>
+    private async Task<(List<ScenarioResult> Runs, List<Comparison> Comparisons)> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        var runs = new List<ScenarioResult>();
+        var comparisons = new List<Comparison>();
         if (settings.Scenario == Scenario.Persist && settings.Url is null)
         {
             // Same database, same load, one node per writer mode: the ratio is the batching's worth.
@@ -41,24 +76,34 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
         if (settings.Target == TargetKind.Both)
         {
             var ours = runs[0];
-            await using (var bare = await BareHubTarget.StartAsync(cancellationToken))
-            {
-                var baseline = await new ScenarioRun(settings, bare, console).RunAsync(cancellationToken);
-                runs.Add(baseline);
-                comparisons.AddRange(CompareWithBaseline(ours, baseline));
-            }
+            await using var bare = await BareHubTarget.StartAsync(cancellationToken);
+            var baseline = await new ScenarioRun(settings, bare, console).RunAsync(cancellationToken);
+            runs.Add(baseline);
+            comparisons.AddRange(CompareWithBaseline(ours, baseline));
         }
 
-        var document = new BenchDocument(startedAt, MachineInfo.Current(), Redacted(arguments), runs, comparisons);
-        ReportPrinter.Print(console, document);
-        if (settings.Out is { } path)
+        return (runs, comparisons);
+    }
+
+    /// <summary>
+    /// Each measure's median over the rounds: the machine's swings move a single round's ratio
+    /// by more than most changes to the service do, and alternating the targets round by round
+    /// spreads those swings over both.
+    /// </summary>
+    private static IEnumerable<Comparison> Medians(List<IReadOnlyList<Comparison>> rounds) =>
+        rounds.SelectMany(round => round).GroupBy(c => c.Measure).Select(same => same.First() with
         {
-            await using var file = File.Create(path);
-            await JsonSerializer.SerializeAsync(file, document, JsonOptions, cancellationToken);
-            console.WriteLine($"results written to {Path.GetFullPath(path)}");
-        }
+            Measure = $"median of {same.Count()} rounds: {same.Key}",
+            FirstValue = Median(same.Select(c => c.FirstValue)),
+            SecondValue = Median(same.Select(c => c.SecondValue)),
+            Ratio = Math.Round(Median(same.Select(c => c.Ratio)), 3),
+        });
 
-        return document;
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /// <summary>The command line for the report, without the connection string (it may hold a password).</summary>

@@ -76,6 +76,9 @@ public sealed record BenchSettings
 
     /// <summary>How many steps a ramp spends, once over the bound, narrowing the gap below it (see RampSchedule).</summary>
     public int RampRefinements { get; init; } = 3;
+
+    /// <summary>How many times the whole comparison runs, the targets taking turns (see BenchRunner).</summary>
+    public int Rounds { get; init; } = 1;
     public string? Out { get; init; }
     public bool Live { get; init; } = true;
 
@@ -92,6 +95,7 @@ public sealed record BenchSettings
           --url URL             use a running node instead (--server-pid PID to read its CPU and memory)
           --target T            ours (default) | baseline | both: baseline and both run ours, then a
                                 bare SignalR hub in its own process, and print ours/baseline ratios
+          --rounds N            run it all N times, the targets taking turns, and add each ratio's median
         Load:
           --protocol P          messagepack (default) | json
           --connections N       idle connections (connections)
@@ -169,6 +173,7 @@ public sealed record BenchSettings
                 "--ramp-max-steps" => settings with { RampMaxSteps = Int(name, value, 1) },
                 "--ramp-retries" => settings with { RampRetries = Int(name, value, 0, 10) },
                 "--ramp-refine" => settings with { RampRefinements = Int(name, value, 0, 10) },
+                "--rounds" => settings with { Rounds = Int(name, value, 1, 20) },
                 "--out" => settings with { Out = value },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };

@@ -217,6 +217,12 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
                 var step = await RampStepAsync(rate, cancellationToken);
                 steps.Add(step);
                 within = step.WithinBound;
+                if (!within)
+                {
+                    // A step over the bound leaves a backlog of sends and deliveries behind; the
+                    // next step, a retry or a lower rate, would otherwise be judged on it too.
+                    await Driver.DrainAsync(settings.Drain, cancellationToken);
+                }
             }
 
             schedule.Record(within);

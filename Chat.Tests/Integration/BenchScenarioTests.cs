@@ -168,6 +168,22 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.Contains("comparison", Output);
     }
 
+    [Fact]
+    public async Task Rounds_take_turns_between_the_targets_and_end_with_the_median_of_each_ratio()
+    {
+        var document = await RunAsync("rooms", "--target", "both", "--rounds", "2", "--rooms", "2", "--members", "2", "--rate", "4", "--duration", "1");
+
+        Assert.Equal(["ours", "baseline", "ours", "baseline"], document.Runs.Select(r => r.Target));
+        var first = Assert.Single(document.Comparisons, c => c.Measure == "round 1: delivered/s");
+        var second = Assert.Single(document.Comparisons, c => c.Measure == "round 2: delivered/s");
+        Assert.Equal(document.Runs[2].DeliveredPerSecond, second.FirstValue);
+        Assert.Equal(document.Runs[3].DeliveredPerSecond, second.SecondValue);
+        var median = Assert.Single(document.Comparisons, c => c.Measure == "median of 2 rounds: delivered/s");
+        Assert.Equal(Math.Round((first.Ratio + second.Ratio) / 2, 3), median.Ratio);
+        Assert.Equal((first.FirstValue + second.FirstValue) / 2, median.FirstValue);
+        Assert.Contains("median of 2 rounds", Output);
+    }
+
     private string Output => output.ToString();
 
     private static void AssertEveryMessageReachedEveryOtherMember(ScenarioResult run, int rooms, int members)
