@@ -11,8 +11,8 @@ public sealed class RampSchedule
     private readonly double factor;
     private readonly int maxSteps;
     private readonly int refinements;
-    private double? lastWithin;
-    private double? firstOver;
+    private double? highestWithin;
+    private double? lowestOver;
     private int raisedSteps = 1;
     private int narrowedSteps;
 
@@ -30,8 +30,8 @@ public sealed class RampSchedule
     /// <summary>The rate per room to run next; null once the ramp is over.</summary>
     public double? Rate { get; private set; }
 
-    /// <summary>Whether the ramp has passed the bound and now narrows the gap below it.</summary>
-    public bool Narrowing => firstOver is not null;
+    /// <summary>Whether a step has been over the bound, so the ramp now narrows the gap below it.</summary>
+    public bool Narrowing => lowestOver is not null;
 
     /// <summary>Takes the outcome of a step at <see cref="Rate"/> and moves on to the next rate, if any.</summary>
     public void Record(bool withinBound)
@@ -44,11 +44,11 @@ public sealed class RampSchedule
 
         if (withinBound)
         {
-            lastWithin = rate;
+            highestWithin = rate;
         }
         else
         {
-            firstOver = rate;
+            lowestOver = rate;
         }
 
         Rate = Next(rate);
@@ -68,12 +68,12 @@ public sealed class RampSchedule
             return rate * factor;
         }
 
-        if (lastWithin is not { } within || narrowedSteps == refinements)
+        if (highestWithin is not { } within || narrowedSteps == refinements)
         {
             return null;
         }
 
         // Halfway on a log scale, as the raising steps were a factor apart rather than a fixed amount.
-        return Math.Sqrt(within * firstOver!.Value);
+        return Math.Sqrt(within * lowestOver!.Value);
     }
 }
