@@ -86,6 +86,11 @@ public sealed record ScenarioResult
     public IReadOnlyList<string>? DatabaseUpkeep { get; init; }
     public required long ClientRssBytes { get; init; }
     public IReadOnlyList<RampStep>? Steps { get; init; }
+
+    /// <summary>
+    /// The step within the bound at the highest rate, chosen by rate rather than by order: once
+    /// the ramp narrows, its steps no longer come in rising order.
+    /// </summary>
     public RampStep? Knee { get; init; }
 }
 

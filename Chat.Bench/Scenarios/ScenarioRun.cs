@@ -303,7 +303,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             DatabaseUpkeep = upkeep,
             ClientRssBytes = Environment.WorkingSet,
             Steps = steps,
-            Knee = steps?.LastOrDefault(s => s.WithinBound),
+            Knee = steps?.Where(s => s.WithinBound).MaxBy(s => s.RatePerRoom),
         };
     }
 
