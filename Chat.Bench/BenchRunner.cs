@@ -58,7 +58,7 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
     {
         var runs = new List<ScenarioResult>();
         var comparisons = new List<Comparison>();
-        if (settings.Scenario == Scenario.Persist && settings.Url is null)
+        if (settings.Scenario == Scenario.Persist && settings.Url is null && settings.MessageWriterMode is null)
         {
             // Same database, same load, one node per writer mode: the ratio is the batching's worth.
             var batched = await RunOursAsync(BatchedWriter, cancellationToken);
@@ -70,7 +70,7 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
         }
         else
         {
-            runs.Add(await RunOursAsync(settings.MessageWriterMode, cancellationToken));
+            runs.Add(await RunOursAsync(settings.MessageWriterMode ?? BatchedWriter, cancellationToken));
         }
 
         if (settings.Target == TargetKind.Both)

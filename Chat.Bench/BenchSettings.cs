@@ -34,7 +34,8 @@ public sealed record BenchSettings
     public string? Redis { get; init; }
     public int Nodes { get; init; } = 1;
     public string? ApiDll { get; init; }
-    public string MessageWriterMode { get; init; } = "Batched";
+    /// <summary>The writer mode of started nodes; unset, persist compares both and the rest use Batched.</summary>
+    public string? MessageWriterMode { get; init; }
 
     /// <summary>
     /// Extra environment for the nodes the bench starts (runtime or service settings to compare),
@@ -91,6 +92,7 @@ public sealed record BenchSettings
           --nodes 1|2           nodes to start; clients are split across them
           --api PATH            Chat.Api.dll to start (default: next to the bench, or the Release build)
           --writer MODE         MessageWriter__Mode for started nodes: Batched | PerMessage
+                                (persist runs both unless one is given)
           --node-env NAME=VALUE environment for started nodes only (repeatable), e.g. DOTNET_GCgen0size=...
           --url URL             use a running node instead (--server-pid PID to read its CPU and memory)
           --target T            ours (default) | baseline | both: baseline and both run ours, then a

@@ -145,6 +145,18 @@ public sealed class BenchScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Persist_with_a_writer_named_runs_that_mode_only()
+    {
+        var document = await RunAsync("persist", "--writer", "PerMessage", "--rooms", "2", "--duration", "1", "--window", "2");
+
+        var run = Assert.Single(document.Runs);
+        Assert.Contains("MessageWriter__Mode=PerMessage", run.TargetDescription);
+        Assert.True(run.Acked > 0, Output);
+        Assert.Equal(run.Sent, run.Acked);
+        Assert.Empty(document.Comparisons);
+    }
+
+    [Fact]
     public async Task Baseline_comparison_runs_the_same_scenario_on_a_bare_hub_and_prints_the_ratios()
     {
         var document = await RunAsync("rooms", "--target", "baseline", "--rooms", "2", "--members", "3", "--rate", "4", "--duration", "2");
