@@ -41,6 +41,8 @@ public static class ChatHubsExtensions
 
         var signalR = services.AddSignalR(o =>
             {
+                // First, so that a call takes its turn before anything else of it runs.
+                o.AddFilter<InvocationOrder>();
                 o.AddFilter<ChatErrorFilter>();
                 o.EnableDetailedErrors = false;
             })
@@ -53,7 +55,11 @@ public static class ChatHubsExtensions
         services.AddSingleton<IHubProtocol>(s => new CodedErrorHubProtocol(
             new MessagePackHubProtocol(s.GetRequiredService<IOptions<MessagePackHubProtocolOptions>>())));
         services.AddOptions<HubOptions>()
-            .Configure<IOptions<ChatOptions>>((hub, chat) => hub.MaximumReceiveMessageSize = chat.Value.MaximumReceiveMessageSize);
+            .Configure<IOptions<ChatOptions>>((hub, chat) =>
+            {
+                hub.MaximumReceiveMessageSize = chat.Value.MaximumReceiveMessageSize;
+                hub.MaximumParallelInvocationsPerClient = chat.Value.CallsInFlightPerConnection;
+            });
 
         var redis = builder.Configuration.GetSection(ChatRedisOptions.SectionName).Get<ChatRedisOptions>() ?? new ChatRedisOptions();
         if (redis.Enabled)
@@ -67,6 +73,7 @@ public static class ChatHubsExtensions
             });
         }
 
+        services.AddSingleton<InvocationOrder>();
         services.AddSingleton<ChatErrorFilter>();
         services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         services.AddSingleton<ChatRedisConnection>();

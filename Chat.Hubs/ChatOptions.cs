@@ -11,6 +11,15 @@ public sealed class ChatOptions
     [Range(1024, 16 * 1024 * 1024)]
     public long MaximumReceiveMessageSize { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// Hub calls a connection may have under way. They still run one after another (see
+    /// <see cref="Connections.InvocationOrder"/>), but a send waiting for its commit no longer
+    /// holds up the connection's next calls, so a client that sends without waiting for each ack
+    /// gets its messages stored in one batch. Beyond this many, SignalR stops reading the connection.
+    /// </summary>
+    [Range(1, 64)]
+    public int CallsInFlightPerConnection { get; set; } = 8;
+
     /// <summary>Text content limit, in characters after trimming.</summary>
     [Range(1, 100_000)]
     public int MaxContentLength { get; set; } = 4000;

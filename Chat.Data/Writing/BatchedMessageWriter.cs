@@ -49,7 +49,8 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         });
     }
 
-    public async Task<AppendResult?> AppendAsync(NewMessage message, ISendAdmission? admission = null, CancellationToken cancellationToken = default)
+    public async Task<AppendResult?> AppendAsync(
+        NewMessage message, ISendAdmission? admission = null, Action? queued = null, CancellationToken cancellationToken = default)
     {
         var pending = new PendingMessage(new BatchItem(message, admission));
         try
@@ -60,6 +61,10 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         {
             throw new MessageWriterStoppedException();
         }
+
+        // The queue's order is the order of storing: batches are cut from it in turn, and a batch
+        // waits for the batches before it that share a room (see RunAsync).
+        queued?.Invoke();
 
         // Not cancellable once queued: the message will be stored either way, and the caller must
         // learn its seq to broadcast it; the wait is one batch's transaction at most.
@@ -86,7 +91,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        var writing = new List<Task>(writers);
+        var writing = new List<BatchWrite>(writers);
         var batch = NewBatch();
         try
         {
@@ -98,16 +103,16 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
                     // Only full batches overlap. A partial one waits for the writes in flight and
                     // takes what queued meanwhile: under light load there is one transaction at a
                     // time and the batches grow, which costs the database least per message.
-                    await Task.WhenAll(writing);
+                    await Task.WhenAll(writing.Select(write => write.Stored));
                     TakeQueued(batch);
                 }
                 else if (writing.Count == writers)
                 {
-                    await Task.WhenAny(writing);
+                    await Task.WhenAny(writing.Select(write => write.Stored));
                 }
 
-                writing.RemoveAll(write => write.IsCompleted);
-                writing.Add(WriteAsync(batch));
+                writing.RemoveAll(write => write.Stored.IsCompleted);
+                writing.Add(BatchWrite.After(writing, batch, WriteAsync));
                 batch = NewBatch();
             }
         }
@@ -116,7 +121,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
             // Stopping: what is queued is still stored below.
         }
 
-        await Task.WhenAll(writing);
+        await Task.WhenAll(writing.Select(write => write.Stored));
 
         // New sends are refused from here on; the ones already queued were promised a write.
         queue.Writer.TryComplete();
@@ -176,19 +181,21 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         }
     }
 
-    /// <summary>Stores a batch and answers its senders; never throws.</summary>
-    private async Task WriteAsync(List<PendingMessage> batch)
+    /// <summary>Stores a batch, after the writes it must follow, and answers its senders; never throws.</summary>
+    private async Task WriteAsync(List<PendingMessage> batch, Task? after = null)
     {
         metrics.BatchWritten(batch.Count);
         try
         {
             // Not cancelled by a stop: a batch cut short would fail senders who are still connected.
             await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-            var answers = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Item)], CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++)
+            if (after is not null)
             {
-                batch[i].Answer(answers[i]);
+                await after;
             }
+
+            var answers = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Item)], CancellationToken.None);
+            SenderReplies.Send(batch, answers);
         }
         catch (PostgresException e) when (batch.Count > 1 && IsAboutTheData(e))
         {
@@ -201,10 +208,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         catch (Exception e)
         {
             logger.LogError(e, "Storing a batch of {Count} messages failed", batch.Count);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(e);
-            }
+            SenderReplies.Send(batch, [.. batch.Select(_ => new BatchAnswer(null, e))]);
         }
     }
 
@@ -216,11 +220,11 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
             {
                 await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
                 var answers = await MessageBatch.WriteAsync(connection, [pending.Item], CancellationToken.None);
-                pending.Answer(answers[0]);
+                SenderReplies.Send([pending], answers);
             }
             catch (Exception e)
             {
-                pending.Completion.TrySetException(e);
+                SenderReplies.Send([pending], [new BatchAnswer(null, e)]);
             }
         }
     }
@@ -228,24 +232,4 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     // Class 22 (data exception) and 23 (integrity constraint violation): the rows, not the server.
     private static bool IsAboutTheData(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
         || e.SqlState.StartsWith("23", StringComparison.Ordinal);
-
-    private sealed class PendingMessage(BatchItem item)
-    {
-        public BatchItem Item { get; } = item;
-
-        // Continuations run elsewhere: the loop must not broadcast on behalf of every sender.
-        public TaskCompletionSource<AppendResult?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Answer(BatchAnswer answer)
-        {
-            if (answer.Refusal is { } refusal)
-            {
-                Completion.TrySetException(refusal);
-            }
-            else
-            {
-                Completion.TrySetResult(answer.Result);
-            }
-        }
-    }
 }

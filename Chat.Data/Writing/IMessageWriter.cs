@@ -13,7 +13,12 @@ public interface IMessageWriter
     /// The sender's right to post, asked inside the storing transaction (see <see cref="ISendAdmission"/>);
     /// what it throws is what this call throws. Null for messages the service writes itself.
     /// </param>
+    /// <param name="queued">
+    /// Called once the message has its place in the order of storing: a message appended after
+    /// that call is numbered after this one in the same room. Not called if appending fails first.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait for room in the queue; a queued message is stored either way.</param>
     /// <exception cref="MessageWriterStoppedException">The node is shutting down and takes no more messages.</exception>
-    Task<AppendResult?> AppendAsync(NewMessage message, ISendAdmission? admission = null, CancellationToken cancellationToken = default);
+    Task<AppendResult?> AppendAsync(
+        NewMessage message, ISendAdmission? admission = null, Action? queued = null, CancellationToken cancellationToken = default);
 }

@@ -96,7 +96,8 @@ public sealed class MessageService(
         AppendResult? result;
         try
         {
-            result = await writer.AppendAsync(message, admission, cancellationToken);
+            // Once queued, the connection's next call may run: its messages keep their order.
+            result = await writer.AppendAsync(message, admission, InvocationOrder.PassTurn, cancellationToken);
         }
         catch (MessageWriterStoppedException)
         {

@@ -129,4 +129,58 @@ public sealed class MessageWriterTests(WriterModesFixture fixture) : IClassFixtu
         Assert.Equal(first.MessageId, (await bobClient.NextMessageAsync(MessageType.Text)).Id);
         Assert.Equal(marker.MessageId, (await bobClient.NextMessageAsync(MessageType.Text)).Id);
     }
+
+    [Theory]
+    [InlineData(MessageWriteMode.Batched)]
+    [InlineData(MessageWriteMode.PerMessage)]
+    public async Task Sends_made_without_waiting_for_each_ack_are_stored_and_delivered_in_the_order_they_were_sent(MessageWriteMode mode)
+    {
+        var node = fixture.Node(mode);
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(node);
+        await using var aliceClient = await HubClient.ConnectAsync(node, alice);
+        await using var bobClient = await HubClient.ConnectAsync(node, bob);
+
+        // Private messages are checked against the database before they are queued, the texts
+        // after them are not: sent in one go, the texts must still wait their turn.
+        var sends = new List<(string Content, Task<MessageAck> Ack)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var content = $"in order {i}";
+            sends.Add((content, i % 4 == 0
+                ? TestRooms.SendPrivateAsync(aliceClient, room.Id, bob.Id, content)
+                : aliceClient.SendTextAsync(room.Id, content)));
+        }
+
+        var acks = await Task.WhenAll(sends.Select(s => s.Ack));
+        var seqs = acks.Select(a => a.Seq).ToArray();
+        Assert.Equal(Enumerable.Range(0, seqs.Length).Select(i => seqs[0] + i), seqs);
+
+        var received = new List<string>();
+        for (var i = 0; i < sends.Count; i++)
+        {
+            received.Add((await bobClient.NextMessageAsync()).Content);
+        }
+
+        // Every message reached bob; each arrives with its seq, which gives the order to show.
+        Assert.Equal(sends.Select(s => s.Content).Order(), received.Order());
+    }
+
+    [Theory]
+    [InlineData(MessageWriteMode.Batched)]
+    [InlineData(MessageWriteMode.PerMessage)]
+    public async Task A_send_made_right_after_a_join_without_waiting_for_it_finds_the_sender_a_member(MessageWriteMode mode)
+    {
+        var node = fixture.Node(mode);
+        var owner = await TestUser.RegisterAsync(node, "owner");
+        var room = await owner.CreateRoomAsync(node, name: "walk-in");
+        var dave = await TestUser.RegisterAsync(node, "dave");
+        await using var daveClient = await HubClient.ConnectAsync(node, dave);
+
+        var join = daveClient.JoinRoomAsync(room.Id);
+        var send = daveClient.SendTextAsync(room.Id, "hello, just walked in");
+
+        await join;
+        var ack = await send;
+        Assert.False(ack.Duplicate);
+    }
 }
