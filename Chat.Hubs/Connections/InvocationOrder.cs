@@ -51,23 +51,19 @@ internal sealed class InvocationOrder : IHubFilter
     {
         private Task last = Task.CompletedTask;
 
-        // Only SignalR's reading loop of the connection takes turns, one call after another.
+        // SignalR's reading loop takes the turns, one call after another; the exchange keeps the
+        // line whole even if two calls ever took theirs at once.
         public Turn Take()
         {
-            var turn = new Turn(last);
-            last = turn.Passed;
-            return turn;
+            // The next call resumes elsewhere, not inside the send that passes the turn.
+            var passed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return new Turn(Interlocked.Exchange(ref last, passed.Task), passed);
         }
     }
 
-    private sealed class Turn(Task granted)
+    private sealed class Turn(Task granted, TaskCompletionSource passed)
     {
-        // The next call resumes elsewhere, not inside the send that passes the turn.
-        private readonly TaskCompletionSource passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         public Task Granted { get; } = granted;
-
-        public Task Passed => passed.Task;
 
         public void Pass() => passed.TrySetResult();
     }
