@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Data.Writing;
 using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Integration;
 
@@ -182,5 +185,37 @@ public sealed class MessageWriterTests(WriterModesFixture fixture) : IClassFixtu
         await join;
         var ack = await send;
         Assert.False(ack.Duplicate);
+    }
+
+    [Fact]
+    public async Task Sends_made_without_waiting_for_each_ack_are_stored_together_instead_of_one_commit_each()
+    {
+        var node = fixture.Node(MessageWriteMode.Batched);
+        var (alice, _, room) = await TestRooms.OfTwoAsync(node);
+        await using var aliceClient = await HubClient.ConnectAsync(node, alice);
+
+        // This node's batch sizes only: other classes' nodes run in the same process.
+        var meters = node.Services.GetRequiredService<IMeterFactory>();
+        var batches = new ConcurrentQueue<int>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == "chat.writer.batch_size")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) => batches.Enqueue(size));
+        listener.Start();
+
+        const int sends = 8;
+        await Task.WhenAll(Enumerable.Range(0, sends).Select(i => aliceClient.SendTextAsync(room.Id, $"together {i}")));
+
+        // One call at a time per connection would make it a commit per message, each send read
+        // only after the one before it was stored.
+        Assert.Equal(sends, batches.Sum());
+        Assert.True(batches.Count < sends, $"batches of {string.Join(", ", batches)}");
     }
 }
