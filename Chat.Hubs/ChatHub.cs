@@ -1,6 +1,7 @@
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Activity;
+using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
@@ -80,10 +81,12 @@ public sealed class ChatHub(
     public Task LeaveRoom(string roomId) =>
         membership.LeaveAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
+    // Once the message is queued, the connection's next call may run (see InvocationOrder).
     public Task<MessageAck> SendMessage(SendMessageRequest request) =>
         messageService.SendAsync(
             new Sender(UserId, Role, Context.ConnectionId),
             request ?? throw ChatException.Invalid("a message is required"),
+            InvocationOrder.TurnOf(Context).Pass,
             Context.ConnectionAborted);
 
     public Task<MessageDto[]> GetHistory(string roomId, long? beforeSeq, int limit) =>

@@ -30,7 +30,7 @@ public static class MessageEndpoints
                     throw ChatException.Invalid("roomId in the body differs from the room in the route");
                 }
 
-                var ack = await service.SendAsync(new Sender(user.UserId(), user.GlobalRole()), request with { RoomId = id.ToString() }, ct);
+                var ack = await service.SendAsync(new Sender(user.UserId(), user.GlobalRole()), request with { RoomId = id.ToString() }, cancellationToken: ct);
                 return TypedResults.Ok(ack);
             })
             .WithName("SendMessage").WithSummary("Sends a message over HTTP; the same body and ack as the hub")

@@ -5,7 +5,7 @@ namespace Chat.Hubs.Connections;
 /// <summary>
 /// Runs a connection's hub calls one after another, in the order they came, as SignalR does when
 /// it allows one call per connection at a time, with one difference: a send passes the turn on as
-/// soon as its message has its place in the order of storing (<see cref="PassTurn"/>), and waits
+/// soon as its message has its place in the order of storing (<see cref="TurnOf"/>), and waits
 /// for its commit while the connection's next calls run. A client that sends several messages
 /// without waiting for each ack then has them stored together, numbered in the order it sent them,
 /// and acked together; one that joins a room and sends to it without waiting still finds itself a
@@ -14,12 +14,11 @@ namespace Chat.Hubs.Connections;
 /// <remarks>
 /// SignalR lets up to <see cref="ChatOptions.CallsInFlightPerConnection"/> calls be under way; it
 /// starts them in the order they came and runs each up to its first wait before reading the next,
-/// so the turns are taken in that order too.
+/// so the turns are asked for in that order too.
 /// </remarks>
 internal sealed class InvocationOrder : IHubFilter
 {
     private static readonly object LineKey = new();
-    private static readonly AsyncLocal<Turn?> Current = new();
 
     public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -30,11 +29,11 @@ internal sealed class InvocationOrder : IHubFilter
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var turn = ((Line)invocationContext.Context.Items[LineKey]!).Take();
+        var line = LineOf(invocationContext.Context);
+        var turn = new Turn(line);
+        await line.EnterAsync(turn);
         try
         {
-            await turn.Granted;
-            Current.Value = turn;
             return await next(invocationContext);
         }
         finally
@@ -43,28 +42,79 @@ internal sealed class InvocationOrder : IHubFilter
         }
     }
 
-    /// <summary>Lets the calling connection's next call start; does nothing outside a hub call.</summary>
-    public static void PassTurn() => Current.Value?.Pass();
+    /// <summary>
+    /// The turn of the call now running on <paramref name="context"/>: a hub method holds its
+    /// connection's turn while its body runs, so this is the caller's own.
+    /// </summary>
+    public static Turn TurnOf(HubCallerContext context) => LineOf(context).Holder
+        ?? throw new InvalidOperationException("no hub call holds this connection's turn");
 
-    /// <summary>A connection's calls, each waiting for the one before it to pass the turn.</summary>
-    private sealed class Line
+    private static Line LineOf(HubCallerContext context) => (Line)context.Items[LineKey]!;
+
+    /// <summary>A call's place in its connection's line.</summary>
+    public sealed class Turn
     {
-        private Task last = Task.CompletedTask;
+        private readonly Line line;
+        private int passed;
 
-        // SignalR's reading loop takes the turns, one call after another; the exchange keeps the
-        // line whole even if two calls ever took theirs at once.
-        public Turn Take()
+        internal Turn(Line line) => this.line = line;
+
+        /// <summary>Lets the connection's next call start; once, however often it is called.</summary>
+        public void Pass()
         {
-            // The next call resumes elsewhere, not inside the send that passes the turn.
-            var passed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return new Turn(Interlocked.Exchange(ref last, passed.Task), passed);
+            if (Interlocked.Exchange(ref passed, 1) == 0)
+            {
+                line.Leave();
+            }
         }
     }
 
-    private sealed class Turn(Task granted, TaskCompletionSource passed)
+    /// <summary>A connection's calls: the one holding the turn, and those waiting for it in order.</summary>
+    internal sealed class Line
     {
-        public Task Granted { get; } = granted;
+        private readonly Lock gate = new();
+        private Queue<(Turn Turn, TaskCompletionSource Granted)>? waiting;
+        private bool held;
 
-        public void Pass() => passed.TrySetResult();
+        public Turn? Holder { get; private set; }
+
+        // A call that finds the line empty goes on without allocating anything to wait on: the
+        // common case, a client waiting for each answer before its next call.
+        public Task EnterAsync(Turn turn)
+        {
+            lock (gate)
+            {
+                if (!held)
+                {
+                    held = true;
+                    Holder = turn;
+                    return Task.CompletedTask;
+                }
+
+                // The next call resumes elsewhere, not inside the send that passes the turn.
+                var granted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                (waiting ??= new()).Enqueue((turn, granted));
+                return granted.Task;
+            }
+        }
+
+        public void Leave()
+        {
+            TaskCompletionSource? next = null;
+            lock (gate)
+            {
+                if (waiting is { Count: > 0 })
+                {
+                    (Holder, next) = waiting.Dequeue();
+                }
+                else
+                {
+                    held = false;
+                    Holder = null;
+                }
+            }
+
+            next?.TrySetResult();
+        }
     }
 }

@@ -43,8 +43,10 @@ public sealed class MessageService(
     /// <summary>
     /// Checks, stores and delivers a message. The ack is returned only after the row is committed;
     /// a repeated clientMessageId returns the first ack with <c>duplicate</c> and delivers nothing.
+    /// <paramref name="queued"/> is called once the message has its place in the order of storing.
     /// </summary>
-    public async Task<MessageAck> SendAsync(Sender sender, SendMessageRequest request, CancellationToken cancellationToken = default)
+    public async Task<MessageAck> SendAsync(
+        Sender sender, SendMessageRequest request, Action? queued = null, CancellationToken cancellationToken = default)
     {
         var arrived = clock.GetTimestamp();
         validator.EnsureValid(request);
@@ -96,8 +98,7 @@ public sealed class MessageService(
         AppendResult? result;
         try
         {
-            // Once queued, the connection's next call may run: its messages keep their order.
-            result = await writer.AppendAsync(message, admission, InvocationOrder.PassTurn, cancellationToken);
+            result = await writer.AppendAsync(message, admission, queued, cancellationToken);
         }
         catch (MessageWriterStoppedException)
         {
