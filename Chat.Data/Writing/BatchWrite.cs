@@ -8,31 +8,17 @@ namespace Chat.Data.Writing;
 /// </summary>
 internal readonly record struct BatchWrite(Task Stored, HashSet<Guid> Rooms)
 {
-    /// <summary>Starts <paramref name="write"/> for <paramref name="batch"/>, to go after those of <paramref name="writing"/> it shares a room with.</summary>
-    public static BatchWrite After(
-        IReadOnlyList<BatchWrite> writing, List<PendingMessage> batch, Func<List<PendingMessage>, Task?, Task> write)
+    public static HashSet<Guid> RoomsOf(List<PendingMessage> batch) => [.. batch.Select(pending => pending.Item.Message.RoomId)];
+
+    /// <summary>What a batch of <paramref name="rooms"/> must wait for among <paramref name="writing"/>; null for nothing.</summary>
+    public static Task? Ahead(IEnumerable<BatchWrite> writing, HashSet<Guid> rooms)
     {
-        var rooms = new HashSet<Guid>();
-        foreach (var pending in batch)
+        var ahead = writing.Where(earlier => earlier.Rooms.Overlaps(rooms)).Select(earlier => earlier.Stored).ToList();
+        return ahead switch
         {
-            rooms.Add(pending.Item.Message.RoomId);
-        }
-
-        List<Task>? ahead = null;
-        foreach (var earlier in writing)
-        {
-            if (earlier.Rooms.Overlaps(rooms))
-            {
-                (ahead ??= []).Add(earlier.Stored);
-            }
-        }
-
-        var after = ahead switch
-        {
-            null => null,
+            [] => null,
             [var one] => one,
             _ => Task.WhenAll(ahead),
         };
-        return new BatchWrite(write(batch, after), rooms);
     }
 }

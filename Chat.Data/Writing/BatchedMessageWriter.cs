@@ -112,7 +112,8 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
                 }
 
                 writing.RemoveAll(write => write.Stored.IsCompleted);
-                writing.Add(BatchWrite.After(writing, batch, WriteAsync));
+                var rooms = BatchWrite.RoomsOf(batch);
+                writing.Add(new BatchWrite(WriteAsync(batch, BatchWrite.Ahead(writing, rooms)), rooms));
                 batch = NewBatch();
             }
         }

@@ -12,12 +12,6 @@ internal static class SenderReplies
 {
     public static void Send(IReadOnlyList<PendingMessage> batch, IReadOnlyList<BatchAnswer> answers)
     {
-        if (batch.Count == 1)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(new Replies(batch[0], answers[0]), preferLocal: false);
-            return;
-        }
-
         var bySender = new Dictionary<Guid, Replies>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {

@@ -74,8 +74,8 @@ internal sealed class InvocationOrder : IHubFilter
     {
         private readonly Lock gate = new();
         private Queue<(Turn Turn, TaskCompletionSource Granted)>? waiting;
-        private bool held;
 
+        /// <summary>The call holding the turn; null when the line is empty.</summary>
         public Turn? Holder { get; private set; }
 
         // A call that finds the line empty goes on without allocating anything to wait on: the
@@ -84,9 +84,8 @@ internal sealed class InvocationOrder : IHubFilter
         {
             lock (gate)
             {
-                if (!held)
+                if (Holder is null)
                 {
-                    held = true;
                     Holder = turn;
                     return Task.CompletedTask;
                 }
@@ -100,18 +99,10 @@ internal sealed class InvocationOrder : IHubFilter
 
         public void Leave()
         {
-            TaskCompletionSource? next = null;
+            TaskCompletionSource? next;
             lock (gate)
             {
-                if (waiting is { Count: > 0 })
-                {
-                    (Holder, next) = waiting.Dequeue();
-                }
-                else
-                {
-                    held = false;
-                    Holder = null;
-                }
+                (Holder, next) = waiting is { Count: > 0 } ? waiting.Dequeue() : (null, null);
             }
 
             next?.TrySetResult();
