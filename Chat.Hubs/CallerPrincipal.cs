@@ -19,17 +19,18 @@ public sealed class CallerPrincipal : ClaimsPrincipal
 {
     private static readonly HashSet<string> KeptClaims =
     [
-        ChatPrincipal.UserIdClaim,
+        ChatClaims.UserId,
         ClaimTypes.NameIdentifier,
-        ChatPrincipal.NameClaim,
-        ChatPrincipal.RoleClaim,
+        ChatClaims.Name,
+        ChatClaims.Role,
         ClaimTypes.Role,
     ];
 
-    private CallerPrincipal(ClaimsIdentity identity, Guid userId, GlobalRole role)
-        : base(identity) => Caller = new HubCaller(userId, role);
+    private CallerPrincipal(ClaimsIdentity identity, Caller caller)
+        : base(identity) => Caller = caller;
 
-    internal HubCaller Caller { get; }
+    /// <summary>Who the token names, parsed once for every later call.</summary>
+    public Caller Caller { get; }
 
     /// <summary>
     /// The kept principal for <paramref name="validated"/>. A token that names no user keeps its
@@ -41,10 +42,10 @@ public sealed class CallerPrincipal : ClaimsPrincipal
         var identity = new ClaimsIdentity(
             validated.Claims.Where(claim => KeptClaims.Contains(claim.Type)).Select(claim => new Claim(claim.Type, claim.Value)),
             source?.AuthenticationType ?? "Bearer",
-            source?.NameClaimType ?? ChatPrincipal.NameClaim,
-            source?.RoleClaimType ?? ChatPrincipal.RoleClaim);
-        return ChatPrincipal.TryUserId(validated, out var userId)
-            ? new CallerPrincipal(identity, userId, validated.GlobalRole())
+            source?.NameClaimType ?? ChatClaims.Name,
+            source?.RoleClaimType ?? ChatClaims.Role);
+        return ChatClaims.TryUserId(validated, out var userId)
+            ? new CallerPrincipal(identity, new Caller(userId, ChatClaims.RoleOf(validated)))
             : new ClaimsPrincipal(identity);
     }
 }

@@ -32,9 +32,9 @@ public sealed class ChatHub(
     ActivityLog activity,
     ILogger<ChatHub> logger) : Hub<IChatClient>
 {
-    private Guid UserId => HubCaller.Of(Context).UserId;
+    private Caller Caller => Caller.Of(Context);
 
-    private GlobalRole Role => HubCaller.Of(Context).Role;
+    private Guid UserId => Caller.Of(Context.User!).UserId;
 
     public override async Task OnConnectedAsync()
     {
@@ -76,51 +76,51 @@ public sealed class ChatHub(
     }
 
     public Task<RoomSnapshot> JoinRoom(string roomId) =>
-        membership.JoinWithSnapshotAsync(UserId, Role, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+        membership.JoinWithSnapshotAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
     public Task LeaveRoom(string roomId) =>
-        membership.LeaveAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+        membership.LeaveAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
     // Once the message is queued, the connection's next call may run (see InvocationOrder).
     public Task<MessageAck> SendMessage(SendMessageRequest request) =>
         messageService.SendAsync(
-            new Sender(UserId, Role, Context.ConnectionId),
+            Caller,
             request ?? throw ChatException.Invalid("a message is required"),
             InvocationOrder.TurnOf(Context).Pass,
             Context.ConnectionAborted);
 
     public Task<MessageDto[]> GetHistory(string roomId, long? beforeSeq, int limit) =>
-        messageService.HistoryAsync(UserId, WireIds.Parse(roomId, "roomId"), beforeSeq, afterSeq: null, limit, Context.ConnectionAborted);
+        messageService.HistoryAsync(Caller, WireIds.Parse(roomId, "roomId"), beforeSeq, afterSeq: null, limit, Context.ConnectionAborted);
 
     public Task<SyncResult> Sync(SyncRequest request) =>
-        messageService.SyncAsync(UserId, request ?? throw ChatException.Invalid("rooms is required"), Context.ConnectionAborted);
+        messageService.SyncAsync(Caller, request ?? throw ChatException.Invalid("rooms is required"), Context.ConnectionAborted);
 
     public Task StartTyping(string roomId) =>
-        typing.StartAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+        typing.StartAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
     public Task StopTyping(string roomId) =>
-        typing.StopAsync(UserId, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
+        typing.StopAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
     public Task SetPresence(string status) =>
-        presence.SetAsync(UserId, PresenceRules.ParseChoice(status), Context.ConnectionAborted);
+        presence.SetAsync(Caller, PresenceRules.ParseChoice(status), Context.ConnectionAborted);
 
     // The services below come in per method ([FromServices]): each serves a couple of methods
     // only, so the hub's constructor does not grow with every feature.
     public Task MarkDelivered(string roomId, long seq, [FromServices] ReceiptService receipts) =>
-        receipts.MarkDeliveredAsync(UserId, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
+        receipts.MarkDeliveredAsync(Caller, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
 
     public Task MarkRead(string roomId, long seq, [FromServices] ReceiptService receipts) =>
-        receipts.MarkReadAsync(UserId, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
+        receipts.MarkReadAsync(Caller, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
 
     public async Task EditMessage(string roomId, string messageId, string content, [FromServices] MessageEditService edits) =>
-        await edits.EditAsync(UserId, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), content, Context.ConnectionAborted);
+        await edits.EditAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), content, Context.ConnectionAborted);
 
     public Task DeleteMessage(string roomId, string messageId, [FromServices] MessageEditService edits) =>
-        edits.DeleteAsync(UserId, Role, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
+        edits.DeleteAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
 
     public Task AddReaction(string roomId, string messageId, string emoji, [FromServices] ReactionService reactions) =>
-        reactions.AddAsync(UserId, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
+        reactions.AddAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
 
     public Task RemoveReaction(string roomId, string messageId, string emoji, [FromServices] ReactionService reactions) =>
-        reactions.RemoveAsync(UserId, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
+        reactions.RemoveAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Activity;
@@ -17,8 +16,8 @@ public static class ActivityEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        admin.MapGet("/activity", async Task<Ok<ActivityCountDto[]>> (int? days, ClaimsPrincipal user, ActivityReport report, CancellationToken ct) =>
-                TypedResults.Ok(await report.CountsAsync(user.GlobalRole(), days ?? DefaultDays, ct)))
+        admin.MapGet("/activity", async Task<Ok<ActivityCountDto[]>> (int? days, Caller caller, ActivityReport report, CancellationToken ct) =>
+                TypedResults.Ok(await report.CountsAsync(caller, days ?? DefaultDays, ct)))
             .WithName("GetActivity").WithSummary("Counts of each action per UTC day over the last `days` days (default 7, at most 366)")
             .ProducesValidationProblem();
 

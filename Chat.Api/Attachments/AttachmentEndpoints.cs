@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Attachments;
@@ -27,9 +26,9 @@ public static class AttachmentEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         uploads.MapPost("/", async Task<Created<AttachmentDto>> (
-                Guid id, IFormFile? file, ClaimsPrincipal user, AttachmentService service, CancellationToken ct) =>
+                Guid id, IFormFile? file, Caller caller, AttachmentService service, CancellationToken ct) =>
             {
-                var attachment = await service.UploadAsync(user.UserId(), user.GlobalRole(), id, file, ct);
+                var attachment = await service.UploadAsync(caller, id, file, ct);
                 return TypedResults.Created(attachment.Url, attachment);
             })
             .WithName("UploadAttachment").WithSummary("Uploads a file (multipart field `file`) for messages in the room")
@@ -49,9 +48,9 @@ public static class AttachmentEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         files.MapGet("/{id}", async Task<PushStreamHttpResult> (
-                Guid id, ClaimsPrincipal user, AttachmentService service, HttpResponse response, CancellationToken ct) =>
+                Guid id, Caller caller, AttachmentService service, HttpResponse response, CancellationToken ct) =>
             {
-                var download = await service.OpenAsync(user.UserId(), id, ct);
+                var download = await service.OpenAsync(caller, id, ct);
                 DescribeDownload(response, download);
                 return TypedResults.Stream(body => download.WriteContentAsync(body, ct), download.Attachment.ContentType);
             })

@@ -34,8 +34,8 @@ public static class AuthExtensions
                     ValidateLifetime = true,
                     RequireExpirationTime = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = ChatPrincipal.NameClaim,
-                    RoleClaimType = ChatPrincipal.RoleClaim,
+                    NameClaimType = ChatClaims.Name,
+                    RoleClaimType = ChatClaims.Role,
                 };
                 if (string.IsNullOrWhiteSpace(jwt.Authority))
                 {

@@ -27,9 +27,9 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider clock
             Expires = expires,
             Subject = new ClaimsIdentity(
             [
-                new Claim(ChatPrincipal.UserIdClaim, user.Id.ToString()),
-                new Claim(ChatPrincipal.NameClaim, user.UserName),
-                new Claim(ChatPrincipal.RoleClaim, user.Role.ToString().ToLowerInvariant()),
+                new Claim(ChatClaims.UserId, user.Id.ToString()),
+                new Claim(ChatClaims.Name, user.UserName),
+                new Claim(ChatClaims.Role, user.Role.ToString().ToLowerInvariant()),
                 new Claim("jti", Guid.NewGuid().ToString("N")),
             ]),
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(jwt.SigningKeyBytes()), SecurityAlgorithms.HmacSha256),

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Rooms;
@@ -12,9 +11,9 @@ public static class InvitationEndpoints
     public static IEndpointRouteBuilder MapInvitationEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/rooms/{id}/invitations", async Task<Created<InvitationDto>> (
-                Guid id, CreateInvitationRequest request, ClaimsPrincipal user, InvitationService service, CancellationToken ct) =>
+                Guid id, CreateInvitationRequest request, Caller caller, InvitationService service, CancellationToken ct) =>
             {
-                var invitation = await service.CreateAsync(user.UserId(), user.GlobalRole(), id, request, ct);
+                var invitation = await service.CreateAsync(caller, id, request, ct);
                 return TypedResults.Created((string?)null, invitation);
             })
             .RequireAuthorization().WithTags("Rooms")
@@ -26,8 +25,8 @@ public static class InvitationEndpoints
             .WithSummary("Issues an invitation token (members of public rooms, moderators and admins of private ones)");
 
         endpoints.MapPost("/api/invitations/{token}/accept", async Task<Ok<MemberDto>> (
-                string token, ClaimsPrincipal user, InvitationService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.AcceptAsync(user.UserId(), user.GlobalRole(), token, ct)))
+                string token, Caller caller, InvitationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.AcceptAsync(caller, token, ct)))
             .RequireAuthorization().WithTags("Rooms")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

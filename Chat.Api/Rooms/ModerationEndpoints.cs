@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
@@ -17,44 +16,44 @@ public static class ModerationEndpoints
         var room = endpoints.MapAuthorizedGroup("/api/rooms/{id}", "Moderation");
 
         room.MapPut("/members/{userId}/role", async Task<Ok<MemberDto>> (
-                Guid id, Guid userId, ChangeRoleRequest request, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ChangeRoleAsync(user.UserId(), user.GlobalRole(), id, userId, request, ct)))
+                Guid id, Guid userId, ChangeRoleRequest request, Caller caller, ModerationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ChangeRoleAsync(caller, id, userId, request, ct)))
             .WithName("ChangeMemberRole").WithSummary("Gives a member another room role (admin)")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         room.MapPost("/members/{userId}/mute", async Task<Ok<MemberDto>> (
-                Guid id, Guid userId, MuteRequest request, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.MuteAsync(user.UserId(), user.GlobalRole(), id, userId, request, ct)))
+                Guid id, Guid userId, MuteRequest request, Caller caller, ModerationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.MuteAsync(caller, id, userId, request, ct)))
             .WithName("MuteMember").WithSummary("Mutes a member for durationSeconds (moderator+)");
 
         room.MapDelete("/members/{userId}/mute", async Task<Ok<MemberDto>> (
-                Guid id, Guid userId, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.UnmuteAsync(user.UserId(), user.GlobalRole(), id, userId, ct)))
+                Guid id, Guid userId, Caller caller, ModerationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.UnmuteAsync(caller, id, userId, ct)))
             .WithName("UnmuteMember").WithSummary("Lifts a member's mute (moderator+)");
 
         room.MapPost("/members/{userId}/kick", async Task<NoContent> (
                 Guid id,
                 Guid userId,
                 [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] KickRequest? request,
-                ClaimsPrincipal user,
+                Caller caller,
                 ModerationService service,
                 CancellationToken ct) =>
             {
-                await service.KickAsync(user.UserId(), user.GlobalRole(), id, userId, request ?? new KickRequest(null), ct);
+                await service.KickAsync(caller, id, userId, request ?? new KickRequest(null), ct);
                 return TypedResults.NoContent();
             })
             .WithName("KickMember").WithSummary("Removes a member from the room at once (moderator+)");
 
-        room.MapPost("/bans", async Task<NoContent> (Guid id, BanRequest request, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
+        room.MapPost("/bans", async Task<NoContent> (Guid id, BanRequest request, Caller caller, ModerationService service, CancellationToken ct) =>
             {
-                await service.BanAsync(user.UserId(), user.GlobalRole(), id, request, ct);
+                await service.BanAsync(caller, id, request, ct);
                 return TypedResults.NoContent();
             })
             .WithName("BanUser").WithSummary("Bans a user: removed at once and refused on every later join (moderator+)");
 
-        room.MapDelete("/bans/{userId}", async Task<NoContent> (Guid id, Guid userId, ClaimsPrincipal user, ModerationService service, CancellationToken ct) =>
+        room.MapDelete("/bans/{userId}", async Task<NoContent> (Guid id, Guid userId, Caller caller, ModerationService service, CancellationToken ct) =>
             {
-                await service.UnbanAsync(user.UserId(), user.GlobalRole(), id, userId, ct);
+                await service.UnbanAsync(caller, id, userId, ct);
                 return TypedResults.NoContent();
             })
             .WithName("UnbanUser").WithSummary("Lifts a ban (moderator+)");

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
@@ -14,8 +13,8 @@ public static class ReceiptEndpoints
     {
         var receipts = endpoints.MapAuthorizedGroup("/api/rooms/{id}/receipts", "Rooms");
 
-        receipts.MapGet("/", async Task<Ok<ReceiptDto[]>> (Guid id, ClaimsPrincipal user, ReceiptService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ListAsync(user.UserId(), id, ct)))
+        receipts.MapGet("/", async Task<Ok<ReceiptDto[]>> (Guid id, Caller caller, ReceiptService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(caller, id, ct)))
             .WithName("ListReceipts").WithSummary("Each member's deliveredSeq, readSeq and readAt (members only)");
 
         return endpoints;

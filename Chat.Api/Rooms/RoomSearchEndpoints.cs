@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Rooms;
@@ -17,8 +16,8 @@ public static class RoomSearchEndpoints
 
         // A literal segment outranks the {id} parameter in routing, so "search" is never read as a room id.
         rooms.MapGet("/search", async Task<Ok<RoomDto[]>> (
-                string? q, string? member, ClaimsPrincipal user, RoomSearchService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.SearchAsync(user.UserId(), q, member, ct)))
+                string? q, string? member, Caller caller, RoomSearchService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.SearchAsync(caller, q, member, ct)))
             .WithName("SearchRooms")
             .WithSummary("Public rooms and the caller's private rooms by name (closest first) or by a member's userName; at most 50");
 

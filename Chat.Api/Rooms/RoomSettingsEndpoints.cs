@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
@@ -15,8 +14,8 @@ public static class RoomSettingsEndpoints
         var rooms = endpoints.MapAuthorizedGroup("/api/rooms", "Rooms");
 
         rooms.MapPut("/{id}/settings", async Task<Ok<RoomDto>> (
-                Guid id, RoomSettings settings, ClaimsPrincipal user, RoomSettingsService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ReplaceAsync(user.UserId(), user.GlobalRole(), id, settings, ct)))
+                Guid id, RoomSettings settings, Caller caller, RoomSettingsService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ReplaceAsync(caller, id, settings, ct)))
             .WithName("ReplaceRoomSettings").WithSummary("Replaces the whole settings object (room admin)");
 
         return endpoints;

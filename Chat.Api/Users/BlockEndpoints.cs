@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Blocks;
@@ -15,22 +14,22 @@ public static class BlockEndpoints
         var blocks = endpoints.MapGroup("/api/users/me/blocks").WithTags("Users").RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        blocks.MapGet("/", async Task<Ok<UserDto[]>> (ClaimsPrincipal user, BlockService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ListAsync(user.UserId(), ct)))
+        blocks.MapGet("/", async Task<Ok<UserDto[]>> (Caller caller, BlockService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(caller, ct)))
             .WithName("GetBlocks").WithSummary("The users the caller has blocked");
 
-        blocks.MapPost("/", async Task<Ok<UserDto[]>> (BlockUserRequest request, ClaimsPrincipal user, BlockService service, CancellationToken ct) =>
+        blocks.MapPost("/", async Task<Ok<UserDto[]>> (BlockUserRequest request, Caller caller, BlockService service, CancellationToken ct) =>
             {
                 var blockedId = request.UserId ?? throw ChatException.Invalid("userId is required");
-                return TypedResults.Ok(await service.BlockAsync(user.UserId(), blockedId, ct));
+                return TypedResults.Ok(await service.BlockAsync(caller, blockedId, ct));
             })
             .WithName("BlockUser").WithSummary("Blocks a user: their private messages to the caller are refused and their room messages not delivered")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        blocks.MapDelete("/{userId}", async Task<NoContent> (Guid userId, ClaimsPrincipal user, BlockService service, CancellationToken ct) =>
+        blocks.MapDelete("/{userId}", async Task<NoContent> (Guid userId, Caller caller, BlockService service, CancellationToken ct) =>
             {
-                await service.UnblockAsync(user.UserId(), userId, ct);
+                await service.UnblockAsync(caller, userId, ct);
                 return TypedResults.NoContent();
             })
             .WithName("UnblockUser").WithSummary("Lifts a block; lifting one that does not exist succeeds too");

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs;
@@ -17,15 +16,15 @@ public static class UserEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        users.MapGet("/me", async Task<Ok<UserDto>> (ClaimsPrincipal user, UserRepository repository, CancellationToken ct) =>
-                TypedResults.Ok(await FindAsync(repository, user.UserId(), ct)))
+        users.MapGet("/me", async Task<Ok<UserDto>> (Caller caller, UserRepository repository, CancellationToken ct) =>
+                TypedResults.Ok(await FindAsync(repository, caller.UserId, ct)))
             .WithName("GetMe").WithSummary("The caller's profile");
 
         users.MapPatch("/me", async Task<Ok<UserDto>> (
-                UpdateProfileRequest request, ClaimsPrincipal user, UserRepository repository, IValidator<UpdateProfileRequest> validator, CancellationToken ct) =>
+                UpdateProfileRequest request, Caller caller, UserRepository repository, IValidator<UpdateProfileRequest> validator, CancellationToken ct) =>
             {
                 validator.EnsureValid(request);
-                var updated = await repository.UpdateProfileAsync(user.UserId(), request.DisplayName?.Trim(), request.AvatarUrl, ct)
+                var updated = await repository.UpdateProfileAsync(caller.UserId, request.DisplayName?.Trim(), request.AvatarUrl, ct)
                     ?? throw ChatException.NotFound("user");
                 return TypedResults.Ok(updated.ToDto());
             })

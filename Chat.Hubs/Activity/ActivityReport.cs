@@ -10,9 +10,9 @@ public sealed class ActivityReport(ActivityRepository repository, TimeProvider c
     public const int MaxDays = 366;
 
     /// <summary>Counts of the last <paramref name="days"/> days, today included; global admins only.</summary>
-    public async Task<ActivityCountDto[]> CountsAsync(GlobalRole role, int days, CancellationToken cancellationToken = default)
+    public async Task<ActivityCountDto[]> CountsAsync(Caller caller, int days, CancellationToken cancellationToken = default)
     {
-        if (role != GlobalRole.Admin)
+        if (!caller.IsGlobalAdmin)
         {
             throw ChatException.Forbidden("only administrators may read the activity log");
         }

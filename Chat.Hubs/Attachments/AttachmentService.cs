@@ -24,8 +24,9 @@ public sealed class AttachmentService(
     /// files; the content type is sniffed from the bytes and the file name cleaned.
     /// </summary>
     public async Task<AttachmentDto> UploadAsync(
-        Guid userId, GlobalRole globalRole, Guid roomId, IFormFile? file, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, IFormFile? file, CancellationToken cancellationToken = default)
     {
+        var userId = caller.UserId;
         if (file is null)
         {
             throw InvalidFile("a file is required in the multipart field 'file'");
@@ -43,7 +44,7 @@ public sealed class AttachmentService(
         }
 
         var (standing, member) = await access.MemberAsync(userId, roomId, cancellationToken);
-        if (globalRole == GlobalRole.Guest || member.Role == RoomRole.Guest)
+        if (caller.Role == GlobalRole.Guest || member.Role == RoomRole.Guest)
         {
             throw ChatException.Forbidden("guests cannot share files");
         }
@@ -83,8 +84,9 @@ public sealed class AttachmentService(
     /// <c>not_found</c>; outsiders of a public room get <c>forbidden</c> (joining is open to them,
     /// and files are for the people who are in the conversation).
     /// </summary>
-    public async Task<AttachmentDownload> OpenAsync(Guid userId, Guid attachmentId, CancellationToken cancellationToken = default)
+    public async Task<AttachmentDownload> OpenAsync(Caller caller, Guid attachmentId, CancellationToken cancellationToken = default)
     {
+        var userId = caller.UserId;
         var attachment = await attachments.FindAsync(attachmentId, cancellationToken) ?? throw ChatException.NotFound("attachment");
         RoomStanding standing;
         try

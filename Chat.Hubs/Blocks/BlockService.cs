@@ -27,12 +27,13 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, B
     private long evictions;
 
     /// <summary>The users the caller has blocked.</summary>
-    public async Task<UserDto[]> ListAsync(Guid blockerId, CancellationToken cancellationToken = default) =>
-        [.. (await blocks.BlockedByAsync(blockerId, cancellationToken)).Select(u => u.ToDto())];
+    public async Task<UserDto[]> ListAsync(Caller caller, CancellationToken cancellationToken = default) =>
+        [.. (await blocks.BlockedByAsync(caller.UserId, cancellationToken)).Select(u => u.ToDto())];
 
     /// <summary>Blocks a user; blocking oneself is <c>invalid</c>, an unknown user <c>not_found</c>.</summary>
-    public async Task<UserDto[]> BlockAsync(Guid blockerId, Guid blockedId, CancellationToken cancellationToken = default)
+    public async Task<UserDto[]> BlockAsync(Caller caller, Guid blockedId, CancellationToken cancellationToken = default)
     {
+        var blockerId = caller.UserId;
         if (blockerId == blockedId)
         {
             throw ChatException.Invalid("you cannot block yourself");
@@ -41,13 +42,13 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, B
         _ = await users.FindAsync(blockedId, cancellationToken) ?? throw ChatException.NotFound("user");
         await blocks.BlockAsync(blockerId, blockedId, clock.UtcNow(), cancellationToken);
         await ChangedAsync(blockedId);
-        return await ListAsync(blockerId, cancellationToken);
+        return await ListAsync(caller, cancellationToken);
     }
 
     /// <summary>Lifts a block. Idempotent, like blocking: a retried DELETE succeeds too.</summary>
-    public async Task UnblockAsync(Guid blockerId, Guid blockedId, CancellationToken cancellationToken = default)
+    public async Task UnblockAsync(Caller caller, Guid blockedId, CancellationToken cancellationToken = default)
     {
-        await blocks.UnblockAsync(blockerId, blockedId, cancellationToken);
+        await blocks.UnblockAsync(caller.UserId, blockedId, cancellationToken);
         await ChangedAsync(blockedId);
     }
 

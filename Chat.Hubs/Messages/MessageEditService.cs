@@ -26,7 +26,7 @@ public sealed class MessageEditService(
     /// and tells whoever may see it with <c>MessageUpdated</c>.
     /// </summary>
     public async Task<MessageDto> EditAsync(
-        Guid userId, Guid roomId, Guid messageId, string? content, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, Guid messageId, string? content, CancellationToken cancellationToken = default)
     {
         var text = content?.Trim() ?? "";
         var maxLength = options.Value.MaxContentLength;
@@ -40,9 +40,9 @@ public sealed class MessageEditService(
             throw ChatException.Invalid($"content must be at most {maxLength} characters");
         }
 
-        await access.MemberAsync(userId, roomId, cancellationToken);
-        var message = await messages.FindAsync(roomId, messageId, userId, cancellationToken) ?? throw ChatException.NotFound("message");
-        if (message.SenderId != userId)
+        await access.MemberAsync(caller.UserId, roomId, cancellationToken);
+        var message = await messages.FindAsync(roomId, messageId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("message");
+        if (message.SenderId != caller.UserId)
         {
             throw ChatException.Forbidden("only the sender may edit a message");
         }
@@ -76,14 +76,14 @@ public sealed class MessageEditService(
     /// moderators may, to tidy a room.
     /// </remarks>
     public async Task DeleteAsync(
-        Guid userId, GlobalRole globalRole, Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
     {
-        var moderates = await ModeratesAsync(userId, globalRole, roomId, cancellationToken);
-        var message = await messages.FindAsync(roomId, messageId, userId, cancellationToken) ?? throw ChatException.NotFound("message");
-        var own = message.SenderId == userId && message.Type is not (MessageType.Join or MessageType.Leave);
+        var moderates = await ModeratesAsync(caller, roomId, cancellationToken);
+        var message = await messages.FindAsync(roomId, messageId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("message");
+        var own = message.SenderId == caller.UserId && message.Type is not (MessageType.Join or MessageType.Leave);
         if (!own && !moderates)
         {
-            throw ChatException.Forbidden(message.SenderId == userId
+            throw ChatException.Forbidden(message.SenderId == caller.UserId
                 ? "join and leave messages can be deleted by moderators only"
                 : "only the sender or a moderator may delete a message");
         }
@@ -98,15 +98,15 @@ public sealed class MessageEditService(
     }
 
     /// <summary>Whether the caller moderates the room; refuses non-members, except global admins.</summary>
-    private async Task<bool> ModeratesAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken)
+    private async Task<bool> ModeratesAsync(Caller caller, Guid roomId, CancellationToken cancellationToken)
     {
-        if (globalRole == GlobalRole.Admin)
+        if (caller.IsGlobalAdmin)
         {
-            _ = await members.StandingAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
+            _ = await members.StandingAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
             return true;
         }
 
-        var (_, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        var (_, member) = await access.MemberAsync(caller.UserId, roomId, cancellationToken);
         return member.Role is RoomRole.Moderator or RoomRole.Admin;
     }
 }

@@ -15,9 +15,6 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Hubs.Messages;
 
-/// <summary>Who is sending: the user, the global role, and the connection the send came on (none over REST).</summary>
-public readonly record struct Sender(Guid UserId, GlobalRole Role, string? ConnectionId = null);
-
 /// <summary>Sending, reading and catching up on messages.</summary>
 public sealed class MessageService(
     MessageRepository messages,
@@ -46,7 +43,7 @@ public sealed class MessageService(
     /// <paramref name="queued"/> is called once the message has its place in the order of storing.
     /// </summary>
     public async Task<MessageAck> SendAsync(
-        Sender sender, SendMessageRequest request, Action? queued = null, CancellationToken cancellationToken = default)
+        Caller sender, SendMessageRequest request, Action? queued = null, CancellationToken cancellationToken = default)
     {
         var arrived = clock.GetTimestamp();
         validator.EnsureValid(request);
@@ -131,7 +128,7 @@ public sealed class MessageService(
     /// <summary>A page of history, oldest first, of what the caller may see.</summary>
     /// <remarks>An array, not a list interface: MessagePack serializes a hub result by its runtime type.</remarks>
     public async Task<MessageDto[]> HistoryAsync(
-        Guid userId, Guid roomId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         if (limit < 1 || limit > options.Value.MaxPageSize)
         {
@@ -143,13 +140,13 @@ public sealed class MessageService(
             throw ChatException.Invalid("beforeSeq must be positive and afterSeq not negative");
         }
 
-        await access.ReadableAsync(userId, roomId, cancellationToken);
-        var page = await messages.ListAsync(roomId, userId, beforeSeq, afterSeq, limit, cancellationToken);
+        await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
+        var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq, afterSeq, limit, cancellationToken);
         return page.Select(m => m.ToDto()).ToArray();
     }
 
     /// <summary>What the caller missed in each room after the seq it last saw, in seq order.</summary>
-    public async Task<SyncResult> SyncAsync(Guid userId, SyncRequest request, CancellationToken cancellationToken = default)
+    public async Task<SyncResult> SyncAsync(Caller caller, SyncRequest request, CancellationToken cancellationToken = default)
     {
         var rooms = request.Rooms ?? throw ChatException.Invalid("rooms is required");
         if (rooms.Count > MaxSyncRooms)
@@ -167,9 +164,9 @@ public sealed class MessageService(
                 throw ChatException.Invalid("afterSeq must not be negative");
             }
 
-            await access.ReadableAsync(userId, roomId, cancellationToken);
+            await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
             // One extra row tells whether more remain without counting them.
-            var page = await messages.ListAsync(roomId, userId, beforeSeq: null, room.AfterSeq, pageSize + 1, cancellationToken);
+            var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq: null, room.AfterSeq, pageSize + 1, cancellationToken);
             var hasMore = page.Count > pageSize;
             results.Add(new SyncRoomResult(roomId, [.. page.Take(pageSize).Select(m => m.ToDto())], hasMore));
         }

@@ -12,7 +12,7 @@ namespace Chat.Hubs.Messages;
 /// message's type, and (once) within the room's slow mode. The writer asks it inside the
 /// transaction that stores the message; sends that need more checks ask it beforehand as well.
 /// </summary>
-internal sealed class SenderAdmission(Sender sender, MessageType type, TimeProvider clock, SendRateLimiter rateLimiter) : ISendAdmission
+internal sealed class SenderAdmission(Caller sender, MessageType type, TimeProvider clock, SendRateLimiter rateLimiter) : ISendAdmission
 {
     // Asked once more after a refused batch is retried message by message: the slow-mode slot
     // taken the first time is this message's own and must not refuse it the second time.

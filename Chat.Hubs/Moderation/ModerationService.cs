@@ -35,10 +35,10 @@ public sealed class ModerationService(
 {
     /// <summary>Gives a member another room role (room or global admins); the room hears <c>MemberUpdated</c>.</summary>
     public async Task<MemberDto> ChangeRoleAsync(
-        Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, ChangeRoleRequest request, CancellationToken cancellationToken = default)
+        Caller actor, Guid roomId, Guid userId, ChangeRoleRequest request, CancellationToken cancellationToken = default)
     {
         roleValidator.EnsureValid(request);
-        await access.AdminAsync(actorId, actorRole, roomId, cancellationToken);
+        await access.AdminAsync(actor, roomId, cancellationToken);
         var role = Enum.Parse<RoomRole>(request.Role!, ignoreCase: true);
         var outcome = await moderation.ChangeRoleAsync(roomId, userId, role, cancellationToken);
         switch (outcome)
@@ -49,103 +49,103 @@ public sealed class ModerationService(
                 throw new ChatException(ErrorCodes.Conflict, "the room's last admin cannot be demoted: make another admin first");
         }
 
-        activity.Record(actorId, ActivityActions.RoleChange, roomId);
+        activity.Record(actor.UserId, ActivityActions.RoleChange, roomId);
         return await AnnounceAsync(roomId, userId, cancellationToken);
     }
 
     /// <summary>Mutes a member for a while (moderators and up); the room hears <c>MemberUpdated</c>.</summary>
     public async Task<MemberDto> MuteAsync(
-        Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, MuteRequest request, CancellationToken cancellationToken = default)
+        Caller actor, Guid roomId, Guid userId, MuteRequest request, CancellationToken cancellationToken = default)
     {
         muteValidator.EnsureValid(request);
-        await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
         var until = clock.UtcNow().AddSeconds(request.DurationSeconds);
         if (!await moderation.SetMutedUntilAsync(roomId, userId, until, cancellationToken))
         {
             throw ChatException.NotFound("member");
         }
 
-        activity.Record(actorId, ActivityActions.Mute, roomId);
+        activity.Record(actor.UserId, ActivityActions.Mute, roomId);
         return await AnnounceAsync(roomId, userId, cancellationToken);
     }
 
     /// <summary>Lifts a mute (moderators and up); the room hears <c>MemberUpdated</c>.</summary>
-    public async Task<MemberDto> UnmuteAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    public async Task<MemberDto> UnmuteAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
-        await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
         if (!await moderation.SetMutedUntilAsync(roomId, userId, mutedUntil: null, cancellationToken))
         {
             throw ChatException.NotFound("member");
         }
 
-        activity.Record(actorId, ActivityActions.Unmute, roomId);
+        activity.Record(actor.UserId, ActivityActions.Unmute, roomId);
         return await AnnounceAsync(roomId, userId, cancellationToken);
     }
 
     /// <summary>Ends a member's membership (moderators and up); they may join a public room again.</summary>
     public async Task KickAsync(
-        Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, KickRequest request, CancellationToken cancellationToken = default)
+        Caller actor, Guid roomId, Guid userId, KickRequest request, CancellationToken cancellationToken = default)
     {
         kickValidator.EnsureValid(request);
-        var target = await AuthorizeOnMemberAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        var target = await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
         var leave = ServerMessage(roomId, userId, $"{target.DisplayName} was removed");
         var stored = await members.LeaveAsync(roomId, userId, leave, cancellationToken) ?? throw ChatException.NotFound("member");
-        await RemoveAsync(roomId, userId, actorId, RemovalReason.Kicked, stored);
-        activity.Record(actorId, ActivityActions.Kick, roomId);
-        logger.LogInformation("User {UserId} was kicked from {RoomId} by {ActorId}", userId, roomId, actorId);
+        await RemoveAsync(roomId, userId, actor.UserId, RemovalReason.Kicked, stored);
+        activity.Record(actor.UserId, ActivityActions.Kick, roomId);
+        logger.LogInformation("User {UserId} was kicked from {RoomId} by {ActorId}", userId, roomId, actor.UserId);
     }
 
     /// <summary>
     /// Bans a user (moderators and up): a member is removed as by a kick, and nobody banned joins
     /// again by any door until unbanned. A user who is not a member may be banned ahead of time.
     /// </summary>
-    public async Task BanAsync(Guid actorId, GlobalRole actorRole, Guid roomId, BanRequest request, CancellationToken cancellationToken = default)
+    public async Task BanAsync(Caller actor, Guid roomId, BanRequest request, CancellationToken cancellationToken = default)
     {
         banValidator.EnsureValid(request);
         var userId = request.UserId;
-        var target = await AuthorizeAsync(actorId, actorRole, roomId, userId, cancellationToken);
+        var target = await AuthorizeAsync(actor, roomId, userId, cancellationToken);
         var name = target?.DisplayName
             ?? (await users.FindAsync(userId, cancellationToken))?.DisplayName
             ?? throw ChatException.NotFound("user");
         var leave = ServerMessage(roomId, userId, $"{name} was banned");
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
-        var stored = await moderation.BanAsync(roomId, userId, actorId, reason, leave, cancellationToken);
+        var stored = await moderation.BanAsync(roomId, userId, actor.UserId, reason, leave, cancellationToken);
         if (stored is not null)
         {
-            await RemoveAsync(roomId, userId, actorId, RemovalReason.Banned, stored);
+            await RemoveAsync(roomId, userId, actor.UserId, RemovalReason.Banned, stored);
         }
 
-        activity.Record(actorId, ActivityActions.Ban, roomId);
+        activity.Record(actor.UserId, ActivityActions.Ban, roomId);
 
-        logger.LogInformation("User {UserId} was banned from {RoomId} by {ActorId}", userId, roomId, actorId);
+        logger.LogInformation("User {UserId} was banned from {RoomId} by {ActorId}", userId, roomId, actor.UserId);
     }
 
     /// <summary>Lifts a ban (moderators and up); lifting one that is not there changes nothing.</summary>
-    public async Task UnbanAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    public async Task UnbanAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
-        await AuthorizeActorAsync(actorId, actorRole, roomId, cancellationToken);
+        await AuthorizeActorAsync(actor, roomId, cancellationToken);
         await moderation.UnbanAsync(roomId, userId, cancellationToken);
-        activity.Record(actorId, ActivityActions.Unban, roomId);
+        activity.Record(actor.UserId, ActivityActions.Unban, roomId);
     }
 
     /// <summary>Like <see cref="AuthorizeAsync"/>, for actions that need the target to be a member.</summary>
-    private async Task<RoomMember> AuthorizeOnMemberAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken) =>
-        await AuthorizeAsync(actorId, actorRole, roomId, userId, cancellationToken) ?? throw ChatException.NotFound("member");
+    private async Task<RoomMember> AuthorizeOnMemberAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken) =>
+        await AuthorizeAsync(actor, roomId, userId, cancellationToken) ?? throw ChatException.NotFound("member");
 
     /// <summary>
     /// Refuses unless the actor may moderate the room and may act on <paramref name="userId"/>;
     /// returns the target's membership, null when they are not a member.
     /// </summary>
-    private async Task<RoomMember?> AuthorizeAsync(Guid actorId, GlobalRole actorRole, Guid roomId, Guid userId, CancellationToken cancellationToken)
+    private async Task<RoomMember?> AuthorizeAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken)
     {
-        var actor = await AuthorizeActorAsync(actorId, actorRole, roomId, cancellationToken);
-        if (userId == actorId)
+        var actorMember = await AuthorizeActorAsync(actor, roomId, cancellationToken);
+        if (userId == actor.UserId)
         {
             throw ChatException.Invalid("you cannot moderate yourself");
         }
 
         var target = await members.FindAsync(roomId, userId, cancellationToken);
-        if (actorRole != GlobalRole.Admin && actor?.Role != RoomRole.Admin && target?.Role is RoomRole.Admin or RoomRole.Moderator)
+        if (!actor.IsGlobalAdmin && actorMember?.Role != RoomRole.Admin && target?.Role is RoomRole.Admin or RoomRole.Moderator)
         {
             throw ChatException.Forbidden("moderators cannot act on admins or other moderators");
         }
@@ -154,15 +154,15 @@ public sealed class ModerationService(
     }
 
     /// <summary>Refuses unless the actor is a moderator or admin of the room, or a global admin (who need not be a member).</summary>
-    private async Task<RoomMember?> AuthorizeActorAsync(Guid actorId, GlobalRole actorRole, Guid roomId, CancellationToken cancellationToken)
+    private async Task<RoomMember?> AuthorizeActorAsync(Caller actor, Guid roomId, CancellationToken cancellationToken)
     {
-        if (actorRole == GlobalRole.Admin)
+        if (actor.IsGlobalAdmin)
         {
-            var standing = await members.StandingAsync(roomId, actorId, cancellationToken) ?? throw ChatException.NotFound("room");
+            var standing = await members.StandingAsync(roomId, actor.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
             return standing.Member;
         }
 
-        var (_, member) = await access.MemberAsync(actorId, roomId, cancellationToken);
+        var (_, member) = await access.MemberAsync(actor.UserId, roomId, cancellationToken);
         return member.Role is RoomRole.Moderator or RoomRole.Admin
             ? member
             : throw ChatException.Forbidden("only moderators and admins may do this");

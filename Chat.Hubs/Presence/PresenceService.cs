@@ -63,10 +63,10 @@ public sealed class PresenceService(
     }
 
     /// <summary>Sets the status the user chose, for all of the user's connections.</summary>
-    public async Task SetAsync(Guid userId, PresenceStatus chosen, CancellationToken cancellationToken = default)
+    public async Task SetAsync(Caller caller, PresenceStatus chosen, CancellationToken cancellationToken = default)
     {
-        await using var stored = await users.LockPresenceAsync(userId, cancellationToken) ?? throw ChatException.NotFound("user");
-        await ApplyAsync(stored, PresenceRules.Choose(userId, stored.Status, stored.LastSeenAt, chosen), roomIds: null, cancellationToken);
+        await using var stored = await users.LockPresenceAsync(caller.UserId, cancellationToken) ?? throw ChatException.NotFound("user");
+        await ApplyAsync(stored, PresenceRules.Choose(caller.UserId, stored.Status, stored.LastSeenAt, chosen), roomIds: null, cancellationToken);
     }
 
     private async Task ApplyAsync(PresenceLock stored, PresenceChangedEvent? change, IReadOnlyList<Guid>? roomIds, CancellationToken cancellationToken)

@@ -23,12 +23,12 @@ public sealed class ReactionService(
     private readonly SemaphoreSlim[] turns = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     /// <summary>Adds the caller's reaction; adding it again changes nothing and tells no one.</summary>
-    public Task AddAsync(Guid userId, Guid roomId, Guid messageId, string? emoji, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, roomId, messageId, emoji, add: true, cancellationToken);
+    public Task AddAsync(Caller caller, Guid roomId, Guid messageId, string? emoji, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caller.UserId, roomId, messageId, emoji, add: true, cancellationToken);
 
     /// <summary>Removes the caller's reaction; removing one that is not there changes nothing and tells no one.</summary>
-    public Task RemoveAsync(Guid userId, Guid roomId, Guid messageId, string? emoji, CancellationToken cancellationToken = default) =>
-        ChangeAsync(userId, roomId, messageId, emoji, add: false, cancellationToken);
+    public Task RemoveAsync(Caller caller, Guid roomId, Guid messageId, string? emoji, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caller.UserId, roomId, messageId, emoji, add: false, cancellationToken);
 
     private async Task ChangeAsync(Guid userId, Guid roomId, Guid messageId, string? emoji, bool add, CancellationToken cancellationToken)
     {

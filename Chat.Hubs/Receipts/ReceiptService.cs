@@ -15,18 +15,18 @@ public sealed class ReceiptService(
     TimeProvider clock)
 {
     /// <summary>The caller has received the room's messages up to <paramref name="seq"/>.</summary>
-    public Task MarkDeliveredAsync(Guid userId, Guid roomId, long seq, CancellationToken cancellationToken = default) =>
-        MarkAsync(userId, roomId, seq, read: false, cancellationToken);
+    public Task MarkDeliveredAsync(Caller caller, Guid roomId, long seq, CancellationToken cancellationToken = default) =>
+        MarkAsync(caller.UserId, roomId, seq, read: false, cancellationToken);
 
     /// <summary>The caller has read the room's messages up to <paramref name="seq"/> (and so received them).</summary>
-    public Task MarkReadAsync(Guid userId, Guid roomId, long seq, CancellationToken cancellationToken = default) =>
-        MarkAsync(userId, roomId, seq, read: true, cancellationToken);
+    public Task MarkReadAsync(Caller caller, Guid roomId, long seq, CancellationToken cancellationToken = default) =>
+        MarkAsync(caller.UserId, roomId, seq, read: true, cancellationToken);
 
     /// <summary>Every member's receipt, with the pointers not yet written merged in; for members only.</summary>
     /// <remarks>An array, not a list interface: MessagePack serializes a hub result by its runtime type.</remarks>
-    public async Task<ReceiptDto[]> ListAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task<ReceiptDto[]> ListAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var standing = await access.ReadableAsync(userId, roomId, cancellationToken);
+        var standing = await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
         if (standing.Member is null)
         {
             throw ChatException.Forbidden("only members see the room's receipts");

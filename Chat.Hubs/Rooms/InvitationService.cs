@@ -26,12 +26,12 @@ public sealed class InvitationService(
     /// private one (and global admins anywhere).
     /// </summary>
     public async Task<InvitationDto> CreateAsync(
-        Guid userId, GlobalRole globalRole, Guid roomId, CreateInvitationRequest request, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, CreateInvitationRequest request, CancellationToken cancellationToken = default)
     {
         Validate(request);
-        if (globalRole != GlobalRole.Admin)
+        if (!caller.IsGlobalAdmin)
         {
-            var (standing, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+            var (standing, member) = await access.MemberAsync(caller.UserId, roomId, cancellationToken);
             if (standing.IsPrivate && member.Role is not (RoomRole.Moderator or RoomRole.Admin))
             {
                 throw ChatException.Forbidden("only moderators and admins may invite to a private room");
@@ -48,7 +48,7 @@ public sealed class InvitationService(
         {
             TokenHash = Hash(token),
             RoomId = roomId,
-            CreatedBy = userId,
+            CreatedBy = caller.UserId,
             ExpiresAt = now.AddSeconds(request.ExpiresInSeconds),
             MaxUses = request.MaxUses,
             CreatedAt = now,
@@ -61,8 +61,9 @@ public sealed class InvitationService(
     /// Joins the room the token invites to, private rooms included. A member already keeps the
     /// membership without using up the invitation; banned users stay out.
     /// </summary>
-    public async Task<MemberDto> AcceptAsync(Guid userId, GlobalRole globalRole, string token, CancellationToken cancellationToken = default)
+    public async Task<MemberDto> AcceptAsync(Caller caller, string token, CancellationToken cancellationToken = default)
     {
+        var userId = caller.UserId;
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             throw ChatException.NotFound("invitation");
@@ -86,7 +87,7 @@ public sealed class InvitationService(
             throw Gone();
         }
 
-        return await membership.AdmitAsync(room, userId, globalRole, async ct =>
+        return await membership.AdmitAsync(room, caller, async ct =>
         {
             // Counted only once the room has space, and atomically: concurrent accepts never exceed maxUses.
             if (!await invitations.TryUseAsync(tokenHash, clock.UtcNow(), ct))

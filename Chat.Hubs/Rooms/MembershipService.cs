@@ -30,15 +30,15 @@ public sealed class MembershipService(
     /// the join is stored as a message, the user's connections enter the room's group and the room
     /// hears <c>UserJoined</c>.
     /// </summary>
-    public async Task<MemberDto> JoinAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task<MemberDto> JoinAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
         var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
-        if (await members.FindAsync(roomId, userId, cancellationToken) is { } existing)
+        if (await members.FindAsync(roomId, caller.UserId, cancellationToken) is { } existing)
         {
             return existing.ToDto();
         }
 
-        if (await members.IsBannedAsync(roomId, userId, cancellationToken))
+        if (await members.IsBannedAsync(roomId, caller.UserId, cancellationToken))
         {
             throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
         }
@@ -48,7 +48,7 @@ public sealed class MembershipService(
             throw ChatException.Forbidden("this room is private: join it by invitation");
         }
 
-        return await AdmitAsync(room, userId, globalRole, beforeJoin: null, cancellationToken);
+        return await AdmitAsync(room, caller, beforeJoin: null, cancellationToken);
     }
 
     /// <summary>
@@ -58,9 +58,9 @@ public sealed class MembershipService(
     /// puts the user's connections in the room's group and tells the room <c>UserJoined</c>.
     /// </summary>
     public async Task<MemberDto> AdmitAsync(
-        Room room, Guid userId, GlobalRole globalRole, Func<CancellationToken, Task>? beforeJoin, CancellationToken cancellationToken = default)
+        Room room, Caller caller, Func<CancellationToken, Task>? beforeJoin, CancellationToken cancellationToken = default)
     {
-        var roomId = room.Id;
+        var (roomId, userId) = (room.Id, caller.UserId);
         if (room.Settings.MaxMembers is { } cap && room.MemberCount >= cap)
         {
             throw RoomFull(cap);
@@ -72,7 +72,7 @@ public sealed class MembershipService(
             await beforeJoin(cancellationToken);
         }
 
-        var role = globalRole == GlobalRole.Guest ? RoomRole.Guest : RoomRole.Member;
+        var role = caller.Role == GlobalRole.Guest ? RoomRole.Guest : RoomRole.Member;
         var joinMessage = ServerMessage(roomId, userId, MessageType.Join, $"{user.DisplayName} joined");
         // The count above is a quick refusal; the join itself counts again under the room's lock,
         // so joins racing for the last places cannot overfill the room.
@@ -101,8 +101,9 @@ public sealed class MembershipService(
     /// Ends the membership: stored as a leave message, the user's connections leave the group and
     /// hear <c>RemovedFromRoom</c>, the room hears <c>UserLeft</c>.
     /// </summary>
-    public async Task LeaveAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task LeaveAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
+        var userId = caller.UserId;
         var user = await users.FindAsync(userId, cancellationToken) ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown user");
         _ = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         var leaveMessage = ServerMessage(roomId, userId, MessageType.Leave, $"{user.DisplayName} left");
@@ -119,9 +120,10 @@ public sealed class MembershipService(
     }
 
     /// <summary>Joins where allowed and returns everything needed to show the room at once.</summary>
-    public async Task<RoomSnapshot> JoinWithSnapshotAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task<RoomSnapshot> JoinWithSnapshotAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await JoinAsync(userId, globalRole, roomId, cancellationToken);
+        var userId = caller.UserId;
+        await JoinAsync(caller, roomId, cancellationToken);
         var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         var memberList = await members.ListAsync(roomId, cancellationToken);
 

@@ -46,10 +46,10 @@ public sealed class RoomAccess(MembershipRepository members)
     }
 
     /// <summary>Refuses unless the caller is a room admin or a global admin.</summary>
-    public async Task AdminAsync(Guid userId, GlobalRole globalRole, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task AdminAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var standing = await members.StandingAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
-        if (globalRole == GlobalRole.Admin)
+        var standing = await members.StandingAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+        if (caller.IsGlobalAdmin)
         {
             return;
         }

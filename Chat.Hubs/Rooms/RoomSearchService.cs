@@ -17,7 +17,7 @@ public sealed class RoomSearchService(RoomRepository rooms)
     /// (case-insensitive, closest names first) and that have a member called <paramref name="member"/>.
     /// At least one of the two is required.
     /// </summary>
-    public async Task<RoomDto[]> SearchAsync(Guid userId, string? query, string? member, CancellationToken cancellationToken = default)
+    public async Task<RoomDto[]> SearchAsync(Caller caller, string? query, string? member, CancellationToken cancellationToken = default)
     {
         var name = string.IsNullOrWhiteSpace(query) ? null : query.Trim().ToLowerInvariant();
         var userName = string.IsNullOrWhiteSpace(member) ? null : member.Trim().ToLowerInvariant();
@@ -42,7 +42,7 @@ public sealed class RoomSearchService(RoomRepository rooms)
             throw new ChatException(ErrorCodes.Invalid, "the search needs a name or a member") { Errors = errors };
         }
 
-        var found = await rooms.SearchAsync(userId, name, userName, MaxResults, cancellationToken);
+        var found = await rooms.SearchAsync(caller.UserId, name, userName, MaxResults, cancellationToken);
         return [.. found.Select(r => r.ToDto())];
     }
 }

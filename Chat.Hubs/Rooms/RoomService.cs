@@ -20,9 +20,9 @@ public sealed class RoomService(
     Receipts.ReceiptService receipts)
 {
     /// <summary>Creates a room with the caller as its admin; the caller's connections join its group.</summary>
-    public async Task<RoomDto> CreateAsync(Guid userId, GlobalRole role, CreateRoomRequest request, CancellationToken cancellationToken = default)
+    public async Task<RoomDto> CreateAsync(Caller caller, CreateRoomRequest request, CancellationToken cancellationToken = default)
     {
-        if (role == GlobalRole.Guest)
+        if (caller.Role == GlobalRole.Guest)
         {
             throw ChatException.Forbidden("guests cannot create rooms");
         }
@@ -38,34 +38,34 @@ public sealed class RoomService(
             CreatedAt = clock.UtcNow(),
             MemberCount = 1,
         };
-        await rooms.CreateAsync(room, userId, cancellationToken);
-        await groups.AddUserAsync(userId, room.Id);
+        await rooms.CreateAsync(room, caller.UserId, cancellationToken);
+        await groups.AddUserAsync(caller.UserId, room.Id);
         return room.ToDto();
     }
 
     /// <summary>The caller's rooms, each with its unread count and the last message the caller may see.</summary>
-    public async Task<IReadOnlyList<RoomDto>> ListMineAsync(Guid userId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<RoomDto>> ListMineAsync(Caller caller, CancellationToken cancellationToken = default)
     {
         // Unread counts come from the stored read pointers: the caller's marks still in memory go first.
-        await receipts.FlushUserAsync(userId, cancellationToken);
-        var listings = await rooms.ListForMemberAsync(userId, cancellationToken);
-        var last = await messages.LastOfRoomsAsync([.. listings.Select(l => l.Room.Id)], userId, cancellationToken);
+        await receipts.FlushUserAsync(caller.UserId, cancellationToken);
+        var listings = await rooms.ListForMemberAsync(caller.UserId, cancellationToken);
+        var last = await messages.LastOfRoomsAsync([.. listings.Select(l => l.Room.Id)], caller.UserId, cancellationToken);
         return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto()))];
     }
 
-    public async Task<RoomDto> GetAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task<RoomDto> GetAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await access.ReadableAsync(userId, roomId, cancellationToken);
+        await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
         var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         return room.ToDto();
     }
 
     /// <summary>Renames a room or changes its topic (admins); the room hears <c>RoomUpdated</c>.</summary>
     public async Task<RoomDto> UpdateAsync(
-        Guid userId, GlobalRole role, Guid roomId, UpdateRoomRequest request, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, UpdateRoomRequest request, CancellationToken cancellationToken = default)
     {
         updateValidator.EnsureValid(request);
-        await access.AdminAsync(userId, role, roomId, cancellationToken);
+        await access.AdminAsync(caller, roomId, cancellationToken);
         var updated = await rooms.UpdateAsync(roomId, request.Name?.Trim(), request.Topic?.Trim(), cancellationToken)
             ?? throw ChatException.NotFound("room");
         var dto = updated.ToDto();
@@ -74,9 +74,9 @@ public sealed class RoomService(
     }
 
     /// <summary>The members of a room the caller may read.</summary>
-    public async Task<IReadOnlyList<MemberDto>> MembersAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MemberDto>> MembersAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await access.ReadableAsync(userId, roomId, cancellationToken);
+        await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
         var list = await members.ListAsync(roomId, cancellationToken);
         return [.. list.Select(m => m.ToDto())];
     }

@@ -15,10 +15,10 @@ public sealed class RoomSettingsService(
 {
     /// <summary>Replaces the whole settings object; the room hears <c>RoomUpdated</c>.</summary>
     public async Task<RoomDto> ReplaceAsync(
-        Guid userId, GlobalRole globalRole, Guid roomId, RoomSettings settings, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, RoomSettings settings, CancellationToken cancellationToken = default)
     {
         validator.EnsureValid(settings);
-        await access.AdminAsync(userId, globalRole, roomId, cancellationToken);
+        await access.AdminAsync(caller, roomId, cancellationToken);
         var updated = await rooms.UpdateSettingsAsync(roomId, settings, cancellationToken) ?? throw ChatException.NotFound("room");
         var dto = updated.ToDto();
         await hub.Clients.Group(RoomGroup.Name(roomId)).RoomUpdated(dto);

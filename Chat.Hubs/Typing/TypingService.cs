@@ -21,9 +21,9 @@ public sealed class TypingService(
     /// The member types in the room for the next 3 s. A member already typing only extends that,
     /// without telling the room again. Rooms with typing indicators off ignore it.
     /// </summary>
-    public async Task StartAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task StartAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var (standing, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        var (standing, member) = await access.MemberAsync(caller.UserId, roomId, cancellationToken);
         if (!standing.Settings.TypingIndicators)
         {
             return;
@@ -37,7 +37,7 @@ public sealed class TypingService(
             throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
         }
 
-        if (await tracker.StartAsync(roomId, userId) is { } change)
+        if (await tracker.StartAsync(roomId, caller.UserId) is { } change)
         {
             await broadcaster.AnnounceAsync(change);
         }
@@ -48,10 +48,10 @@ public sealed class TypingService(
     /// Not gated on the room's setting: an entry can only exist if typing was on when it was made,
     /// and removing it clears what members were shown.
     /// </summary>
-    public async Task StopAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task StopAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await access.MemberAsync(userId, roomId, cancellationToken);
-        await EndAsync(userId, roomId);
+        await access.MemberAsync(caller.UserId, roomId, cancellationToken);
+        await EndAsync(caller.UserId, roomId);
     }
 
     /// <summary>

@@ -24,9 +24,9 @@ public sealed class CallerPrincipalTests
 
         Assert.IsType<CallerPrincipal>(kept);
         Assert.True(kept.Identity!.IsAuthenticated);
-        Assert.Equal(user.Id, kept.UserId());
+        Assert.Equal(user.Id, Caller.Of(kept).UserId);
         Assert.Equal("alice", kept.Identity.Name);
-        Assert.Equal(GlobalRole.Admin, kept.GlobalRole());
+        Assert.Equal(GlobalRole.Admin, Caller.Of(kept).Role);
         Assert.True(kept.IsInRole("admin"));
     }
 
@@ -40,7 +40,7 @@ public sealed class CallerPrincipalTests
 
         Assert.IsNotType<CaseSensitiveClaimsIdentity>(kept.Identity);
         Assert.Equal(
-            [ChatPrincipal.NameClaim, ChatPrincipal.RoleClaim, ChatPrincipal.UserIdClaim],
+            [ChatClaims.Name, ChatClaims.Role, ChatClaims.UserId],
             kept.Claims.Select(c => c.Type).Order());
         Assert.All(kept.Claims, claim => Assert.Empty(claim.Properties));
     }
@@ -49,13 +49,13 @@ public sealed class CallerPrincipalTests
     public void A_principal_that_names_no_user_is_still_refused_where_a_user_is_needed()
     {
         var validated = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ChatPrincipal.NameClaim, "nobody")], "Bearer", ChatPrincipal.NameClaim, ChatPrincipal.RoleClaim));
+            [new Claim(ChatClaims.Name, "nobody")], "Bearer", ChatClaims.Name, ChatClaims.Role));
 
         var kept = CallerPrincipal.Keep(validated);
 
         Assert.IsNotType<CallerPrincipal>(kept);
         Assert.Equal("nobody", kept.Identity!.Name);
-        Assert.Equal(ErrorCodes.Unauthorized, Assert.Throws<ChatException>(() => kept.UserId()).Code);
+        Assert.Equal(ErrorCodes.Unauthorized, Assert.Throws<ChatException>(() => Caller.Of(kept)).Code);
     }
 
     private static async Task<ClaimsPrincipal> ValidatedAsync(ChatUser user)
@@ -66,8 +66,8 @@ public sealed class CallerPrincipalTests
             ValidIssuer = Jwt.Issuer,
             ValidAudience = Jwt.Audience,
             IssuerSigningKey = new SymmetricSecurityKey(Jwt.SigningKeyBytes()),
-            NameClaimType = ChatPrincipal.NameClaim,
-            RoleClaimType = ChatPrincipal.RoleClaim,
+            NameClaimType = ChatClaims.Name,
+            RoleClaimType = ChatClaims.Role,
         });
         Assert.True(result.IsValid, result.Exception?.Message);
         return new ClaimsPrincipal(result.ClaimsIdentity);

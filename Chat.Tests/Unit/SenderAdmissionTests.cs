@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
@@ -62,7 +63,7 @@ public sealed class SenderAdmissionTests
     }
 
     private SenderAdmission Admission(MessageType type) =>
-        new(new Sender(userId, GlobalRole.User), type, clock, limiter);
+        new(new Caller(userId, GlobalRole.User), type, clock, limiter);
 
     private string Refusal(RoomStanding standing, MessageType type) =>
         Assert.Throws<ChatException>(() => Admission(type).Admit(standing)).Code;
