@@ -10,7 +10,7 @@ public sealed partial class ChatClient
     /// <summary>Joins (where allowed) and starts following the room for gap recovery.</summary>
     public async Task<RoomSnapshot> JoinRoomAsync(Guid roomId, CancellationToken cancellationToken = default)
     {
-        var snapshot = await InvokeAsync<RoomSnapshot>(ChatHubMethods.JoinRoom, [roomId.ToString()], cancellationToken);
+        var snapshot = await InvokeAsync<RoomSnapshot>(nameof(IChatHub.JoinRoom), [roomId.ToString()], cancellationToken);
         await Follow(roomId, snapshot.LastSeq);
         return snapshot;
     }
@@ -18,13 +18,13 @@ public sealed partial class ChatClient
     /// <summary>Ends the membership; the room is no longer followed.</summary>
     public async Task LeaveRoomAsync(Guid roomId, CancellationToken cancellationToken = default)
     {
-        await InvokeAsync(ChatHubMethods.LeaveRoom, [roomId.ToString()], cancellationToken);
+        await InvokeAsync(nameof(IChatHub.LeaveRoom), [roomId.ToString()], cancellationToken);
         await Forget(roomId);
     }
 
     /// <summary>Sends a message; the ack means it is stored. Reuse the clientMessageId to retry safely.</summary>
     public Task<MessageAck> SendAsync(SendMessageRequest request, CancellationToken cancellationToken = default) =>
-        InvokeAsync<MessageAck>(ChatHubMethods.SendMessage, [request], cancellationToken);
+        InvokeAsync<MessageAck>(nameof(IChatHub.SendMessage), [request], cancellationToken);
 
     /// <summary>Sends a text message; pass the same <paramref name="clientMessageId"/> when retrying it.</summary>
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null, CancellationToken cancellationToken = default) =>
@@ -32,52 +32,52 @@ public sealed partial class ChatClient
 
     /// <summary>Tells the room this user is typing; repeat it every second or two while typing, as each lasts 3 s.</summary>
     public Task StartTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.StartTyping, [roomId.ToString()], cancellationToken);
+        InvokeAsync(nameof(IChatHub.StartTyping), [roomId.ToString()], cancellationToken);
 
     /// <summary>Takes this user out of the room's typing list at once.</summary>
     public Task StopTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.StopTyping, [roomId.ToString()], cancellationToken);
+        InvokeAsync(nameof(IChatHub.StopTyping), [roomId.ToString()], cancellationToken);
 
     /// <summary>A page of history before <paramref name="beforeSeq"/> (or the newest), newest last.</summary>
     public Task<MessageDto[]> GetHistoryAsync(Guid roomId, long? beforeSeq = null, int limit = 50, CancellationToken cancellationToken = default) =>
-        InvokeAsync<MessageDto[]>(ChatHubMethods.GetHistory, [roomId.ToString(), beforeSeq, limit], cancellationToken);
+        InvokeAsync<MessageDto[]>(nameof(IChatHub.GetHistory), [roomId.ToString(), beforeSeq, limit], cancellationToken);
 
     /// <summary>
     /// What each room got after the given seqs, without raising events: for a caller that keeps
     /// its own positions. <see cref="CatchUpAsync"/> does this for the rooms this client follows.
     /// </summary>
     public Task<SyncResult> SyncAsync(SyncRequest request, CancellationToken cancellationToken = default) =>
-        InvokeAsync<SyncResult>(ChatHubMethods.Sync, [request], cancellationToken);
+        InvokeAsync<SyncResult>(nameof(IChatHub.Sync), [request], cancellationToken);
 
     /// <summary>Replaces the content of one of the caller's text messages; the room hears <see cref="MessageUpdated"/>.</summary>
     public Task EditMessageAsync(Guid roomId, Guid messageId, string content, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.EditMessage, [roomId.ToString(), messageId.ToString(), content], cancellationToken);
+        InvokeAsync(nameof(IChatHub.EditMessage), [roomId.ToString(), messageId.ToString(), content], cancellationToken);
 
     /// <summary>Deletes a message (own, or any as a moderator); deleting twice is harmless.</summary>
     public Task DeleteMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.DeleteMessage, [roomId.ToString(), messageId.ToString()], cancellationToken);
+        InvokeAsync(nameof(IChatHub.DeleteMessage), [roomId.ToString(), messageId.ToString()], cancellationToken);
 
     /// <summary>Moves the caller's delivery pointer forward to <paramref name="seq"/>.</summary>
     public Task MarkDeliveredAsync(Guid roomId, long seq, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.MarkDelivered, [roomId.ToString(), seq], cancellationToken);
+        InvokeAsync(nameof(IChatHub.MarkDelivered), [roomId.ToString(), seq], cancellationToken);
 
     /// <summary>Moves the caller's read (and delivery) pointer forward to <paramref name="seq"/>.</summary>
     public Task MarkReadAsync(Guid roomId, long seq, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.MarkRead, [roomId.ToString(), seq], cancellationToken);
+        InvokeAsync(nameof(IChatHub.MarkRead), [roomId.ToString(), seq], cancellationToken);
 
     /// <summary>Adds the caller's reaction (one emoji) to a message; adding it twice counts once.</summary>
     public Task AddReactionAsync(Guid roomId, Guid messageId, string emoji, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.AddReaction, [roomId.ToString(), messageId.ToString(), emoji], cancellationToken);
+        InvokeAsync(nameof(IChatHub.AddReaction), [roomId.ToString(), messageId.ToString(), emoji], cancellationToken);
 
     public Task RemoveReactionAsync(Guid roomId, Guid messageId, string emoji, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.RemoveReaction, [roomId.ToString(), messageId.ToString(), emoji], cancellationToken);
+        InvokeAsync(nameof(IChatHub.RemoveReaction), [roomId.ToString(), messageId.ToString(), emoji], cancellationToken);
 
     /// <summary>
     /// Sets the user's presence on all of the user's connections: online, idle, away or dnd
     /// (offline follows from disconnecting and is refused as <c>invalid</c>).
     /// </summary>
     public Task SetPresenceAsync(PresenceStatus status, CancellationToken cancellationToken = default) =>
-        InvokeAsync(ChatHubMethods.SetPresence, [status.ToString().ToLowerInvariant()], cancellationToken);
+        InvokeAsync(nameof(IChatHub.SetPresence), [status.ToString().ToLowerInvariant()], cancellationToken);
 
     private async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
     {

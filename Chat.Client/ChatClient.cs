@@ -38,7 +38,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     {
         this.logger = logger ?? NullLogger<ChatClient>.Instance;
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(options.Root, ChatHubMethods.Path.TrimStart('/')), o =>
+            .WithUrl(new Uri(options.Root, IChatHub.Path.TrimStart('/')), o =>
             {
                 o.AccessTokenProvider = options.AccessTokenProvider;
                 if (options.WebSocketCompression)

@@ -1,9 +1,6 @@
 using Chat.Contracts;
-using Chat.Data;
-using Chat.Hubs.Activity;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
-using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
@@ -11,69 +8,36 @@ using Chat.Hubs.Receipts;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
 using Microsoft.AspNetCore.Http.Connections.Features;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Logging;
 
 namespace Chat.Hubs;
 
 /// <summary>
-/// The real-time door to the chat: each method authorizes, calls a service and returns. The
-/// rules live in the services, which the REST API calls too. Only signed-in users reach it (see
-/// <see cref="ChatHubsExtensions.MapChatHub"/>).
+/// The real-time door to the chat: each method parses its arguments, calls a service with the
+/// <see cref="Caller"/> and returns. The rules live in the services, which the REST API calls too.
+/// Only signed-in users reach it (see <see cref="ChatHubsExtensions.MapChatHub"/>).
 /// </summary>
 public sealed class ChatHub(
+    ConnectionLifecycle lifecycle,
     MembershipService membership,
-    MessageService messageService,
-    MembershipRepository memberships,
+    MessageSender sender,
+    MessageHistory history,
+    MessageEditService edits,
+    ReactionService reactions,
+    ReceiptService receipts,
     PresenceService presence,
-    TypingService typing,
-    ConnectionLimiter connectionLimiter,
-    ActivityLog activity,
-    ILogger<ChatHub> logger) : Hub<IChatClient>
+    TypingService typing) : Hub<IChatClient>, IChatHub
 {
     private Caller Caller => Caller.Of(Context);
 
-    private Guid UserId => Caller.Of(Context.User!).UserId;
+    public override Task OnConnectedAsync() =>
+        lifecycle.OpenedAsync(
+            Caller,
+            Context.GetHttpContext()?.Connection.RemoteIpAddress,
+            Context.Features.Get<IHttpTransportFeature>()?.TransportType,
+            Context.ConnectionAborted);
 
-    public override async Task OnConnectedAsync()
-    {
-        var userId = UserId;
-        await Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.OfUser(userId));
-
-        // Registered before the rooms are read: a join committed meanwhile either shows up in the
-        // read or finds this connection in the registry, so no room is missed.
-        try
-        {
-            await presence.RegisterAsync(userId, Context.ConnectionId);
-            await connectionLimiter.EnsureWithinLimitAsync(userId);
-            var roomIds = await memberships.RoomIdsOfAsync(userId, Context.ConnectionAborted);
-            // In parallel: with Redis each group is a subscription round trip, and a user may be in many rooms.
-            await Task.WhenAll(roomIds.Select(roomId => Groups.AddToGroupAsync(Context.ConnectionId, RoomGroup.Name(roomId))));
-            await presence.SettleAsync(userId, roomIds, Context.ConnectionAborted);
-            activity.Record(userId, ActivityActions.Connect);
-            // The client's address as the proxy in front saw it (see ForwardedHeaders): what an
-            // operator needs to trace a connection to a person or to abuse.
-            logger.LogInformation(
-                "Connection {ConnectionId} of user {UserId} opened from {RemoteIp} over {Transport}",
-                Context.ConnectionId,
-                userId,
-                Context.GetHttpContext()?.Connection.RemoteIpAddress,
-                Context.Features.Get<IHttpTransportFeature>()?.TransportType);
-        }
-        catch
-        {
-            // SignalR does not call OnDisconnectedAsync for a connection that failed to connect.
-            await presence.DisconnectedAsync(userId, Context.ConnectionId);
-            throw;
-        }
-    }
-
-    public override Task OnDisconnectedAsync(Exception? exception)
-    {
-        activity.Record(UserId, ActivityActions.Disconnect);
-        return presence.DisconnectedAsync(UserId, Context.ConnectionId);
-    }
+    public override Task OnDisconnectedAsync(Exception? exception) => lifecycle.ClosedAsync(Caller);
 
     public Task<RoomSnapshot> JoinRoom(string roomId) =>
         membership.JoinWithSnapshotAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
@@ -81,19 +45,19 @@ public sealed class ChatHub(
     public Task LeaveRoom(string roomId) =>
         membership.LeaveAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
-    // Once the message is queued, the connection's next call may run (see InvocationOrder).
+    // Once the message is queued, the connection's next call may run (see SequentialInvocationFilter).
     public Task<MessageAck> SendMessage(SendMessageRequest request) =>
-        messageService.SendAsync(
+        sender.SendAsync(
             Caller,
             request ?? throw ChatException.Invalid("a message is required"),
-            InvocationOrder.TurnOf(Context).Pass,
+            SequentialInvocationFilter.SlotOf(Context).Release,
             Context.ConnectionAborted);
 
     public Task<MessageDto[]> GetHistory(string roomId, long? beforeSeq, int limit) =>
-        messageService.HistoryAsync(Caller, WireIds.Parse(roomId, "roomId"), beforeSeq, afterSeq: null, limit, Context.ConnectionAborted);
+        history.HistoryAsync(Caller, WireIds.Parse(roomId, "roomId"), beforeSeq, afterSeq: null, limit, Context.ConnectionAborted);
 
     public Task<SyncResult> Sync(SyncRequest request) =>
-        messageService.SyncAsync(Caller, request ?? throw ChatException.Invalid("rooms is required"), Context.ConnectionAborted);
+        history.SyncAsync(Caller, request ?? throw ChatException.Invalid("rooms is required"), Context.ConnectionAborted);
 
     public Task StartTyping(string roomId) =>
         typing.StartAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
@@ -104,23 +68,21 @@ public sealed class ChatHub(
     public Task SetPresence(string status) =>
         presence.SetAsync(Caller, PresenceRules.ParseChoice(status), Context.ConnectionAborted);
 
-    // The services below come in per method ([FromServices]): each serves a couple of methods
-    // only, so the hub's constructor does not grow with every feature.
-    public Task MarkDelivered(string roomId, long seq, [FromServices] ReceiptService receipts) =>
+    public Task MarkDelivered(string roomId, long seq) =>
         receipts.MarkDeliveredAsync(Caller, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
 
-    public Task MarkRead(string roomId, long seq, [FromServices] ReceiptService receipts) =>
+    public Task MarkRead(string roomId, long seq) =>
         receipts.MarkReadAsync(Caller, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
 
-    public async Task EditMessage(string roomId, string messageId, string content, [FromServices] MessageEditService edits) =>
+    public async Task EditMessage(string roomId, string messageId, string content) =>
         await edits.EditAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), content, Context.ConnectionAborted);
 
-    public Task DeleteMessage(string roomId, string messageId, [FromServices] MessageEditService edits) =>
+    public Task DeleteMessage(string roomId, string messageId) =>
         edits.DeleteAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
 
-    public Task AddReaction(string roomId, string messageId, string emoji, [FromServices] ReactionService reactions) =>
+    public Task AddReaction(string roomId, string messageId, string emoji) =>
         reactions.AddAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
 
-    public Task RemoveReaction(string roomId, string messageId, string emoji, [FromServices] ReactionService reactions) =>
+    public Task RemoveReaction(string roomId, string messageId, string emoji) =>
         reactions.RemoveAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
 }

@@ -1,7 +1,9 @@
+using Chat.Contracts;
 using Chat.Contracts.Serialization;
 using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Blocks;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
@@ -41,8 +43,8 @@ public static class ChatHubsExtensions
 
         var signalR = services.AddSignalR(o =>
             {
-                // First, so that a call takes its turn before anything else of it runs.
-                o.AddFilter<InvocationOrder>();
+                // First, so that a call waits for its slot before anything else of it runs.
+                o.AddFilter<SequentialInvocationFilter>();
                 o.AddFilter<ChatErrorFilter>();
                 o.EnableDetailedErrors = false;
             })
@@ -73,21 +75,24 @@ public static class ChatHubsExtensions
             });
         }
 
-        services.AddSingleton<InvocationOrder>();
+        services.AddSingleton<SequentialInvocationFilter>();
         services.AddSingleton<ChatErrorFilter>();
         services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         services.AddSingleton<ChatRedisConnection>();
         services.AddSingleton<UserConnections>();
         services.AddSingleton<ClusterConnections>();
-        services.AddSingleton<RoomGroupSync>();
+        services.AddSingleton<UserConnectionLookup>();
+        services.AddSingleton<ConnectionLifecycle>();
+        services.AddSingleton<OnlineMemberCount>();
+        services.AddSingleton<RoomBroadcaster>();
         services.AddSingleton<PresenceService>();
         services.AddHostedService<NodeHeartbeat>();
         services.AddHostedService<DeadNodeSweeper>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomService>();
         services.AddSingleton<MembershipService>();
-        services.AddSingleton<MessageService>();
-        services.AddSingleton<RoomAudience>();
+        services.AddSingleton<MessageSender>();
+        services.AddSingleton<MessageHistory>();
         services.AddChatTyping(redis.Enabled);
         services.AddOptionsWithValidateOnStart<ReceiptOptions>().BindConfiguration(ReceiptOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<ReceiptBuffer>();
@@ -124,7 +129,7 @@ public static class ChatHubsExtensions
         // hub: SignalR evaluates a hub's attribute again on every invocation, against the same
         // principal the connection was made with, which only costs every message a policy
         // evaluation and its allocations.
-        endpoints.MapHub<ChatHub>(Contracts.ChatHubMethods.Path, o => o.AllowStatefulReconnects = true).RequireAuthorization();
+        endpoints.MapHub<ChatHub>(IChatHub.Path, o => o.AllowStatefulReconnects = true).RequireAuthorization();
         return endpoints;
     }
 }

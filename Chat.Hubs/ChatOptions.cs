@@ -13,7 +13,7 @@ public sealed class ChatOptions
 
     /// <summary>
     /// Hub calls a connection may have under way. They still run one after another (see
-    /// <see cref="Connections.InvocationOrder"/>), but a send waiting for its commit no longer
+    /// <see cref="Connections.SequentialInvocationFilter"/>), but a send waiting for its commit no longer
     /// holds up the connection's next calls, so a client that sends without waiting for each ack
     /// gets its messages stored in one batch. Beyond this many, SignalR stops reading the connection.
     /// </summary>

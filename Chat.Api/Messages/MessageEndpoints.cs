@@ -17,11 +17,11 @@ public static class MessageEndpoints
         var messages = endpoints.MapAuthorizedGroup("/api/rooms/{id}/messages", "Messages");
 
         messages.MapGet("/", async Task<Ok<MessageDto[]>> (
-                Guid id, long? beforeSeq, long? afterSeq, int? limit, Caller caller, MessageService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.HistoryAsync(caller, id, beforeSeq, afterSeq, limit ?? DefaultPageSize, ct)))
+                Guid id, long? beforeSeq, long? afterSeq, int? limit, Caller caller, MessageHistory history, CancellationToken ct) =>
+                TypedResults.Ok(await history.HistoryAsync(caller, id, beforeSeq, afterSeq, limit ?? DefaultPageSize, ct)))
             .WithName("GetHistory").WithSummary("A page of history, newest last (limit at most 200)");
 
-        messages.MapPost("/", async Task<Ok<MessageAck>> (Guid id, SendMessageRequest request, Caller caller, MessageService service, CancellationToken ct) =>
+        messages.MapPost("/", async Task<Ok<MessageAck>> (Guid id, SendMessageRequest request, Caller caller, MessageSender sender, CancellationToken ct) =>
             {
                 // The body is the hub's; the route names the room, and a body that names another is refused.
                 if (request.RoomId is { Length: > 0 } bodyRoom && WireIds.Parse(bodyRoom, "roomId") != id)
@@ -29,7 +29,7 @@ public static class MessageEndpoints
                     throw ChatException.Invalid("roomId in the body differs from the room in the route");
                 }
 
-                var ack = await service.SendAsync(caller, request with { RoomId = id.ToString() }, cancellationToken: ct);
+                var ack = await sender.SendAsync(caller, request with { RoomId = id.ToString() }, cancellationToken: ct);
                 return TypedResults.Ok(ack);
             })
             .WithName("SendMessage").WithSummary("Sends a message over HTTP; the same body and ack as the hub")

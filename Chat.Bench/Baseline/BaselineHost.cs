@@ -28,7 +28,7 @@ public static class BaselineHost
         // allocation per message is measured the same way.
         app.MapGet("/" + AllocatedBytes.MetricsPath, () =>
             string.Create(CultureInfo.InvariantCulture, $"{AllocatedBytes.Series} {GC.GetTotalAllocatedBytes()}\n"));
-        app.MapHub<BareChatHub>(ChatHubMethods.Path);
+        app.MapHub<BareChatHub>(IChatHub.Path);
         await app.RunAsync();
     }
 }

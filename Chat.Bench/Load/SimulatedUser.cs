@@ -27,7 +27,7 @@ public sealed class SimulatedUser : IAsyncDisposable
         Identity = identity;
         this.metrics = metrics;
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(identity.Node, ChatHubMethods.Path.TrimStart('/')), o =>
+            .WithUrl(new Uri(identity.Node, IChatHub.Path.TrimStart('/')), o =>
             {
                 // Straight to the WebSocket, opened through the connector's source addresses.
                 o.SkipNegotiation = true;
@@ -66,7 +66,7 @@ public sealed class SimulatedUser : IAsyncDisposable
         try
         {
             await Connection.InvokeAsync<MessageAck>(
-                ChatHubMethods.SendMessage, new SendMessageRequest(roomId, ClientMessageIds.New().ToString(), "text", content));
+                nameof(IChatHub.SendMessage), new SendMessageRequest(roomId, ClientMessageIds.New().ToString(), "text", content));
             Interlocked.Increment(ref acked);
             metrics.OnAck(stamp, receivers);
         }

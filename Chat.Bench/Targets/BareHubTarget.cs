@@ -36,7 +36,7 @@ public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
     public Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
-        user.Connection.InvokeAsync(ChatHubMethods.JoinRoom, roomId.ToString(), cancellationToken);
+        user.Connection.InvokeAsync(nameof(IChatHub.JoinRoom), roomId.ToString(), cancellationToken);
 
     public ProcessSample? Sample() => process.Sample();
 

@@ -157,7 +157,7 @@ public sealed class ChatServiceTarget : IBenchTarget
     // Invocations of one connection run in order after OnConnected, which adds the connection to
     // its rooms' groups: once a one-message history read returns, the groups are in place.
     public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
-        user.Connection.InvokeAsync<MessageDto[]>(ChatHubMethods.GetHistory, roomId.ToString(), null, 1, cancellationToken);
+        user.Connection.InvokeAsync<MessageDto[]>(nameof(IChatHub.GetHistory), roomId.ToString(), null, 1, cancellationToken);
 
     public ProcessSample? Sample() => processes.Count > 0
         ? ProcessSample.Sum(processes.Select(p => p.Sample()))

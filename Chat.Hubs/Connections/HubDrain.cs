@@ -34,7 +34,7 @@ public static class HubDrain
         // The token, not a flag set by a callback: the token reads as cancelled before any stopping
         // callback runs, SignalR's closing of the connections included, so no request slips in between.
         return app.UseWhen(
-            context => context.Request.Path.StartsWithSegments(ChatHubMethods.Path),
+            context => context.Request.Path.StartsWithSegments(IChatHub.Path),
             hub => hub.Use((context, next) =>
             {
                 if (!stopping.IsCancellationRequested)

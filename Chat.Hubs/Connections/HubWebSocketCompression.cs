@@ -38,7 +38,7 @@ public static class HubWebSocketCompression
         }
 
         return app.UseWhen(
-            context => context.Request.Path.StartsWithSegments(ChatHubMethods.Path),
+            context => context.Request.Path.StartsWithSegments(IChatHub.Path),
             hub => hub.UseWebSockets().Use((context, next) =>
             {
                 if (context.Features.Get<IHttpWebSocketFeature>() is { } webSockets)

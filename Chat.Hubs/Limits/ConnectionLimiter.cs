@@ -12,12 +12,12 @@ namespace Chat.Hubs.Limits;
 /// is registered: two connections racing past the cap may both be refused, but never both
 /// accepted.
 /// </remarks>
-public sealed class ConnectionLimiter(UserConnections connections, ClusterConnections cluster, IOptions<RateLimitOptions> options)
+public sealed class ConnectionLimiter(UserConnectionLookup connections, IOptions<RateLimitOptions> options)
 {
     /// <summary>Refuses, with a <c>limit</c> error that closes the connection, one over the cap.</summary>
     public async Task EnsureWithinLimitAsync(Guid userId)
     {
-        var count = cluster.Enabled ? (await cluster.OfAsync(userId)).Count : connections.Count(userId);
+        var count = await connections.CountAsync(userId);
         var cap = options.Value.ConnectionsPerUser;
         if (count > cap)
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Chat.Hubs.Limits;
 
 /// <summary>
-/// The send limits: a token bucket per user and the room's slow mode. MessageService calls it,
+/// The send limits: a token bucket per user and the room's slow mode. MessageSender calls it,
 /// so one rule covers both doors (the hub and POST /api/rooms/{id}/messages); a hub filter would
 /// leave the REST door open.
 /// </summary>

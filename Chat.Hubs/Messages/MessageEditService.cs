@@ -1,8 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Hubs.Messages;
@@ -17,7 +17,7 @@ public sealed class MessageEditService(
     MessageRepository messages,
     MembershipRepository members,
     RoomAccess access,
-    IHubContext<ChatHub, IChatClient> hub,
+    RoomBroadcaster broadcaster,
     IOptions<ChatOptions> options,
     TimeProvider clock)
 {
@@ -62,7 +62,7 @@ public sealed class MessageEditService(
         }
 
         var dto = edited.ToDto();
-        await MessageAudience.Of(hub.Clients, roomId, edited.SenderId, edited.ToUserId).MessageUpdated(dto);
+        await broadcaster.MessageEditedAsync(dto);
         return dto;
     }
 
@@ -93,8 +93,7 @@ public sealed class MessageEditService(
             return;
         }
 
-        await MessageAudience.Of(hub.Clients, roomId, message.SenderId, message.ToUserId)
-            .MessageDeleted(new MessageDeletedEvent(roomId, messageId));
+        await broadcaster.MessageDeletedAsync(message);
     }
 
     /// <summary>Whether the caller moderates the room; refuses non-members, except global admins.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Hubs.Messages;
 
-/// <summary>The shape rules of a send; who may send what is the <see cref="MessageService"/>'s call.</summary>
+/// <summary>The shape rules of a send; who may send what is the <see cref="MessageSender"/>'s call.</summary>
 public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageRequest>
 {
     private const int MaxMetadataEntries = 32;

@@ -1,11 +1,10 @@
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Activity;
-using Chat.Hubs.Connections;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
 using FluentValidation;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 
 namespace Chat.Hubs.Moderation;
@@ -23,8 +22,7 @@ public sealed class ModerationService(
     ModerationRepository moderation,
     UserRepository users,
     RoomAccess access,
-    RoomGroupSync groups,
-    IHubContext<ChatHub, IChatClient> hub,
+    RoomBroadcaster broadcaster,
     IValidator<ChangeRoleRequest> roleValidator,
     IValidator<MuteRequest> muteValidator,
     IValidator<KickRequest> kickValidator,
@@ -90,7 +88,7 @@ public sealed class ModerationService(
         var target = await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
         var leave = ServerMessage(roomId, userId, $"{target.DisplayName} was removed");
         var stored = await members.LeaveAsync(roomId, userId, leave, cancellationToken) ?? throw ChatException.NotFound("member");
-        await RemoveAsync(roomId, userId, actor.UserId, RemovalReason.Kicked, stored);
+        await broadcaster.MemberRemovedAsync(roomId, userId, RemovalReason.Kicked, actor.UserId, stored.ToDto());
         activity.Record(actor.UserId, ActivityActions.Kick, roomId);
         logger.LogInformation("User {UserId} was kicked from {RoomId} by {ActorId}", userId, roomId, actor.UserId);
     }
@@ -112,7 +110,7 @@ public sealed class ModerationService(
         var stored = await moderation.BanAsync(roomId, userId, actor.UserId, reason, leave, cancellationToken);
         if (stored is not null)
         {
-            await RemoveAsync(roomId, userId, actor.UserId, RemovalReason.Banned, stored);
+            await broadcaster.MemberRemovedAsync(roomId, userId, RemovalReason.Banned, actor.UserId, stored.ToDto());
         }
 
         activity.Record(actor.UserId, ActivityActions.Ban, roomId);
@@ -168,22 +166,11 @@ public sealed class ModerationService(
             : throw ChatException.Forbidden("only moderators and admins may do this");
     }
 
-    /// <summary>Takes the user's connections out of the room on every node, then tells them and the room.</summary>
-    private async Task RemoveAsync(Guid roomId, Guid userId, Guid actorId, RemovalReason reason, StoredMessage leave)
-    {
-        // Waits for every node's ack: a message sent after this returns no longer reaches them.
-        await groups.RemoveUserAsync(userId, roomId);
-        await hub.Clients.Group(RoomGroup.OfUser(userId)).RemovedFromRoom(new RemovedFromRoomEvent(roomId, reason, actorId));
-        var room = hub.Clients.Group(RoomGroup.Name(roomId));
-        await room.UserLeft(new UserLeftEvent(roomId, userId));
-        await room.MessageReceived(leave.ToDto());
-    }
-
     private async Task<MemberDto> AnnounceAsync(Guid roomId, Guid userId, CancellationToken cancellationToken)
     {
         var member = await members.FindAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("member");
         var dto = member.ToDto();
-        await hub.Clients.Group(RoomGroup.Name(roomId)).MemberUpdated(dto);
+        await broadcaster.MemberUpdatedAsync(dto);
         return dto;
     }
 

@@ -1,8 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -23,9 +23,10 @@ namespace Chat.Hubs.Presence;
 public sealed class PresenceService(
     UserConnections connections,
     ClusterConnections cluster,
+    UserConnectionLookup lookup,
     UserRepository users,
     MembershipRepository members,
-    IHubContext<ChatHub, IChatClient> hub,
+    RoomBroadcaster broadcaster,
     TimeProvider clock,
     ILogger<PresenceService> logger)
 {
@@ -57,7 +58,7 @@ public sealed class PresenceService(
             return;
         }
 
-        var live = await LiveConnectionsAsync(userId);
+        var live = await lookup.CountAsync(userId);
         var change = PresenceRules.Settle(userId, stored.Status, stored.LastSeenAt, live, clock.UtcNow());
         await ApplyAsync(stored, change, roomIds, cancellationToken);
     }
@@ -83,10 +84,7 @@ public sealed class PresenceService(
         var rooms = roomIds ?? await members.RoomIdsOfAsync(change.UserId, cancellationToken);
         try
         {
-            if (rooms.Count > 0)
-            {
-                await hub.Clients.Groups([.. rooms.Select(RoomGroup.Name)]).PresenceChanged(change);
-            }
+            await broadcaster.PresenceChangedAsync(rooms, change);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -95,7 +93,4 @@ public sealed class PresenceService(
             logger.LogWarning(e, "Could not announce presence {Status} of {UserId}", change.Status, change.UserId);
         }
     }
-
-    private async Task<int> LiveConnectionsAsync(Guid userId) =>
-        cluster.Enabled ? (await cluster.OfAsync(userId)).Count : connections.Count(userId);
 }

@@ -1,9 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
-using Chat.Hubs.Messages;
 using Chat.Hubs.Rooms;
-using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Hubs.Reactions;
 
@@ -12,7 +11,7 @@ namespace Chat.Hubs.Reactions;
 public sealed class ReactionService(
     ReactionRepository reactions,
     RoomAccess access,
-    IHubContext<ChatHub, IChatClient> hub,
+    RoomBroadcaster broadcaster,
     TimeProvider clock)
 {
     // Changes to one message take turns on this node from the database change to the end of the
@@ -53,8 +52,7 @@ public sealed class ReactionService(
 
             if (outcome.Changed)
             {
-                await MessageAudience.Of(hub.Clients, roomId, message.SenderId, message.ToUserId)
-                    .ReactionChanged(new ReactionChangedEvent(roomId, messageId, emoji, outcome.Count, userId, add));
+                await broadcaster.ReactionChangedAsync(message, new ReactionChangedEvent(roomId, messageId, emoji, outcome.Count, userId, add));
             }
         }
         finally

@@ -1,8 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
-using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Hubs.Receipts;
 
@@ -11,7 +11,7 @@ public sealed class ReceiptService(
     RoomAccess access,
     MembershipRepository members,
     ReceiptBuffer buffer,
-    IHubContext<ChatHub, IChatClient> hub,
+    RoomBroadcaster broadcaster,
     TimeProvider clock)
 {
     /// <summary>The caller has received the room's messages up to <paramref name="seq"/>.</summary>
@@ -60,7 +60,7 @@ public sealed class ReceiptService(
         var receipt = buffer.MoveForward(member, upTo, read ? upTo : 0, clock.UtcNow());
         if (receipt is not null)
         {
-            await hub.Clients.Group(RoomGroup.Name(roomId)).ReceiptUpdated(receipt);
+            await broadcaster.ReceiptMovedAsync(receipt);
         }
     }
 }

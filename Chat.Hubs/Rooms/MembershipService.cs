@@ -1,10 +1,9 @@
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Activity;
-using Chat.Hubs.Connections;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Typing;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +15,8 @@ public sealed class MembershipService(
     MembershipRepository members,
     UserRepository users,
     MessageRepository messages,
-    RoomGroupSync groups,
     TypingService typing,
-    IHubContext<ChatHub, IChatClient> hub,
+    RoomBroadcaster broadcaster,
     IOptions<ChatOptions> options,
     TimeProvider clock,
     ILogger<MembershipService> logger,
@@ -84,10 +82,7 @@ public sealed class MembershipService(
 
         if (stored is not null)
         {
-            await groups.AddUserAsync(userId, roomId);
-            var group = hub.Clients.Group(RoomGroup.Name(roomId));
-            await group.UserJoined(new UserJoinedEvent(roomId, user.ToDto()));
-            await group.MessageReceived(stored.ToDto());
+            await broadcaster.MemberJoinedAsync(roomId, user.ToDto(), stored.ToDto());
             logger.LogInformation("User {UserId} joined {RoomId}", userId, roomId);
             activity.Record(userId, ActivityActions.Join, roomId);
         }
@@ -110,11 +105,7 @@ public sealed class MembershipService(
         var stored = await members.LeaveAsync(roomId, userId, leaveMessage, cancellationToken)
             ?? throw ChatException.NotFound("membership");
 
-        await groups.RemoveUserAsync(userId, roomId);
-        await hub.Clients.Group(RoomGroup.OfUser(userId)).RemovedFromRoom(new RemovedFromRoomEvent(roomId, RemovalReason.Left, null));
-        var group = hub.Clients.Group(RoomGroup.Name(roomId));
-        await group.UserLeft(new UserLeftEvent(roomId, userId));
-        await group.MessageReceived(stored.ToDto());
+        await broadcaster.MemberRemovedAsync(roomId, userId, RemovalReason.Left, actorId: null, stored.ToDto());
         logger.LogInformation("User {UserId} left {RoomId}", userId, roomId);
         activity.Record(userId, ActivityActions.Leave, roomId);
     }

@@ -1,8 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using FluentValidation;
-using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Hubs.Rooms;
 
@@ -14,8 +14,7 @@ public sealed class RoomService(
     RoomAccess access,
     IValidator<CreateRoomRequest> createValidator,
     IValidator<UpdateRoomRequest> updateValidator,
-    IHubContext<ChatHub, IChatClient> hub,
-    Connections.RoomGroupSync groups,
+    RoomBroadcaster broadcaster,
     TimeProvider clock,
     Receipts.ReceiptService receipts)
 {
@@ -39,7 +38,7 @@ public sealed class RoomService(
             MemberCount = 1,
         };
         await rooms.CreateAsync(room, caller.UserId, cancellationToken);
-        await groups.AddUserAsync(caller.UserId, room.Id);
+        await broadcaster.RoomCreatedAsync(room.Id, caller.UserId);
         return room.ToDto();
     }
 
@@ -69,7 +68,7 @@ public sealed class RoomService(
         var updated = await rooms.UpdateAsync(roomId, request.Name?.Trim(), request.Topic?.Trim(), cancellationToken)
             ?? throw ChatException.NotFound("room");
         var dto = updated.ToDto();
-        await hub.Clients.Group(RoomGroup.Name(roomId)).RoomUpdated(dto);
+        await broadcaster.RoomUpdatedAsync(dto);
         return dto;
     }
 

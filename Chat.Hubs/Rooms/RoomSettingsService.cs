@@ -1,8 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using FluentValidation;
-using Microsoft.AspNetCore.SignalR;
 
 namespace Chat.Hubs.Rooms;
 
@@ -11,7 +11,7 @@ public sealed class RoomSettingsService(
     RoomRepository rooms,
     RoomAccess access,
     IValidator<RoomSettings> validator,
-    IHubContext<ChatHub, IChatClient> hub)
+    RoomBroadcaster broadcaster)
 {
     /// <summary>Replaces the whole settings object; the room hears <c>RoomUpdated</c>.</summary>
     public async Task<RoomDto> ReplaceAsync(
@@ -21,7 +21,7 @@ public sealed class RoomSettingsService(
         await access.AdminAsync(caller, roomId, cancellationToken);
         var updated = await rooms.UpdateSettingsAsync(roomId, settings, cancellationToken) ?? throw ChatException.NotFound("room");
         var dto = updated.ToDto();
-        await hub.Clients.Group(RoomGroup.Name(roomId)).RoomUpdated(dto);
+        await broadcaster.RoomUpdatedAsync(dto);
         return dto;
     }
 }

@@ -1,3 +1,4 @@
+using Chat.Hubs.Broadcasting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace Chat.Hubs.Typing;
 /// </summary>
 public sealed class TypingExpiryService(
     TypingTracker tracker,
-    TypingBroadcaster broadcaster,
+    RoomBroadcaster broadcaster,
     TimeProvider clock,
     ILogger<TypingExpiryService> logger) : BackgroundService
 {
@@ -22,7 +23,7 @@ public sealed class TypingExpiryService(
     {
         var expired = await tracker.ExpireDueAsync();
         // All at once, so one failed announcement does not hold back the others already claimed.
-        await Task.WhenAll(expired.Select(broadcaster.AnnounceAsync));
+        await Task.WhenAll(expired.Select(broadcaster.TypingChangedAsync));
         return expired.Count;
     }
 

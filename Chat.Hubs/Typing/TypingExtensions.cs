@@ -17,7 +17,6 @@ public static class TypingExtensions
         }
 
         services.AddSingleton<TypingTracker>();
-        services.AddSingleton<TypingBroadcaster>();
         services.AddSingleton<TypingService>();
         services.AddSingleton<TypingExpiryService>();
         services.AddHostedService(s => s.GetRequiredService<TypingExpiryService>());

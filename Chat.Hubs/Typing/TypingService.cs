@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ namespace Chat.Hubs.Typing;
 public sealed class TypingService(
     RoomAccess access,
     TypingTracker tracker,
-    TypingBroadcaster broadcaster,
+    RoomBroadcaster broadcaster,
     TimeProvider clock,
     ILogger<TypingService> logger)
 {
@@ -39,7 +40,7 @@ public sealed class TypingService(
 
         if (await tracker.StartAsync(roomId, caller.UserId) is { } change)
         {
-            await broadcaster.AnnounceAsync(change);
+            await broadcaster.TypingChangedAsync(change);
         }
     }
 
@@ -77,7 +78,7 @@ public sealed class TypingService(
     {
         if (await tracker.StopAsync(roomId, userId) is { } change)
         {
-            await broadcaster.AnnounceAsync(change);
+            await broadcaster.TypingChangedAsync(change);
         }
     }
 }

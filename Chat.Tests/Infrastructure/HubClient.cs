@@ -84,7 +84,7 @@ public sealed class HubClient : IAsyncDisposable
     public static HubConnection Build(Uri address, string? token, HubProtocol protocol = HubProtocol.MessagePack)
     {
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(address, ChatHubMethods.Path.TrimStart('/')), options =>
+            .WithUrl(new Uri(address, IChatHub.Path.TrimStart('/')), options =>
             {
                 if (token is not null)
                 {
@@ -105,7 +105,7 @@ public sealed class HubClient : IAsyncDisposable
         Uri address, TestUser user, HubProtocol protocol, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure)
     {
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(address, ChatHubMethods.Path.TrimStart('/')), options =>
+            .WithUrl(new Uri(address, IChatHub.Path.TrimStart('/')), options =>
             {
                 options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;

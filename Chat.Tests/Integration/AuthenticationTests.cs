@@ -105,7 +105,7 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
     public async Task A_websocket_opened_without_negotiating_and_without_a_token_is_refused()
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(Node.Address, ChatHubMethods.Path.TrimStart('/')), options =>
+            .WithUrl(new Uri(Node.Address, IChatHub.Path.TrimStart('/')), options =>
             {
                 options.SkipNegotiation = true;
                 options.Transports = HttpTransportType.WebSockets;

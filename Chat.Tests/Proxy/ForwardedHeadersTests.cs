@@ -39,7 +39,7 @@ public sealed class ForwardedHeadersTests
 
             var alice = await TestUser.RegisterAsync(node.Address, "alice");
             var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(proxy.Address, ChatHubMethods.Path.TrimStart('/')), options =>
+                .WithUrl(new Uri(proxy.Address, IChatHub.Path.TrimStart('/')), options =>
                 {
                     // Server-sent events: every request of the connection goes through this handler.
                     options.Transports = HttpTransportType.ServerSentEvents;

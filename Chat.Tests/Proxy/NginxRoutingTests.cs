@@ -98,7 +98,7 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
         }
 
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(proxy.Address, ChatHubMethods.Path.TrimStart('/')), options =>
+            .WithUrl(new Uri(proxy.Address, IChatHub.Path.TrimStart('/')), options =>
             {
                 options.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 options.Cookies = cookies;

@@ -1,10 +1,14 @@
 using System.Diagnostics;
+using Chat.Data;
 using Chat.Hubs;
+using Chat.Hubs.Blocks;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Typing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 
 namespace Chat.Tests.Unit;
 
@@ -19,16 +23,28 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
     public TypingExpiryServiceTests()
     {
         // A real SignalR hub context with no connections: announcements go through it to nobody.
-        var collection = new ServiceCollection().AddLogging();
+        // The broadcaster's block and online-member look-ups serve room messages only, so their
+        // data source is never opened here.
+        var collection = new ServiceCollection().AddLogging().AddMetrics();
         collection.AddSignalR();
+        collection.AddSingleton<TimeProvider>(clock);
         collection.AddOptions<ChatRedisOptions>();
         collection.AddSingleton<ChatRedisConnection>();
         collection.AddSingleton<UserConnections>();
         collection.AddSingleton<ClusterConnections>();
-        collection.AddSingleton<TypingBroadcaster>();
+        collection.AddSingleton<UserConnectionLookup>();
+        collection.AddSingleton(NpgsqlDataSource.Create("Host=127.0.0.1;Database=unused"));
+        collection.AddSingleton<BlockRepository>();
+        collection.AddSingleton<UserRepository>();
+        collection.AddSingleton<MembershipRepository>();
+        collection.AddSingleton<BlockChanges>();
+        collection.AddSingleton<BlockService>();
+        collection.AddSingleton<OnlineMemberCount>();
+        collection.AddSingleton<ChatMetrics>();
+        collection.AddSingleton<RoomBroadcaster>();
         services = collection.BuildServiceProvider();
         tracker = new TypingTracker(store, clock);
-        expiry = new TypingExpiryService(tracker, services.GetRequiredService<TypingBroadcaster>(), clock, NullLogger<TypingExpiryService>.Instance);
+        expiry = new TypingExpiryService(tracker, services.GetRequiredService<RoomBroadcaster>(), clock, NullLogger<TypingExpiryService>.Instance);
     }
 
     [Fact]

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using Chat.Data;
 using Microsoft.Extensions.Logging;
 
-namespace Chat.Hubs.Messages;
+namespace Chat.Hubs.Broadcasting;
 
 /// <summary>
 /// Roughly how many users a room message reaches, for the delivered counter: the room's members
-/// who are online, read about every 20 seconds per room.
+/// who are online, read again when a count is 10 to 30 seconds old.
 /// </summary>
 /// <remarks>
 /// SignalR does not say how many connections a group send reached (and with Redis the sends
@@ -14,11 +14,11 @@ namespace Chat.Hubs.Messages;
 /// Only a room's first message waits for the count; after that a stale count is used as it is
 /// and refreshed in the background, so a metric never holds up a sender's ack.
 /// </remarks>
-public sealed class RoomAudience(MembershipRepository members, TimeProvider clock, ILogger<RoomAudience> logger)
+public sealed class OnlineMemberCount(MembershipRepository members, TimeProvider clock, ILogger<OnlineMemberCount> logger)
 {
-    // Each count is kept for a random 10 to 30 seconds. Rooms that got busy at the same moment (a
-    // deploy, a bench's start) would otherwise all read again in the same instant, a burst of one
-    // query per room that stalled every send's transaction each time it came round (BENCHMARKS.md).
+    // Each count is kept for a random 10 to 30 seconds, so that rooms that got busy at the same
+    // moment (a deploy, a bench's start) do not all read again in the same instant, a burst of one
+    // query per room that stalls every send's transaction.
     private static readonly TimeSpan ShortestFreshness = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FreshnessSpread = TimeSpan.FromSeconds(20);
 

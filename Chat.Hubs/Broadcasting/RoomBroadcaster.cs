@@ -1,0 +1,189 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Hubs.Blocks;
+using Chat.Hubs.Connections;
+using Chat.Hubs.Typing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Hubs.Broadcasting;
+
+/// <summary>
+/// Every send to clients, and every rule of who hears what: services say what happened to whom,
+/// and this decides the connections. A room's news goes to its group; a private message and the
+/// changes to it go to its two users only; a stored message skips the connection that sent it and
+/// everyone who blocked its sender; a typing list skips the typist.
+/// </summary>
+/// <remarks>
+/// Each event is one send to a group (or a few groups, or a group with exclusions), never a send
+/// per member: SignalR then serializes the payload once per protocol and, with Redis, publishes
+/// it once, however many members the room has.
+/// </remarks>
+public sealed class RoomBroadcaster(
+    IHubContext<ChatHub, IChatClient> hub,
+    UserConnectionLookup connections,
+    BlockService blocks,
+    OnlineMemberCount online,
+    ChatMetrics metrics,
+    ILogger<RoomBroadcaster> logger)
+{
+    // A connection that closed a moment ago never acks a group change; the user's others must not wait on it long.
+    private static readonly TimeSpan GroupChangeTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>A new message: to the room, or for a private one to its two users; never back to the sending connection.</summary>
+    public async Task MessageStoredAsync(MessageDto message, string? sendingConnectionId)
+    {
+        IReadOnlyList<string> except = sendingConnectionId is null ? [] : [sendingConnectionId];
+        if (message.ToUserId is { } recipient)
+        {
+            // The sender's other connections see what they sent from this one.
+            await hub.Clients.GroupExcept(RoomGroup.OfUser(message.SenderId), except).MessageReceived(message);
+            if (recipient != message.SenderId)
+            {
+                await hub.Clients.Group(RoomGroup.OfUser(recipient)).MessageReceived(message);
+                metrics.MessagesDelivered(1);
+            }
+
+            return;
+        }
+
+        await hub.Clients.GroupExcept(RoomGroup.Name(message.RoomId), await WithBlockersAsync(except, message.SenderId))
+            .MessageReceived(message);
+        // The sender is among the online members and is not counted as a recipient.
+        metrics.MessagesDelivered(await online.OnlineAsync(message.RoomId) - 1);
+    }
+
+    /// <summary>A message's new content, to whoever may see the message.</summary>
+    public Task MessageEditedAsync(MessageDto message) =>
+        UpdateRecipients(message.RoomId, message.SenderId, message.ToUserId).MessageUpdated(message);
+
+    /// <summary>A message was deleted: whoever may see it hears it once.</summary>
+    public Task MessageDeletedAsync(StoredMessage message) =>
+        UpdateRecipients(message.RoomId, message.SenderId, message.ToUserId)
+            .MessageDeleted(new MessageDeletedEvent(message.RoomId, message.Id));
+
+    /// <summary>A reaction on <paramref name="message"/> changed, told to whoever may see the message.</summary>
+    public Task ReactionChangedAsync(ReactionTarget message, ReactionChangedEvent change) =>
+        UpdateRecipients(change.RoomId, message.SenderId, message.ToUserId).ReactionChanged(change);
+
+    /// <summary>The room's new typing list, to everyone in the room but the typist it is about.</summary>
+    public async Task TypingChangedAsync(TypingChange change)
+    {
+        var typistConnections = await connections.OfAsync(change.UserId);
+        await hub.Clients.GroupExcept(RoomGroup.Name(change.RoomId), typistConnections)
+            .TypingChanged(new TypingChangedEvent(change.RoomId, change.Typists));
+    }
+
+    /// <summary>A member's receipt moved forward.</summary>
+    public Task ReceiptMovedAsync(ReceiptDto receipt) => Room(receipt.RoomId).ReceiptUpdated(receipt);
+
+    /// <summary>A room's name, topic or settings changed.</summary>
+    public Task RoomUpdatedAsync(RoomDto room) => Room(room.Id).RoomUpdated(room);
+
+    /// <summary>A member's role or mute changed.</summary>
+    public Task MemberUpdatedAsync(MemberDto member) => Room(member.RoomId).MemberUpdated(member);
+
+    /// <summary>A user's presence changed: every room they are in hears it.</summary>
+    public async Task PresenceChangedAsync(IReadOnlyList<Guid> roomIds, PresenceChangedEvent change)
+    {
+        if (roomIds.Count > 0)
+        {
+            await hub.Clients.Groups([.. roomIds.Select(RoomGroup.Name)]).PresenceChanged(change);
+        }
+    }
+
+    /// <summary>A room was made: its creator's open connections enter its group.</summary>
+    public Task RoomCreatedAsync(Guid roomId, Guid creatorId) => ChangeGroupAsync(creatorId, roomId, add: true);
+
+    /// <summary>
+    /// A user joined: their connections on every node enter the room's group first, so they hear
+    /// their own join, then the room hears <c>UserJoined</c> and the join message.
+    /// </summary>
+    public async Task MemberJoinedAsync(Guid roomId, UserDto user, MessageDto joinMessage)
+    {
+        await ChangeGroupAsync(user.Id, roomId, add: true);
+        var room = Room(roomId);
+        await room.UserJoined(new UserJoinedEvent(roomId, user));
+        await room.MessageReceived(joinMessage);
+    }
+
+    /// <summary>
+    /// A user left or was removed: their connections on every node leave the room's group, then
+    /// they hear <c>RemovedFromRoom</c> and the room hears <c>UserLeft</c> and the leave message.
+    /// </summary>
+    /// <remarks>
+    /// The group change waits for every node's ack, so a message sent after this returns no longer
+    /// reaches the user.
+    /// </remarks>
+    public async Task MemberRemovedAsync(Guid roomId, Guid userId, RemovalReason reason, Guid? actorId, MessageDto leaveMessage)
+    {
+        await ChangeGroupAsync(userId, roomId, add: false);
+        await hub.Clients.Group(RoomGroup.OfUser(userId)).RemovedFromRoom(new RemovedFromRoomEvent(roomId, reason, actorId));
+        var room = Room(roomId);
+        await room.UserLeft(new UserLeftEvent(roomId, userId));
+        await room.MessageReceived(leaveMessage);
+    }
+
+    /// <summary>A connection opened: it joins its user's group, through which private messages and removals reach it.</summary>
+    public Task ConnectionOpenedAsync(string connectionId, Guid userId) =>
+        hub.Groups.AddToGroupAsync(connectionId, RoomGroup.OfUser(userId));
+
+    /// <summary>A new connection enters the groups of its user's rooms.</summary>
+    public Task ConnectionEnteredRoomsAsync(string connectionId, IReadOnlyList<Guid> roomIds) =>
+        // In parallel: with Redis each group is a subscription round trip, and a user may be in many rooms.
+        Task.WhenAll(roomIds.Select(roomId => hub.Groups.AddToGroupAsync(connectionId, RoomGroup.Name(roomId))));
+
+    private IChatClient Room(Guid roomId) => hub.Clients.Group(RoomGroup.Name(roomId));
+
+    /// <summary>Who hears about a stored message changing: the room, or for a private message only its two users.</summary>
+    private IChatClient UpdateRecipients(Guid roomId, Guid senderId, Guid? toUserId) => toUserId switch
+    {
+        null => Room(roomId),
+        { } recipient when recipient == senderId => hub.Clients.Group(RoomGroup.OfUser(senderId)),
+        { } recipient => hub.Clients.Groups([RoomGroup.OfUser(senderId), RoomGroup.OfUser(recipient)]),
+    };
+
+    /// <summary>Adds the connections of everyone who blocked the sender to those a room message skips.</summary>
+    private async ValueTask<IReadOnlyList<string>> WithBlockersAsync(IReadOnlyList<string> except, Guid senderId)
+    {
+        var blockers = await blocks.BlockersOfAsync(senderId);
+        if (blockers.Length == 0)
+        {
+            return except;
+        }
+
+        var excluded = new HashSet<string>(except);
+        foreach (var blocker in blockers)
+        {
+            excluded.UnionWith(await connections.OfAsync(blocker));
+        }
+
+        return [.. excluded];
+    }
+
+    /// <summary>
+    /// Moves all of a user's open connections, on every node, into or out of a room's group. With
+    /// Redis, SignalR applies each change on the owning node and waits for its ack, so a broadcast
+    /// sent after this returns reaches (or misses) the user's connections everywhere.
+    /// </summary>
+    private async Task ChangeGroupAsync(Guid userId, Guid roomId, bool add)
+    {
+        var group = RoomGroup.Name(roomId);
+        var connectionIds = await connections.OfAsync(userId);
+        await Task.WhenAll(connectionIds.Select(async connectionId =>
+        {
+            try
+            {
+                var change = add
+                    ? hub.Groups.AddToGroupAsync(connectionId, group)
+                    : hub.Groups.RemoveFromGroupAsync(connectionId, group);
+                await change.WaitAsync(GroupChangeTimeout);
+            }
+            catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
+            {
+                // The connection closed meanwhile; it leaves all its groups anyway.
+                logger.LogDebug(e, "Connection {ConnectionId} gone while changing group {Group}", connectionId, group);
+            }
+        }));
+    }
+}

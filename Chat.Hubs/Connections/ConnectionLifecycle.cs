@@ -1,0 +1,64 @@
+using System.Net;
+using Chat.Data;
+using Chat.Hubs.Activity;
+using Chat.Hubs.Broadcasting;
+using Chat.Hubs.Limits;
+using Chat.Hubs.Presence;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Hubs.Connections;
+
+/// <summary>
+/// What happens as a hub connection opens and closes: the registry, the per-user cap, the room
+/// groups, presence and the activity log.
+/// </summary>
+public sealed class ConnectionLifecycle(
+    RoomBroadcaster broadcaster,
+    PresenceService presence,
+    ConnectionLimiter limiter,
+    MembershipRepository memberships,
+    ActivityLog activity,
+    ILogger<ConnectionLifecycle> logger)
+{
+    /// <summary>
+    /// Registers the caller's new connection and puts it in its rooms; refuses one over the
+    /// user's connection cap (the error closes the connection).
+    /// </summary>
+    public async Task OpenedAsync(
+        Caller caller, IPAddress? remoteIp, HttpTransportType? transport, CancellationToken cancellationToken)
+    {
+        var (userId, connectionId) = (caller.UserId, caller.ConnectionId!);
+        await broadcaster.ConnectionOpenedAsync(connectionId, userId);
+
+        // Registered before the rooms are read: a join committed meanwhile either shows up in the
+        // read or finds this connection in the registry, so no room is missed.
+        try
+        {
+            await presence.RegisterAsync(userId, connectionId);
+            await limiter.EnsureWithinLimitAsync(userId);
+            var roomIds = await memberships.RoomIdsOfAsync(userId, cancellationToken);
+            await broadcaster.ConnectionEnteredRoomsAsync(connectionId, roomIds);
+            await presence.SettleAsync(userId, roomIds, cancellationToken);
+            activity.Record(userId, ActivityActions.Connect);
+            // The client's address as the proxy in front saw it (see ForwardedHeaders): what an
+            // operator needs to trace a connection to a person or to abuse.
+            logger.LogInformation(
+                "Connection {ConnectionId} of user {UserId} opened from {RemoteIp} over {Transport}",
+                connectionId, userId, remoteIp, transport);
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync for a connection that failed to connect.
+            await presence.DisconnectedAsync(userId, connectionId);
+            throw;
+        }
+    }
+
+    /// <summary>Forgets a closed connection and settles the user's presence.</summary>
+    public Task ClosedAsync(Caller caller)
+    {
+        activity.Record(caller.UserId, ActivityActions.Disconnect);
+        return presence.DisconnectedAsync(caller.UserId, caller.ConnectionId!);
+    }
+}

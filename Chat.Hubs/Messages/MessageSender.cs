@@ -1,0 +1,116 @@
+using Chat.Contracts;
+using Chat.Data;
+using Chat.Data.Writing;
+using Chat.Hubs.Activity;
+using Chat.Hubs.Attachments;
+using Chat.Hubs.Blocks;
+using Chat.Hubs.Broadcasting;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
+using Chat.Hubs.Typing;
+using FluentValidation;
+
+namespace Chat.Hubs.Messages;
+
+/// <summary>Sending messages, through either door: checks, stores, then tells the recipients.</summary>
+public sealed class MessageSender(
+    IMessageWriter writer,
+    MembershipRepository members,
+    AttachmentService attachments,
+    IValidator<SendMessageRequest> validator,
+    TimeProvider clock,
+    TypingService typing,
+    SendRateLimiter rateLimiter,
+    BlockService blocks,
+    ActivityLog activity,
+    RoomBroadcaster broadcaster,
+    ChatMetrics metrics)
+{
+    /// <summary>
+    /// Checks, stores and delivers a message. The ack is returned only after the row is committed;
+    /// a repeated clientMessageId returns the first ack with <c>duplicate</c> and delivers nothing.
+    /// <paramref name="queued"/> is called once the message has its place in the order of storing.
+    /// </summary>
+    public async Task<MessageAck> SendAsync(
+        Caller sender, SendMessageRequest request, Action? queued = null, CancellationToken cancellationToken = default)
+    {
+        var arrived = clock.GetTimestamp();
+        validator.EnsureValid(request);
+        var roomId = WireIds.Parse(request.RoomId, "roomId");
+        var type = MessageTypes.Sendable[request.Type!];
+        var toUserId = WireIds.ParseOptional(request.ToUserId, "toUserId");
+        var attachmentId = WireIds.ParseOptional(request.AttachmentId, "attachmentId");
+        // Before any database work: the bucket protects the database too.
+        rateLimiter.TakeToken(sender.UserId);
+
+        var admission = new SenderAdmission(sender, type, clock, rateLimiter);
+        if (toUserId is not null || attachmentId is not null)
+        {
+            // Standing first, so that an outsider learns nothing about the room's members or files
+            // from the errors below; the storing transaction asks again.
+            var standing = await members.StandingAsync(roomId, sender.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+            admission.Check(standing);
+        }
+
+        if (toUserId is { } recipient && recipient != sender.UserId)
+        {
+            if (await members.FindAsync(roomId, recipient, cancellationToken) is null)
+            {
+                throw ChatException.NotFound("recipient");
+            }
+
+            await blocks.EnsureMayWriteToAsync(sender.UserId, recipient, cancellationToken);
+        }
+
+        if (attachmentId is { } attachment)
+        {
+            await attachments.EnsureAttachableAsync(sender.UserId, roomId, attachment, type, cancellationToken);
+        }
+
+        var message = new NewMessage(
+            Guid.CreateVersion7(),
+            roomId,
+            sender.UserId,
+            Guid.Parse(request.ClientMessageId!),
+            type,
+            request.Content?.Trim() ?? "",
+            toUserId,
+            WireIds.ParseOptional(request.ReplyToId, "replyToId"),
+            attachmentId,
+            request.Metadata,
+            clock.UtcNow());
+        // Awaited here, not in a helper of its own: an async helper is one more state machine
+        // allocated on every send.
+        AppendResult? result;
+        try
+        {
+            result = await writer.AppendAsync(message, admission, queued, cancellationToken);
+        }
+        catch (MessageWriterStoppedException)
+        {
+            throw new ChatException(ErrorCodes.Unavailable, "the server is shutting down, send again to reconnect elsewhere");
+        }
+
+        if (result is null)
+        {
+            throw ChatException.NotFound("room");
+        }
+
+        if (!result.Duplicate)
+        {
+            metrics.MessageReceived();
+            // Before the delivery: members see the typist leave the list as the message arrives.
+            await typing.MessageSentAsync(sender.UserId, roomId);
+            await broadcaster.MessageStoredAsync(result.Message.ToDto(), sender.ConnectionId);
+            activity.Record(sender.UserId, ActivityActions.Send, roomId);
+        }
+        else
+        {
+            // A resend after a lost ack stores nothing, so it costs the user nothing either.
+            rateLimiter.RefundToken(sender.UserId);
+        }
+
+        metrics.AckSent(clock.GetElapsedTime(arrived));
+        return result.ToAck();
+    }
+}
