@@ -18,6 +18,19 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
     internal const string Columns = "id, room_id, uploader_id, file_name, content_type, size, created_at";
 
     /// <summary>
+    /// A CTE that deletes the files of the messages a statement deleted or emptied, unless a live
+    /// message still shows the file: the statement names those messages' CTE <c>d</c>, returning
+    /// <c>id</c> and <c>attachment_id</c>. Files go with their last message, never before.
+    /// </summary>
+    internal const string DeleteOrphanedFiles = """
+        orphaned_files as (
+            delete from attachments a
+            where a.id in (select attachment_id from d)
+              and not exists (select 1 from messages o
+                              where o.attachment_id = a.id and not o.deleted and o.id not in (select id from d)))
+        """;
+
+    /// <summary>
     /// Stores a file's description and its bytes, read from <paramref name="content"/> as they are
     /// sent. False when the room no longer exists.
     /// </summary>

@@ -26,11 +26,11 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The room's rules, a ban and the membership of <paramref name="userId"/>; null when the room does not exist.</summary>
-    public async Task<RoomStanding?> StandingAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    public async Task<UserRoomState?> RoomStateAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var standings = await SenderStandings.ReadAsync(connection, transaction: null, [(roomId, userId)], cancellationToken);
-        return standings.GetValueOrDefault((roomId, userId));
+        var states = await UserRoomStates.ReadAsync(connection, transaction: null, [(roomId, userId)], cancellationToken);
+        return states.GetValueOrDefault((roomId, userId));
     }
 
     /// <summary>The members of a room, earliest first.</summary>

@@ -4,8 +4,9 @@ using Npgsql;
 namespace Chat.Data;
 
 /// <summary>
-/// Appends a message to a room's log inside a caller's transaction. Sending, joining and leaving
-/// all store messages this way, so the per-room seq is assigned in exactly one place.
+/// Appends one message to a room's log inside a caller's transaction: the per-message writer, joins,
+/// leaves and moderation store messages this way; the batched writer stores many at once (see
+/// MessageBatch). Both take their seqs from <see cref="RoomSequence"/>.
 /// </summary>
 internal static class MessageLog
 {
@@ -44,10 +45,6 @@ internal static class MessageLog
     /// <summary>The attachment's description for <see cref="Columns"/>; never its bytes.</summary>
     public const string AttachmentJoin = "left join attachments a on a.id = m.attachment_id";
 
-    // Bumping last_seq takes the room row's lock until commit: concurrent senders to one room
-    // queue here, which is what makes seq gap-free (a rolled-back bump is undone with its row).
-    private const string BumpSeq = "update rooms set last_seq = last_seq + 1 where id = @RoomId returning last_seq";
-
     private const string FindByClientId = $"""
         select {Columns}
         from messages m join users u on u.id = m.sender_id {AttachmentJoin}
@@ -74,8 +71,7 @@ internal static class MessageLog
     public static async Task<AppendResult?> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
     {
-        var seq = await connection.QuerySingleOrDefaultAsync<long?>(
-            new CommandDefinition(BumpSeq, new { message.RoomId }, transaction, cancellationToken: cancellationToken));
+        var seq = await RoomSequence.NextAsync(connection, transaction, message.RoomId, cancellationToken);
         if (seq is null)
         {
             return null;

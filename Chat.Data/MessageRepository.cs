@@ -54,38 +54,34 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     // The row stays (its seq is part of the room's gap-free log); its words, metadata, reactions
     // and its file (unless another live message still shows that file) go. Only the call that
     // flips "deleted" gets a row back, so a repeat is a no-op.
-    private const string Delete = """
+    private const string Delete = $"""
         with d as (
             update messages set deleted = true, content = '', metadata = null
             where id = @MessageId and room_id = @RoomId and not deleted
             returning id, attachment_id),
         r as (delete from message_reactions where message_id in (select id from d)),
-        f as (
-            delete from attachments a
-            where a.id in (select attachment_id from d)
-              and not exists (select 1 from messages o
-                              where o.attachment_id = a.id and not o.deleted and o.id not in (select id from d)))
+        {AttachmentRepository.DeleteOrphanedFiles}
         select count(*)::int from d
         """;
 
     /// <summary>
     /// Stores a message (idempotently by client message id) in a transaction of its own; null when
-    /// the room is gone. <paramref name="admission"/>, when given, decides under the room's lock.
+    /// the room is gone. <paramref name="permission"/>, when given, decides under the room's lock.
     /// </summary>
-    public async Task<AppendResult?> AppendAsync(NewMessage message, ISendAdmission? admission = null, CancellationToken cancellationToken = default)
+    public async Task<AppendResult?> AppendAsync(NewMessage message, ISendPermission? permission = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (admission is not null)
+        if (permission is not null)
         {
-            var standings = await SenderStandings.ReadAsync(
+            var states = await UserRoomStates.ReadAsync(
                 connection, transaction, [(message.RoomId, message.SenderId)], cancellationToken, lockRooms: true);
-            if (!standings.TryGetValue((message.RoomId, message.SenderId), out var standing))
+            if (!states.TryGetValue((message.RoomId, message.SenderId), out var state))
             {
                 return null;
             }
 
-            admission.Admit(standing);
+            permission.EnsureAllowed(state);
         }
 
         var result = await MessageLog.AppendAsync(connection, transaction, message, cancellationToken);

@@ -38,7 +38,7 @@ public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource)
     /// </remarks>
     public async Task<int> DeleteBatchAsync(Guid roomId, DateTime cutoff, int batchSize, CancellationToken cancellationToken = default)
     {
-        const string sql = """
+        const string sql = $"""
             with d as (
                 delete from messages
                 where ctid in (
@@ -49,11 +49,7 @@ public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource)
                           limit @BatchSize) oldest
                     where oldest.sent_at < @Cutoff)
                 returning id, attachment_id),
-            f as (
-                delete from attachments a
-                where a.id in (select attachment_id from d)
-                  and not exists (select 1 from messages o
-                                  where o.attachment_id = a.id and not o.deleted and o.id not in (select id from d)))
+            {AttachmentRepository.DeleteOrphanedFiles}
             select count(*)::int from d
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

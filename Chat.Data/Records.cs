@@ -48,10 +48,10 @@ public sealed record RoomMember
 }
 
 /// <summary>
-/// Where a user stands in a room, read in one round trip on every send: the room's rules, a ban,
-/// and the membership if there is one.
+/// A user's state in a room, as the access checks and the send permission read it: the room's
+/// rules, a ban, and the membership if there is one.
 /// </summary>
-public sealed record RoomStanding
+public sealed record UserRoomState
 {
     public Guid Id { get; init; }
     public bool IsPrivate { get; init; }

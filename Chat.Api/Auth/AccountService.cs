@@ -27,7 +27,7 @@ public sealed class AccountService(
             DisplayName = request.DisplayName.Trim(),
             Role = GlobalRole.User,
             Status = PresenceStatus.Offline,
-            CreatedAt = clock.UtcNow(),
+            CreatedAt = clock.UtcNowAsStored(),
         };
         user = user with { PasswordHash = hasher.HashPassword(user, request.Password) };
         if (!await users.CreateAsync(user, cancellationToken))
@@ -70,7 +70,7 @@ public sealed class AccountService(
             DisplayName = request.DisplayName.Trim(),
             Role = GlobalRole.Guest,
             Status = PresenceStatus.Offline,
-            CreatedAt = clock.UtcNow(),
+            CreatedAt = clock.UtcNowAsStored(),
         };
         await users.CreateAsync(user, cancellationToken);
         return tokens.Issue(user);

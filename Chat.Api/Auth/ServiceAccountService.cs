@@ -34,7 +34,7 @@ public sealed class ServiceAccountService(
                 DisplayName = client.Name,
                 Role = GlobalRole.Service,
                 Status = PresenceStatus.Offline,
-                CreatedAt = clock.UtcNow(),
+                CreatedAt = clock.UtcNowAsStored(),
             },
             cancellationToken);
         var user = await users.FindByUserNameAsync(userName, cancellationToken)

@@ -6,12 +6,10 @@ internal static class SharedBufferPool
     private const string ArraysPerPartition = "DOTNET_SYSTEM_BUFFERS_SHAREDARRAYPOOL_MAXARRAYSPERPARTITION";
 
     // SignalR's WebSocket transport reads each frame into a 4 KiB segment rented from the shared
-    // array pool, and the segment goes back on whichever thread consumed it. With a thousand
-    // busy connections the runtime's default of 32 arrays per size and core overflows, so most
-    // segments were dropped and new ones allocated: under the persist benchmark a node
-    // allocated 12.6 KiB per stored message with the default and 8.6 KiB with this limit
-    // (BENCHMARKS.md). 256 keeps at most 1 MiB of 4 KiB segments per core, and the pool still
-    // trims itself under memory pressure.
+    // array pool, and the segment goes back on whichever thread consumed it. With many busy
+    // connections the runtime's default of 32 arrays per size and core overflows, and most
+    // segments are dropped and allocated anew (measured in BENCHMARKS.md). 256 keeps at most
+    // 1 MiB of 4 KiB segments per core, and the pool still trims itself under memory pressure.
     private const string Kept = "256";
 
     /// <summary>

@@ -50,9 +50,9 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     }
 
     public async Task<AppendResult?> AppendAsync(
-        NewMessage message, ISendAdmission? admission = null, Action? queued = null, CancellationToken cancellationToken = default)
+        NewMessage message, ISendPermission? permission = null, Action? queued = null, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingMessage(new BatchItem(message, admission));
+        var pending = new PendingMessage(new BatchItem(message, permission));
         try
         {
             await queue.Writer.WriteAsync(pending, cancellationToken);
@@ -75,7 +75,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     {
         // Not BackgroundService: since .NET 10 it starts its loop with Task.Run(..., stoppingToken),
         // and a stop that comes before the thread pool gets to it skips the loop altogether, with
-        // the drain below that answers every queued sender. This loop always runs.
+        // the drain below that outcomes every queued sender. This loop always runs.
         running = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -113,7 +113,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
 
                 writing.RemoveAll(write => write.Stored.IsCompleted);
                 var rooms = BatchWrite.RoomsOf(batch);
-                writing.Add(new BatchWrite(WriteAsync(batch, BatchWrite.Ahead(writing, rooms)), rooms));
+                writing.Add(new BatchWrite(WriteAsync(batch, BatchWrite.OverlappingPredecessors(writing, rooms)), rooms));
                 batch = NewBatch();
             }
         }
@@ -182,7 +182,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         }
     }
 
-    /// <summary>Stores a batch, after the writes it must follow, and answers its senders; never throws.</summary>
+    /// <summary>Stores a batch, after the writes it must follow, and outcomes its senders; never throws.</summary>
     private async Task WriteAsync(List<PendingMessage> batch, Task? after = null)
     {
         metrics.BatchWritten(batch.Count);
@@ -195,8 +195,8 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
                 await after;
             }
 
-            var answers = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Item)], CancellationToken.None);
-            SenderReplies.Send(batch, answers);
+            var outcomes = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Item)], CancellationToken.None);
+            AckDispatcher.Dispatch(batch, outcomes);
         }
         catch (PostgresException e) when (batch.Count > 1 && IsAboutTheData(e))
         {
@@ -209,7 +209,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         catch (Exception e)
         {
             logger.LogError(e, "Storing a batch of {Count} messages failed", batch.Count);
-            SenderReplies.Send(batch, [.. batch.Select(_ => new BatchAnswer(null, e))]);
+            AckDispatcher.Dispatch(batch, [.. batch.Select(_ => new BatchOutcome(null, e))]);
         }
     }
 
@@ -220,12 +220,12 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-                var answers = await MessageBatch.WriteAsync(connection, [pending.Item], CancellationToken.None);
-                SenderReplies.Send([pending], answers);
+                var outcomes = await MessageBatch.WriteAsync(connection, [pending.Item], CancellationToken.None);
+                AckDispatcher.Dispatch([pending], outcomes);
             }
             catch (Exception e)
             {
-                SenderReplies.Send([pending], [new BatchAnswer(null, e)]);
+                AckDispatcher.Dispatch([pending], [new BatchOutcome(null, e)]);
             }
         }
     }

@@ -9,8 +9,8 @@ public interface IMessageWriter
     /// Completes only after the transaction that holds the message has committed.
     /// </summary>
     /// <param name="message">The message to store.</param>
-    /// <param name="admission">
-    /// The sender's right to post, asked inside the storing transaction (see <see cref="ISendAdmission"/>);
+    /// <param name="permission">
+    /// The sender's right to post, asked inside the storing transaction (see <see cref="ISendPermission"/>);
     /// what it throws is what this call throws. Null for messages the service writes itself.
     /// </param>
     /// <param name="queued">
@@ -20,5 +20,5 @@ public interface IMessageWriter
     /// <param name="cancellationToken">Cancels the wait for room in the queue; a queued message is stored either way.</param>
     /// <exception cref="MessageWriterStoppedException">The node is shutting down and takes no more messages.</exception>
     Task<AppendResult?> AppendAsync(
-        NewMessage message, ISendAdmission? admission = null, Action? queued = null, CancellationToken cancellationToken = default);
+        NewMessage message, ISendPermission? permission = null, Action? queued = null, CancellationToken cancellationToken = default);
 }

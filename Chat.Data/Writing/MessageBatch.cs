@@ -10,12 +10,6 @@ namespace Chat.Data.Writing;
 /// </summary>
 internal static class MessageBatch
 {
-    // Every writer of a room's messages bumps rooms.last_seq first (see MessageLog), so holding
-    // these row locks until commit keeps everyone else out of these rooms: the seqs handed out
-    // below stay gap-free and no concurrent resend can slip in between the look-up and the
-    // insert. Locking in id order keeps two nodes' batches from deadlocking on each other.
-    private const string LockRooms = "select id, last_seq from rooms where id = any(@RoomIds) order by id for update";
-
     private const string FindStored = $"""
         select {MessageLog.Columns}
         from unnest(@RoomIds, @SenderIds, @ClientMessageIds) as k(room_id, sender_id, client_message_id)
@@ -25,11 +19,8 @@ internal static class MessageBatch
 
     // Inserts only: every column of a new row is known here already, so the acks are composed
     // from the batch (see Stored) instead of reading the rows back joined to their senders.
-    private const string Insert = """
-        with bump as (
-            update rooms r set last_seq = b.last_seq
-            from unnest(@BumpRoomIds, @BumpLastSeqs) as b(id, last_seq)
-            where r.id = b.id)
+    private const string Insert = $"""
+        with bump as ({RoomSequence.SetLast})
         insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
                               to_user_id, reply_to_id, attachment_id, metadata, sent_at)
         select v.id, v.room_id, v.seq, v.sender_id, v.client_message_id, v.type, v.content,
@@ -43,7 +34,7 @@ internal static class MessageBatch
     // The index that makes sends idempotent (migration 1): a row it refuses is a resend.
     private const string ClientKeyIndex = "messages_client_message_id";
 
-    // For senders the batch has no standing of (messages the service writes itself).
+    // For senders the batch has no state of (messages the service writes itself).
     private const string FindSenderNames = "select id, display_name from users where id = any(@Ids)";
 
     private const string FindAttachments = $"select {AttachmentRepository.Columns} from attachments where id = any(@Ids)";
@@ -52,9 +43,9 @@ internal static class MessageBatch
     /// Stores <paramref name="batch"/> and commits. The answer for each message, in batch order:
     /// the new row, the row stored earlier under the same sender and client message id (also
     /// when both copies are in this batch) marked duplicate, null for a room that is gone, or the
-    /// refusal its admission threw (that message alone is left out).
+    /// refusal its permission threw (that message alone is left out).
     /// </summary>
-    public static async Task<BatchAnswer[]> WriteAsync(
+    public static async Task<BatchOutcome[]> WriteAsync(
         NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
     {
         try
@@ -65,20 +56,20 @@ internal static class MessageBatch
         }
         catch (PostgresException e) when (e.IsUniqueViolation() && e.ConstraintName == ClientKeyIndex)
         {
-            // Nothing of the first try was kept; this one answers the resends with their first rows.
+            // Nothing of the first try was kept; this one outcomes the resends with their first rows.
             return await WriteOnceAsync(connection, batch, lookUpResends: true, cancellationToken);
         }
     }
 
     /// <summary>One try at <see cref="WriteAsync"/>: one transaction, committed or rolled back.</summary>
-    private static async Task<BatchAnswer[]> WriteOnceAsync(
+    private static async Task<BatchOutcome[]> WriteOnceAsync(
         NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, bool lookUpResends, CancellationToken cancellationToken)
     {
-        var answers = new BatchAnswer[batch.Count];
+        var outcomes = new BatchOutcome[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var state = await ReadAsync(connection, transaction, batch, lookUpResends, cancellationToken);
-        var admitted = Admit(batch, state, answers);
+        var allowed = CheckPermissions(batch, state, outcomes);
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
         var inserts = new List<(int Index, long Seq)>(batch.Count);
@@ -87,7 +78,7 @@ internal static class MessageBatch
         for (var i = 0; i < batch.Count; i++)
         {
             var message = batch[i].Message;
-            if (!admitted[i])
+            if (!allowed[i])
             {
                 continue;
             }
@@ -96,7 +87,7 @@ internal static class MessageBatch
             {
                 if (state.Stored.TryGetValue(key, out var earlier))
                 {
-                    answers[i] = new BatchAnswer(new AppendResult(earlier, Duplicate: true));
+                    outcomes[i] = new BatchOutcome(new AppendResult(earlier, Duplicate: true));
                     continue;
                 }
 
@@ -109,9 +100,7 @@ internal static class MessageBatch
                 firstOfKey[key] = i;
             }
 
-            var lastSeq = state.LastSeqs[message.RoomId] + 1;
-            state.LastSeqs[message.RoomId] = lastSeq;
-            inserts.Add((i, lastSeq));
+            inserts.Add((i, RoomSequence.Next(state.LastSeqs, message.RoomId)));
         }
 
         if (inserts.Count > 0)
@@ -119,7 +108,7 @@ internal static class MessageBatch
             await InsertAndCommitAsync(connection, transaction, batch, inserts, cancellationToken);
             foreach (var (index, seq) in inserts)
             {
-                answers[index] = new BatchAnswer(new AppendResult(Stored(batch[index].Message, seq, state), Duplicate: false));
+                outcomes[index] = new BatchOutcome(new AppendResult(Stored(batch[index].Message, seq, state), Duplicate: false));
             }
         }
         else
@@ -129,18 +118,18 @@ internal static class MessageBatch
 
         foreach (var (index, first) in repeats)
         {
-            answers[index] = new BatchAnswer(answers[first].Result is { } original ? original with { Duplicate = true } : null);
+            outcomes[index] = new BatchOutcome(outcomes[first].Result is { } original ? original with { Duplicate = true } : null);
         }
 
-        return answers;
+        return outcomes;
     }
 
     /// <summary>
     /// Locks the batch's rooms and reads what deciding on its messages takes, in one round trip:
-    /// each room's last seq (a room that is gone has none), the standing of every sender that must
-    /// pass an admission, on a second try the messages already stored under the batch's client
-    /// message ids (see <see cref="WriteAsync"/>), and
-    /// what the acks show that the batch does not carry: the names of senders without a standing
+    /// each room's last seq (a room that is gone has none), the room state of every sender whose
+    /// permission is checked, on a second try the messages already stored under the batch's
+    /// client message ids (see <see cref="WriteAsync"/>), and
+    /// what the acks show that the batch does not carry: the names of senders without a state
     /// and the descriptions of attached files. The statements run in this order, so everything
     /// after the first is read under the locks.
     /// </summary>
@@ -156,19 +145,19 @@ internal static class MessageBatch
         var senders = new HashSet<(Guid RoomId, Guid UserId)>(batch.Count);
         foreach (var item in batch)
         {
-            if (item.Admission is not null)
+            if (item.Permission is not null)
             {
                 senders.Add((item.Message.RoomId, item.Message.SenderId));
             }
         }
 
         var keyed = lookUpResends ? batch.Select(item => item.Message).Where(m => m.ClientMessageId is not null).ToArray() : [];
-        var unnamed = batch.Where(item => item.Admission is null).Select(item => item.Message.SenderId).Distinct().ToArray();
+        var unnamed = batch.Where(item => item.Permission is null).Select(item => item.Message.SenderId).Distinct().ToArray();
         var attached = batch.Select(item => item.Message.AttachmentId).OfType<Guid>().Distinct().ToArray();
-        await using var reads = new NpgsqlBatch(connection, transaction) { BatchCommands = { LockRoomsCommand(batch) } };
+        await using var reads = new NpgsqlBatch(connection, transaction) { BatchCommands = { RoomSequence.LockCommand([.. batch.Select(item => item.Message.RoomId).Distinct()]) } };
         if (senders.Count > 0)
         {
-            reads.BatchCommands.Add(SenderStandings.Command(senders));
+            reads.BatchCommands.Add(UserRoomStates.Command(senders));
         }
 
         if (keyed.Length > 0)
@@ -187,14 +176,10 @@ internal static class MessageBatch
         }
 
         await using var reader = await reads.ExecuteReaderAsync(cancellationToken);
-        var lastSeqs = new Dictionary<Guid, long>(batch.Count);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            lastSeqs[reader.GetGuid(0)] = reader.GetInt64(1);
-        }
+        var lastSeqs = await RoomSequence.ReadLastAsync(reader, batch.Count, cancellationToken);
 
-        var standings = senders.Count > 0 && await reader.NextResultAsync(cancellationToken)
-            ? await SenderStandings.ReadRowsAsync(reader, senders.Count, cancellationToken)
+        var senderStates = senders.Count > 0 && await reader.NextResultAsync(cancellationToken)
+            ? await UserRoomStates.ReadRowsAsync(reader, senders.Count, cancellationToken)
             : [];
         var stored = new Dictionary<ClientKey, StoredMessage>();
         if (keyed.Length > 0 && await reader.NextResultAsync(cancellationToken))
@@ -227,7 +212,7 @@ internal static class MessageBatch
             }
         }
 
-        return new BatchState(lastSeqs, standings, stored, unnamedSenders, attachments);
+        return new BatchState(lastSeqs, senderStates, stored, unnamedSenders, attachments);
     }
 
     /// <summary>
@@ -259,13 +244,10 @@ internal static class MessageBatch
         };
     }
 
-    // The name comes with the membership in the sender's standing; the look-up is for the rest.
+    // The name comes with the membership in the sender's state in the room; the look-up is for the rest.
     private static string SenderName(NewMessage message, BatchState state) =>
-        state.Standings.GetValueOrDefault((message.RoomId, message.SenderId))?.Member?.DisplayName
+        state.SenderStates.GetValueOrDefault((message.RoomId, message.SenderId))?.Member?.DisplayName
             ?? state.UnnamedSenders.GetValueOrDefault(message.SenderId, "");
-
-    private static NpgsqlBatchCommand LockRoomsCommand(IReadOnlyList<BatchItem> batch) =>
-        new(LockRooms) { Parameters = { new NpgsqlParameter("RoomIds", batch.Select(item => item.Message.RoomId).Distinct().ToArray()) } };
 
     private static NpgsqlBatchCommand ByIds(string sql, Guid[] ids) => new(sql) { Parameters = { new NpgsqlParameter("Ids", ids) } };
 
@@ -280,32 +262,32 @@ internal static class MessageBatch
             },
         };
 
-    /// <summary>Which messages go on: their room exists and their admission, if any, let them through.</summary>
-    private static bool[] Admit(IReadOnlyList<BatchItem> batch, BatchState state, BatchAnswer[] answers)
+    /// <summary>Which messages go on: their room exists and their permission, if any, let them through.</summary>
+    private static bool[] CheckPermissions(IReadOnlyList<BatchItem> batch, BatchState state, BatchOutcome[] outcomes)
     {
-        var admitted = new bool[batch.Count];
+        var allowed = new bool[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var (message, admission) = batch[i];
-            admitted[i] = state.LastSeqs.ContainsKey(message.RoomId);
-            if (!admitted[i] || admission is null)
+            var (message, permission) = batch[i];
+            allowed[i] = state.LastSeqs.ContainsKey(message.RoomId);
+            if (!allowed[i] || permission is null)
             {
                 continue;
             }
 
             try
             {
-                // The room's row is locked, so its standing row is there.
-                admission.Admit(state.Standings[(message.RoomId, message.SenderId)]);
+                // The room's row is locked, so its state row is there.
+                permission.EnsureAllowed(state.SenderStates[(message.RoomId, message.SenderId)]);
             }
-            catch (Exception refusal)
+            catch (Exception refused)
             {
-                admitted[i] = false;
-                answers[i] = new BatchAnswer(null, refusal);
+                allowed[i] = false;
+                outcomes[i] = new BatchOutcome(null, refused);
             }
         }
 
-        return admitted;
+        return allowed;
     }
 
     /// <summary>
@@ -323,21 +305,19 @@ internal static class MessageBatch
         var messages = new NewMessage[inserts.Count];
         var seqs = new long[inserts.Count];
         // The last seq of each room is the one its final message took.
-        var bumps = new Dictionary<Guid, long>(inserts.Count);
+        var lastSeqs = new Dictionary<Guid, long>(inserts.Count);
         for (var i = 0; i < inserts.Count; i++)
         {
             var (index, seq) = inserts[i];
             messages[i] = batch[index].Message;
             seqs[i] = seq;
-            bumps[messages[i].RoomId] = seq;
+            lastSeqs[messages[i].RoomId] = seq;
         }
 
         var insert = new NpgsqlBatchCommand(Insert)
         {
             Parameters =
             {
-                new NpgsqlParameter("BumpRoomIds", bumps.Keys.ToArray()),
-                new NpgsqlParameter("BumpLastSeqs", bumps.Values.ToArray()),
                 new NpgsqlParameter("Ids", messages.Select(m => m.Id).ToArray()),
                 new NpgsqlParameter("RoomIds", messages.Select(m => m.RoomId).ToArray()),
                 new NpgsqlParameter("Seqs", seqs),
@@ -352,6 +332,7 @@ internal static class MessageBatch
                 new NpgsqlParameter("SentAts", messages.Select(m => m.SentAt).ToArray()),
             },
         };
+        insert.Parameters.AddRange(RoomSequence.SetLastParameters(lastSeqs));
         await using var write = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert, new NpgsqlBatchCommand("commit") } };
         // No count of stored rows to check: the insert has no condition and no conflict clause,
         // so it stores every row or fails, and a failure never reaches the commit.
@@ -361,7 +342,7 @@ internal static class MessageBatch
     /// <summary>What a batch reads before it decides: see <see cref="ReadAsync"/>.</summary>
     private sealed record BatchState(
         Dictionary<Guid, long> LastSeqs,
-        Dictionary<(Guid RoomId, Guid UserId), RoomStanding> Standings,
+        Dictionary<(Guid RoomId, Guid UserId), UserRoomState> SenderStates,
         Dictionary<ClientKey, StoredMessage> Stored,
         Dictionary<Guid, string> UnnamedSenders,
         Dictionary<Guid, StoredAttachment> Attachments);
@@ -375,7 +356,7 @@ internal static class MessageBatch
 }
 
 /// <summary>A message for a batch, with the check its sender must pass (none for messages the service itself writes).</summary>
-internal readonly record struct BatchItem(NewMessage Message, ISendAdmission? Admission = null);
+internal readonly record struct BatchItem(NewMessage Message, ISendPermission? Permission = null);
 
 /// <summary>What a batch did with one message: its result (null for a room that is gone), or why it was refused.</summary>
-internal readonly record struct BatchAnswer(AppendResult? Result, Exception? Refusal = null);
+internal readonly record struct BatchOutcome(AppendResult? Result, Exception? Error = null);

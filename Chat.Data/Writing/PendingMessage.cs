@@ -5,18 +5,19 @@ internal sealed class PendingMessage(BatchItem item)
 {
     public BatchItem Item { get; } = item;
 
-    // Continuations run where the answer is given: SenderReplies gives it off the writer's loop.
+    // Continuations run where the outcome is set: AckDispatcher sets it off the writer's loop.
     public TaskCompletionSource<AppendResult?> Completion { get; } = new();
 
-    public void Answer(BatchAnswer answer)
+    /// <summary>Completes the waiting sender with the message's result, or fails it with its error.</summary>
+    public void Complete(BatchOutcome outcome)
     {
-        if (answer.Refusal is { } refusal)
+        if (outcome.Error is { } error)
         {
-            Completion.TrySetException(refusal);
+            Completion.TrySetException(error);
         }
         else
         {
-            Completion.TrySetResult(answer.Result);
+            Completion.TrySetResult(outcome.Result);
         }
     }
 }

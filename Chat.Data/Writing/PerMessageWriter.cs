@@ -4,9 +4,9 @@ namespace Chat.Data.Writing;
 internal sealed class PerMessageWriter(MessageRepository messages, ChatMetrics metrics) : IMessageWriter
 {
     public async Task<AppendResult?> AppendAsync(
-        NewMessage message, ISendAdmission? admission = null, Action? queued = null, CancellationToken cancellationToken = default)
+        NewMessage message, ISendPermission? permission = null, Action? queued = null, CancellationToken cancellationToken = default)
     {
-        var result = await messages.AppendAsync(message, admission, cancellationToken);
+        var result = await messages.AppendAsync(message, permission, cancellationToken);
         metrics.BatchWritten(1);
         // Transactions of their own commit in any order, so the next message waits for this commit.
         queued?.Invoke();

@@ -26,7 +26,7 @@ public sealed class ActivityLog(TimeProvider clock, ILogger<ActivityLog> logger)
     /// <summary>Queues one action; never blocks and never throws.</summary>
     public void Record(Guid userId, string action, Guid? roomId = null)
     {
-        if (!queue.Writer.TryWrite(new ActivityEntry(clock.UtcNow(), userId, roomId, action))
+        if (!queue.Writer.TryWrite(new ActivityEntry(clock.UtcNowAsStored(), userId, roomId, action))
             && Interlocked.Increment(ref dropped) % 1000 == 1)
         {
             logger.LogWarning("The activity queue is full: {Dropped} entries dropped so far", Interlocked.Read(ref dropped));

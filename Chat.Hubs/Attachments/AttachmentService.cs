@@ -43,13 +43,13 @@ public sealed class AttachmentService(
             throw new ChatException(ErrorCodes.TooLarge, $"a file may be at most {maxBytes} bytes");
         }
 
-        var (standing, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        var (state, member) = await access.RequireMemberAsync(userId, roomId, cancellationToken);
         if (caller.Role == GlobalRole.Guest || member.Role == RoomRole.Guest)
         {
             throw ChatException.Forbidden("guests cannot share files");
         }
 
-        if (!standing.Settings.FileSharingAllowed)
+        if (!state.Settings.FileSharingAllowed)
         {
             throw ChatException.Forbidden("this room does not allow file sharing");
         }
@@ -66,7 +66,7 @@ public sealed class AttachmentService(
             FileName = AttachmentFileName.Clean(file.FileName),
             ContentType = contentType,
             Size = file.Length,
-            CreatedAt = clock.UtcNow(),
+            CreatedAt = clock.UtcNowAsStored(),
         };
         if (!await attachments.CreateAsync(attachment, content, cancellationToken))
         {
@@ -88,10 +88,10 @@ public sealed class AttachmentService(
     {
         var userId = caller.UserId;
         var attachment = await attachments.FindAsync(attachmentId, cancellationToken) ?? throw ChatException.NotFound("attachment");
-        RoomStanding standing;
+        UserRoomState state;
         try
         {
-            standing = await access.ReadableAsync(userId, attachment.RoomId, cancellationToken);
+            state = await access.RequireReadableAsync(userId, attachment.RoomId, cancellationToken);
         }
         catch (ChatException e) when (e.Code == ErrorCodes.NotFound)
         {
@@ -99,7 +99,7 @@ public sealed class AttachmentService(
             throw ChatException.NotFound("attachment");
         }
 
-        if (standing.Member is null)
+        if (state.Member is null)
         {
             throw ChatException.Forbidden("only members of the room may download its files: join it first");
         }

@@ -40,7 +40,7 @@ public sealed class BlockService(BlockRepository blocks, UserRepository users, B
         }
 
         _ = await users.FindAsync(blockedId, cancellationToken) ?? throw ChatException.NotFound("user");
-        await blocks.BlockAsync(blockerId, blockedId, clock.UtcNow(), cancellationToken);
+        await blocks.BlockAsync(blockerId, blockedId, clock.UtcNowAsStored(), cancellationToken);
         await ChangedAsync(blockedId);
         return await ListAsync(caller, cancellationToken);
     }

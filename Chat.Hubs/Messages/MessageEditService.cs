@@ -40,7 +40,7 @@ public sealed class MessageEditService(
             throw ChatException.Invalid($"content must be at most {maxLength} characters");
         }
 
-        await access.MemberAsync(caller.UserId, roomId, cancellationToken);
+        await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
         var message = await messages.FindAsync(roomId, messageId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("message");
         if (message.SenderId != caller.UserId)
         {
@@ -55,7 +55,7 @@ public sealed class MessageEditService(
         // The update itself skips deleted rows, so a delete that wins a race with this edit is gone too.
         var edited = message.Deleted
             ? null
-            : await messages.EditAsync(roomId, messageId, text, clock.UtcNow(), cancellationToken);
+            : await messages.EditAsync(roomId, messageId, text, clock.UtcNowAsStored(), cancellationToken);
         if (edited is null)
         {
             throw new ChatException(ErrorCodes.Gone, "the message was deleted");
@@ -101,11 +101,11 @@ public sealed class MessageEditService(
     {
         if (caller.IsGlobalAdmin)
         {
-            _ = await members.StandingAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+            _ = await members.RoomStateAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
             return true;
         }
 
-        var (_, member) = await access.MemberAsync(caller.UserId, roomId, cancellationToken);
+        var (_, member) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
         return member.Role is RoomRole.Moderator or RoomRole.Admin;
     }
 }

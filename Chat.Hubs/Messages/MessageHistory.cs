@@ -26,7 +26,7 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
             throw ChatException.Invalid("beforeSeq must be positive and afterSeq not negative");
         }
 
-        await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
+        await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
         var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq, afterSeq, limit, cancellationToken);
         return page.Select(m => m.ToDto()).ToArray();
     }
@@ -50,7 +50,7 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
                 throw ChatException.Invalid("afterSeq must not be negative");
             }
 
-            await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
+            await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
             // One extra row tells whether more remain without counting them.
             var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq: null, room.AfterSeq, pageSize + 1, cancellationToken);
             var hasMore = page.Count > pageSize;

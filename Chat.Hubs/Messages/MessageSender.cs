@@ -43,13 +43,13 @@ public sealed class MessageSender(
         // Before any database work: the bucket protects the database too.
         rateLimiter.TakeToken(sender.UserId);
 
-        var admission = new SenderAdmission(sender, type, clock, rateLimiter);
+        var policy = new SendPolicy(sender, type, clock, rateLimiter);
         if (toUserId is not null || attachmentId is not null)
         {
-            // Standing first, so that an outsider learns nothing about the room's members or files
+            // The sender's state in the room first, so that an outsider learns nothing about the room's members or files
             // from the errors below; the storing transaction asks again.
-            var standing = await members.StandingAsync(roomId, sender.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
-            admission.Check(standing);
+            var state = await members.RoomStateAsync(roomId, sender.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+            policy.EnsureAllowedExceptSlowMode(state);
         }
 
         if (toUserId is { } recipient && recipient != sender.UserId)
@@ -78,13 +78,13 @@ public sealed class MessageSender(
             WireIds.ParseOptional(request.ReplyToId, "replyToId"),
             attachmentId,
             request.Metadata,
-            clock.UtcNow());
+            clock.UtcNowAsStored());
         // Awaited here, not in a helper of its own: an async helper is one more state machine
         // allocated on every send.
         AppendResult? result;
         try
         {
-            result = await writer.AppendAsync(message, admission, queued, cancellationToken);
+            result = await writer.AppendAsync(message, policy, queued, cancellationToken);
         }
         catch (MessageWriterStoppedException)
         {

@@ -36,7 +36,7 @@ public sealed class ModerationService(
         Caller actor, Guid roomId, Guid userId, ChangeRoleRequest request, CancellationToken cancellationToken = default)
     {
         roleValidator.EnsureValid(request);
-        await access.AdminAsync(actor, roomId, cancellationToken);
+        await access.RequireAdminAsync(actor, roomId, cancellationToken);
         var role = Enum.Parse<RoomRole>(request.Role!, ignoreCase: true);
         var outcome = await moderation.ChangeRoleAsync(roomId, userId, role, cancellationToken);
         switch (outcome)
@@ -57,7 +57,7 @@ public sealed class ModerationService(
     {
         muteValidator.EnsureValid(request);
         await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
-        var until = clock.UtcNow().AddSeconds(request.DurationSeconds);
+        var until = clock.UtcNowAsStored().AddSeconds(request.DurationSeconds);
         if (!await moderation.SetMutedUntilAsync(roomId, userId, until, cancellationToken))
         {
             throw ChatException.NotFound("member");
@@ -156,11 +156,11 @@ public sealed class ModerationService(
     {
         if (actor.IsGlobalAdmin)
         {
-            var standing = await members.StandingAsync(roomId, actor.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
-            return standing.Member;
+            var state = await members.RoomStateAsync(roomId, actor.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+            return state.Member;
         }
 
-        var (_, member) = await access.MemberAsync(actor.UserId, roomId, cancellationToken);
+        var (_, member) = await access.RequireMemberAsync(actor.UserId, roomId, cancellationToken);
         return member.Role is RoomRole.Moderator or RoomRole.Admin
             ? member
             : throw ChatException.Forbidden("only moderators and admins may do this");
@@ -175,5 +175,5 @@ public sealed class ModerationService(
     }
 
     private NewMessage ServerMessage(Guid roomId, Guid userId, string content) =>
-        new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, MessageType.Leave, content, null, null, null, null, clock.UtcNow());
+        new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, MessageType.Leave, content, null, null, null, null, clock.UtcNowAsStored());
 }

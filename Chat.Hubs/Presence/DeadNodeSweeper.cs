@@ -85,7 +85,7 @@ public sealed class DeadNodeSweeper(
     {
         try
         {
-            var count = await users.MarkEveryoneOfflineAsync(clock.UtcNow(), cancellationToken);
+            var count = await users.MarkEveryoneOfflineAsync(clock.UtcNowAsStored(), cancellationToken);
             if (count > 0)
             {
                 logger.LogInformation("Marked {Count} users offline who were present when the node last stopped", count);

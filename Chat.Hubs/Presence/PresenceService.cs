@@ -59,7 +59,7 @@ public sealed class PresenceService(
         }
 
         var live = await lookup.CountAsync(userId);
-        var change = PresenceRules.Settle(userId, stored.Status, stored.LastSeenAt, live, clock.UtcNow());
+        var change = PresenceRules.Settle(userId, stored.Status, stored.LastSeenAt, live, clock.UtcNowAsStored());
         await ApplyAsync(stored, change, roomIds, cancellationToken);
     }
 

@@ -36,13 +36,13 @@ public sealed class ReactionService(
             throw ChatException.Invalid("emoji must be a single emoji");
         }
 
-        await access.MemberAsync(userId, roomId, cancellationToken);
+        await access.RequireMemberAsync(userId, roomId, cancellationToken);
         var turn = turns[(int)((uint)messageId.GetHashCode() % (uint)turns.Length)];
         await turn.WaitAsync(cancellationToken);
         try
         {
             var outcome = add
-                ? await reactions.AddAsync(roomId, messageId, userId, emoji, clock.UtcNow(), cancellationToken)
+                ? await reactions.AddAsync(roomId, messageId, userId, emoji, clock.UtcNowAsStored(), cancellationToken)
                 : await reactions.RemoveAsync(roomId, messageId, userId, emoji, cancellationToken);
             var message = outcome.Message ?? throw ChatException.NotFound("message");
             if (message.Deleted)

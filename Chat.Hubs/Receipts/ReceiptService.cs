@@ -26,8 +26,8 @@ public sealed class ReceiptService(
     /// <remarks>An array, not a list interface: MessagePack serializes a hub result by its runtime type.</remarks>
     public async Task<ReceiptDto[]> ListAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var standing = await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
-        if (standing.Member is null)
+        var state = await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
+        if (state.Member is null)
         {
             throw ChatException.Forbidden("only members see the room's receipts");
         }
@@ -50,14 +50,14 @@ public sealed class ReceiptService(
             throw ChatException.Invalid("seq must not be negative");
         }
 
-        var (standing, member) = await access.MemberAsync(userId, roomId, cancellationToken);
+        var (state, member) = await access.RequireMemberAsync(userId, roomId, cancellationToken);
 
         // A seq past the room's last one is clamped rather than refused: a client's view can only
         // be behind the room, so a larger number is a client bug, and refusing it would lose the
         // part of the mark that is true. Clamping also keeps a pointer from running ahead of
         // messages not sent yet, which would hide them from the unread count.
-        var upTo = Math.Min(seq, standing.LastSeq);
-        var receipt = buffer.MoveForward(member, upTo, read ? upTo : 0, clock.UtcNow());
+        var upTo = Math.Min(seq, state.LastSeq);
+        var receipt = buffer.MoveForward(member, upTo, read ? upTo : 0, clock.UtcNowAsStored());
         if (receipt is not null)
         {
             await broadcaster.ReceiptMovedAsync(receipt);

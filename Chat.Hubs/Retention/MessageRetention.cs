@@ -15,7 +15,7 @@ public sealed class MessageRetention(
     public async Task<long> PurgeOnceAsync(CancellationToken cancellationToken = default)
     {
         var batchSize = options.Value.BatchSize;
-        var now = clock.UtcNow();
+        var now = clock.UtcNowAsStored();
         long total = 0;
         foreach (var room in await repository.RoomsWithRetentionAsync(cancellationToken))
         {

@@ -31,8 +31,8 @@ public sealed class InvitationService(
         Validate(request);
         if (!caller.IsGlobalAdmin)
         {
-            var (standing, member) = await access.MemberAsync(caller.UserId, roomId, cancellationToken);
-            if (standing.IsPrivate && member.Role is not (RoomRole.Moderator or RoomRole.Admin))
+            var (state, member) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
+            if (state.IsPrivate && member.Role is not (RoomRole.Moderator or RoomRole.Admin))
             {
                 throw ChatException.Forbidden("only moderators and admins may invite to a private room");
             }
@@ -43,7 +43,7 @@ public sealed class InvitationService(
         }
 
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
-        var now = clock.UtcNow();
+        var now = clock.UtcNowAsStored();
         var invitation = new RoomInvitation
         {
             TokenHash = Hash(token),
@@ -82,7 +82,7 @@ public sealed class InvitationService(
             throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
         }
 
-        if (!Usable(invitation, clock.UtcNow()))
+        if (!Usable(invitation, clock.UtcNowAsStored()))
         {
             throw Gone();
         }
@@ -90,7 +90,7 @@ public sealed class InvitationService(
         return await membership.AdmitAsync(room, caller, async ct =>
         {
             // Counted only once the room has space, and atomically: concurrent accepts never exceed maxUses.
-            if (!await invitations.TryUseAsync(tokenHash, clock.UtcNow(), ct))
+            if (!await invitations.TryUseAsync(tokenHash, clock.UtcNowAsStored(), ct))
             {
                 throw Gone();
             }

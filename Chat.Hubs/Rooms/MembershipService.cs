@@ -134,5 +134,5 @@ public sealed class MembershipService(
     private static ChatException RoomFull(int cap) => new(ErrorCodes.Limit, $"this room is full ({cap} members)");
 
     private NewMessage ServerMessage(Guid roomId, Guid userId, MessageType type, string content) =>
-        new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, type, content, null, null, null, null, clock.UtcNow());
+        new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, type, content, null, null, null, null, clock.UtcNowAsStored());
 }

@@ -8,58 +8,58 @@ namespace Chat.Hubs.Rooms;
 public sealed class RoomAccess(MembershipRepository members)
 {
     /// <summary>
-    /// The caller's standing in a room they may read: members always, others only public rooms.
+    /// The caller's state in a room they may read: members always, others only public rooms.
     /// A private room is <c>not_found</c> to outsiders, so its existence does not leak.
     /// </summary>
-    public async Task<RoomStanding> ReadableAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task<UserRoomState> RequireReadableAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var standing = await members.StandingAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
-        if (standing.Member is null && standing.IsPrivate)
+        var state = await members.RoomStateAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
+        if (state.Member is null && state.IsPrivate)
         {
             throw ChatException.NotFound("room");
         }
 
-        if (standing.Banned)
+        if (state.Banned)
         {
             throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
         }
 
-        return standing;
+        return state;
     }
 
-    /// <summary>The caller's standing and membership; refuses non-members and banned users.</summary>
-    public async Task<(RoomStanding Standing, RoomMember Member)> MemberAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    /// <summary>The caller's state in the room and membership; refuses non-members and banned users.</summary>
+    public async Task<(UserRoomState State, RoomMember Member)> RequireMemberAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var standing = await members.StandingAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
-        return (standing, MemberOf(standing));
+        var state = await members.RoomStateAsync(roomId, userId, cancellationToken) ?? throw ChatException.NotFound("room");
+        return (state, RequireMember(state));
     }
 
-    /// <summary>The membership in a standing already read; refuses non-members and banned users.</summary>
-    public static RoomMember MemberOf(RoomStanding standing)
+    /// <summary>The membership in a state already read; refuses non-members and banned users.</summary>
+    public static RoomMember RequireMember(UserRoomState state)
     {
-        if (standing.Banned)
+        if (state.Banned)
         {
             throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
         }
 
-        return standing.Member ?? throw ChatException.Forbidden("you are not a member of this room");
+        return state.Member ?? throw ChatException.Forbidden("you are not a member of this room");
     }
 
     /// <summary>Refuses unless the caller is a room admin or a global admin.</summary>
-    public async Task AdminAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task RequireAdminAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var standing = await members.StandingAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+        var state = await members.RoomStateAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
         if (caller.IsGlobalAdmin)
         {
             return;
         }
 
-        if (standing.Banned)
+        if (state.Banned)
         {
             throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
         }
 
-        if (standing.Member?.Role != RoomRole.Admin)
+        if (state.Member?.Role != RoomRole.Admin)
         {
             throw ChatException.Forbidden("only a room admin may do this");
         }

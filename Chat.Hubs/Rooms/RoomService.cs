@@ -34,7 +34,7 @@ public sealed class RoomService(
             Topic = string.IsNullOrWhiteSpace(request.Topic) ? null : request.Topic.Trim(),
             IsPrivate = request.IsPrivate,
             Settings = request.Settings ?? RoomSettings.Default,
-            CreatedAt = clock.UtcNow(),
+            CreatedAt = clock.UtcNowAsStored(),
             MemberCount = 1,
         };
         await rooms.CreateAsync(room, caller.UserId, cancellationToken);
@@ -54,7 +54,7 @@ public sealed class RoomService(
 
     public async Task<RoomDto> GetAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
+        await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
         var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         return room.ToDto();
     }
@@ -64,7 +64,7 @@ public sealed class RoomService(
         Caller caller, Guid roomId, UpdateRoomRequest request, CancellationToken cancellationToken = default)
     {
         updateValidator.EnsureValid(request);
-        await access.AdminAsync(caller, roomId, cancellationToken);
+        await access.RequireAdminAsync(caller, roomId, cancellationToken);
         var updated = await rooms.UpdateAsync(roomId, request.Name?.Trim(), request.Topic?.Trim(), cancellationToken)
             ?? throw ChatException.NotFound("room");
         var dto = updated.ToDto();
@@ -75,7 +75,7 @@ public sealed class RoomService(
     /// <summary>The members of a room the caller may read.</summary>
     public async Task<IReadOnlyList<MemberDto>> MembersAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await access.ReadableAsync(caller.UserId, roomId, cancellationToken);
+        await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
         var list = await members.ListAsync(roomId, cancellationToken);
         return [.. list.Select(m => m.ToDto())];
     }

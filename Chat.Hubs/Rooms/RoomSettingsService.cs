@@ -18,7 +18,7 @@ public sealed class RoomSettingsService(
         Caller caller, Guid roomId, RoomSettings settings, CancellationToken cancellationToken = default)
     {
         validator.EnsureValid(settings);
-        await access.AdminAsync(caller, roomId, cancellationToken);
+        await access.RequireAdminAsync(caller, roomId, cancellationToken);
         var updated = await rooms.UpdateSettingsAsync(roomId, settings, cancellationToken) ?? throw ChatException.NotFound("room");
         var dto = updated.ToDto();
         await broadcaster.RoomUpdatedAsync(dto);

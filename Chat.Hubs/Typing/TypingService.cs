@@ -24,8 +24,8 @@ public sealed class TypingService(
     /// </summary>
     public async Task StartAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        var (standing, member) = await access.MemberAsync(caller.UserId, roomId, cancellationToken);
-        if (!standing.Settings.TypingIndicators)
+        var (state, member) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
+        if (!state.Settings.TypingIndicators)
         {
             return;
         }
@@ -51,7 +51,7 @@ public sealed class TypingService(
     /// </summary>
     public async Task StopAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await access.MemberAsync(caller.UserId, roomId, cancellationToken);
+        await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
         await EndAsync(caller.UserId, roomId);
     }
 

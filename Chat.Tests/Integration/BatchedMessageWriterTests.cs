@@ -112,12 +112,12 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
                 await leave.ExecuteNonQueryAsync();
             }
 
-            var admission = new MembersOnly();
+            var permission = new MembersOnly();
             var sends = new[]
             {
-                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "one"), admission),
-                writer.AppendAsync(Text(room.Id, bob.Id, Guid.NewGuid(), "from outside"), admission),
-                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "two"), admission),
+                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "one"), permission),
+                writer.AppendAsync(Text(room.Id, bob.Id, Guid.NewGuid(), "from outside"), permission),
+                writer.AppendAsync(Text(room.Id, alice.Id, Guid.NewGuid(), "two"), permission),
             };
 
             var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => sends[1]);
@@ -125,8 +125,8 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
             Assert.Equal(lastSeq + 1, (await sends[0])!.Message.Seq);
             Assert.Equal(lastSeq + 2, (await sends[2])!.Message.Seq);
             Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
-            Assert.Equal(3, admission.Seen.Count);
-            Assert.All(admission.Seen.Where(s => s.Member is not null), s => Assert.Equal((alice.Id, RoomRole.Admin), (s.Member!.UserId, s.Member.Role)));
+            Assert.Equal(3, permission.Seen.Count);
+            Assert.All(permission.Seen.Where(s => s.Member is not null), s => Assert.Equal((alice.Id, RoomRole.Admin), (s.Member!.UserId, s.Member.Role)));
         }
         finally
         {
@@ -258,15 +258,15 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Admits members only, and keeps what it was shown.</summary>
-    private sealed class MembersOnly : ISendAdmission
+    /// <summary>Allows members only, and keeps what it was shown.</summary>
+    private sealed class MembersOnly : ISendPermission
     {
-        public List<RoomStanding> Seen { get; } = [];
+        public List<UserRoomState> Seen { get; } = [];
 
-        public void Admit(RoomStanding standing)
+        public void EnsureAllowed(UserRoomState state)
         {
-            Seen.Add(standing);
-            if (standing.Member is null)
+            Seen.Add(state);
+            if (state.Member is null)
             {
                 throw new InvalidOperationException("not a member");
             }

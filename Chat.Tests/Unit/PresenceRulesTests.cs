@@ -82,7 +82,7 @@ public sealed class PresenceRulesTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2025, 6, 7, 8, 9, 10, TimeSpan.Zero).AddTicks(1234567));
 
-        var change = PresenceRules.Settle(Bob, PresenceStatus.Online, null, liveConnections: 0, clock.UtcNow());
+        var change = PresenceRules.Settle(Bob, PresenceStatus.Online, null, liveConnections: 0, clock.UtcNowAsStored());
 
         Assert.Equal(new DateTime(2025, 6, 7, 8, 9, 10, DateTimeKind.Utc).AddTicks(1234560), change!.LastSeenAt);
         Assert.Equal(DateTimeKind.Utc, change.LastSeenAt!.Value.Kind);

@@ -9,29 +9,29 @@ namespace Chat.Hubs.Messages;
 
 /// <summary>
 /// May this sender post this message in the room: a member, not banned, not muted, allowed the
-/// message's type, and (once) within the room's slow mode. The writer asks it inside the
-/// transaction that stores the message; sends that need more checks ask it beforehand as well.
+/// message's type, and (once) within the room's slow mode. The writer checks it inside the
+/// transaction that stores the message; sends that need more checks run it beforehand as well.
 /// </summary>
-internal sealed class SenderAdmission(Caller sender, MessageType type, TimeProvider clock, SendRateLimiter rateLimiter) : ISendAdmission
+internal sealed class SendPolicy(Caller sender, MessageType type, TimeProvider clock, SendRateLimiter rateLimiter) : ISendPermission
 {
-    // Asked once more after a refused batch is retried message by message: the slow-mode slot
+    // Checked once more after a refused batch is retried message by message: the slow-mode slot
     // taken the first time is this message's own and must not refuse it the second time.
     private bool slowModeTaken;
 
-    public void Admit(RoomStanding standing)
+    public void EnsureAllowed(UserRoomState state)
     {
-        var member = Check(standing);
+        var member = EnsureAllowedExceptSlowMode(state);
         if (!slowModeTaken)
         {
-            rateLimiter.EnterSlowMode(sender.UserId, sender.Role, member, standing.Settings);
+            rateLimiter.EnterSlowMode(sender.UserId, sender.Role, member, state.Settings);
             slowModeTaken = true;
         }
     }
 
-    /// <summary>Everything but slow mode, which only the storing transaction counts.</summary>
-    public RoomMember Check(RoomStanding standing)
+    /// <summary>Everything but slow mode, which only the storing transaction counts; returns the membership.</summary>
+    public RoomMember EnsureAllowedExceptSlowMode(UserRoomState state)
     {
-        var member = RoomAccess.MemberOf(standing);
+        var member = RoomAccess.RequireMember(state);
         if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
         {
             throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");

@@ -5,12 +5,12 @@ using Npgsql;
 namespace Chat.Data.Writing;
 
 /// <summary>
-/// Reads users' standing in rooms (the room's rules, a ban, the membership) with one query: the
+/// Reads users' state in rooms (the room's rules, a ban, the membership) with one query: the
 /// writer's batch asks for all its senders inside its transaction, MembershipRepository for one.
 /// </summary>
-internal static class SenderStandings
+internal static class UserRoomStates
 {
-    // The columns of a row: the sender, the room's standing, then the membership.
+    // The columns of a row: the sender, the room's state, then the membership.
     private const int SenderColumn = 0;
     private const int RoomId = 1;
     private const int IsPrivate = 2;
@@ -30,15 +30,15 @@ internal static class SenderStandings
         left join users u on u.id = rm.user_id
         """;
 
-    // For a writer that has not locked the rooms yet: the standing is read under the same lock
+    // For a writer that has not locked the rooms yet: the state is read under the same lock
     // the seq bump takes, so nothing can change it before the commit.
     private const string ReadLocked = Read + " for update of r";
 
     /// <summary>
-    /// The standing of each (room, sender) pair asked for whose room exists; with
+    /// The state of each (room, sender) pair asked for whose room exists; with
     /// <paramref name="lockRooms"/> the rooms' rows are locked until the transaction ends.
     /// </summary>
-    public static async Task<Dictionary<(Guid RoomId, Guid UserId), RoomStanding>> ReadAsync(
+    public static async Task<Dictionary<(Guid RoomId, Guid UserId), UserRoomState>> ReadAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
         IReadOnlyCollection<(Guid RoomId, Guid UserId)> senders,
@@ -67,15 +67,14 @@ internal static class SenderStandings
         };
 
     /// <summary>The rows of <see cref="Command"/>, from a reader positioned on its result.</summary>
-    public static async Task<Dictionary<(Guid RoomId, Guid UserId), RoomStanding>> ReadRowsAsync(
+    public static async Task<Dictionary<(Guid RoomId, Guid UserId), UserRoomState>> ReadRowsAsync(
         DbDataReader reader, int expected, CancellationToken cancellationToken)
     {
-        // Read by hand with typed getters, not with Dapper's row parsers: a batch reads a standing
-        // for every sender, and the parsers boxed each value and parsed each room's settings anew
-        // (a seventh of the node's allocation per stored message). Rooms mostly share their
-        // settings' text, so each distinct text is parsed once per read.
+        // Read by hand with typed getters, not with Dapper's row parsers: a batch reads a state
+        // for every sender, and the parsers box each value and parse each room's settings anew.
+        // Rooms mostly share their settings' text, so each distinct text is parsed once per read.
         var settingsOf = new Dictionary<string, RoomSettings>();
-        var standings = new Dictionary<(Guid, Guid), RoomStanding>(expected);
+        var states = new Dictionary<(Guid, Guid), UserRoomState>(expected);
         while (await reader.ReadAsync(cancellationToken))
         {
             var settingsText = reader.GetString(Settings);
@@ -85,7 +84,7 @@ internal static class SenderStandings
                 settingsOf[settingsText] = settings;
             }
 
-            var standing = new RoomStanding
+            var state = new UserRoomState
             {
                 Id = reader.GetGuid(RoomId),
                 IsPrivate = reader.GetBoolean(IsPrivate),
@@ -95,10 +94,10 @@ internal static class SenderStandings
                 // A user who is not a member has nulls in the membership columns.
                 Member = reader.IsDBNull(MemberStart) ? null : ReadMember(reader),
             };
-            standings[(standing.Id, reader.GetGuid(SenderColumn))] = standing;
+            states[(state.Id, reader.GetGuid(SenderColumn))] = state;
         }
 
-        return standings;
+        return states;
     }
 
     /// <summary>The membership columns, in the order of <see cref="MembershipRepository.MemberColumns"/>.</summary>
