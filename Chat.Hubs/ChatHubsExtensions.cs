@@ -81,7 +81,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<ChatRedisConnection>();
         services.AddSingleton<UserConnections>();
         services.AddSingleton<ClusterConnections>();
-        services.AddSingleton<UserConnectionLookup>();
+        services.AddSingleton<ConnectionDirectory>();
         services.AddSingleton<ConnectionLifecycle>();
         services.AddSingleton<OnlineMemberCount>();
         services.AddSingleton<RoomBroadcaster>();

@@ -21,7 +21,7 @@ namespace Chat.Hubs.Broadcasting;
 /// </remarks>
 public sealed class RoomBroadcaster(
     IHubContext<ChatHub, IChatClient> hub,
-    UserConnectionLookup connections,
+    ConnectionDirectory connections,
     BlockService blocks,
     OnlineMemberCount online,
     ChatMetrics metrics,

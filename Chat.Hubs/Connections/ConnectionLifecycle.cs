@@ -14,6 +14,7 @@ namespace Chat.Hubs.Connections;
 /// groups, presence and the activity log.
 /// </summary>
 public sealed class ConnectionLifecycle(
+    ConnectionDirectory connections,
     RoomBroadcaster broadcaster,
     PresenceService presence,
     ConnectionLimiter limiter,
@@ -35,7 +36,7 @@ public sealed class ConnectionLifecycle(
         // read or finds this connection in the registry, so no room is missed.
         try
         {
-            await presence.RegisterAsync(userId, connectionId);
+            await connections.AddAsync(userId, connectionId);
             await limiter.EnsureWithinLimitAsync(userId);
             var roomIds = await memberships.RoomIdsOfAsync(userId, cancellationToken);
             await broadcaster.ConnectionEnteredRoomsAsync(connectionId, roomIds);
@@ -50,7 +51,7 @@ public sealed class ConnectionLifecycle(
         catch
         {
             // SignalR does not call OnDisconnectedAsync for a connection that failed to connect.
-            await presence.DisconnectedAsync(userId, connectionId);
+            await ForgetAsync(userId, connectionId);
             throw;
         }
     }
@@ -59,6 +60,12 @@ public sealed class ConnectionLifecycle(
     public Task ClosedAsync(Caller caller)
     {
         activity.Record(caller.UserId, ActivityActions.Disconnect);
-        return presence.DisconnectedAsync(caller.UserId, caller.ConnectionId!);
+        return ForgetAsync(caller.UserId, caller.ConnectionId!);
+    }
+
+    private async Task ForgetAsync(Guid userId, string connectionId)
+    {
+        await connections.RemoveAsync(userId, connectionId);
+        await presence.SettleAsync(userId);
     }
 }

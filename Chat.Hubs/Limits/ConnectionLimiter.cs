@@ -12,7 +12,7 @@ namespace Chat.Hubs.Limits;
 /// is registered: two connections racing past the cap may both be refused, but never both
 /// accepted.
 /// </remarks>
-public sealed class ConnectionLimiter(UserConnectionLookup connections, IOptions<RateLimitOptions> options)
+public sealed class ConnectionLimiter(ConnectionDirectory connections, IOptions<RateLimitOptions> options)
 {
     /// <summary>Refuses, with a <c>limit</c> error that closes the connection, one over the cap.</summary>
     public async Task EnsureWithinLimitAsync(Guid userId)

@@ -21,30 +21,13 @@ namespace Chat.Hubs.Presence;
 /// before it: the stored status ends right, and each change is announced once.
 /// </remarks>
 public sealed class PresenceService(
-    UserConnections connections,
-    ClusterConnections cluster,
-    UserConnectionLookup lookup,
+    ConnectionDirectory connections,
     UserRepository users,
     MembershipRepository members,
     RoomBroadcaster broadcaster,
     TimeProvider clock,
     ILogger<PresenceService> logger)
 {
-    /// <summary>Records a connection on this node and in the cluster registry.</summary>
-    public async Task RegisterAsync(Guid userId, string connectionId)
-    {
-        connections.Add(userId, connectionId);
-        await cluster.AddAsync(userId, connectionId);
-    }
-
-    /// <summary>Forgets a connection that closed and settles the user's presence.</summary>
-    public async Task DisconnectedAsync(Guid userId, string connectionId)
-    {
-        connections.Remove(userId, connectionId);
-        await cluster.RemoveAsync(userId, connectionId);
-        await SettleAsync(userId);
-    }
-
     /// <summary>
     /// Brings the stored presence in line with the user's live connections: online when an
     /// offline user has one, offline when none is left. <paramref name="roomIds"/>, when the
@@ -58,7 +41,7 @@ public sealed class PresenceService(
             return;
         }
 
-        var live = await lookup.CountAsync(userId);
+        var live = await connections.CountAsync(userId);
         var change = PresenceRules.Settle(userId, stored.Status, stored.LastSeenAt, live, clock.UtcNowAsStored());
         await ApplyAsync(stored, change, roomIds, cancellationToken);
     }

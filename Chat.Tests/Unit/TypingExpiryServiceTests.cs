@@ -32,7 +32,7 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
         collection.AddSingleton<ChatRedisConnection>();
         collection.AddSingleton<UserConnections>();
         collection.AddSingleton<ClusterConnections>();
-        collection.AddSingleton<UserConnectionLookup>();
+        collection.AddSingleton<ConnectionDirectory>();
         collection.AddSingleton(NpgsqlDataSource.Create("Host=127.0.0.1;Database=unused"));
         collection.AddSingleton<BlockRepository>();
         collection.AddSingleton<UserRepository>();
