@@ -1,12 +1,7 @@
-using Chat.Api.Admin;
-using Chat.Api.Attachments;
 using Chat.Api.Auth;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
-using Chat.Api.Messages;
 using Chat.Api.Metrics;
-using Chat.Api.Rooms;
-using Chat.Api.Users;
 using Chat.Data;
 using Chat.Hubs;
 using Chat.Hubs.Connections;
@@ -33,25 +28,19 @@ if (args is ["migrate", ..])
     return;
 }
 
+// The middleware, in order, then the endpoints. WebApplication matches the route before the first
+// middleware runs, so each one already sees the endpoint a request goes to (the body limit reads it).
 app.UseChatForwardedHeaders();
 app.UseChatApi();
-app.MapAuthEndpoints();
-app.MapUserEndpoints();
-app.MapBlockEndpoints();
-app.MapActivityEndpoints();
-app.MapRoomEndpoints();
-app.MapModerationEndpoints();
-app.MapInvitationEndpoints();
-app.MapRoomSettingsEndpoints();
-app.MapRoomSearchEndpoints();
-app.MapReceiptEndpoints();
-app.MapMessageEndpoints();
-app.MapAttachmentEndpoints();
-app.MapHealthEndpoints();
-app.MapMetricsEndpoint();
 app.UseHubDrain();
 app.UseHubWebSocketCompression();
+
+app.MapChatApi();
+app.MapChatApiDocument();
+app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapChatHub();
+app.MapWebClientFallback();
 
 await app.RunAsync();
 

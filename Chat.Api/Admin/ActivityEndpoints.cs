@@ -10,17 +10,13 @@ public static class ActivityEndpoints
 {
     private const int DefaultDays = 7;
 
-    public static IEndpointRouteBuilder MapActivityEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapActivityEndpoints(this RouteGroupBuilder admin)
     {
-        var admin = endpoints.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
-
         admin.MapGet("/activity", async Task<Ok<ActivityCountDto[]>> (int? days, Caller caller, ActivityReport report, CancellationToken ct) =>
                 TypedResults.Ok(await report.CountsAsync(caller, days ?? DefaultDays, ct)))
             .WithName("GetActivity").WithSummary("Counts of each action per UTC day over the last `days` days (default 7, at most 366)")
             .ProducesValidationProblem();
 
-        return endpoints;
+        return admin;
     }
 }

@@ -14,16 +14,10 @@ public static class AttachmentEndpoints
     /// <summary>Room for the multipart framing around the file: boundaries and part headers.</summary>
     private const long MultipartOverhead = 64 * 1024;
 
-    public static IEndpointRouteBuilder MapAttachmentEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapRoomAttachmentEndpoints(this RouteGroupBuilder uploads)
     {
-        var maxBody = endpoints.ServiceProvider.GetRequiredService<IOptions<ChatOptions>>().Value.MaxAttachmentBytes + MultipartOverhead;
-
-        var uploads = endpoints.MapGroup("/api/rooms/{id}/attachments").WithTags("Attachments").RequireAuthorization()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        var services = ((IEndpointRouteBuilder)uploads).ServiceProvider;
+        var maxBody = services.GetRequiredService<IOptions<ChatOptions>>().Value.MaxAttachmentBytes + MultipartOverhead;
 
         uploads.MapPost("/", async Task<Created<AttachmentDto>> (
                 Guid id, IFormFile? file, Caller caller, AttachmentService service, CancellationToken ct) =>
@@ -32,6 +26,7 @@ public static class AttachmentEndpoints
                 return TypedResults.Created(attachment.Url, attachment);
             })
             .WithName("UploadAttachment").WithSummary("Uploads a file (multipart field `file`) for messages in the room")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             // Antiforgery guards cookie-authenticated forms, which a browser submits on its own.
             // This API takes a bearer token in the Authorization header, which no other site can
             // make a browser send, so a forged cross-site upload has nothing to ride on.
@@ -42,11 +37,11 @@ public static class AttachmentEndpoints
             .WithMetadata(new UploadBodyLimit(maxBody))
             .WithFormOptions(multipartBodyLengthLimit: maxBody);
 
-        var files = endpoints.MapGroup("/api/attachments").WithTags("Attachments").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        return uploads;
+    }
 
+    public static RouteGroupBuilder MapAttachmentEndpoints(this RouteGroupBuilder files)
+    {
         files.MapGet("/{id}", async Task<PushStreamHttpResult> (
                 Guid id, Caller caller, AttachmentService service, HttpResponse response, CancellationToken ct) =>
             {
@@ -57,7 +52,7 @@ public static class AttachmentEndpoints
             .WithName("DownloadAttachment").WithSummary("The file's bytes, for members of its room")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
 
-        return endpoints;
+        return files;
     }
 
     private static void DescribeDownload(HttpResponse response, AttachmentDownload download)

@@ -6,12 +6,8 @@ namespace Chat.Api.Auth;
 /// <summary>Registration and token endpoints under <c>/auth</c>.</summary>
 public static class AuthEndpoints
 {
-    public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder auth)
     {
-        var auth = endpoints.MapGroup("/auth").WithTags("Auth").AllowAnonymous()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
         auth.MapPost("/register", async Task<Created<UserDto>> (RegisterRequest request, AccountService accounts, CancellationToken ct) =>
             {
                 var user = await accounts.RegisterAsync(request, ct);
@@ -32,6 +28,6 @@ public static class AuthEndpoints
             .WithName("CreateServiceToken").WithSummary("Signs a configured service client in; its token has the role service")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        return endpoints;
+        return auth;
     }
 }

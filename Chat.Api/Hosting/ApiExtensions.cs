@@ -11,6 +11,8 @@ namespace Chat.Api.Hosting;
 public static class ApiExtensions
 {
     private const string CorsPolicy = "web-clients";
+    private const string OpenApiDocumentPattern = "/openapi/{documentName}.json";
+    private const string OpenApiDocumentPath = "/openapi/v1.json";
 
     public static IHostApplicationBuilder AddChatApi(this IHostApplicationBuilder builder)
     {
@@ -39,38 +41,53 @@ public static class ApiExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: errors, CORS, the web client's files, authentication, body limits.</summary>
+    /// <summary>The middleware, in order: errors, CORS, the web client's files, authentication, body limits, Swagger UI.</summary>
     public static WebApplication UseChatApi(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors(CorsPolicy);
-        app.UseWebClient();
+        if (WebClientFolder(app.Configuration, app.Environment) is { } folder)
+        {
+            var files = new PhysicalFileProvider(folder);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<RequestBodyLimit>();
-        app.MapOpenApi("/openapi/{documentName}.json");
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "swagger";
-            o.SwaggerEndpoint("/openapi/v1.json", "Chat API");
+            o.SwaggerEndpoint(OpenApiDocumentPath, "Chat API");
         });
         return app;
     }
 
-    private static void UseWebClient(this WebApplication app)
+    /// <summary>Maps the OpenAPI document that Swagger UI reads.</summary>
+    public static IEndpointRouteBuilder MapChatApiDocument(this IEndpointRouteBuilder endpoints)
     {
-        // The web client's build, when there is one; otherwise the root leads to the API docs.
-        var folder = app.Configuration["WebClient:Path"] ?? Path.Combine(app.Environment.ContentRootPath, "..", "web-client", "dist");
-        if (Directory.Exists(folder))
+        endpoints.MapOpenApi(OpenApiDocumentPattern);
+        return endpoints;
+    }
+
+    /// <summary>Without a web client build, the root leads to the API docs instead.</summary>
+    public static IEndpointRouteBuilder MapWebClientFallback(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.ServiceProvider;
+        if (WebClientFolder(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IWebHostEnvironment>()) is null)
         {
-            var files = new PhysicalFileProvider(Path.GetFullPath(folder));
-            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+            endpoints.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
         }
-        else
-        {
-            app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
-        }
+
+        return endpoints;
+    }
+
+    /// <summary>The folder of the web client's build, when there is one.</summary>
+    private static string? WebClientFolder(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var folder = configuration["WebClient:Path"] ?? Path.Combine(environment.ContentRootPath, "..", "web-client", "dist");
+        return Directory.Exists(folder) ? Path.GetFullPath(folder) : null;
     }
 }

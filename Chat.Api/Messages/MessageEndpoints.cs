@@ -1,4 +1,3 @@
-using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Errors;
@@ -12,10 +11,8 @@ public static class MessageEndpoints
 {
     private const int DefaultPageSize = 50;
 
-    public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapMessageEndpoints(this RouteGroupBuilder messages)
     {
-        var messages = endpoints.MapAuthorizedGroup("/api/rooms/{id}/messages", "Messages");
-
         messages.MapGet("/", async Task<Ok<MessageDto[]>> (
                 Guid id, long? beforeSeq, long? afterSeq, int? limit, Caller caller, MessageHistory history, CancellationToken ct) =>
                 TypedResults.Ok(await history.HistoryAsync(caller, id, beforeSeq, afterSeq, limit ?? DefaultPageSize, ct)))
@@ -35,6 +32,6 @@ public static class MessageEndpoints
             .WithName("SendMessage").WithSummary("Sends a message over HTTP; the same body and ack as the hub")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        return endpoints;
+        return messages;
     }
 }

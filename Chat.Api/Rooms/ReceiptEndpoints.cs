@@ -1,4 +1,3 @@
-using Chat.Api.Hosting;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Receipts;
@@ -9,14 +8,12 @@ namespace Chat.Api.Rooms;
 /// <summary>Delivery and read receipts under <c>/api/rooms/{id}/receipts</c>; marking them is the hub's.</summary>
 public static class ReceiptEndpoints
 {
-    public static IEndpointRouteBuilder MapReceiptEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapReceiptEndpoints(this RouteGroupBuilder receipts)
     {
-        var receipts = endpoints.MapAuthorizedGroup("/api/rooms/{id}/receipts", "Rooms");
-
         receipts.MapGet("/", async Task<Ok<ReceiptDto[]>> (Guid id, Caller caller, ReceiptService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.ListAsync(caller, id, ct)))
             .WithName("ListReceipts").WithSummary("Each member's deliveredSeq, readSeq and readAt (members only)");
 
-        return endpoints;
+        return receipts;
     }
 }

@@ -8,12 +8,8 @@ namespace Chat.Api.Rooms;
 /// <summary>Finding rooms by name or by member.</summary>
 public static class RoomSearchEndpoints
 {
-    public static IEndpointRouteBuilder MapRoomSearchEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapRoomSearchEndpoints(this RouteGroupBuilder rooms)
     {
-        var rooms = endpoints.MapGroup("/api/rooms").WithTags("Rooms").RequireAuthorization()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
         // A literal segment outranks the {id} parameter in routing, so "search" is never read as a room id.
         rooms.MapGet("/search", async Task<Ok<RoomDto[]>> (
                 string? q, string? member, Caller caller, RoomSearchService service, CancellationToken ct) =>
@@ -21,6 +17,6 @@ public static class RoomSearchEndpoints
             .WithName("SearchRooms")
             .WithSummary("Public rooms and the caller's private rooms by name (closest first) or by a member's userName; at most 50");
 
-        return endpoints;
+        return rooms;
     }
 }

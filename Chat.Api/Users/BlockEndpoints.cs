@@ -9,11 +9,8 @@ namespace Chat.Api.Users;
 /// <summary>The caller's blocked users under <c>/api/users/me/blocks</c>.</summary>
 public static class BlockEndpoints
 {
-    public static IEndpointRouteBuilder MapBlockEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapBlockEndpoints(this RouteGroupBuilder blocks)
     {
-        var blocks = endpoints.MapGroup("/api/users/me/blocks").WithTags("Users").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
         blocks.MapGet("/", async Task<Ok<UserDto[]>> (Caller caller, BlockService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.ListAsync(caller, ct)))
             .WithName("GetBlocks").WithSummary("The users the caller has blocked");
@@ -34,6 +31,6 @@ public static class BlockEndpoints
             })
             .WithName("UnblockUser").WithSummary("Lifts a block; lifting one that does not exist succeeds too");
 
-        return endpoints;
+        return blocks;
     }
 }

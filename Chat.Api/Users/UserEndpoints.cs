@@ -10,12 +10,8 @@ namespace Chat.Api.Users;
 /// <summary>Profiles under <c>/api/users</c>.</summary>
 public static class UserEndpoints
 {
-    public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder endpoints)
+    public static RouteGroupBuilder MapUserEndpoints(this RouteGroupBuilder users)
     {
-        var users = endpoints.MapGroup("/api/users").WithTags("Users").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
         users.MapGet("/me", async Task<Ok<UserDto>> (Caller caller, UserRepository repository, CancellationToken ct) =>
                 TypedResults.Ok(await FindAsync(repository, caller.UserId, ct)))
             .WithName("GetMe").WithSummary("The caller's profile");
@@ -35,7 +31,7 @@ public static class UserEndpoints
                 TypedResults.Ok(await FindAsync(repository, id, ct)))
             .WithName("GetUser").WithSummary("A user's profile with presence and last seen");
 
-        return endpoints;
+        return users;
     }
 
     private static async Task<UserDto> FindAsync(UserRepository repository, Guid id, CancellationToken ct) =>

@@ -1,0 +1,30 @@
+using Chat.Contracts;
+using Chat.Hubs;
+using Chat.Hubs.Rooms;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Api.Rooms;
+
+/// <summary>A room's members under <c>/api/rooms/{id}/members</c>: listing them, joining and leaving.</summary>
+public static class MemberEndpoints
+{
+    public static RouteGroupBuilder MapMemberEndpoints(this RouteGroupBuilder members)
+    {
+        members.MapGet("/", async Task<Ok<IReadOnlyList<MemberDto>>> (Guid id, Caller caller, RoomService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.MembersAsync(caller, id, ct)))
+            .WithName("ListMembers").WithSummary("Members with role, presence and mute");
+
+        members.MapPost("/", async Task<Ok<MemberDto>> (Guid id, Caller caller, MembershipService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.JoinAsync(caller, id, ct)))
+            .WithName("JoinRoom").WithSummary("Joins a public room; the caller's open connections join too");
+
+        members.MapDelete("/me", async Task<NoContent> (Guid id, Caller caller, MembershipService service, CancellationToken ct) =>
+            {
+                await service.LeaveAsync(caller, id, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("LeaveRoom").WithSummary("Leaves a room; the caller's open connections leave too");
+
+        return members;
+    }
+}
