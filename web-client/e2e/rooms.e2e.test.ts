@@ -37,11 +37,16 @@ describe('rooms, files and moderation in the browser', () => {
     await a.locator('.room-header h2', { hasText: room }).waitFor(wait);
     roomId = (await a.locator('.room-link.active').getAttribute('data-room-id')) ?? '';
 
-    const dialog = new Promise<Dialog>((resolve) => a.once('dialog', resolve));
+    // Accepted as soon as it opens: an open prompt blocks the page, and a click still waiting
+    // for the page to settle would wait for it forever.
+    const invitation = new Promise<string>((resolve) =>
+      a.once('dialog', (prompt: Dialog) => {
+        resolve(prompt.defaultValue());
+        void prompt.accept();
+      }),
+    );
     await a.getByRole('button', { name: 'Invite' }).click();
-    const prompt = await dialog;
-    const link = prompt.defaultValue();
-    await prompt.accept();
+    const link = await invitation;
     expect(link).toMatch(new RegExp(`^${server.url}/#invite=.+`));
 
     const g = guest.page;
