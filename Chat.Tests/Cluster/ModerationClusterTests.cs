@@ -30,7 +30,7 @@ public sealed class ModerationClusterTests(ChatClusterFixture cluster) : IClassF
         // on Bob's connection then flushes anything already on the way to him.
         var leave = await carolOnB.NextMessageAsync(MessageType.Leave);
         Assert.Equal(sent.MessageId, (await carolOnB.NextMessageAsync(MessageType.Text)).Id);
-        await bobOnB.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        await bobOnB.FlushAsync();
         Assert.DoesNotContain(bobOnB.DrainMessages(), m => m.Type == MessageType.Text);
         var removal = await bobOnB.NextRemovalAsync();
         Assert.Equal(new RemovedFromRoomEvent(room.Id, RemovalReason.Kicked, alice.Id), removal);

@@ -70,7 +70,7 @@ public sealed class TwoNodeTests(ChatClusterFixture cluster) : IClassFixture<Cha
         var marker = await aliceOnA.SendTextAsync(room.Id, "still gone");
         // Alice's connection got nothing of its own sends; Bob's must not have them either. A
         // round trip on Bob's connection flushes anything already on the way to it.
-        await bobOnA.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        await bobOnA.FlushAsync();
         Assert.DoesNotContain(bobOnA.DrainMessages(), m => m.Type == MessageType.Text);
         Assert.True(marker.Seq > 0);
     }
@@ -94,8 +94,7 @@ public sealed class UnlinkedNodeTests(UnlinkedNodesFixture nodes) : IClassFixtur
         var sent = await aliceOnA.SendTextAsync(room.Id, "node A only");
 
         Assert.Equal(sent.MessageId, (await bobOnA.NextMessageAsync(MessageType.Text)).Id);
-        var sync = await carolOnB.Connection.InvokeAsync<SyncResult>(
-            "Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), carolJoin.LastSeq)]));
+        var sync = await carolOnB.SyncAsync(room.Id, carolJoin.LastSeq);
         Assert.Equal(sent.MessageId, Assert.Single(Assert.Single(sync.Rooms).Messages).Id);
         Assert.DoesNotContain(carolOnB.DrainMessages(), m => m.Id == sent.MessageId);
     }

@@ -24,11 +24,6 @@ public static class TestRooms
         return (alice, bob, carol, room);
     }
 
-    /// <summary>Sends a private text message to <paramref name="toUserId"/> inside the room.</summary>
-    public static Task<MessageAck> SendPrivateAsync(HubClient client, Guid roomId, Guid toUserId, string content) =>
-        client.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            roomId.ToString(), Guid.NewGuid().ToString(), "text", content, ToUserId: toUserId.ToString()));
-
     private static async Task JoinAsync(ChatNode node, TestUser user, Guid roomId)
     {
         using var http = node.Http(user.Token);

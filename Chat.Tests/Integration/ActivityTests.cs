@@ -30,7 +30,7 @@ public sealed class ActivityTests(ChatNodeFixture fixture) : IClassFixture<ChatN
             await bobHub.JoinRoomAsync(room.Id);
             await bobHub.SendTextAsync(room.Id, "one");
             await bobHub.SendTextAsync(room.Id, "two");
-            await bobHub.Connection.InvokeAsync("LeaveRoom", room.Id.ToString());
+            await bobHub.LeaveRoomAsync(room.Id);
         }
 
         var expected = new Dictionary<string, long> { ["connect"] = 1, ["join"] = 1, ["send"] = 2, ["leave"] = 1, ["disconnect"] = 1 };

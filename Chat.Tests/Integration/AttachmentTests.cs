@@ -234,8 +234,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         await bobHub.NextMessageAsync(MessageType.Join);
         var attachment = await UploadDtoAsync(alice, room.Id, Pixel, "pixel.png");
 
-        var ack = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            room.Id.ToString(), Guid.NewGuid().ToString(), "image", "look at this", AttachmentId: attachment.Id.ToString()));
+        var ack = await aliceHub.SendMessageAsync(room.Id, "image", "look at this", attachment.Id);
 
         var live = await bobHub.NextMessageAsync(MessageType.Image);
         Assert.Equal(ack.MessageId, live.Id);
@@ -245,13 +244,13 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         using var http = Node.Http(bob.Token);
         var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
         Assert.Equal(attachment, Assert.Single(history!, m => m.Id == ack.MessageId).Attachment);
-        var hubHistory = await aliceHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+        var hubHistory = await aliceHub.GetHistoryAsync(room.Id);
         Assert.Equal(attachment, Assert.Single(hubHistory, m => m.Id == ack.MessageId).Attachment);
 
         var rooms = await http.GetFromJsonAsync<RoomDto[]>("api/rooms", Json.Options);
         Assert.Equal(attachment, Assert.Single(rooms!, r => r.Id == room.Id).LastMessage?.Attachment);
 
-        var sync = await bobHub.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), 0)]));
+        var sync = await bobHub.SyncAsync(room.Id, 0);
         Assert.Equal(attachment, Assert.Single(Assert.Single(sync.Rooms).Messages, m => m.Id == ack.MessageId).Attachment);
 
         await using var carolHub = await HubClient.ConnectAsync(Node, carol);
@@ -270,8 +269,8 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var pdf = await UploadDtoAsync(alice, room.Id, Pdf, "report.pdf");
         var request = new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "file", "", AttachmentId: pdf.Id.ToString());
 
-        var first = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", request);
-        var again = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", request);
+        var first = await aliceHub.SendMessageAsync(request);
+        var again = await aliceHub.SendMessageAsync(request);
 
         Assert.False(first.Duplicate);
         Assert.True(again.Duplicate);
@@ -290,12 +289,11 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var room = await alice.CreateRoomAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         var pdf = await UploadDtoAsync(alice, room.Id, Pdf, "secret.pdf");
-        var ack = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            room.Id.ToString(), Guid.NewGuid().ToString(), "file", "", AttachmentId: pdf.Id.ToString()));
+        var ack = await aliceHub.SendMessageAsync(room.Id, "file", "", pdf.Id);
         using var http = Node.Http(alice.Token);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(pdf.Url.TrimStart('/'))).StatusCode);
 
-        await aliceHub.Connection.InvokeAsync("DeleteMessage", room.Id.ToString(), ack.MessageId.ToString());
+        await aliceHub.DeleteMessageAsync(room.Id, ack.MessageId);
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(pdf.Url.TrimStart('/'))).StatusCode);
         var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
@@ -323,8 +321,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var unknown = await SendRefusedAsync(aliceHub, room.Id, "file", Guid.NewGuid());
         var pdfAsImage = await SendRefusedAsync(aliceHub, room.Id, "image", alicesPdf.Id);
         var textWithFile = await SendRefusedAsync(aliceHub, room.Id, "text", alicesImage.Id);
-        var imageWithoutFile = await Assert.ThrowsAsync<HubException>(() => aliceHub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "image", "")));
+        var imageWithoutFile = await Assert.ThrowsAsync<HubException>(() => aliceHub.SendMessageAsync(room.Id, "image", ""));
 
         Assert.Equal("not_found: attachment not found", someoneElses.Message);
         Assert.Equal("not_found: attachment not found", otherRooms.Message);
@@ -334,8 +331,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         Assert.Equal("invalid: attachmentId is required for image and file messages", imageWithoutFile.Message);
 
         // Refusals store nothing; an image may still go out as a plain file.
-        var accepted = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            room.Id.ToString(), Guid.NewGuid().ToString(), "file", "", AttachmentId: alicesImage.Id.ToString()));
+        var accepted = await aliceHub.SendMessageAsync(room.Id, "file", "", alicesImage.Id);
         using var http = Node.Http(alice.Token);
         var history = (await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options))!;
         Assert.Equal([MessageType.Join, MessageType.File], history.Select(m => m.Type));
@@ -344,8 +340,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
     }
 
     private static async Task<HubException> SendRefusedAsync(HubClient hub, Guid roomId, string type, Guid attachmentId) =>
-        await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            roomId.ToString(), Guid.NewGuid().ToString(), type, "caption", AttachmentId: attachmentId.ToString())));
+        await Assert.ThrowsAsync<HubException>(() => hub.SendMessageAsync(roomId, type, "caption", attachmentId));
 
     private async Task JoinAsync(TestUser user, Guid roomId)
     {

@@ -72,7 +72,7 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var send = await Assert.ThrowsAsync<HubException>(() => hub.SendTextAsync(room.Id, "let me in"));
         var join = await Assert.ThrowsAsync<HubException>(() => hub.JoinRoomAsync(room.Id));
         var history = await Assert.ThrowsAsync<HubException>(() =>
-            hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50));
+            hub.GetHistoryAsync(room.Id));
 
         Assert.StartsWith("forbidden:", send.Message);
         Assert.StartsWith("forbidden:", join.Message);
@@ -89,17 +89,14 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var room = await alice.CreateRoomAsync(Node);
         await using var hub = await HubClient.ConnectAsync(Node, alice);
 
-        var join = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<RoomSnapshot>("JoinRoom", "not-a-uuid"));
-        var badRoom = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest("nope", Guid.NewGuid().ToString(), "text", "hi")));
-        var badClientId = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), "12345", "text", "hi")));
-        var badType = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "poem", "hi")));
-        var badSync = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<SyncResult>(
-            "Sync", new SyncRequest([new SyncRoomRequest("zzz", 0)])));
-        var badLimit = await Assert.ThrowsAsync<HubException>(() =>
-            hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 201));
+        var join = await Assert.ThrowsAsync<HubException>(() => hub.JoinRoomAsync("not-a-uuid"));
+        var badRoom = await Assert.ThrowsAsync<HubException>(() =>
+            hub.SendMessageAsync(new SendMessageRequest("nope", Guid.NewGuid().ToString(), "text", "hi")));
+        var badClientId = await Assert.ThrowsAsync<HubException>(() =>
+            hub.SendMessageAsync(new SendMessageRequest(room.Id.ToString(), "12345", "text", "hi")));
+        var badType = await Assert.ThrowsAsync<HubException>(() => hub.SendMessageAsync(room.Id, "poem", "hi"));
+        var badSync = await Assert.ThrowsAsync<HubException>(() => hub.SyncAsync(new SyncRequest([new SyncRoomRequest("zzz", 0)])));
+        var badLimit = await Assert.ThrowsAsync<HubException>(() => hub.GetHistoryAsync(room.Id, 201));
 
         Assert.Equal("invalid: roomId must be a UUID", join.Message);
         Assert.Equal("invalid: roomId must be a UUID", badRoom.Message);
@@ -120,10 +117,8 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         await using var ownerHub = await HubClient.ConnectAsync(Node, owner);
         await memberHub.JoinRoomAsync(room.Id);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => memberHub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "system", "maintenance")));
-        var allowed = await ownerHub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "system", "maintenance"));
+        var refused = await Assert.ThrowsAsync<HubException>(() => memberHub.SendMessageAsync(room.Id, "system", "maintenance"));
+        var allowed = await ownerHub.SendMessageAsync(room.Id, "system", "maintenance");
 
         Assert.StartsWith("forbidden:", refused.Message);
         Assert.False(allowed.Duplicate);

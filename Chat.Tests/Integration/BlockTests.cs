@@ -44,8 +44,8 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
         await BlockAsync(http, bob.Id);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => TestRooms.SendPrivateAsync(bobHub, room.Id, alice.Id, "hi alice"));
-        var toCarol = await TestRooms.SendPrivateAsync(bobHub, room.Id, carol.Id, "hi carol");
+        var refused = await Assert.ThrowsAsync<HubException>(() => bobHub.SendPrivateAsync(room.Id, alice.Id, "hi alice"));
+        var toCarol = await bobHub.SendPrivateAsync(room.Id, carol.Id, "hi carol");
 
         Assert.StartsWith("forbidden: ", refused.Message);
         Assert.False(toCarol.Duplicate);

@@ -150,7 +150,7 @@ public sealed class MessageWriterTests(WriterModesFixture fixture) : IClassFixtu
         {
             var content = $"in order {i}";
             sends.Add((content, i % 4 == 0
-                ? TestRooms.SendPrivateAsync(aliceClient, room.Id, bob.Id, content)
+                ? aliceClient.SendPrivateAsync(room.Id, bob.Id, content)
                 : aliceClient.SendTextAsync(room.Id, content)));
         }
 

@@ -27,7 +27,7 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
         await aliceOther.NextMessageAsync(MessageType.Join);
 
         var clientMessageId = Guid.NewGuid();
-        var ack = await aliceSending.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
+        var ack = await aliceSending.SendMessageAsync(new SendMessageRequest(
             room.Id.ToString(), clientMessageId.ToString(), "text", "  hello, bob  ",
             Metadata: new Dictionary<string, string> { ["client"] = "tests" }));
 

@@ -103,10 +103,8 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
             RoomChange.Kick => await RestAsync(caller, _ => ModerationApi.KickAsync(Node, caller, room.Id, target.Id)),
             RoomChange.Ban => await RestAsync(caller, _ => ModerationApi.BanAsync(Node, caller, room.Id, target.Id)),
             RoomChange.Unban => await RestAsync(caller, _ => ModerationApi.UnbanAsync(Node, caller, room.Id, outcast.Id)),
-            RoomChange.DeleteOthersMessage => await HubAsync(() => callerHub.Connection.InvokeAsync(
-                "DeleteMessage", room.Id.ToString(), targetMessage.MessageId.ToString())),
-            RoomChange.SendSystemMessage => await HubAsync(() => callerHub.Connection.InvokeAsync<MessageAck>(
-                "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "system", "maintenance at noon"))),
+            RoomChange.DeleteOthersMessage => await HubAsync(() => callerHub.DeleteMessageAsync(room.Id, targetMessage.MessageId)),
+            RoomChange.SendSystemMessage => await HubAsync(() => callerHub.SendMessageAsync(room.Id, "system", "maintenance at noon")),
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         };
 

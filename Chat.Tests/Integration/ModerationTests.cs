@@ -29,7 +29,7 @@ public sealed class ModerationTests(ChatNodeFixture fixture) : IClassFixture<Cha
 
         await using var bobAgain = await HubClient.ConnectAsync(Node, bob);
         var sent = await aliceHub.SendTextAsync(room.Id, "bob is banned");
-        await bobAgain.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        await bobAgain.FlushAsync();
         Assert.DoesNotContain(bobAgain.DrainMessages(), m => m.Id == sent.MessageId);
         var hubJoin = await Assert.ThrowsAsync<HubException>(() => bobAgain.JoinRoomAsync(room.Id));
         var send = await Assert.ThrowsAsync<HubException>(() => bobAgain.SendTextAsync(room.Id, "let me back"));

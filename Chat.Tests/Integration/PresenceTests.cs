@@ -65,7 +65,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         await bobPhone.SetPresenceAsync("dnd");
         // The new connection and the repeated choice are done on the server; a round trip on
         // Alice's connection brings in anything they sent her.
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
         Assert.DoesNotContain(aliceHub.DrainPresence(), e => e.UserId == bob.Id);
         Assert.Equal(PresenceStatus.Dnd, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
 
@@ -85,7 +85,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var bob = await TestUser.RegisterAsync(Node, "bob");
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => bobHub.Connection.InvokeAsync("SetPresence", status));
+        var error = await Assert.ThrowsAsync<HubException>(() => bobHub.SetPresenceAsync(status));
 
         Assert.StartsWith("invalid:", error.Message);
         Assert.Equal(HubConnectionState.Connected, bobHub.Connection.State);
@@ -103,7 +103,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         {
             var opened = await Task.WhenAll(
                 HubClient.ConnectAsync(Node, bob), HubClient.ConnectAsync(Node, bob, HubProtocol.Json), HubClient.ConnectAsync(Node, bob));
-            await FlushAsync(aliceHub);
+            await aliceHub.FlushAsync();
             Assert.Equal([PresenceStatus.Online], aliceHub.DrainPresence().Where(e => e.UserId == bob.Id).Select(e => e.Status));
 
             await Task.WhenAll(opened.Select(c => c.DisposeAsync().AsTask()));
@@ -111,7 +111,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         }
 
         // A second offline from any round would show up here, ahead of this round trip.
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
         Assert.DoesNotContain(aliceHub.DrainPresence(), e => e.UserId == bob.Id);
     }
 
@@ -136,7 +136,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
 
         await Poll.UntilAsync(() => Connections.Count(bob.Id) == 1, Deadline, "the server sees every closed connection of bob's");
         Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
         var heard = aliceHub.DrainPresence().Where(e => e.UserId == bob.Id).Select(e => e.Status).ToArray();
         Assert.True(heard.Length == 0 || heard[^1] == PresenceStatus.Online, $"Alice last heard bob as {string.Join(", ", heard)}");
         await current.DisposeAsync();
@@ -172,6 +172,4 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         await RestPresence.JoinAsync(http, room.Id);
         return (alice, bob, room);
     }
-
-    private static Task FlushAsync(HubClient hub) => hub.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
 }

@@ -30,7 +30,7 @@ public sealed partial class RateLimitTests(LimitsNodeFixture fixture) : IClassFi
 
         Assert.StartsWith("rate_limited: ", refused.Message);
         Assert.InRange(RetryAfterMs(refused.Message), 1, 2000);
-        var history = await hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+        var history = await hub.GetHistoryAsync(room.Id);
         Assert.DoesNotContain(history, m => m.Content == "one too many");
         await Poll.UntilAsync(async () => await TrySendAsync(hub, room.Id, "after the wait"), Deadline, "a send passes again");
     }

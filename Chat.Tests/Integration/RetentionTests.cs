@@ -25,7 +25,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         await Poll.UntilAsync(
             async () => await CountAsync(room.Id) == 2, TimeSpan.FromSeconds(20), "the retention sweeper deletes the aged messages");
 
-        var history = await hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 200);
+        var history = await hub.GetHistoryAsync(room.Id, 200);
         Assert.Equal([6L, 7L], history.Select(m => m.Seq));
         var ack = await hub.SendTextAsync(room.Id, "after the purge");
         Assert.Equal(8, ack.Seq);
@@ -98,8 +98,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         var attachment = (await upload.Content.ReadFromJsonAsync<AttachmentDto>(Json.Options))!;
         await using (var hub = await HubClient.ConnectAsync(Node, admin))
         {
-            await hub.Connection.InvokeAsync<MessageAck>(
-                "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "file", "notes", AttachmentId: attachment.Id.ToString()));
+            await hub.SendMessageAsync(room.Id, "file", "notes", attachment.Id);
         }
 
         await fixture.ExecuteAsync("update messages set sent_at = now() - interval '2 days' where room_id = @r", ("r", room.Id));
