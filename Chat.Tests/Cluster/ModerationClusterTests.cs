@@ -22,7 +22,8 @@ public sealed class ModerationClusterTests(ChatClusterFixture cluster) : IClassF
         await aliceOnA.NextJoinAsync();
         await aliceOnA.NextJoinAsync();
 
-        await ModerationApi.KickAsync(cluster.NodeA, alice, room.Id, bob.Id, "spam").ExpectAsync(HttpStatusCode.NoContent);
+        using var aliceHttp = cluster.NodeA.Http(alice.Token);
+        await aliceHttp.KickAsync(room.Id, bob.Id, "spam").ExpectAsync(HttpStatusCode.NoContent);
         bobOnB.DrainMessages();
         var sent = await aliceOnA.SendTextAsync(room.Id, "after the kick");
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
@@ -38,10 +37,8 @@ public sealed class TwoNodeTests(ChatClusterFixture cluster) : IClassFixture<Cha
         await using var aliceOnB = await HubClient.ConnectAsync(cluster.NodeB, alice);
 
         using var http = cluster.NodeB.Http(bob.Token);
-        var join = await http.PostAsync($"api/rooms/{room.Id}/members", null);
-        join.EnsureSuccessStatusCode();
-        var member = await join.Content.ReadFromJsonAsync<MemberDto>(Json.Options);
-        Assert.Equal(RoomRole.Member, member!.Role);
+        var member = await http.JoinAsync(room.Id).ReadAsync<MemberDto>();
+        Assert.Equal(RoomRole.Member, member.Role);
 
         // Bob's connection on A heard his own join, so it is in the room's group now.
         Assert.Equal(bob.Id, (await bobOnA.NextJoinAsync()).User.Id);
@@ -61,8 +58,7 @@ public sealed class TwoNodeTests(ChatClusterFixture cluster) : IClassFixture<Cha
         await aliceOnA.NextJoinAsync();
 
         using var http = cluster.NodeB.Http(bob.Token);
-        var leave = await http.DeleteAsync($"api/rooms/{room.Id}/members/me");
-        Assert.Equal(System.Net.HttpStatusCode.NoContent, leave.StatusCode);
+        await http.LeaveAsync(room.Id).ExpectAsync(System.Net.HttpStatusCode.NoContent);
         Assert.Equal(bob.Id, (await aliceOnA.NextLeaveAsync()).UserId);
 
         bobOnA.DrainMessages();

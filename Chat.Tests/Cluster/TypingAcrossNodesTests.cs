@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Cluster;

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Chat.Contracts;
 using Chat.Contracts.Serialization;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Infrastructure;

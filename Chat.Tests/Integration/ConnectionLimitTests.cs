@@ -1,6 +1,5 @@
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Tests.Integration;
 

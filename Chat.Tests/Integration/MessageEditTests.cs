@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -30,8 +29,8 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         Assert.Equal(atBob, await aliceHub.NextUpdateAsync() with { Metadata = atBob.Metadata, Reactions = atBob.Reactions });
 
         using var http = Node.Http(bob.Token);
-        var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        var stored = Assert.Single(history!, m => m.Id == ack.MessageId);
+        var history = await http.HistoryAsync(room.Id);
+        var stored = Assert.Single(history, m => m.Id == ack.MessageId);
         Assert.Equal(("hello", atBob.EditedAt), (stored.Content, stored.EditedAt));
     }
 

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 
@@ -47,11 +45,11 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
         foreach (var (user, hub, sees) in new[] { (alice, aliceHub, true), (bob, bobHub, true), (carol, carolHub, false) })
         {
             using var http = Node.Http(user.Token);
-            var rest = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
+            var rest = await http.HistoryAsync(room.Id);
             var hubHistory = await hub.GetHistoryAsync(room.Id);
             var synced = await hub.SyncAsync(room.Id, 0);
 
-            foreach (var page in new[] { rest!, hubHistory, [.. synced.Rooms[0].Messages] })
+            foreach (var page in new[] { rest, hubHistory, [.. synced.Rooms[0].Messages] })
             {
                 Assert.Equal(sees, page.Any(m => m.Id == whisper.MessageId));
                 Assert.Contains(page, m => m.Id == announcement.MessageId);

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -85,8 +84,8 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         // Reactions travel with the message: history, Sync, the room snapshot and an edit.
         var expected = new Dictionary<string, int> { [Heart] = 2 };
         using var http = Node.Http(bob.Token);
-        var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        Assert.Equal(expected, history!.Single(m => m.Id == ack.MessageId).Reactions);
+        var history = await http.HistoryAsync(room.Id);
+        Assert.Equal(expected, history.Single(m => m.Id == ack.MessageId).Reactions);
         var synced = await bobHub.SyncAsync(room.Id, ack.Seq - 1);
         Assert.Equal(expected, synced.Rooms[0].Messages.Single(m => m.Id == ack.MessageId).Reactions);
         var snapshot = await bobHub.JoinRoomAsync(room.Id);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Chat.Contracts;
 using Chat.Hubs.Receipts;
 using Chat.Tests.Infrastructure;
@@ -105,8 +103,8 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         await aliceHub.MarkDeliveredAsync(room.Id, last.Seq - 1);
 
         using var http = Node.Http(alice.Token);
-        var receipts = await http.GetFromJsonAsync<ReceiptDto[]>($"api/rooms/{room.Id}/receipts", Json.Options);
-        Assert.Equal(2, receipts!.Length);
+        var receipts = await http.ReceiptsAsync(room.Id);
+        Assert.Equal(2, receipts.Length);
         var ofBob = Assert.Single(receipts, r => r.UserId == bob.Id);
         var ofAlice = Assert.Single(receipts, r => r.UserId == alice.Id);
         Assert.Equal((last.Seq, last.Seq), (ofBob.DeliveredSeq, ofBob.ReadSeq));
@@ -127,14 +125,12 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         var privateRoom = await owner.CreateRoomAsync(Node, isPrivate: true);
         using var http = Node.Http(stranger.Token);
 
-        var ofPublic = await http.GetAsync($"api/rooms/{publicRoom.Id}/receipts");
-        var ofPrivate = await http.GetAsync($"api/rooms/{privateRoom.Id}/receipts");
-        var ofNothing = await http.GetAsync($"api/rooms/{Guid.NewGuid()}/receipts");
+        var ofPublic = await http.GetAsync(ApiRoutes.Receipts(publicRoom.Id));
+        var ofPrivate = await http.GetAsync(ApiRoutes.Receipts(privateRoom.Id));
+        var ofNothing = await http.GetAsync(ApiRoutes.Receipts(Guid.NewGuid()));
 
-        Assert.Equal(HttpStatusCode.Forbidden, ofPublic.StatusCode);
-        Assert.Equal("forbidden", await CodeAsync(ofPublic));
-        Assert.Equal(HttpStatusCode.NotFound, ofPrivate.StatusCode);
-        Assert.Equal("not_found", await CodeAsync(ofPrivate));
+        await ProblemAssert.HasCodeAsync(ofPublic, HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.HasCodeAsync(ofPrivate, HttpStatusCode.NotFound, "not_found");
         Assert.Equal(HttpStatusCode.NotFound, ofNothing.StatusCode);
     }
 
@@ -265,14 +261,8 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
 
     private static async Task<int?> UnreadAsync(HttpClient http, Guid roomId)
     {
-        var rooms = await http.GetFromJsonAsync<RoomDto[]>("api/rooms", Json.Options);
-        return Assert.Single(rooms!, r => r.Id == roomId).UnreadCount;
-    }
-
-    private static async Task<string?> CodeAsync(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
+        var rooms = await http.RoomsAsync();
+        return Assert.Single(rooms, r => r.Id == roomId).UnreadCount;
     }
 
     /// <summary>The stored receipt row, read straight from PostgreSQL until it satisfies <paramref name="done"/>.</summary>

@@ -66,8 +66,7 @@ public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClass
     {
         using var response = await SignInAsync(name, secret);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("unauthorized", await ModerationApi.CodeOfAsync(response));
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Fact]
@@ -75,7 +74,7 @@ public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClass
     {
         using var http = Node.Http();
 
-        using var response = await http.PostAsJsonAsync("auth/register", new RegisterRequest("service-reports", "correct horse battery", "Fake"), Json.Options);
+        using var response = await http.PostAsJsonAsync(ApiRoutes.Register, new RegisterRequest("service-reports", "correct horse battery", "Fake"), Json.Options);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -83,6 +82,6 @@ public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClass
     private async Task<HttpResponseMessage> SignInAsync(string name, string secret)
     {
         using var http = Node.Http();
-        return await http.PostAsJsonAsync("auth/service-token", new ServiceTokenRequest(name, secret), Json.Options);
+        return await http.PostAsJsonAsync(ApiRoutes.ServiceToken, new ServiceTokenRequest(name, secret), Json.Options);
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -98,11 +97,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
         var bob = await TestUser.RegisterAsync(Node, "bob");
-        using var http = Node.Http(alice.Token);
-        var created = await http.PostAsJsonAsync(
-            "api/rooms", new CreateRoomRequest("quiet", null, false, new RoomSettings(TypingIndicators: false)), Json.Options);
-        created.EnsureSuccessStatusCode();
-        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        var room = await alice.CreateRoomAsync(Node, name: "quiet", settings: new RoomSettings(TypingIndicators: false));
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         await bobHub.JoinRoomAsync(room.Id);
