@@ -7,30 +7,14 @@ using Chat.Tests.Infrastructure;
 namespace Chat.Tests.Integration;
 
 /// <summary>A node that knows one service client, <c>reports</c>.</summary>
-public sealed class ServiceClientNodeFixture : IAsyncLifetime
+public sealed class ServiceClientNodeFixture() : NodeFixture(new Dictionary<string, string?>
+{
+    ["Services:Clients:0:Name"] = Name,
+    ["Services:Clients:0:Secret"] = Secret,
+})
 {
     public const string Name = "reports";
     public const string Secret = "a-long-shared-secret-for-the-reports-service";
-
-    private string connectionString = "";
-
-    public ChatNode Node { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        connectionString = await TestServers.CreateDatabaseAsync();
-        Node = ChatNode.Start(connectionString, extra: new Dictionary<string, string?>
-        {
-            ["Services:Clients:0:Name"] = Name,
-            ["Services:Clients:0:Secret"] = Secret,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Node.DisposeAsync();
-        await TestServers.DropDatabaseAsync(connectionString);
-    }
 }
 
 public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClassFixture<ServiceClientNodeFixture>
