@@ -12,6 +12,16 @@ public enum HubProtocol
     Json,
 }
 
+/// <summary>Sets up a connection builder for a <see cref="HubProtocol"/>.</summary>
+public static class HubConnectionBuilderExtensions
+{
+    /// <summary>The builder with <paramref name="protocol"/> and the contract's serializer settings.</summary>
+    public static IHubConnectionBuilder WithProtocol(this IHubConnectionBuilder builder, HubProtocol protocol) =>
+        protocol == HubProtocol.MessagePack
+            ? builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
+            : builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions));
+}
+
 /// <summary>
 /// A real <see cref="HubConnection"/> to a node that records every event it receives, so a
 /// test can wait for one (with a deadline) or assert that none came.
@@ -53,81 +63,59 @@ public sealed class HubClient : IAsyncDisposable
     public HubConnection Connection { get; }
 
     /// <summary>Opens a connection for <paramref name="user"/> speaking <paramref name="protocol"/>.</summary>
-    public static async Task<HubClient> ConnectAsync(ChatNode node, TestUser user, HubProtocol protocol = HubProtocol.MessagePack)
-    {
-        var client = new HubClient(Build(node, user.Token, protocol));
-        await client.Connection.StartAsync();
-
-        // The handshake completes before the server's OnConnectedAsync has put the connection in
-        // its rooms' groups; the server handles a call only after that, so one round trip makes
-        // sure the connection hears everything that happens from now on.
-        await client.FlushAsync();
-        return client;
-    }
+    public static Task<HubClient> ConnectAsync(ChatNode node, TestUser user, HubProtocol protocol = HubProtocol.MessagePack) =>
+        ConnectAsync(node.Address, user, protocol);
 
     /// <summary>Opens a connection to a node at <paramref name="address"/>, such as one in another process.</summary>
-    public static async Task<HubClient> ConnectAsync(Uri address, TestUser user, HubProtocol protocol = HubProtocol.MessagePack)
-    {
-        var client = new HubClient(Build(address, user.Token, protocol));
-        await client.Connection.StartAsync();
-        // The same round trip as above: from here on the connection hears its rooms.
-        await client.FlushAsync();
-        return client;
-    }
+    public static Task<HubClient> ConnectAsync(Uri address, TestUser user, HubProtocol protocol = HubProtocol.MessagePack) =>
+        StartAsync(Build(address, user.Token, protocol));
 
     /// <summary>A connection that is built but not started, for tests of the handshake itself.</summary>
     public static HubConnection Build(ChatNode node, string? token, HubProtocol protocol = HubProtocol.MessagePack) =>
         Build(node.Address, token, protocol);
 
     /// <summary>A connection to the node at <paramref name="address"/> that is built but not started.</summary>
-    public static HubConnection Build(Uri address, string? token, HubProtocol protocol = HubProtocol.MessagePack)
-    {
-        var builder = new HubConnectionBuilder()
+    public static HubConnection Build(Uri address, string? token, HubProtocol protocol = HubProtocol.MessagePack) =>
+        new HubConnectionBuilder()
             .WithUrl(new Uri(address, ChatHubMethods.Path.TrimStart('/')), options =>
             {
                 if (token is not null)
                 {
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 }
-            });
-        builder = protocol == HubProtocol.MessagePack
-            ? builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
-            : builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions));
-        return builder.Build();
-    }
+            })
+            .WithProtocol(protocol)
+            .Build();
+
+    /// <summary>A client whose connection is built but not started, for a test that starts it itself.</summary>
+    public static HubClient Create(ChatNode node, string? token) => new(Build(node, token));
 
     /// <summary>
     /// Opens a WebSocket-only connection to <paramref name="address"/> (a relay in front of a node,
     /// say) without the negotiate round trip, with <paramref name="configure"/> applied to it.
     /// </summary>
-    public static async Task<HubClient> ConnectWebSocketAsync(
-        Uri address, TestUser user, HubProtocol protocol, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure)
-    {
-        var builder = new HubConnectionBuilder()
+    public static Task<HubClient> ConnectWebSocketAsync(
+        Uri address, TestUser user, HubProtocol protocol, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure) =>
+        StartAsync(new HubConnectionBuilder()
             .WithUrl(new Uri(address, ChatHubMethods.Path.TrimStart('/')), options =>
             {
                 options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
                 options.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 configure(options);
-            });
-        builder = protocol == HubProtocol.MessagePack
-            ? builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
-            : builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions));
-        var client = new HubClient(builder.Build());
-        await client.Connection.StartAsync();
-        await client.FlushAsync();
-        return client;
-    }
-
-    /// <summary>A client whose connection is built but not started, for a test that starts it itself.</summary>
-    public static HubClient Create(ChatNode node, string? token) => new(Build(node, token));
+            })
+            .WithProtocol(protocol)
+            .Build());
 
     /// <summary>Starts a connection built with options of its own (through a proxy, with cookies, say).</summary>
     public static async Task<HubClient> StartAsync(HubConnection connection)
     {
         var client = new HubClient(connection);
         await client.Connection.StartAsync();
+
+        // The handshake completes before the server's OnConnectedAsync has put the connection in
+        // its rooms' groups; the server handles a call only after that, so one round trip makes
+        // sure the connection hears everything that happens from now on.
         await client.FlushAsync();
         return client;
     }

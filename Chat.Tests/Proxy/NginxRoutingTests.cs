@@ -1,6 +1,5 @@
 using System.Net;
 using Chat.Contracts;
-using Chat.Contracts.Serialization;
 using Chat.Hubs.Connections;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -94,7 +93,7 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
                 options.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 options.Cookies = cookies;
             })
-            .AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
+            .WithProtocol(HubProtocol.MessagePack)
             .Build();
         return await HubClient.StartAsync(connection);
     }
