@@ -5,7 +5,7 @@ namespace Chat.Tests.Infrastructure;
 
 /// <summary>
 /// Assertions on REST errors: problem details whose <c>code</c> member carries the contract's
-/// error code (PROTOCOL.md, "Errors").
+/// error code (PROTOCOL.md, "General rules").
 /// </summary>
 public static class ProblemAssert
 {
@@ -29,21 +29,22 @@ public static class ProblemAssert
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
 
     /// <summary>The problem's code, for a test that compares it with other outcomes.</summary>
-    public static async Task<string?> CodeOfAsync(HttpResponseMessage response) =>
-        CodeOf(await response.Content.ReadAsStringAsync());
+    public static async Task<string?> CodeOfAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        using var problem = JsonDocument.Parse(body);
+        return CodeOf(problem.RootElement, body);
+    }
 
     private static JsonElement HasCode(string body, string code)
     {
-        Assert.Equal(code, CodeOf(body));
         using var problem = JsonDocument.Parse(body);
+        Assert.Equal(code, CodeOf(problem.RootElement, body));
         return problem.RootElement.Clone();
     }
 
-    private static string? CodeOf(string body)
-    {
-        using var problem = JsonDocument.Parse(body);
-        return problem.RootElement.TryGetProperty("code", out var code)
+    private static string? CodeOf(JsonElement problem, string body) =>
+        problem.TryGetProperty("code", out var code)
             ? code.GetString()
             : throw new Xunit.Sdk.XunitException($"A problem with a code expected, got: {body}");
-    }
 }
