@@ -1,7 +1,4 @@
-using System.Net.Http.Json;
-using Chat.Contracts;
 using Chat.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Tests.Cluster;
 
@@ -49,7 +46,7 @@ public sealed class BlockAndLimitAcrossNodesTests(ChatClusterFixture cluster) : 
         var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(cluster.NodeA);
 
         using var http = cluster.NodeA.Http(alice.Token);
-        (await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(bob.Id), Json.Options)).EnsureSuccessStatusCode();
+        await http.BlockAsync(bob.Id).ExpectSuccessAsync();
         await using var aliceOnA = await HubClient.ConnectAsync(cluster.NodeA, alice);
         await using var bobOnB = await HubClient.ConnectAsync(cluster.NodeB, bob);
         await using var carolOnB = await HubClient.ConnectAsync(cluster.NodeB, carol);
@@ -74,7 +71,7 @@ public sealed class BlockAndLimitAcrossNodesTests(ChatClusterFixture cluster) : 
         Assert.Equal(before.MessageId, (await aliceOnA.NextMessageAsync()).Id);
 
         using var http = cluster.NodeA.Http(alice.Token);
-        (await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(bob.Id), Json.Options)).EnsureSuccessStatusCode();
+        await http.BlockAsync(bob.Id).ExpectSuccessAsync();
         // Node B looks for changes once a second.
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         await bobOnB.SendTextAsync(room.Id, "after the block");

@@ -23,8 +23,8 @@ public sealed class ClusterPresenceTests(ChatClusterFixture cluster) : IClassFix
         await bobOnA.DisposeAsync();
         var registry = cluster.NodeB.Services.GetRequiredService<ClusterConnections>();
         await Poll.UntilAsync(async () => (await registry.OfAsync(bob.Id)).Count == 1, Deadline, "bob's connection on A leaves the registry");
-        Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(httpA, bob.Id)).Status);
-        Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(httpB, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Online, (await httpA.ProfileAsync(bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Online, (await httpB.ProfileAsync(bob.Id)).Status);
 
         await bobOnB.DisposeAsync();
         var offline = await aliceOnA.NextPresenceAsync(bob.Id);
@@ -32,10 +32,10 @@ public sealed class ClusterPresenceTests(ChatClusterFixture cluster) : IClassFix
         Assert.NotNull(offline.LastSeenAt);
         foreach (var http in new[] { httpA, httpB })
         {
-            var profile = await RestPresence.ProfileAsync(http, bob.Id);
+            var profile = await http.ProfileAsync(bob.Id);
             Assert.Equal(PresenceStatus.Offline, profile.Status);
             Assert.Equal(offline.LastSeenAt, profile.LastSeenAt);
-            Assert.Equal(PresenceStatus.Offline, (await RestPresence.MemberAsync(http, room.Id, bob.Id)).Status);
+            Assert.Equal(PresenceStatus.Offline, (await http.MemberAsync(room.Id, bob.Id)).Status);
         }
     }
 
@@ -72,8 +72,8 @@ public sealed class ClusterPresenceTests(ChatClusterFixture cluster) : IClassFix
 
         Assert.Equal(PresenceStatus.Away, (await aliceOnB.NextPresenceAsync(bob.Id)).Status);
         using var httpB = cluster.NodeB.Http(alice.Token);
-        Assert.Equal(PresenceStatus.Away, (await RestPresence.ProfileAsync(httpB, bob.Id)).Status);
-        Assert.Equal(PresenceStatus.Away, (await RestPresence.MemberAsync(httpB, room.Id, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Away, (await httpB.ProfileAsync(bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Away, (await httpB.MemberAsync(room.Id, bob.Id)).Status);
     }
 
     private async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> SharedRoomAsync()
@@ -81,8 +81,7 @@ public sealed class ClusterPresenceTests(ChatClusterFixture cluster) : IClassFix
         var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
         var bob = await TestUser.RegisterAsync(cluster.NodeB, "bob");
         var room = await alice.CreateRoomAsync(cluster.NodeA);
-        using var http = cluster.NodeB.Http(bob.Token);
-        await RestPresence.JoinAsync(http, room.Id);
+        await bob.JoinAsync(cluster.NodeB, room.Id);
         return (alice, bob, room);
     }
 }

@@ -22,7 +22,8 @@ public sealed class ModerationClusterTests(ChatClusterFixture cluster) : IClassF
         await aliceOnA.NextJoinAsync();
         await aliceOnA.NextJoinAsync();
 
-        await ModerationApi.KickAsync(cluster.NodeA, alice, room.Id, bob.Id, "spam").ExpectAsync(HttpStatusCode.NoContent);
+        using var aliceHttp = cluster.NodeA.Http(alice.Token);
+        await aliceHttp.KickAsync(room.Id, bob.Id, "spam").ExpectAsync(HttpStatusCode.NoContent);
         bobOnB.DrainMessages();
         var sent = await aliceOnA.SendTextAsync(room.Id, "after the kick");
 
@@ -30,7 +31,7 @@ public sealed class ModerationClusterTests(ChatClusterFixture cluster) : IClassF
         // on Bob's connection then flushes anything already on the way to him.
         var leave = await carolOnB.NextMessageAsync(MessageType.Leave);
         Assert.Equal(sent.MessageId, (await carolOnB.NextMessageAsync(MessageType.Text)).Id);
-        await bobOnB.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        await bobOnB.FlushAsync();
         Assert.DoesNotContain(bobOnB.DrainMessages(), m => m.Type == MessageType.Text);
         var removal = await bobOnB.NextRemovalAsync();
         Assert.Equal(new RemovedFromRoomEvent(room.Id, RemovalReason.Kicked, alice.Id), removal);

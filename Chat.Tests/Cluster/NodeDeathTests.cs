@@ -26,7 +26,7 @@ public sealed class NodeDeathTests
         {
             await using var survivor = ChatNode.Start(database, TestServers.Redis, QuickCluster);
             await using var doomed = await ChatNodeProcess.StartAsync(database, TestServers.Redis, QuickCluster);
-            var (alice, bob, room) = await SharedRoomAsync(survivor);
+            var (alice, bob, room) = await TestRooms.OfTwoAsync(survivor);
             await using var aliceHub = await HubClient.ConnectAsync(survivor, alice);
             await using var bobHub = await HubClient.ConnectAsync(doomed.Address, bob);
             Assert.Equal(PresenceStatus.Online, (await aliceHub.NextPresenceAsync(bob.Id)).Status);
@@ -37,10 +37,10 @@ public sealed class NodeDeathTests
             Assert.Equal(PresenceStatus.Offline, offline.Status);
             Assert.NotNull(offline.LastSeenAt);
             using var http = survivor.Http(alice.Token);
-            var profile = await RestPresence.ProfileAsync(http, bob.Id);
+            var profile = await http.ProfileAsync(bob.Id);
             Assert.Equal(PresenceStatus.Offline, profile.Status);
             Assert.Equal(offline.LastSeenAt, profile.LastSeenAt);
-            Assert.Equal(PresenceStatus.Offline, (await RestPresence.MemberAsync(http, room.Id, bob.Id)).Status);
+            Assert.Equal(PresenceStatus.Offline, (await http.MemberAsync(room.Id, bob.Id)).Status);
         }
         finally
         {
@@ -57,7 +57,7 @@ public sealed class NodeDeathTests
             // The default timeout: a sweep could not come before the deadline below.
             await using var survivor = ChatNode.Start(database, TestServers.Redis);
             var stopping = ChatNode.Start(database, TestServers.Redis);
-            var (alice, bob, _) = await SharedRoomAsync(survivor);
+            var (alice, bob, _) = await TestRooms.OfTwoAsync(survivor);
             await using var aliceHub = await HubClient.ConnectAsync(survivor, alice);
             await using var bobHub = await HubClient.ConnectAsync(stopping, bob);
             Assert.Equal(PresenceStatus.Online, (await aliceHub.NextPresenceAsync(bob.Id)).Status);
@@ -84,7 +84,7 @@ public sealed class NodeDeathTests
         {
             await using var sweeping = ChatNode.Start(database, TestServers.Redis, QuickCluster);
             await using var paused = ChatNode.Start(database, TestServers.Redis, QuickCluster);
-            var (alice, bob, _) = await SharedRoomAsync(sweeping);
+            var (alice, bob, _) = await TestRooms.OfTwoAsync(sweeping);
             await using var aliceHub = await HubClient.ConnectAsync(sweeping, alice);
             await using var bobHub = await HubClient.ConnectAsync(paused, bob);
             Assert.Equal(PresenceStatus.Online, (await aliceHub.NextPresenceAsync(bob.Id)).Status);
@@ -105,7 +105,7 @@ public sealed class NodeDeathTests
             Assert.Equal(PresenceStatus.Online, (await aliceHub.NextPresenceAsync(bob.Id)).Status);
             Assert.Single(await registry.OfAsync(bob.Id));
             using var http = sweeping.Http(alice.Token);
-            Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
+            Assert.Equal(PresenceStatus.Online, (await http.ProfileAsync(bob.Id)).Status);
         }
         finally
         {
@@ -137,7 +137,7 @@ public sealed class NodeDeathTests
             var restarted = DateTime.UtcNow.AddMilliseconds(-1);
             await using var second = ChatNode.Start(database);
             using var http = second.Http(bob.Token);
-            var profile = await RestPresence.ProfileAsync(http, bob.Id);
+            var profile = await http.ProfileAsync(bob.Id);
             Assert.Equal(PresenceStatus.Offline, profile.Status);
             Assert.InRange(profile.LastSeenAt!.Value, restarted, DateTime.UtcNow);
         }
@@ -145,15 +145,5 @@ public sealed class NodeDeathTests
         {
             await TestServers.DropDatabaseAsync(database);
         }
-    }
-
-    private static async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> SharedRoomAsync(ChatNode node)
-    {
-        var alice = await TestUser.RegisterAsync(node, "alice");
-        var bob = await TestUser.RegisterAsync(node, "bob");
-        var room = await alice.CreateRoomAsync(node);
-        using var http = node.Http(bob.Token);
-        await RestPresence.JoinAsync(http, room.Id);
-        return (alice, bob, room);
     }
 }

@@ -37,8 +37,8 @@ public sealed class ReceiptClusterTests
                 }
 
                 lastSeq = (await aliceOnA.SendTextAsync(roomId, "last")).Seq;
-                await bobOnA.Connection.InvokeAsync("MarkRead", roomId.ToString(), lastSeq);
-                await bobOnB.Connection.InvokeAsync("MarkRead", roomId.ToString(), lastSeq - 2);
+                await bobOnA.MarkReadAsync(roomId, lastSeq);
+                await bobOnB.MarkReadAsync(roomId, lastSeq - 2);
 
                 Assert.Equal(1, nodeA.Services.GetRequiredService<ReceiptBuffer>().PendingCount);
                 Assert.Equal(1, nodeB.Services.GetRequiredService<ReceiptBuffer>().PendingCount);

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
@@ -38,10 +37,8 @@ public sealed class TwoNodeTests(ChatClusterFixture cluster) : IClassFixture<Cha
         await using var aliceOnB = await HubClient.ConnectAsync(cluster.NodeB, alice);
 
         using var http = cluster.NodeB.Http(bob.Token);
-        var join = await http.PostAsync($"api/rooms/{room.Id}/members", null);
-        join.EnsureSuccessStatusCode();
-        var member = await join.Content.ReadFromJsonAsync<MemberDto>(Json.Options);
-        Assert.Equal(RoomRole.Member, member!.Role);
+        var member = await http.JoinAsync(room.Id).ReadAsync<MemberDto>();
+        Assert.Equal(RoomRole.Member, member.Role);
 
         // Bob's connection on A heard his own join, so it is in the room's group now.
         Assert.Equal(bob.Id, (await bobOnA.NextJoinAsync()).User.Id);
@@ -61,8 +58,7 @@ public sealed class TwoNodeTests(ChatClusterFixture cluster) : IClassFixture<Cha
         await aliceOnA.NextJoinAsync();
 
         using var http = cluster.NodeB.Http(bob.Token);
-        var leave = await http.DeleteAsync($"api/rooms/{room.Id}/members/me");
-        Assert.Equal(System.Net.HttpStatusCode.NoContent, leave.StatusCode);
+        await http.LeaveAsync(room.Id).ExpectAsync(System.Net.HttpStatusCode.NoContent);
         Assert.Equal(bob.Id, (await aliceOnA.NextLeaveAsync()).UserId);
 
         bobOnA.DrainMessages();
@@ -70,9 +66,10 @@ public sealed class TwoNodeTests(ChatClusterFixture cluster) : IClassFixture<Cha
         var marker = await aliceOnA.SendTextAsync(room.Id, "still gone");
         // Alice's connection got nothing of its own sends; Bob's must not have them either. A
         // round trip on Bob's connection flushes anything already on the way to it.
-        await bobOnA.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+        await bobOnA.FlushAsync();
         Assert.DoesNotContain(bobOnA.DrainMessages(), m => m.Type == MessageType.Text);
-        Assert.True(marker.Seq > 0);
+        // After bob's join (1), his leave (2) and alice's first send (3).
+        Assert.Equal(4, marker.Seq);
     }
 }
 
@@ -94,8 +91,7 @@ public sealed class UnlinkedNodeTests(UnlinkedNodesFixture nodes) : IClassFixtur
         var sent = await aliceOnA.SendTextAsync(room.Id, "node A only");
 
         Assert.Equal(sent.MessageId, (await bobOnA.NextMessageAsync(MessageType.Text)).Id);
-        var sync = await carolOnB.Connection.InvokeAsync<SyncResult>(
-            "Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), carolJoin.LastSeq)]));
+        var sync = await carolOnB.SyncAsync(room.Id, carolJoin.LastSeq);
         Assert.Equal(sent.MessageId, Assert.Single(Assert.Single(sync.Rooms).Messages).Id);
         Assert.DoesNotContain(carolOnB.DrainMessages(), m => m.Id == sent.MessageId);
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Cluster;
@@ -34,8 +33,7 @@ public sealed class TypingAcrossNodesTests(ChatClusterFixture cluster) : IClassF
         Assert.InRange(expiredAfter, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(6));
         // Both nodes run expiry, yet the room hears it once; Bob's connection on the other node
         // is his too, so it hears none of it.
-        await Task.WhenAll(aliceOnB.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([])),
-            bobOnB.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([])));
+        await Task.WhenAll(aliceOnB.FlushAsync(), bobOnB.FlushAsync());
         Assert.Empty(aliceOnB.DrainTyping());
         Assert.Empty(bobOnB.DrainTyping());
     }

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Chat.Contracts;
 using Chat.Contracts.Serialization;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Infrastructure;
@@ -11,6 +10,16 @@ public enum HubProtocol
 {
     MessagePack,
     Json,
+}
+
+/// <summary>Sets up a connection builder for a <see cref="HubProtocol"/>.</summary>
+public static class HubConnectionBuilderExtensions
+{
+    /// <summary>The builder with <paramref name="protocol"/> and the contract's serializer settings.</summary>
+    public static IHubConnectionBuilder WithProtocol(this IHubConnectionBuilder builder, HubProtocol protocol) =>
+        protocol == HubProtocol.MessagePack
+            ? builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
+            : builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions));
 }
 
 /// <summary>
@@ -54,87 +63,135 @@ public sealed class HubClient : IAsyncDisposable
     public HubConnection Connection { get; }
 
     /// <summary>Opens a connection for <paramref name="user"/> speaking <paramref name="protocol"/>.</summary>
-    public static async Task<HubClient> ConnectAsync(ChatNode node, TestUser user, HubProtocol protocol = HubProtocol.MessagePack)
-    {
-        var client = new HubClient(Build(node, user.Token, protocol));
-        await client.Connection.StartAsync();
-
-        // The handshake completes before the server's OnConnectedAsync has put the connection in
-        // its rooms' groups; the server handles a call only after that, so one round trip makes
-        // sure the connection hears everything that happens from now on.
-        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
-        return client;
-    }
+    public static Task<HubClient> ConnectAsync(ChatNode node, TestUser user, HubProtocol protocol = HubProtocol.MessagePack) =>
+        ConnectAsync(node.Address, user, protocol);
 
     /// <summary>Opens a connection to a node at <paramref name="address"/>, such as one in another process.</summary>
-    public static async Task<HubClient> ConnectAsync(Uri address, TestUser user, HubProtocol protocol = HubProtocol.MessagePack)
-    {
-        var client = new HubClient(Build(address, user.Token, protocol));
-        await client.Connection.StartAsync();
-        // The same round trip as above: from here on the connection hears its rooms.
-        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
-        return client;
-    }
+    public static Task<HubClient> ConnectAsync(Uri address, TestUser user, HubProtocol protocol = HubProtocol.MessagePack) =>
+        StartAsync(Build(address, user.Token, protocol));
 
     /// <summary>A connection that is built but not started, for tests of the handshake itself.</summary>
     public static HubConnection Build(ChatNode node, string? token, HubProtocol protocol = HubProtocol.MessagePack) =>
         Build(node.Address, token, protocol);
 
     /// <summary>A connection to the node at <paramref name="address"/> that is built but not started.</summary>
-    public static HubConnection Build(Uri address, string? token, HubProtocol protocol = HubProtocol.MessagePack)
-    {
-        var builder = new HubConnectionBuilder()
+    public static HubConnection Build(Uri address, string? token, HubProtocol protocol = HubProtocol.MessagePack) =>
+        new HubConnectionBuilder()
             .WithUrl(new Uri(address, IChatHub.Path.TrimStart('/')), options =>
             {
                 if (token is not null)
                 {
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 }
-            });
-        builder = protocol == HubProtocol.MessagePack
-            ? builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
-            : builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions));
-        return builder.Build();
-    }
+            })
+            .WithProtocol(protocol)
+            .Build();
+
+    /// <summary>A client whose connection is built but not started, for a test that starts it itself.</summary>
+    public static HubClient Create(ChatNode node, string? token) => new(Build(node, token));
 
     /// <summary>
     /// Opens a WebSocket-only connection to <paramref name="address"/> (a relay in front of a node,
     /// say) without the negotiate round trip, with <paramref name="configure"/> applied to it.
     /// </summary>
-    public static async Task<HubClient> ConnectWebSocketAsync(
-        Uri address, TestUser user, HubProtocol protocol, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure)
-    {
-        var builder = new HubConnectionBuilder()
+    public static Task<HubClient> ConnectWebSocketAsync(
+        Uri address, TestUser user, HubProtocol protocol, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions> configure) =>
+        StartAsync(new HubConnectionBuilder()
             .WithUrl(new Uri(address, IChatHub.Path.TrimStart('/')), options =>
             {
                 options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
                 options.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 configure(options);
-            });
-        builder = protocol == HubProtocol.MessagePack
-            ? builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
-            : builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions));
-        var client = new HubClient(builder.Build());
-        await client.Connection.StartAsync();
-        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
-        return client;
-    }
+            })
+            .WithProtocol(protocol)
+            .Build());
 
     /// <summary>Starts a connection built with options of its own (through a proxy, with cookies, say).</summary>
     public static async Task<HubClient> StartAsync(HubConnection connection)
     {
         var client = new HubClient(connection);
         await client.Connection.StartAsync();
-        await client.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+
+        // The handshake completes before the server's OnConnectedAsync has put the connection in
+        // its rooms' groups; the server handles a call only after that, so one round trip makes
+        // sure the connection hears everything that happens from now on.
+        await client.FlushAsync();
         return client;
     }
 
-    public Task<RoomSnapshot> JoinRoomAsync(Guid roomId) => Connection.InvokeAsync<RoomSnapshot>("JoinRoom", roomId.ToString());
+    // The hub's methods, one each, under the names the hub declares. Ids stay strings as on the
+    // wire, so a test can send a malformed one; the Guid overloads are for well-formed calls.
 
+    public Task<RoomSnapshot> JoinRoomAsync(string roomId) => Connection.InvokeAsync<RoomSnapshot>(nameof(IChatHub.JoinRoom), roomId);
+
+    public Task<RoomSnapshot> JoinRoomAsync(Guid roomId) => JoinRoomAsync(roomId.ToString());
+
+    public Task LeaveRoomAsync(Guid roomId) => Connection.InvokeAsync(nameof(IChatHub.LeaveRoom), roomId.ToString());
+
+    public Task<MessageAck> SendMessageAsync(SendMessageRequest request) => Connection.InvokeAsync<MessageAck>(nameof(IChatHub.SendMessage), request);
+
+    /// <summary>Sends a text message, under a new client message id unless one is given.</summary>
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null) =>
-        Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            roomId.ToString(), (clientMessageId ?? Guid.NewGuid()).ToString(), "text", content));
+        SendMessageAsync(new SendMessageRequest(roomId.ToString(), (clientMessageId ?? Guid.NewGuid()).ToString(), "text", content));
+
+    /// <summary>Sends a message of <paramref name="type"/> under a new client message id.</summary>
+    public Task<MessageAck> SendMessageAsync(Guid roomId, string type, string content, Guid? attachmentId = null) =>
+        SendMessageAsync(new SendMessageRequest(roomId.ToString(), Guid.NewGuid().ToString(), type, content, AttachmentId: attachmentId?.ToString()));
+
+    /// <summary>Sends a private text message to <paramref name="toUserId"/> inside the room.</summary>
+    public Task<MessageAck> SendPrivateAsync(Guid roomId, Guid toUserId, string content) =>
+        SendMessageAsync(new SendMessageRequest(roomId.ToString(), Guid.NewGuid().ToString(), "text", content, ToUserId: toUserId.ToString()));
+
+    public Task<MessageDto[]> GetHistoryAsync(string roomId, long? beforeSeq, int limit) =>
+        Connection.InvokeAsync<MessageDto[]>(nameof(IChatHub.GetHistory), roomId, beforeSeq, limit);
+
+    /// <summary>The newest <paramref name="limit"/> messages of the room.</summary>
+    public Task<MessageDto[]> GetHistoryAsync(Guid roomId, int limit = 50) => GetHistoryAsync(roomId.ToString(), null, limit);
+
+    public Task<SyncResult> SyncAsync(SyncRequest request) => Connection.InvokeAsync<SyncResult>(nameof(IChatHub.Sync), request);
+
+    /// <summary>What the room holds after <paramref name="afterSeq"/>.</summary>
+    public Task<SyncResult> SyncAsync(Guid roomId, long afterSeq) => SyncAsync(new SyncRequest([new SyncRoomRequest(roomId.ToString(), afterSeq)]));
+
+    /// <summary>
+    /// One round trip (a Sync of no rooms): anything the server sent this connection before now
+    /// has arrived, so an empty recording means nothing was sent.
+    /// </summary>
+    public Task FlushAsync() => SyncAsync(new SyncRequest([]));
+
+    public Task StartTypingAsync(string roomId) => Connection.InvokeAsync(nameof(IChatHub.StartTyping), roomId);
+
+    public Task StartTypingAsync(Guid roomId) => StartTypingAsync(roomId.ToString());
+
+    public Task StopTypingAsync(Guid roomId) => Connection.InvokeAsync(nameof(IChatHub.StopTyping), roomId.ToString());
+
+    public Task SetPresenceAsync(string? status) => Connection.InvokeAsync(nameof(IChatHub.SetPresence), status);
+
+    public Task MarkDeliveredAsync(string roomId, long seq) => Connection.InvokeAsync(nameof(IChatHub.MarkDelivered), roomId, seq);
+
+    public Task MarkDeliveredAsync(Guid roomId, long seq) => MarkDeliveredAsync(roomId.ToString(), seq);
+
+    public Task MarkReadAsync(string roomId, long seq) => Connection.InvokeAsync(nameof(IChatHub.MarkRead), roomId, seq);
+
+    public Task MarkReadAsync(Guid roomId, long seq) => MarkReadAsync(roomId.ToString(), seq);
+
+    public Task EditMessageAsync(string roomId, string messageId, string content) =>
+        Connection.InvokeAsync(nameof(IChatHub.EditMessage), roomId, messageId, content);
+
+    public Task EditMessageAsync(Guid roomId, Guid messageId, string content) => EditMessageAsync(roomId.ToString(), messageId.ToString(), content);
+
+    public Task DeleteMessageAsync(string roomId, string messageId) => Connection.InvokeAsync(nameof(IChatHub.DeleteMessage), roomId, messageId);
+
+    public Task DeleteMessageAsync(Guid roomId, Guid messageId) => DeleteMessageAsync(roomId.ToString(), messageId.ToString());
+
+    public Task AddReactionAsync(string roomId, string messageId, string emoji) =>
+        Connection.InvokeAsync(nameof(IChatHub.AddReaction), roomId, messageId, emoji);
+
+    public Task AddReactionAsync(Guid roomId, Guid messageId, string emoji) => AddReactionAsync(roomId.ToString(), messageId.ToString(), emoji);
+
+    public Task RemoveReactionAsync(Guid roomId, Guid messageId, string emoji) =>
+        Connection.InvokeAsync(nameof(IChatHub.RemoveReaction), roomId.ToString(), messageId.ToString(), emoji);
 
     /// <summary>The next message this connection receives, within the deadline.</summary>
     public Task<MessageDto> NextMessageAsync(TimeSpan? wait = null) => Next(messages, wait);
@@ -157,16 +214,10 @@ public sealed class HubClient : IAsyncDisposable
 
     public Task<UserLeftEvent> NextLeaveAsync(TimeSpan? wait = null) => Next(left, wait);
 
-    public Task StartTypingAsync(Guid roomId) => Connection.InvokeAsync("StartTyping", roomId.ToString());
-
-    public Task StopTypingAsync(Guid roomId) => Connection.InvokeAsync("StopTyping", roomId.ToString());
-
     public Task<TypingChangedEvent> NextTypingAsync(TimeSpan? wait = null) => Next(typing, wait);
 
     /// <summary>Every typing change received so far and not yet read by a test.</summary>
     public IReadOnlyList<TypingChangedEvent> DrainTyping() => Drain(typing);
-
-    public Task SetPresenceAsync(string status) => Connection.InvokeAsync("SetPresence", status);
 
     /// <summary>The next presence change this connection hears, within the deadline.</summary>
     public Task<PresenceChangedEvent> NextPresenceAsync(TimeSpan? wait = null) => Next(presence, wait);

@@ -11,7 +11,7 @@ public static class TestRooms
         var alice = await TestUser.RegisterAsync(node, "alice");
         var bob = await TestUser.RegisterAsync(node, "bob");
         var room = await alice.CreateRoomAsync(node);
-        await JoinAsync(node, bob, room.Id);
+        await bob.JoinAsync(node, room.Id);
         return (alice, bob, room);
     }
 
@@ -20,18 +20,7 @@ public static class TestRooms
     {
         var (alice, bob, room) = await OfTwoAsync(node);
         var carol = await TestUser.RegisterAsync(node, "carol");
-        await JoinAsync(node, carol, room.Id);
+        await carol.JoinAsync(node, room.Id);
         return (alice, bob, carol, room);
-    }
-
-    /// <summary>Sends a private text message to <paramref name="toUserId"/> inside the room.</summary>
-    public static Task<MessageAck> SendPrivateAsync(HubClient client, Guid roomId, Guid toUserId, string content) =>
-        client.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            roomId.ToString(), Guid.NewGuid().ToString(), "text", content, ToUserId: toUserId.ToString()));
-
-    private static async Task JoinAsync(ChatNode node, TestUser user, Guid roomId)
-    {
-        using var http = node.Http(user.Token);
-        (await http.PostAsync($"api/rooms/{roomId}/members", null)).EnsureSuccessStatusCode();
     }
 }

@@ -1,10 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Chat.Contracts;
 using Chat.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Chat.Tests.Integration;
 
@@ -30,7 +25,7 @@ public sealed class ActivityTests(ChatNodeFixture fixture) : IClassFixture<ChatN
             await bobHub.JoinRoomAsync(room.Id);
             await bobHub.SendTextAsync(room.Id, "one");
             await bobHub.SendTextAsync(room.Id, "two");
-            await bobHub.Connection.InvokeAsync("LeaveRoom", room.Id.ToString());
+            await bobHub.LeaveRoomAsync(room.Id);
         }
 
         var expected = new Dictionary<string, long> { ["connect"] = 1, ["join"] = 1, ["send"] = 2, ["leave"] = 1, ["disconnect"] = 1 };
@@ -56,12 +51,12 @@ public sealed class ActivityTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         using var bobHttp = Node.Http(bob.Token);
         var before = await CountsAsync(adminHttp);
 
-        (await bobHttp.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        (await aliceHttp.PostAsJsonAsync($"api/rooms/{room.Id}/members/{bob.Id}/mute", new MuteRequest(60))).EnsureSuccessStatusCode();
-        (await aliceHttp.DeleteAsync($"api/rooms/{room.Id}/members/{bob.Id}/mute")).EnsureSuccessStatusCode();
-        (await aliceHttp.PostAsJsonAsync($"api/rooms/{room.Id}/members/{bob.Id}/kick", new KickRequest("spam"))).EnsureSuccessStatusCode();
-        (await aliceHttp.PostAsJsonAsync($"api/rooms/{room.Id}/bans", new BanRequest(bob.Id, "spam"))).EnsureSuccessStatusCode();
-        (await aliceHttp.DeleteAsync($"api/rooms/{room.Id}/bans/{bob.Id}")).EnsureSuccessStatusCode();
+        await bobHttp.JoinAsync(room.Id).ExpectSuccessAsync();
+        await aliceHttp.MuteAsync(room.Id, bob.Id, 60).ExpectSuccessAsync();
+        await aliceHttp.UnmuteAsync(room.Id, bob.Id).ExpectSuccessAsync();
+        await aliceHttp.KickAsync(room.Id, bob.Id, "spam").ExpectSuccessAsync();
+        await aliceHttp.BanAsync(room.Id, bob.Id, "spam").ExpectSuccessAsync();
+        await aliceHttp.UnbanAsync(room.Id, bob.Id).ExpectSuccessAsync();
 
         var expected = new Dictionary<string, long> { ["mute"] = 1, ["unmute"] = 1, ["kick"] = 1, ["ban"] = 1, ["unban"] = 1 };
         await Poll.UntilAsync(
@@ -82,42 +77,20 @@ public sealed class ActivityTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         using var aliceHttp = Node.Http(alice.Token);
         using var adminHttp = Node.Http(admin.Token);
 
-        var forbidden = await aliceHttp.GetAsync("api/admin/activity");
-        var invalid = await adminHttp.GetAsync("api/admin/activity?days=0");
+        var forbidden = await aliceHttp.GetAsync(ApiRoutes.Activity);
+        var invalid = await adminHttp.GetAsync($"{ApiRoutes.Activity}?days=0");
 
-        Assert.Equal((HttpStatusCode.Forbidden, "forbidden"), (forbidden.StatusCode, await CodeAsync(forbidden)));
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid"), (invalid.StatusCode, await CodeAsync(invalid)));
+        await ProblemAssert.HasCodeAsync(forbidden, HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.HasCodeAsync(invalid, HttpStatusCode.BadRequest, "invalid");
     }
 
-    /// <summary>A user made global admin in the database, signed in again for a token with that role.</summary>
-    private async Task<TestUser> AdminAsync()
-    {
-        var user = await TestUser.RegisterAsync(Node, "admin");
-        var dataSource = Node.Services.GetRequiredService<NpgsqlDataSource>();
-        await using (var promote = dataSource.CreateCommand("update users set role = 'admin' where id = $1"))
-        {
-            promote.Parameters.AddWithValue(user.Id);
-            Assert.Equal(1, await promote.ExecuteNonQueryAsync());
-        }
-
-        using var http = Node.Http();
-        var token = await http.PostAsJsonAsync("auth/token", new TokenRequest(user.Profile.UserName, "correct horse battery"));
-        token.EnsureSuccessStatusCode();
-        var issued = (await token.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
-        return user with { Token = issued.AccessToken };
-    }
+    private async Task<TestUser> AdminAsync() => await (await TestUser.RegisterAsync(Node, "admin")).PromoteToGlobalAdminAsync(Node);
 
     /// <summary>Today's counts by action.</summary>
     private static async Task<Dictionary<string, long>> CountsAsync(HttpClient http)
     {
-        var rows = await http.GetFromJsonAsync<ActivityCountDto[]>("api/admin/activity?days=1", Json.Options);
+        var rows = await http.ActivityAsync(days: 1);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        return rows!.Where(r => r.Day == today).ToDictionary(r => r.Action, r => r.Count);
-    }
-
-    private static async Task<string?> CodeAsync(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
+        return rows.Where(r => r.Day == today).ToDictionary(r => r.Action, r => r.Count);
     }
 }

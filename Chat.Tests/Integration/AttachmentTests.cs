@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -25,7 +24,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var alice = await TestUser.RegisterAsync(Node, "alice");
         var bob = await TestUser.RegisterAsync(Node, "bob");
         var room = await alice.CreateRoomAsync(Node);
-        await JoinAsync(bob, room.Id);
+        await bob.JoinAsync(Node, room.Id);
 
         // The declared type lies and the name carries a client's path: neither is kept.
         using var upload = await UploadAsync(alice, room.Id, Pixel, @"C:\Users\alice\Pictures\pixel.png", declaredType: "text/plain");
@@ -113,10 +112,10 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         // A private room's file is as invisible as the room; a public room's is for those who join.
         await AssertProblemAsync(await http.GetAsync(secret.Url.TrimStart('/')), HttpStatusCode.NotFound, "not_found");
         await AssertProblemAsync(await http.GetAsync(open.Url.TrimStart('/')), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblemAsync(await http.GetAsync($"api/attachments/{Guid.NewGuid()}"), HttpStatusCode.NotFound, "not_found");
+        await AssertProblemAsync(await http.GetAsync(ApiRoutes.Attachment(Guid.NewGuid())), HttpStatusCode.NotFound, "not_found");
         await AssertProblemAsync(await Node.Http().GetAsync(open.Url.TrimStart('/')), HttpStatusCode.Unauthorized, "unauthorized");
 
-        await JoinAsync(stranger, publicRoom.Id);
+        await stranger.JoinAsync(Node, publicRoom.Id);
         Assert.Equal(Pixel, await http.GetByteArrayAsync(open.Url.TrimStart('/')));
     }
 
@@ -124,10 +123,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
     public async Task A_room_that_forbids_files_refuses_uploads()
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
-        using var http = Node.Http(alice.Token);
-        using var created = await http.PostAsJsonAsync(
-            "api/rooms", new CreateRoomRequest("no files", null, false, new RoomSettings(FileSharingAllowed: false)), Json.Options);
-        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        var room = await alice.CreateRoomAsync(Node, name: "no files", settings: new RoomSettings(FileSharingAllowed: false));
 
         using var upload = await UploadAsync(alice, room.Id, Pixel, "pixel.png");
 
@@ -142,11 +138,8 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var stranger = await TestUser.RegisterAsync(Node, "stranger");
         var room = await owner.CreateRoomAsync(Node);
         var privateRoom = await owner.CreateRoomAsync(Node, isPrivate: true);
-        using var anonymous = Node.Http();
-        using var issued = await anonymous.PostAsJsonAsync("auth/guest", new GuestRequest("Visitor"), Json.Options);
-        var token = (await issued.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
-        var guest = new TestUser(new UserDto(token.UserId, "guest", "Visitor", null, GlobalRole.Guest, PresenceStatus.Offline, null), token.AccessToken);
-        await JoinAsync(guest, room.Id);
+        var guest = await TestUser.GuestAsync(Node, "Visitor");
+        await guest.JoinAsync(Node, room.Id);
 
         await AssertProblemAsync(await UploadAsync(guest, room.Id, Pixel, "pixel.png"), HttpStatusCode.Forbidden, "forbidden");
         await AssertProblemAsync(await UploadAsync(stranger, room.Id, Pixel, "pixel.png"), HttpStatusCode.Forbidden, "forbidden");
@@ -179,11 +172,8 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var room = await alice.CreateRoomAsync(Node);
         using var http = Node.Http(alice.Token);
         http.DefaultRequestHeaders.ExpectContinue = !chunked;
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(new byte[8 * 1024 * 1024]);
-        file.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "file", FileNameStar = "big.bin" };
-        form.Add(file);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/rooms/{room.Id}/attachments") { Content = form };
+        using var form = ChatApi.FileForm(new byte[8 * 1024 * 1024], "big.bin");
+        using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Attachments(room.Id)) { Content = form };
         // Chunked: no Content-Length, so the limit trips while the body arrives.
         request.Headers.TransferEncodingChunked = chunked;
 
@@ -211,14 +201,13 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
 
         var empty = await AssertProblemAsync(await UploadAsync(alice, room.Id, [], "empty.txt"), HttpStatusCode.BadRequest, "invalid");
         var missing = await AssertProblemAsync(
-            await http.PostAsync($"api/rooms/{room.Id}/attachments", noFile), HttpStatusCode.BadRequest, "invalid");
-        using var json = await http.PostAsJsonAsync($"api/rooms/{room.Id}/attachments", new { file = "pixel.png" });
+            await http.PostAsync(ApiRoutes.Attachments(room.Id), noFile), HttpStatusCode.BadRequest, "invalid");
+        using var json = await http.PostAsJsonAsync(ApiRoutes.Attachments(room.Id), new { file = "pixel.png" });
 
         Assert.Equal("the file is empty", empty.GetProperty("errors").GetProperty("file")[0].GetString());
         Assert.Equal("a file is required in the multipart field 'file'", missing.GetProperty("errors").GetProperty("file")[0].GetString());
         Assert.True(json.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnsupportedMediaType, $"got {json.StatusCode}");
-        using var problem = JsonDocument.Parse(await json.Content.ReadAsStringAsync());
-        Assert.Equal("invalid", problem.RootElement.GetProperty("code").GetString());
+        await ProblemAssert.HasCodeAsync(json, "invalid");
     }
 
     [Fact]
@@ -234,8 +223,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         await bobHub.NextMessageAsync(MessageType.Join);
         var attachment = await UploadDtoAsync(alice, room.Id, Pixel, "pixel.png");
 
-        var ack = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            room.Id.ToString(), Guid.NewGuid().ToString(), "image", "look at this", AttachmentId: attachment.Id.ToString()));
+        var ack = await aliceHub.SendMessageAsync(room.Id, "image", "look at this", attachment.Id);
 
         var live = await bobHub.NextMessageAsync(MessageType.Image);
         Assert.Equal(ack.MessageId, live.Id);
@@ -243,15 +231,15 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         Assert.Equal(attachment, live.Attachment);
 
         using var http = Node.Http(bob.Token);
-        var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        Assert.Equal(attachment, Assert.Single(history!, m => m.Id == ack.MessageId).Attachment);
-        var hubHistory = await aliceHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+        var history = await http.HistoryAsync(room.Id);
+        Assert.Equal(attachment, Assert.Single(history, m => m.Id == ack.MessageId).Attachment);
+        var hubHistory = await aliceHub.GetHistoryAsync(room.Id);
         Assert.Equal(attachment, Assert.Single(hubHistory, m => m.Id == ack.MessageId).Attachment);
 
-        var rooms = await http.GetFromJsonAsync<RoomDto[]>("api/rooms", Json.Options);
-        Assert.Equal(attachment, Assert.Single(rooms!, r => r.Id == room.Id).LastMessage?.Attachment);
+        var rooms = await http.RoomsAsync();
+        Assert.Equal(attachment, Assert.Single(rooms, r => r.Id == room.Id).LastMessage?.Attachment);
 
-        var sync = await bobHub.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), 0)]));
+        var sync = await bobHub.SyncAsync(room.Id, 0);
         Assert.Equal(attachment, Assert.Single(Assert.Single(sync.Rooms).Messages, m => m.Id == ack.MessageId).Attachment);
 
         await using var carolHub = await HubClient.ConnectAsync(Node, carol);
@@ -270,15 +258,15 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var pdf = await UploadDtoAsync(alice, room.Id, Pdf, "report.pdf");
         var request = new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "file", "", AttachmentId: pdf.Id.ToString());
 
-        var first = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", request);
-        var again = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", request);
+        var first = await aliceHub.SendMessageAsync(request);
+        var again = await aliceHub.SendMessageAsync(request);
 
         Assert.False(first.Duplicate);
         Assert.True(again.Duplicate);
         Assert.Equal(first.MessageId, again.MessageId);
         using var http = Node.Http(alice.Token);
-        var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        var stored = Assert.Single(history!, m => m.Id == first.MessageId);
+        var history = await http.HistoryAsync(room.Id);
+        var stored = Assert.Single(history, m => m.Id == first.MessageId);
         Assert.Equal(MessageType.File, stored.Type);
         Assert.Equal(pdf, stored.Attachment);
     }
@@ -290,16 +278,15 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var room = await alice.CreateRoomAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         var pdf = await UploadDtoAsync(alice, room.Id, Pdf, "secret.pdf");
-        var ack = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            room.Id.ToString(), Guid.NewGuid().ToString(), "file", "", AttachmentId: pdf.Id.ToString()));
+        var ack = await aliceHub.SendMessageAsync(room.Id, "file", "", pdf.Id);
         using var http = Node.Http(alice.Token);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(pdf.Url.TrimStart('/'))).StatusCode);
 
-        await aliceHub.Connection.InvokeAsync("DeleteMessage", room.Id.ToString(), ack.MessageId.ToString());
+        await aliceHub.DeleteMessageAsync(room.Id, ack.MessageId);
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(pdf.Url.TrimStart('/'))).StatusCode);
-        var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        var deleted = Assert.Single(history!, m => m.Id == ack.MessageId);
+        var history = await http.HistoryAsync(room.Id);
+        var deleted = Assert.Single(history, m => m.Id == ack.MessageId);
         Assert.True(deleted.Deleted);
         Assert.Null(deleted.Attachment);
     }
@@ -311,7 +298,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var bob = await TestUser.RegisterAsync(Node, "bob");
         var room = await alice.CreateRoomAsync(Node);
         var otherRoom = await alice.CreateRoomAsync(Node);
-        await JoinAsync(bob, room.Id);
+        await bob.JoinAsync(Node, room.Id);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         var alicesImage = await UploadDtoAsync(alice, room.Id, Pixel, "pixel.png");
         var alicesPdf = await UploadDtoAsync(alice, room.Id, Pdf, "report.pdf");
@@ -323,8 +310,7 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         var unknown = await SendRefusedAsync(aliceHub, room.Id, "file", Guid.NewGuid());
         var pdfAsImage = await SendRefusedAsync(aliceHub, room.Id, "image", alicesPdf.Id);
         var textWithFile = await SendRefusedAsync(aliceHub, room.Id, "text", alicesImage.Id);
-        var imageWithoutFile = await Assert.ThrowsAsync<HubException>(() => aliceHub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "image", "")));
+        var imageWithoutFile = await Assert.ThrowsAsync<HubException>(() => aliceHub.SendMessageAsync(room.Id, "image", ""));
 
         Assert.Equal("not_found: attachment not found", someoneElses.Message);
         Assert.Equal("not_found: attachment not found", otherRooms.Message);
@@ -334,56 +320,35 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         Assert.Equal("invalid: attachmentId is required for image and file messages", imageWithoutFile.Message);
 
         // Refusals store nothing; an image may still go out as a plain file.
-        var accepted = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            room.Id.ToString(), Guid.NewGuid().ToString(), "file", "", AttachmentId: alicesImage.Id.ToString()));
+        var accepted = await aliceHub.SendMessageAsync(room.Id, "file", "", alicesImage.Id);
         using var http = Node.Http(alice.Token);
-        var history = (await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options))!;
+        var history = await http.HistoryAsync(room.Id);
         Assert.Equal([MessageType.Join, MessageType.File], history.Select(m => m.Type));
         Assert.Equal(accepted.MessageId, history[^1].Id);
         Assert.Equal(alicesImage, history[^1].Attachment);
     }
 
     private static async Task<HubException> SendRefusedAsync(HubClient hub, Guid roomId, string type, Guid attachmentId) =>
-        await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
-            roomId.ToString(), Guid.NewGuid().ToString(), type, "caption", AttachmentId: attachmentId.ToString())));
-
-    private async Task JoinAsync(TestUser user, Guid roomId)
-    {
-        using var http = Node.Http(user.Token);
-        using var response = await http.PostAsync($"api/rooms/{roomId}/members", null);
-        response.EnsureSuccessStatusCode();
-    }
+        await Assert.ThrowsAsync<HubException>(() => hub.SendMessageAsync(roomId, type, "caption", attachmentId));
 
     private async Task<HttpResponseMessage> UploadAsync(
         TestUser user, Guid roomId, byte[] content, string fileName, string declaredType = "application/octet-stream")
     {
         using var http = Node.Http(user.Token);
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(content);
-        file.Headers.ContentType = new MediaTypeHeaderValue(declaredType);
-        // filename* (RFC 5987) carries any name, quotes and non-ASCII letters included.
-        file.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "file", FileNameStar = fileName };
-        form.Add(file);
-        return await http.PostAsync($"api/rooms/{roomId}/attachments", form);
+        return await http.UploadAsync(roomId, content, fileName, declaredType);
     }
 
-    private async Task<AttachmentDto> UploadDtoAsync(
-        TestUser user, Guid roomId, byte[] content, string fileName, string declaredType = "application/octet-stream")
-    {
-        using var response = await UploadAsync(user, roomId, content, fileName, declaredType);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<AttachmentDto>(Json.Options))!;
-    }
+    private Task<AttachmentDto> UploadDtoAsync(
+        TestUser user, Guid roomId, byte[] content, string fileName, string declaredType = "application/octet-stream") =>
+        UploadAsync(user, roomId, content, fileName, declaredType).ReadAsync<AttachmentDto>(HttpStatusCode.Created);
 
+    /// <summary>The problem answers of attachments are checked for their media type too.</summary>
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         using (response)
         {
-            Assert.Equal(status, response.StatusCode);
-            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
-            return problem.RootElement.Clone();
+            ProblemAssert.IsProblemJson(response);
+            return await ProblemAssert.HasCodeAsync(response, status, code);
         }
     }
 }

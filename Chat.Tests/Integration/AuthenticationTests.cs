@@ -6,7 +6,6 @@ using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
@@ -23,16 +22,15 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
         using var http = Node.Http();
         var name = $"Mixed_{Guid.NewGuid():N}"[..20];
 
-        var created = await http.PostAsJsonAsync("auth/register", new RegisterRequest(name, "long enough", "Mixed"));
-        var again = await http.PostAsJsonAsync("auth/register", new RegisterRequest(name.ToLowerInvariant(), "long enough", "Other"));
+        var created = await http.PostAsJsonAsync(ApiRoutes.Register, new RegisterRequest(name, "long enough", "Mixed"));
+        var again = await http.PostAsJsonAsync(ApiRoutes.Register, new RegisterRequest(name.ToLowerInvariant(), "long enough", "Other"));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var user = await created.Content.ReadFromJsonAsync<UserDto>(Json.Options);
         Assert.Equal(name.ToLowerInvariant(), user!.UserName);
         Assert.Equal(GlobalRole.User, user.Role);
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("conflict", await CodeOf(again));
-        var signIn = await http.PostAsJsonAsync("auth/token", new TokenRequest(name.ToUpperInvariant(), "long enough"));
+        await ProblemAssert.HasCodeAsync(again, HttpStatusCode.Conflict, "conflict");
+        var signIn = await http.PostAsJsonAsync(ApiRoutes.Token, new TokenRequest(name.ToUpperInvariant(), "long enough"));
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
     }
 
@@ -42,14 +40,12 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
         var alice = await TestUser.RegisterAsync(Node, "alice");
         using var http = Node.Http();
 
-        var wrong = await http.PostAsJsonAsync("auth/token", new TokenRequest(alice.Profile.UserName, "not the password"));
-        var unknown = await http.PostAsJsonAsync("auth/token", new TokenRequest("nobody_" + Guid.NewGuid().ToString("N")[..8], "whatever1"));
+        var wrong = await http.PostAsJsonAsync(ApiRoutes.Token, new TokenRequest(alice.Profile.UserName, "not the password"));
+        var unknown = await http.PostAsJsonAsync(ApiRoutes.Token, new TokenRequest("nobody_" + Guid.NewGuid().ToString("N")[..8], "whatever1"));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        var wrongBody = await ProblemAssert.HasCodeAsync(wrong, HttpStatusCode.Unauthorized, "unauthorized");
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-        var wrongBody = JsonDocument.Parse(await wrong.Content.ReadAsStringAsync()).RootElement;
         var unknownBody = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal("unauthorized", wrongBody.GetProperty("code").GetString());
         Assert.Equal(wrongBody.GetProperty("detail").GetString(), unknownBody.GetProperty("detail").GetString());
     }
 
@@ -58,7 +54,7 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
     {
         using var http = Node.Http();
         var name = $"hash_{Guid.NewGuid():N}"[..20];
-        await http.PostAsJsonAsync("auth/register", new RegisterRequest(name, "plain text secret", "Hash"));
+        await http.PostAsJsonAsync(ApiRoutes.Register, new RegisterRequest(name, "plain text secret", "Hash"));
 
         await using var db = new Npgsql.NpgsqlConnection(Node.Services.GetRequiredService<IConfiguration>().GetConnectionString("Chat"));
         await db.OpenAsync();
@@ -75,16 +71,16 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
     {
         using var http = Node.Http();
 
-        var response = await http.PostAsJsonAsync("auth/guest", new GuestRequest("Visitor"));
+        var response = await http.PostAsJsonAsync(ApiRoutes.Guest, new GuestRequest("Visitor"));
         var token = await response.Content.ReadFromJsonAsync<TokenResponse>(Json.Options);
         using var authed = Node.Http(token!.AccessToken);
-        var me = await authed.GetFromJsonAsync<UserDto>("api/users/me", Json.Options);
+        var me = await authed.MeAsync();
 
-        Assert.Equal(token.UserId, me!.Id);
+        Assert.Equal(token.UserId, me.Id);
         Assert.Equal(GlobalRole.Guest, me.Role);
         Assert.Equal("Visitor", me.DisplayName);
         Assert.True(token.ExpiresAt > DateTime.UtcNow);
-        var create = await authed.PostAsJsonAsync("api/rooms", new CreateRoomRequest("mine", null, false, null));
+        var create = await authed.CreateRoomAsync(new CreateRoomRequest("mine", null, false, null));
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
     }
 
@@ -151,7 +147,7 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
         using var anonymous = Node.Http();
 
         var negotiate = await anonymous.PostAsync($"hubs/chat/negotiate?negotiateVersion=1&access_token={alice.Token}", null);
-        var rest = await anonymous.GetAsync($"api/users/me?access_token={alice.Token}");
+        var rest = await anonymous.GetAsync($"{ApiRoutes.Me}?access_token={alice.Token}");
 
         Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, rest.StatusCode);
@@ -179,7 +175,4 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
         };
         return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(descriptor);
     }
-
-    private static async Task<string?> CodeOf(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString();
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -71,15 +70,14 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
 
         var send = await Assert.ThrowsAsync<HubException>(() => hub.SendTextAsync(room.Id, "let me in"));
         var join = await Assert.ThrowsAsync<HubException>(() => hub.JoinRoomAsync(room.Id));
-        var history = await Assert.ThrowsAsync<HubException>(() =>
-            hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50));
+        var history = await Assert.ThrowsAsync<HubException>(() => hub.GetHistoryAsync(room.Id));
 
         Assert.StartsWith("forbidden:", send.Message);
         Assert.StartsWith("forbidden:", join.Message);
         Assert.StartsWith("not_found:", history.Message);
         using var http = Node.Http(owner.Token);
-        var stored = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        Assert.Empty(stored!);
+        var stored = await http.HistoryAsync(room.Id);
+        Assert.Empty(stored);
     }
 
     [Fact]
@@ -89,17 +87,14 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var room = await alice.CreateRoomAsync(Node);
         await using var hub = await HubClient.ConnectAsync(Node, alice);
 
-        var join = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<RoomSnapshot>("JoinRoom", "not-a-uuid"));
-        var badRoom = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest("nope", Guid.NewGuid().ToString(), "text", "hi")));
-        var badClientId = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), "12345", "text", "hi")));
-        var badType = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "poem", "hi")));
-        var badSync = await Assert.ThrowsAsync<HubException>(() => hub.Connection.InvokeAsync<SyncResult>(
-            "Sync", new SyncRequest([new SyncRoomRequest("zzz", 0)])));
-        var badLimit = await Assert.ThrowsAsync<HubException>(() =>
-            hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 201));
+        var join = await Assert.ThrowsAsync<HubException>(() => hub.JoinRoomAsync("not-a-uuid"));
+        var badRoom = await Assert.ThrowsAsync<HubException>(() =>
+            hub.SendMessageAsync(new SendMessageRequest("nope", Guid.NewGuid().ToString(), "text", "hi")));
+        var badClientId = await Assert.ThrowsAsync<HubException>(() =>
+            hub.SendMessageAsync(new SendMessageRequest(room.Id.ToString(), "12345", "text", "hi")));
+        var badType = await Assert.ThrowsAsync<HubException>(() => hub.SendMessageAsync(room.Id, "poem", "hi"));
+        var badSync = await Assert.ThrowsAsync<HubException>(() => hub.SyncAsync(new SyncRequest([new SyncRoomRequest("zzz", 0)])));
+        var badLimit = await Assert.ThrowsAsync<HubException>(() => hub.GetHistoryAsync(room.Id, 201));
 
         Assert.Equal("invalid: roomId must be a UUID", join.Message);
         Assert.Equal("invalid: roomId must be a UUID", badRoom.Message);
@@ -120,10 +115,8 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         await using var ownerHub = await HubClient.ConnectAsync(Node, owner);
         await memberHub.JoinRoomAsync(room.Id);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => memberHub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "system", "maintenance")));
-        var allowed = await ownerHub.Connection.InvokeAsync<MessageAck>(
-            "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "system", "maintenance"));
+        var refused = await Assert.ThrowsAsync<HubException>(() => memberHub.SendMessageAsync(room.Id, "system", "maintenance"));
+        var allowed = await ownerHub.SendMessageAsync(room.Id, "system", "maintenance");
 
         Assert.StartsWith("forbidden:", refused.Message);
         Assert.False(allowed.Duplicate);
@@ -135,21 +128,19 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var alice = await TestUser.RegisterAsync(Node, "alice");
         using var http = Node.Http(alice.Token);
 
-        var response = await http.PostAsJsonAsync("api/rooms", new { name = "  ", topic = new string('t', 501), isPrivate = false });
+        var response = await http.PostAsJsonAsync(ApiRoutes.Rooms, new { name = "  ", topic = new string('t', 501), isPrivate = false });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("invalid", problem.RootElement.GetProperty("code").GetString());
-        var errors = problem.RootElement.GetProperty("errors");
+        var problem = await ProblemAssert.HasCodeAsync(response, HttpStatusCode.BadRequest, "invalid");
+        ProblemAssert.IsProblemJson(response);
+        var errors = problem.GetProperty("errors");
         Assert.Equal("name must not be empty", errors.GetProperty("name")[0].GetString());
         Assert.Equal("topic must be at most 500 characters", errors.GetProperty("topic")[0].GetString());
     }
 
     [Theory]
-    [InlineData("api/rooms", "{\"name\": 42, \"isPrivate\": \"yes\"}")]
-    [InlineData("api/rooms", "{not json")]
-    [InlineData("auth/register", "")]
+    [InlineData(ApiRoutes.Rooms, "{\"name\": 42, \"isPrivate\": \"yes\"}")]
+    [InlineData(ApiRoutes.Rooms, "{not json")]
+    [InlineData(ApiRoutes.Register, "")]
     public async Task Unreadable_bodies_are_400_invalid_not_500(string route, string body)
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
@@ -157,9 +148,7 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
 
         var response = await http.PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("invalid", problem.RootElement.GetProperty("code").GetString());
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.BadRequest, "invalid");
     }
 
     [Fact]
@@ -168,11 +157,10 @@ public sealed class BadInputTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var alice = await TestUser.RegisterAsync(Node, "alice");
         using var http = Node.Http(alice.Token);
 
+        // The route itself is the input under test, so it is spelled out here.
         var response = await http.GetAsync("api/rooms/not-a-uuid/messages");
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("invalid", problem.RootElement.GetProperty("code").GetString());
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.BadRequest, "invalid");
     }
 
     [Theory]

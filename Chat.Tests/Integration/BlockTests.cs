@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -19,21 +17,21 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
         var bob = await TestUser.RegisterAsync(Node, "bob");
         using var http = Node.Http(alice.Token);
 
-        var afterBlock = await BlockAsync(http, bob.Id);
-        var listed = await http.GetFromJsonAsync<UserDto[]>("api/users/me/blocks", Json.Options);
-        var again = await BlockAsync(http, bob.Id);
-        var self = await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(alice.Id), Json.Options);
-        var nobody = await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(Guid.NewGuid()), Json.Options);
-        var unblock = await http.DeleteAsync($"api/users/me/blocks/{bob.Id}");
-        var afterUnblock = await http.GetFromJsonAsync<UserDto[]>("api/users/me/blocks", Json.Options);
+        var afterBlock = await http.BlockAsync(bob.Id).ReadAsync<UserDto[]>();
+        var listed = await http.BlocksAsync();
+        var again = await http.BlockAsync(bob.Id).ReadAsync<UserDto[]>();
+        var self = await http.BlockAsync(alice.Id);
+        var nobody = await http.BlockAsync(Guid.NewGuid());
+        var unblock = await http.UnblockAsync(bob.Id);
+        var afterUnblock = await http.BlocksAsync();
 
         Assert.Equal([bob.Id], afterBlock.Select(u => u.Id));
-        Assert.Equal([bob.Id], listed!.Select(u => u.Id));
+        Assert.Equal([bob.Id], listed.Select(u => u.Id));
         Assert.Equal([bob.Id], again.Select(u => u.Id));
-        Assert.Equal((HttpStatusCode.BadRequest, "invalid"), (self.StatusCode, await CodeAsync(self)));
-        Assert.Equal((HttpStatusCode.NotFound, "not_found"), (nobody.StatusCode, await CodeAsync(nobody)));
+        await ProblemAssert.HasCodeAsync(self, HttpStatusCode.BadRequest, "invalid");
+        await ProblemAssert.HasCodeAsync(nobody, HttpStatusCode.NotFound, "not_found");
         Assert.Equal(HttpStatusCode.NoContent, unblock.StatusCode);
-        Assert.Empty(afterUnblock!);
+        Assert.Empty(afterUnblock);
     }
 
     [Fact]
@@ -41,11 +39,11 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
     {
         var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         using var http = Node.Http(alice.Token);
-        await BlockAsync(http, bob.Id);
+        await http.BlockAsync(bob.Id).ExpectSuccessAsync();
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
 
-        var refused = await Assert.ThrowsAsync<HubException>(() => TestRooms.SendPrivateAsync(bobHub, room.Id, alice.Id, "hi alice"));
-        var toCarol = await TestRooms.SendPrivateAsync(bobHub, room.Id, carol.Id, "hi carol");
+        var refused = await Assert.ThrowsAsync<HubException>(() => bobHub.SendPrivateAsync(room.Id, alice.Id, "hi alice"));
+        var toCarol = await bobHub.SendPrivateAsync(room.Id, carol.Id, "hi carol");
 
         Assert.StartsWith("forbidden: ", refused.Message);
         Assert.False(toCarol.Duplicate);
@@ -56,7 +54,7 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
     {
         var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         using var http = Node.Http(alice.Token);
-        await BlockAsync(http, bob.Id);
+        await http.BlockAsync(bob.Id).ExpectSuccessAsync();
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var aliceOther = await HubClient.ConnectAsync(Node, alice, HubProtocol.Json);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
@@ -70,23 +68,10 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
         Assert.Equal(fromCarol.MessageId, (await aliceHub.NextMessageAsync()).Id);
         Assert.Equal(fromCarol.MessageId, (await aliceOther.NextMessageAsync()).Id);
 
-        (await http.DeleteAsync($"api/users/me/blocks/{bob.Id}")).EnsureSuccessStatusCode();
+        await http.UnblockAsync(bob.Id).ExpectSuccessAsync();
         var heard = await bobHub.SendTextAsync(room.Id, "and now");
 
         Assert.Equal(heard.MessageId, (await aliceHub.NextMessageAsync()).Id);
         Assert.Equal(heard.MessageId, (await aliceOther.NextMessageAsync()).Id);
-    }
-
-    private static async Task<UserDto[]> BlockAsync(HttpClient http, Guid userId)
-    {
-        var response = await http.PostAsJsonAsync("api/users/me/blocks", new BlockUserRequest(userId), Json.Options);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<UserDto[]>(Json.Options))!;
-    }
-
-    private static async Task<string?> CodeAsync(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
     }
 }

@@ -1,6 +1,5 @@
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Tests.Integration;
 
@@ -35,12 +34,12 @@ public sealed class ConnectionLimitTests(LimitsNodeFixture fixture) : IClassFixt
 
             Assert.Contains("limit", error?.Message, StringComparison.Ordinal);
             Assert.Equal(HubConnectionState.Disconnected, extra.State);
-            var stillOpen = await open[0].Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+            var stillOpen = await open[0].SyncAsync(new SyncRequest([]));
             Assert.Empty(stillOpen.Rooms);
 
             await open[0].DisposeAsync();
             open.RemoveAt(0);
-            await using var again = HubClient.Build(Node, alice.Token);
+            await using var again = HubClient.Create(Node, alice.Token);
             await Poll.UntilAsync(() => TryConnectAsync(again), Deadline, "a connection fits again");
         }
         finally
@@ -53,18 +52,18 @@ public sealed class ConnectionLimitTests(LimitsNodeFixture fixture) : IClassFixt
     }
 
     /// <summary>True when the connection opens and answers a call: the server accepted it.</summary>
-    private static async Task<bool> TryConnectAsync(HubConnection connection)
+    private static async Task<bool> TryConnectAsync(HubClient client)
     {
         try
         {
-            await connection.StartAsync();
-            await connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
+            await client.Connection.StartAsync();
+            await client.FlushAsync();
             return true;
         }
         catch (Exception refused) when (refused is not TimeoutException)
         {
             // A refused connection closes, failing the call; the next attempt starts it anew.
-            await connection.StopAsync();
+            await client.Connection.StopAsync();
             return false;
         }
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
@@ -63,7 +62,7 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
         await Poll.UntilAsync(() => DateTime.UtcNow > invitation.ExpiresAt.AddMilliseconds(200), TimeSpan.FromSeconds(10), "the invitation expires");
         using var response = await AcceptAsync(late, invitation.Token);
 
-        await AssertProblemAsync(response, HttpStatusCode.Gone, "gone");
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.Gone, "gone");
     }
 
     [Fact]
@@ -81,7 +80,7 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        await AssertProblemAsync(refused, HttpStatusCode.Gone, "gone");
+        await ProblemAssert.HasCodeAsync(refused, HttpStatusCode.Gone, "gone");
     }
 
     [Fact]
@@ -91,7 +90,7 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
 
         using var response = await AcceptAsync(user, "bm90LWEtcmVhbC10b2tlbi1hdC1hbGw");
 
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -126,7 +125,7 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
 
         using var response = await AcceptAsync(banned, invitation.Token);
 
-        await AssertProblemAsync(response, HttpStatusCode.Forbidden, "banned");
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.Forbidden, "banned");
         Assert.Equal(0, await fixture.ScalarAsync<int>("select uses from room_invitations where room_id = @r", ("r", room.Id)));
     }
 
@@ -140,18 +139,15 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
         var publicRoom = await owner.CreateRoomAsync(Node);
         var invitation = await InviteAsync(owner, privateRoom.Id, 3600, null);
         (await AcceptAsync(member, invitation.Token)).Dispose();
-        using (var http = Node.Http(member.Token))
-        {
-            (await http.PostAsync($"api/rooms/{publicRoom.Id}/members", null)).EnsureSuccessStatusCode();
-        }
+        await member.JoinAsync(Node, publicRoom.Id);
 
         using var privateByMember = await PostInvitationAsync(member, privateRoom.Id, new CreateInvitationRequest(3600));
         using var publicByMember = await PostInvitationAsync(member, publicRoom.Id, new CreateInvitationRequest(3600));
         using var publicByOutsider = await PostInvitationAsync(outsider, publicRoom.Id, new CreateInvitationRequest(3600));
 
-        await AssertProblemAsync(privateByMember, HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.HasCodeAsync(privateByMember, HttpStatusCode.Forbidden, "forbidden");
         Assert.Equal(HttpStatusCode.Created, publicByMember.StatusCode);
-        await AssertProblemAsync(publicByOutsider, HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.HasCodeAsync(publicByOutsider, HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Theory]
@@ -165,8 +161,8 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
 
         using var response = await PostInvitationAsync(owner, room.Id, new CreateInvitationRequest(expiresInSeconds, maxUses));
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid");
-        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"errors names {field}");
+        var problem = await ProblemAssert.HasCodeAsync(response, HttpStatusCode.BadRequest, "invalid");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors names {field}");
     }
 
     [Fact]
@@ -178,7 +174,7 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
         var room = await owner.CreateRoomAsync(Node, isPrivate: true);
         using (var http = Node.Http(owner.Token))
         {
-            (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(MaxMembers: 2), Json.Options)).EnsureSuccessStatusCode();
+            await http.PutSettingsAsync(room.Id, new RoomSettings(MaxMembers: 2)).ExpectSuccessAsync();
         }
 
         var invitation = await InviteAsync(owner, room.Id, 3600, null);
@@ -186,34 +182,22 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
 
         using var response = await AcceptAsync(third, invitation.Token);
 
-        await AssertProblemAsync(response, HttpStatusCode.TooManyRequests, "limit");
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.TooManyRequests, "limit");
         Assert.Equal(1, await fixture.ScalarAsync<int>("select uses from room_invitations where room_id = @r", ("r", room.Id)));
     }
 
-    private async Task<InvitationDto> InviteAsync(TestUser user, Guid roomId, int expiresInSeconds, int? maxUses)
-    {
-        using var response = await PostInvitationAsync(user, roomId, new CreateInvitationRequest(expiresInSeconds, maxUses));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<InvitationDto>(Json.Options))!;
-    }
+    private Task<InvitationDto> InviteAsync(TestUser user, Guid roomId, int expiresInSeconds, int? maxUses) =>
+        PostInvitationAsync(user, roomId, new CreateInvitationRequest(expiresInSeconds, maxUses)).ReadAsync<InvitationDto>(HttpStatusCode.Created);
 
     private async Task<HttpResponseMessage> PostInvitationAsync(TestUser user, Guid roomId, CreateInvitationRequest request)
     {
         using var http = Node.Http(user.Token);
-        return await http.PostAsJsonAsync($"api/rooms/{roomId}/invitations", request, Json.Options);
+        return await http.InviteAsync(roomId, request);
     }
 
     private async Task<HttpResponseMessage> AcceptAsync(TestUser user, string token)
     {
         using var http = Node.Http(user.Token);
-        return await http.PostAsync($"api/invitations/{token}/accept", null);
-    }
-
-    private static async Task<JsonDocument> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
-        return problem;
+        return await http.AcceptInvitationAsync(token);
     }
 }

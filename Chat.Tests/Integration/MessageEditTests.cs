@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -17,7 +16,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         var ack = await aliceHub.SendTextAsync(room.Id, "helo");
 
-        await aliceHub.Connection.InvokeAsync("EditMessage", room.Id.ToString(), ack.MessageId.ToString(), "  hello  ");
+        await aliceHub.EditMessageAsync(room.Id, ack.MessageId, "  hello  ");
 
         var atBob = await bobHub.NextUpdateAsync();
         Assert.Equal(ack.MessageId, atBob.Id);
@@ -30,8 +29,8 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         Assert.Equal(atBob, await aliceHub.NextUpdateAsync() with { Metadata = atBob.Metadata, Reactions = atBob.Reactions });
 
         using var http = Node.Http(bob.Token);
-        var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        var stored = Assert.Single(history!, m => m.Id == ack.MessageId);
+        var history = await http.HistoryAsync(room.Id);
+        var stored = Assert.Single(history, m => m.Id == ack.MessageId);
         Assert.Equal(("hello", atBob.EditedAt), (stored.Content, stored.EditedAt));
     }
 
@@ -42,15 +41,14 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         var ack = await aliceHub.SendTextAsync(room.Id, "mine");
-        var bobsJoin = (await bobHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50))
+        var bobsJoin = (await bobHub.GetHistoryAsync(room.Id))
             .Single(m => m.Type == MessageType.Join);
 
         var byOther = await Assert.ThrowsAsync<HubException>(() => Edit(bobHub, room.Id, ack.MessageId, "yours now"));
         var empty = await Assert.ThrowsAsync<HubException>(() => Edit(aliceHub, room.Id, ack.MessageId, "   "));
         var tooLong = await Assert.ThrowsAsync<HubException>(() => Edit(aliceHub, room.Id, ack.MessageId, new string('x', 4001)));
         var unknown = await Assert.ThrowsAsync<HubException>(() => Edit(aliceHub, room.Id, Guid.NewGuid(), "anything"));
-        var badId = await Assert.ThrowsAsync<HubException>(() =>
-            aliceHub.Connection.InvokeAsync("EditMessage", room.Id.ToString(), "message-1", "anything"));
+        var badId = await Assert.ThrowsAsync<HubException>(() => aliceHub.EditMessageAsync(room.Id.ToString(), "message-1", "anything"));
         var join = await Assert.ThrowsAsync<HubException>(() => Edit(bobHub, room.Id, bobsJoin.Id, "bob arrived in style"));
 
         Assert.Equal("forbidden: only the sender may edit a message", byOther.Message);
@@ -69,7 +67,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice, HubProtocol.Json);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.MessagePack);
-        var doomed = await aliceHub.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
+        var doomed = await aliceHub.SendMessageAsync(new SendMessageRequest(
             room.Id.ToString(), Guid.NewGuid().ToString(), "text", "regrettable",
             Metadata: new Dictionary<string, string> { ["client"] = "tests" }));
         var next = await aliceHub.SendTextAsync(room.Id, "fine");
@@ -82,7 +80,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         await Delete(aliceHub, room.Id, next.MessageId);
         Assert.Equal(next.MessageId, (await bobHub.NextDeletionAsync()).MessageId);
 
-        var history = await bobHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+        var history = await bobHub.GetHistoryAsync(room.Id);
         var stored = Assert.Single(history, m => m.Id == doomed.MessageId);
         Assert.True(stored.Deleted);
         Assert.Equal("", stored.Content);
@@ -90,8 +88,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         Assert.Equal(doomed.Seq, stored.Seq);
         Assert.Equal(history.Select(m => m.Seq).Order(), history.Select(m => m.Seq));
 
-        var synced = await bobHub.Connection.InvokeAsync<SyncResult>(
-            "Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), doomed.Seq - 1)]));
+        var synced = await bobHub.SyncAsync(room.Id, doomed.Seq - 1);
         Assert.Equal([(doomed.Seq, true, ""), (next.Seq, true, "")], synced.Rooms[0].Messages.Select(m => (m.Seq, m.Deleted, m.Content)));
 
         var edit = await Assert.ThrowsAsync<HubException>(() => Edit(aliceHub, room.Id, doomed.MessageId, "take two"));
@@ -106,7 +103,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         await using var memberHub = await HubClient.ConnectAsync(Node, member);
         var byMember = await memberHub.SendTextAsync(room.Id, "spam");
         var byAdmin = await adminHub.SendTextAsync(room.Id, "rules");
-        var memberJoin = (await memberHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50))
+        var memberJoin = (await memberHub.GetHistoryAsync(room.Id))
             .Single(m => m.Type == MessageType.Join);
 
         var refused = await Assert.ThrowsAsync<HubException>(() => Delete(memberHub, room.Id, byAdmin.MessageId));
@@ -119,7 +116,7 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
         await Delete(adminHub, room.Id, memberJoin.Id);
         Assert.Equal(memberJoin.Id, (await memberHub.NextDeletionAsync()).MessageId);
 
-        var history = await adminHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+        var history = await adminHub.GetHistoryAsync(room.Id);
         Assert.False(history.Single(m => m.Id == byAdmin.MessageId).Deleted);
         Assert.True(history.Single(m => m.Id == byMember.MessageId).Deleted);
     }
@@ -141,8 +138,8 @@ public sealed class MessageEditTests(ChatNodeFixture fixture) : IClassFixture<Ch
     }
 
     private static Task Edit(HubClient client, Guid roomId, Guid messageId, string content) =>
-        client.Connection.InvokeAsync("EditMessage", roomId.ToString(), messageId.ToString(), content);
+        client.EditMessageAsync(roomId, messageId, content);
 
     private static Task Delete(HubClient client, Guid roomId, Guid messageId) =>
-        client.Connection.InvokeAsync("DeleteMessage", roomId.ToString(), messageId.ToString());
+        client.DeleteMessageAsync(roomId, messageId);
 }

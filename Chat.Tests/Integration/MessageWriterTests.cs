@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Data.Writing;
 using Chat.Tests.Infrastructure;
@@ -68,10 +67,9 @@ public sealed class MessageWriterTests(WriterModesFixture fixture) : IClassFixtu
             using var http = node.Http(owner.Token);
             foreach (var room in rooms)
             {
-                var history = await http.GetFromJsonAsync<List<MessageDto>>(
-                    $"api/rooms/{room.Id}/messages?afterSeq=0&limit=200", Json.Options);
+                var history = await http.HistoryAsync(room.Id, afterSeq: 0, limit: 200);
                 // Joins are stored messages too: the whole log counts 1, 2, 3, ... with no gap.
-                Assert.Equal(Enumerable.Range(1, history!.Count).Select(i => (long)i), history.Select(m => m.Seq));
+                Assert.Equal(Enumerable.Range(1, history.Length).Select(i => (long)i), history.Select(m => m.Seq));
                 var acked = allAcks.Where(a => a.RoomId == room.Id).ToList();
                 Assert.Equal(acked.Count, history.Count(m => m.Type == MessageType.Text));
                 foreach (var (_, content, ack) in acked)
@@ -150,7 +148,7 @@ public sealed class MessageWriterTests(WriterModesFixture fixture) : IClassFixtu
         {
             var content = $"in order {i}";
             sends.Add((content, i % 4 == 0
-                ? TestRooms.SendPrivateAsync(aliceClient, room.Id, bob.Id, content)
+                ? aliceClient.SendPrivateAsync(room.Id, bob.Id, content)
                 : aliceClient.SendTextAsync(room.Id, content)));
         }
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Chat.Client;
 using Chat.Contracts;
 using Chat.Tests.Client;
@@ -27,7 +26,7 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
         await aliceOther.NextMessageAsync(MessageType.Join);
 
         var clientMessageId = Guid.NewGuid();
-        var ack = await aliceSending.Connection.InvokeAsync<MessageAck>("SendMessage", new SendMessageRequest(
+        var ack = await aliceSending.SendMessageAsync(new SendMessageRequest(
             room.Id.ToString(), clientMessageId.ToString(), "text", "  hello, bob  ",
             Metadata: new Dictionary<string, string> { ["client"] = "tests" }));
 
@@ -56,8 +55,8 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
         Assert.Empty(aliceSending.DrainMessages());
 
         using var http = Node.Http(bob.Token);
-        var history = await http.GetFromJsonAsync<List<MessageDto>>($"api/rooms/{room.Id}/messages", Json.Options);
-        var stored = Assert.Single(history!, m => m.Id == ack.MessageId);
+        var history = await http.HistoryAsync(room.Id);
+        var stored = Assert.Single(history, m => m.Id == ack.MessageId);
         Assert.Equal(ack.Seq, stored.Seq);
         Assert.Equal(received, stored with { Metadata = received.Metadata, Reactions = received.Reactions });
         Assert.Equal("tests", stored.Metadata!["client"]);
@@ -120,9 +119,8 @@ public sealed class MessagingTests(ChatNodeFixture fixture) : IClassFixture<Chat
             long after = 0;
             while (true)
             {
-                var page = await http.GetFromJsonAsync<List<MessageDto>>(
-                    $"api/rooms/{room.Id}/messages?afterSeq={after}&limit=200", Json.Options);
-                if (page!.Count == 0)
+                var page = await http.HistoryAsync(room.Id, afterSeq: after, limit: 200);
+                if (page.Length == 0)
                 {
                     break;
                 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -51,10 +50,7 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
     {
         var admin = await TestUser.RegisterAsync(Node, "admin");
         var member = await TestUser.RegisterAsync(Node, "member");
-        using var adminHttp = Node.Http(admin.Token);
-        var created = await adminHttp.PostAsJsonAsync(
-            "api/rooms", new CreateRoomRequest("slow", null, false, new RoomSettings(SlowModeSeconds: 60)), Json.Options);
-        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        var room = await admin.CreateRoomAsync(Node, name: "slow", settings: new RoomSettings(SlowModeSeconds: 60));
         await using var memberHub = await HubClient.ConnectAsync(Node, member);
         await memberHub.JoinRoomAsync(room.Id);
 

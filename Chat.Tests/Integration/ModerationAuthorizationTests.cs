@@ -1,11 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
-using Dapper;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Chat.Tests.Integration;
 
@@ -82,31 +78,33 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
     {
         var owner = await TestUser.RegisterAsync(Node, "owner");
         var room = await owner.CreateRoomAsync(Node);
+        using var ownerHttp = Node.Http(owner.Token);
         var target = await TestUser.RegisterAsync(Node, "target");
-        await ModerationApi.JoinAsync(Node, target, room.Id).ExpectAsync(HttpStatusCode.OK);
-        var targetMessage = await SendAsync(target, room.Id, "text", "the target's words");
-        await ModerationApi.MuteAsync(Node, owner, room.Id, target.Id, 3600).ExpectAsync(HttpStatusCode.OK);
+        using var targetHttp = Node.Http(target.Token);
+        await targetHttp.JoinAsync(room.Id).ExpectAsync(HttpStatusCode.OK);
+        var targetMessage = await targetHttp
+            .PostMessageAsync(room.Id, new SendMessageRequest(null, Guid.NewGuid().ToString(), "text", "the target's words"))
+            .ReadAsync<MessageAck>();
+        await ownerHttp.MuteAsync(room.Id, target.Id, 3600).ExpectAsync(HttpStatusCode.OK);
         var outcast = await TestUser.RegisterAsync(Node, "outcast");
-        await ModerationApi.BanAsync(Node, owner, room.Id, outcast.Id).ExpectAsync(HttpStatusCode.NoContent);
+        await ownerHttp.BanAsync(room.Id, outcast.Id).ExpectAsync(HttpStatusCode.NoContent);
         var caller = await CallerAsync(standing, owner, room.Id);
         await using var callerHub = await HubClient.ConnectAsync(Node, caller);
         var before = await RoomStateAsync(owner, room.Id);
 
         var outcome = change switch
         {
-            RoomChange.Rename => await RestAsync(caller, http => http.PatchAsJsonAsync($"api/rooms/{room.Id}", new UpdateRoomRequest("renamed", null), Json.Options)),
-            RoomChange.ChangeSettings => await RestAsync(caller, http => http.PutAsJsonAsync(
-                $"api/rooms/{room.Id}/settings", new RoomSettings(SlowModeSeconds: 5, FileSharingAllowed: false), Json.Options)),
-            RoomChange.ChangeRole => await RestAsync(caller, _ => ModerationApi.ChangeRoleAsync(Node, caller, room.Id, target.Id, "moderator")),
-            RoomChange.Mute => await RestAsync(caller, _ => ModerationApi.MuteAsync(Node, caller, room.Id, target.Id, 60)),
-            RoomChange.Unmute => await RestAsync(caller, _ => ModerationApi.UnmuteAsync(Node, caller, room.Id, target.Id)),
-            RoomChange.Kick => await RestAsync(caller, _ => ModerationApi.KickAsync(Node, caller, room.Id, target.Id)),
-            RoomChange.Ban => await RestAsync(caller, _ => ModerationApi.BanAsync(Node, caller, room.Id, target.Id)),
-            RoomChange.Unban => await RestAsync(caller, _ => ModerationApi.UnbanAsync(Node, caller, room.Id, outcast.Id)),
-            RoomChange.DeleteOthersMessage => await HubAsync(() => callerHub.Connection.InvokeAsync(
-                "DeleteMessage", room.Id.ToString(), targetMessage.MessageId.ToString())),
-            RoomChange.SendSystemMessage => await HubAsync(() => callerHub.Connection.InvokeAsync<MessageAck>(
-                "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "system", "maintenance at noon"))),
+            RoomChange.Rename => await RestAsync(caller, http => http.UpdateRoomAsync(room.Id, new UpdateRoomRequest("renamed", null))),
+            RoomChange.ChangeSettings => await RestAsync(caller, http => http.PutSettingsAsync(
+                room.Id, new RoomSettings(SlowModeSeconds: 5, FileSharingAllowed: false))),
+            RoomChange.ChangeRole => await RestAsync(caller, http => http.ChangeRoleAsync(room.Id, target.Id, "moderator")),
+            RoomChange.Mute => await RestAsync(caller, http => http.MuteAsync(room.Id, target.Id, 60)),
+            RoomChange.Unmute => await RestAsync(caller, http => http.UnmuteAsync(room.Id, target.Id)),
+            RoomChange.Kick => await RestAsync(caller, http => http.KickAsync(room.Id, target.Id)),
+            RoomChange.Ban => await RestAsync(caller, http => http.BanAsync(room.Id, target.Id)),
+            RoomChange.Unban => await RestAsync(caller, http => http.UnbanAsync(room.Id, outcast.Id)),
+            RoomChange.DeleteOthersMessage => await HubAsync(() => callerHub.DeleteMessageAsync(room.Id, targetMessage.MessageId)),
+            RoomChange.SendSystemMessage => await HubAsync(() => callerHub.SendMessageAsync(room.Id, "system", "maintenance at noon")),
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         };
 
@@ -131,61 +129,32 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
             return owner;
         }
 
-        var caller = standing == Standing.Guest ? await GuestAsync() : await TestUser.RegisterAsync(Node, standing.ToString().ToLowerInvariant());
+        var caller = standing == Standing.Guest
+            ? await TestUser.GuestAsync(Node, "visitor")
+            : await TestUser.RegisterAsync(Node, standing.ToString().ToLowerInvariant());
         if (standing == Standing.GlobalAdmin)
         {
-            caller = await PromoteToGlobalAdminAsync(caller);
+            caller = await caller.PromoteToGlobalAdminAsync(Node);
         }
 
+        using var callerHttp = Node.Http(caller.Token);
+        using var ownerHttp = Node.Http(owner.Token);
         if (standing != Standing.NonMember)
         {
-            await ModerationApi.JoinAsync(Node, caller, roomId).ExpectAsync(HttpStatusCode.OK);
+            await callerHttp.JoinAsync(roomId).ExpectAsync(HttpStatusCode.OK);
         }
 
         if (standing == Standing.Moderator)
         {
-            await ModerationApi.ChangeRoleAsync(Node, owner, roomId, caller.Id, "moderator").ExpectAsync(HttpStatusCode.OK);
+            await ownerHttp.ChangeRoleAsync(roomId, caller.Id, "moderator").ExpectAsync(HttpStatusCode.OK);
         }
 
         if (standing == Standing.Banned)
         {
-            await ModerationApi.BanAsync(Node, owner, roomId, caller.Id).ExpectAsync(HttpStatusCode.NoContent);
+            await ownerHttp.BanAsync(roomId, caller.Id).ExpectAsync(HttpStatusCode.NoContent);
         }
 
         return caller;
-    }
-
-    private async Task<TestUser> GuestAsync()
-    {
-        using var http = Node.Http();
-        using var response = await http.PostAsJsonAsync("auth/guest", new GuestRequest("visitor"), Json.Options);
-        var token = (await response.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
-        using var authed = Node.Http(token.AccessToken);
-        return new TestUser((await authed.GetFromJsonAsync<UserDto>("api/users/me", Json.Options))!, token.AccessToken);
-    }
-
-    /// <summary>Global admins are made by operators in the database; the new token carries the role.</summary>
-    private async Task<TestUser> PromoteToGlobalAdminAsync(TestUser user)
-    {
-        var dataSource = Node.Services.GetRequiredService<NpgsqlDataSource>();
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            await connection.ExecuteAsync("update users set role = 'admin' where id = @Id", new { user.Id });
-        }
-
-        using var http = Node.Http();
-        using var response = await http.PostAsJsonAsync("auth/token", new TokenRequest(user.Profile.UserName, "correct horse battery"), Json.Options);
-        var token = (await response.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
-        return user with { Token = token.AccessToken };
-    }
-
-    private async Task<MessageAck> SendAsync(TestUser sender, Guid roomId, string type, string content)
-    {
-        using var http = Node.Http(sender.Token);
-        using var response = await http.PostAsJsonAsync(
-            $"api/rooms/{roomId}/messages", new SendMessageRequest(null, Guid.NewGuid().ToString(), type, content), Json.Options);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<MessageAck>(Json.Options))!;
     }
 
     /// <summary>"ok" for a success, else the problem's code, checked against its status.</summary>
@@ -198,7 +167,7 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
             return Allowed;
         }
 
-        var code = (await ModerationApi.CodeOfAsync(response))!;
+        var code = (await ProblemAssert.CodeOfAsync(response))!;
         Assert.Equal(code is Forbidden or Banned ? HttpStatusCode.Forbidden : response.StatusCode, response.StatusCode);
         return code;
     }
@@ -221,9 +190,9 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
     private async Task<string> RoomStateAsync(TestUser owner, Guid roomId)
     {
         using var http = Node.Http(owner.Token);
-        var room = (await http.GetFromJsonAsync<RoomDto>($"api/rooms/{roomId}", Json.Options))!;
-        var members = (await http.GetFromJsonAsync<MemberDto[]>($"api/rooms/{roomId}/members", Json.Options))!;
-        var messages = (await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{roomId}/messages?limit=200", Json.Options))!;
+        var room = await http.RoomAsync(roomId);
+        var members = await http.MembersAsync(roomId);
+        var messages = await http.HistoryAsync(roomId, limit: 200);
         return string.Join(
             '\n',
             [
@@ -235,7 +204,8 @@ public sealed class ModerationAuthorizationTests(ChatNodeFixture fixture) : ICla
 
     private async Task<bool> OutcastMayJoinAsync(TestUser outcast, Guid roomId)
     {
-        using var response = await ModerationApi.JoinAsync(Node, outcast, roomId);
+        using var http = Node.Http(outcast.Token);
+        using var response = await http.JoinAsync(roomId);
         return response.IsSuccessStatusCode;
     }
 }

@@ -17,7 +17,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     [Fact]
     public async Task Only_the_last_connection_closing_makes_a_user_offline_and_reconnecting_brings_him_back()
     {
-        var (alice, bob, room) = await SharedRoomAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         using var http = Node.Http(alice.Token);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobLaptop = await HubClient.ConnectAsync(Node, bob);
@@ -26,7 +26,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
 
         await bobPhone.DisposeAsync();
         await Poll.UntilAsync(() => Connections.Count(bob.Id) == 1, Deadline, "the server sees bob's phone closed");
-        Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Online, (await http.ProfileAsync(bob.Id)).Status);
 
         var lastCloseStarted = DateTime.UtcNow.AddMilliseconds(-1);
         await bobLaptop.DisposeAsync();
@@ -34,22 +34,22 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         Assert.Equal(PresenceStatus.Offline, offline.Status);
         Assert.NotNull(offline.LastSeenAt);
         Assert.InRange(offline.LastSeenAt.Value, lastCloseStarted, DateTime.UtcNow);
-        var profile = await RestPresence.ProfileAsync(http, bob.Id);
+        var profile = await http.ProfileAsync(bob.Id);
         Assert.Equal(PresenceStatus.Offline, profile.Status);
         Assert.Equal(offline.LastSeenAt, profile.LastSeenAt);
-        Assert.Equal(PresenceStatus.Offline, (await RestPresence.MemberAsync(http, room.Id, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Offline, (await http.MemberAsync(room.Id, bob.Id)).Status);
 
         await using var bobAgain = await HubClient.ConnectAsync(Node, bob);
         var back = await aliceHub.NextPresenceAsync(bob.Id);
         Assert.Equal(PresenceStatus.Online, back.Status);
-        Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
-        Assert.Equal(PresenceStatus.Online, (await RestPresence.MemberAsync(http, room.Id, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Online, (await http.ProfileAsync(bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Online, (await http.MemberAsync(room.Id, bob.Id)).Status);
     }
 
     [Fact]
     public async Task A_chosen_status_reaches_the_room_and_another_connection_does_not_reset_it()
     {
-        var (alice, bob, room) = await SharedRoomAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         using var http = Node.Http(alice.Token);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice, HubProtocol.Json);
         await using var bobLaptop = await HubClient.ConnectAsync(Node, bob);
@@ -58,20 +58,20 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         await bobLaptop.SetPresenceAsync("dnd");
         var dnd = await aliceHub.NextPresenceAsync(bob.Id);
         Assert.Equal(PresenceStatus.Dnd, dnd.Status);
-        Assert.Equal(PresenceStatus.Dnd, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
-        Assert.Equal(PresenceStatus.Dnd, (await RestPresence.MemberAsync(http, room.Id, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Dnd, (await http.ProfileAsync(bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Dnd, (await http.MemberAsync(room.Id, bob.Id)).Status);
 
         await using var bobPhone = await HubClient.ConnectAsync(Node, bob);
         await bobPhone.SetPresenceAsync("dnd");
         // The new connection and the repeated choice are done on the server; a round trip on
         // Alice's connection brings in anything they sent her.
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
         Assert.DoesNotContain(aliceHub.DrainPresence(), e => e.UserId == bob.Id);
-        Assert.Equal(PresenceStatus.Dnd, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Dnd, (await http.ProfileAsync(bob.Id)).Status);
 
         await bobPhone.SetPresenceAsync("away");
         Assert.Equal(PresenceStatus.Away, (await aliceHub.NextPresenceAsync(bob.Id)).Status);
-        Assert.Equal(PresenceStatus.Away, (await RestPresence.MemberAsync(http, room.Id, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Away, (await http.MemberAsync(room.Id, bob.Id)).Status);
     }
 
     [Theory]
@@ -85,25 +85,25 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var bob = await TestUser.RegisterAsync(Node, "bob");
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
 
-        var error = await Assert.ThrowsAsync<HubException>(() => bobHub.Connection.InvokeAsync("SetPresence", status));
+        var error = await Assert.ThrowsAsync<HubException>(() => bobHub.SetPresenceAsync(status));
 
         Assert.StartsWith("invalid:", error.Message);
         Assert.Equal(HubConnectionState.Connected, bobHub.Connection.State);
         using var http = Node.Http(bob.Token);
-        Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
+        Assert.Equal(PresenceStatus.Online, (await http.ProfileAsync(bob.Id)).Status);
     }
 
     [Fact]
     public async Task Connections_opening_at_once_announce_online_once_and_closing_at_once_offline_once()
     {
-        var (alice, bob, _) = await SharedRoomAsync();
+        var (alice, bob, _) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
 
         for (var round = 0; round < 5; round++)
         {
             var opened = await Task.WhenAll(
                 HubClient.ConnectAsync(Node, bob), HubClient.ConnectAsync(Node, bob, HubProtocol.Json), HubClient.ConnectAsync(Node, bob));
-            await FlushAsync(aliceHub);
+            await aliceHub.FlushAsync();
             Assert.Equal([PresenceStatus.Online], aliceHub.DrainPresence().Where(e => e.UserId == bob.Id).Select(e => e.Status));
 
             await Task.WhenAll(opened.Select(c => c.DisposeAsync().AsTask()));
@@ -111,14 +111,14 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         }
 
         // A second offline from any round would show up here, ahead of this round trip.
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
         Assert.DoesNotContain(aliceHub.DrainPresence(), e => e.UserId == bob.Id);
     }
 
     [Fact]
     public async Task A_connection_closing_while_another_opens_leaves_the_user_online()
     {
-        var (alice, bob, _) = await SharedRoomAsync();
+        var (alice, bob, _) = await TestRooms.OfTwoAsync(Node);
         using var http = Node.Http(alice.Token);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         var current = await HubClient.ConnectAsync(Node, bob);
@@ -131,12 +131,12 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
             current = await opening;
 
             // Whatever order the server took them in, the new connection is settled by now.
-            Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
+            Assert.Equal(PresenceStatus.Online, (await http.ProfileAsync(bob.Id)).Status);
         }
 
         await Poll.UntilAsync(() => Connections.Count(bob.Id) == 1, Deadline, "the server sees every closed connection of bob's");
-        Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, bob.Id)).Status);
-        await FlushAsync(aliceHub);
+        Assert.Equal(PresenceStatus.Online, (await http.ProfileAsync(bob.Id)).Status);
+        await aliceHub.FlushAsync();
         var heard = aliceHub.DrainPresence().Where(e => e.UserId == bob.Id).Select(e => e.Status).ToArray();
         Assert.True(heard.Length == 0 || heard[^1] == PresenceStatus.Online, $"Alice last heard bob as {string.Join(", ", heard)}");
         await current.DisposeAsync();
@@ -146,7 +146,7 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     [Fact]
     public async Task The_typed_client_sets_the_status_by_its_lowercase_name()
     {
-        var (alice, bob, _) = await SharedRoomAsync();
+        var (alice, bob, _) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var client = new Chat.Client.ChatClient(new Chat.Client.ChatClientOptions
         {
@@ -162,16 +162,4 @@ public sealed class PresenceTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var refused = await Assert.ThrowsAsync<Chat.Client.ChatServiceException>(() => client.SetPresenceAsync(PresenceStatus.Offline));
         Assert.Equal(ErrorCodes.Invalid, refused.Code);
     }
-
-    private async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> SharedRoomAsync()
-    {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var room = await alice.CreateRoomAsync(Node);
-        using var http = Node.Http(bob.Token);
-        await RestPresence.JoinAsync(http, room.Id);
-        return (alice, bob, room);
-    }
-
-    private static Task FlushAsync(HubClient hub) => hub.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]));
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 
@@ -21,7 +19,7 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol, HubProtocol.MessagePack);
 
-        var whisper = await TestRooms.SendPrivateAsync(aliceSending, room.Id, bob.Id, "just between us");
+        var whisper = await aliceSending.SendPrivateAsync(room.Id, bob.Id, "just between us");
         var announcement = await aliceSending.SendTextAsync(room.Id, "hello everyone");
 
         var atBob = await bobHub.NextMessageAsync();
@@ -41,18 +39,17 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol);
-        var whisper = await TestRooms.SendPrivateAsync(aliceHub, room.Id, bob.Id, "psst");
+        var whisper = await aliceHub.SendPrivateAsync(room.Id, bob.Id, "psst");
         var announcement = await aliceHub.SendTextAsync(room.Id, "public");
 
         foreach (var (user, hub, sees) in new[] { (alice, aliceHub, true), (bob, bobHub, true), (carol, carolHub, false) })
         {
             using var http = Node.Http(user.Token);
-            var rest = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-            var hubHistory = await hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
-            var synced = await hub.Connection.InvokeAsync<SyncResult>(
-                "Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), 0)]));
+            var rest = await http.HistoryAsync(room.Id);
+            var hubHistory = await hub.GetHistoryAsync(room.Id);
+            var synced = await hub.SyncAsync(room.Id, 0);
 
-            foreach (var page in new[] { rest!, hubHistory, [.. synced.Rooms[0].Messages] })
+            foreach (var page in new[] { rest, hubHistory, [.. synced.Rooms[0].Messages] })
             {
                 Assert.Equal(sees, page.Any(m => m.Id == whisper.MessageId));
                 Assert.Contains(page, m => m.Id == announcement.MessageId);
@@ -67,8 +64,8 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
         var outsider = await TestUser.RegisterAsync(Node, "outsider");
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
 
-        var toOutsider = await Assert.ThrowsAsync<HubException>(() => TestRooms.SendPrivateAsync(aliceHub, room.Id, outsider.Id, "hi"));
-        var toNobody = await Assert.ThrowsAsync<HubException>(() => TestRooms.SendPrivateAsync(aliceHub, room.Id, Guid.NewGuid(), "hi"));
+        var toOutsider = await Assert.ThrowsAsync<HubException>(() => aliceHub.SendPrivateAsync(room.Id, outsider.Id, "hi"));
+        var toNobody = await Assert.ThrowsAsync<HubException>(() => aliceHub.SendPrivateAsync(room.Id, Guid.NewGuid(), "hi"));
 
         Assert.Equal("not_found: recipient not found", toOutsider.Message);
         Assert.Equal("not_found: recipient not found", toNobody.Message);
@@ -81,12 +78,11 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol);
-        var whisper = await TestRooms.SendPrivateAsync(aliceHub, room.Id, bob.Id, "psst");
-        var id = whisper.MessageId.ToString();
+        var whisper = await aliceHub.SendPrivateAsync(room.Id, bob.Id, "psst");
 
-        await aliceHub.Connection.InvokeAsync("EditMessage", room.Id.ToString(), id, "psst!");
-        await bobHub.Connection.InvokeAsync("AddReaction", room.Id.ToString(), id, Wave);
-        await aliceHub.Connection.InvokeAsync("DeleteMessage", room.Id.ToString(), id);
+        await aliceHub.EditMessageAsync(room.Id, whisper.MessageId, "psst!");
+        await bobHub.AddReactionAsync(room.Id, whisper.MessageId, Wave);
+        await aliceHub.DeleteMessageAsync(room.Id, whisper.MessageId);
 
         Assert.Equal("psst!", (await bobHub.NextUpdateAsync()).Content);
         Assert.Equal((Wave, 1), await NextReactionAsync(aliceHub));
@@ -94,14 +90,14 @@ public sealed class PrivateMessageTests(ChatNodeFixture fixture) : IClassFixture
         Assert.Equal(whisper.MessageId, (await aliceHub.NextDeletionAsync()).MessageId);
 
         // Carol cannot see it, so to her it does not exist.
-        var react = await Assert.ThrowsAsync<HubException>(() => carolHub.Connection.InvokeAsync("AddReaction", room.Id.ToString(), id, Wave));
-        var delete = await Assert.ThrowsAsync<HubException>(() => carolHub.Connection.InvokeAsync("DeleteMessage", room.Id.ToString(), id));
+        var react = await Assert.ThrowsAsync<HubException>(() => carolHub.AddReactionAsync(room.Id, whisper.MessageId, Wave));
+        var delete = await Assert.ThrowsAsync<HubException>(() => carolHub.DeleteMessageAsync(room.Id, whisper.MessageId));
         Assert.StartsWith("not_found:", react.Message);
         Assert.StartsWith("not_found:", delete.Message);
 
         // Everything carol was told: a public message sent now arrives with nothing before it.
         var marker = await aliceHub.SendTextAsync(room.Id, "marker");
-        await aliceHub.Connection.InvokeAsync("EditMessage", room.Id.ToString(), marker.MessageId.ToString(), "marker, edited");
+        await aliceHub.EditMessageAsync(room.Id, marker.MessageId, "marker, edited");
         Assert.Equal(marker.MessageId, (await carolHub.NextMessageAsync()).Id);
         Assert.Equal(marker.MessageId, (await carolHub.NextUpdateAsync()).Id);
         Assert.Empty(carolHub.DrainMessages());

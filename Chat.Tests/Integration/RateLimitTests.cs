@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
@@ -30,7 +29,7 @@ public sealed partial class RateLimitTests(LimitsNodeFixture fixture) : IClassFi
 
         Assert.StartsWith("rate_limited: ", refused.Message);
         Assert.InRange(RetryAfterMs(refused.Message), 1, 2000);
-        var history = await hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+        var history = await hub.GetHistoryAsync(room.Id);
         Assert.DoesNotContain(history, m => m.Content == "one too many");
         await Poll.UntilAsync(async () => await TrySendAsync(hub, room.Id, "after the wait"), Deadline, "a send passes again");
     }
@@ -74,10 +73,8 @@ public sealed partial class RateLimitTests(LimitsNodeFixture fixture) : IClassFi
 
         var refused = await PostAsync(http, room.Id, "one too many");
 
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        await ProblemAssert.HasCodeAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
         Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
-        using var problem = System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
-        Assert.Equal("rate_limited", problem.RootElement.GetProperty("code").GetString());
     }
 
     [Fact]
@@ -85,10 +82,7 @@ public sealed partial class RateLimitTests(LimitsNodeFixture fixture) : IClassFi
     {
         var admin = await TestUser.RegisterAsync(Node, "admin");
         var member = await TestUser.RegisterAsync(Node, "member");
-        using var adminHttp = Node.Http(admin.Token);
-        var created = await adminHttp.PostAsJsonAsync(
-            "api/rooms", new CreateRoomRequest("slow", null, false, new RoomSettings(SlowModeSeconds: 2)), Json.Options);
-        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        var room = await admin.CreateRoomAsync(Node, name: "slow", settings: new RoomSettings(SlowModeSeconds: 2));
         await using var adminHub = await HubClient.ConnectAsync(Node, admin);
         await using var memberHub = await HubClient.ConnectAsync(Node, member);
         await memberHub.JoinRoomAsync(room.Id);
@@ -117,10 +111,7 @@ public sealed partial class RateLimitTests(LimitsNodeFixture fixture) : IClassFi
     }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, Guid roomId, string content) =>
-        http.PostAsJsonAsync(
-            $"api/rooms/{roomId}/messages",
-            new SendMessageRequest(roomId.ToString(), Guid.NewGuid().ToString(), "text", content),
-            Json.Options);
+        http.PostMessageAsync(roomId, new SendMessageRequest(roomId.ToString(), Guid.NewGuid().ToString(), "text", content));
 
     private static long RetryAfterMs(string message) =>
         long.Parse(RetryAfterPattern().Match(message).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);

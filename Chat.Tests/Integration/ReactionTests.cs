@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -44,7 +43,7 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
             Assert.Equal(Enumerable.Range(1, 20), events.Select(e => e.Count));
             Assert.Equal(20, events[^1].Count);
 
-            var history = await ownerHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+            var history = await ownerHub.GetHistoryAsync(room.Id);
             Assert.Equal(new Dictionary<string, int> { [ThumbsUp] = 20 }, history.Single(m => m.Id == ack.MessageId).Reactions);
         }
         finally
@@ -85,14 +84,13 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         // Reactions travel with the message: history, Sync, the room snapshot and an edit.
         var expected = new Dictionary<string, int> { [Heart] = 2 };
         using var http = Node.Http(bob.Token);
-        var history = await http.GetFromJsonAsync<MessageDto[]>($"api/rooms/{room.Id}/messages", Json.Options);
-        Assert.Equal(expected, history!.Single(m => m.Id == ack.MessageId).Reactions);
-        var synced = await bobHub.Connection.InvokeAsync<SyncResult>(
-            "Sync", new SyncRequest([new SyncRoomRequest(room.Id.ToString(), ack.Seq - 1)]));
+        var history = await http.HistoryAsync(room.Id);
+        Assert.Equal(expected, history.Single(m => m.Id == ack.MessageId).Reactions);
+        var synced = await bobHub.SyncAsync(room.Id, ack.Seq - 1);
         Assert.Equal(expected, synced.Rooms[0].Messages.Single(m => m.Id == ack.MessageId).Reactions);
         var snapshot = await bobHub.JoinRoomAsync(room.Id);
         Assert.Equal(expected, snapshot.Recent.Single(m => m.Id == ack.MessageId).Reactions);
-        await aliceHub.Connection.InvokeAsync("EditMessage", room.Id.ToString(), ack.MessageId.ToString(), "very nice");
+        await aliceHub.EditMessageAsync(room.Id, ack.MessageId, "very nice");
         Assert.Equal(expected, (await bobHub.NextUpdateAsync()).Reactions);
     }
 
@@ -123,7 +121,7 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         var ack = await aliceHub.SendTextAsync(room.Id, "soon gone");
         await AddAsync(bobHub, room.Id, ack.MessageId, ThumbsUp);
 
-        await aliceHub.Connection.InvokeAsync("DeleteMessage", room.Id.ToString(), ack.MessageId.ToString());
+        await aliceHub.DeleteMessageAsync(room.Id, ack.MessageId);
         var add = await Assert.ThrowsAsync<HubException>(() => AddAsync(bobHub, room.Id, ack.MessageId, Heart));
         var remove = await Assert.ThrowsAsync<HubException>(() => RemoveAsync(bobHub, room.Id, ack.MessageId, ThumbsUp));
         var unknown = await Assert.ThrowsAsync<HubException>(() => AddAsync(bobHub, room.Id, Guid.NewGuid(), Heart));
@@ -131,7 +129,7 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
         Assert.StartsWith("gone:", add.Message);
         Assert.StartsWith("gone:", remove.Message);
         Assert.StartsWith("not_found:", unknown.Message);
-        var history = await bobHub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 50);
+        var history = await bobHub.GetHistoryAsync(room.Id);
         Assert.Empty(history.Single(m => m.Id == ack.MessageId).Reactions);
     }
 
@@ -150,8 +148,8 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
     }
 
     private static Task AddAsync(HubClient client, Guid roomId, Guid messageId, string emoji) =>
-        client.Connection.InvokeAsync("AddReaction", roomId.ToString(), messageId.ToString(), emoji);
+        client.AddReactionAsync(roomId, messageId, emoji);
 
     private static Task RemoveAsync(HubClient client, Guid roomId, Guid messageId, string emoji) =>
-        client.Connection.InvokeAsync("RemoveReaction", roomId.ToString(), messageId.ToString(), emoji);
+        client.RemoveReactionAsync(roomId, messageId, emoji);
 }

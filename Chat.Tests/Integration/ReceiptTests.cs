@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Chat.Contracts;
 using Chat.Hubs.Receipts;
 using Chat.Tests.Infrastructure;
@@ -31,7 +29,7 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
             sent.Add(await aliceHub.SendTextAsync(room.Id, $"message {i}"));
         }
 
-        await bobHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), sent[1].Seq);
+        await bobHub.MarkReadAsync(room.Id, sent[1].Seq);
         var read = await aliceHub.NextReceiptAsync();
         Assert.Equal(room.Id, read.RoomId);
         Assert.Equal(bob.Id, read.UserId);
@@ -42,15 +40,15 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
 
         // Lower or equal marks are ignored without a word: the next receipt alice hears is the
         // delivery that moved, and it keeps the read pointer and its time.
-        await bobHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), sent[0].Seq);
-        await bobHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), sent[1].Seq);
-        await bobHub.Connection.InvokeAsync("MarkDelivered", room.Id.ToString(), sent[1].Seq);
-        await bobHub.Connection.InvokeAsync("MarkDelivered", room.Id.ToString(), sent[2].Seq);
+        await bobHub.MarkReadAsync(room.Id, sent[0].Seq);
+        await bobHub.MarkReadAsync(room.Id, sent[1].Seq);
+        await bobHub.MarkDeliveredAsync(room.Id, sent[1].Seq);
+        await bobHub.MarkDeliveredAsync(room.Id, sent[2].Seq);
         var delivered = await aliceHub.NextReceiptAsync();
         Assert.Equal((sent[2].Seq, sent[1].Seq, read.ReadAt), (delivered.DeliveredSeq, delivered.ReadSeq, delivered.ReadAt));
 
         // Past the room's last seq is clamped to it.
-        await bobHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), 1_000_000L);
+        await bobHub.MarkReadAsync(room.Id, 1_000_000L);
         var clamped = await aliceHub.NextReceiptAsync();
         Assert.Equal((sent[2].Seq, sent[2].Seq), (clamped.DeliveredSeq, clamped.ReadSeq));
         Assert.True(clamped.ReadAt > read.ReadAt);
@@ -83,10 +81,10 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         using var http = Node.Http(bob.Token);
         Assert.Equal(3, await UnreadAsync(http, room.Id));
 
-        await bobHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), sent[1].Seq);
+        await bobHub.MarkReadAsync(room.Id, sent[1].Seq);
         Assert.Equal(1, await UnreadAsync(http, room.Id));
 
-        await bobHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), sent[2].Seq);
+        await bobHub.MarkReadAsync(room.Id, sent[2].Seq);
         Assert.Equal(0, await UnreadAsync(http, room.Id));
     }
 
@@ -101,12 +99,12 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         await bobHub.JoinRoomAsync(room.Id);
         var last = await aliceHub.SendTextAsync(room.Id, "read me");
 
-        await bobHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), last.Seq);
-        await aliceHub.Connection.InvokeAsync("MarkDelivered", room.Id.ToString(), last.Seq - 1);
+        await bobHub.MarkReadAsync(room.Id, last.Seq);
+        await aliceHub.MarkDeliveredAsync(room.Id, last.Seq - 1);
 
         using var http = Node.Http(alice.Token);
-        var receipts = await http.GetFromJsonAsync<ReceiptDto[]>($"api/rooms/{room.Id}/receipts", Json.Options);
-        Assert.Equal(2, receipts!.Length);
+        var receipts = await http.ReceiptsAsync(room.Id);
+        Assert.Equal(2, receipts.Length);
         var ofBob = Assert.Single(receipts, r => r.UserId == bob.Id);
         var ofAlice = Assert.Single(receipts, r => r.UserId == alice.Id);
         Assert.Equal((last.Seq, last.Seq), (ofBob.DeliveredSeq, ofBob.ReadSeq));
@@ -127,14 +125,12 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         var privateRoom = await owner.CreateRoomAsync(Node, isPrivate: true);
         using var http = Node.Http(stranger.Token);
 
-        var ofPublic = await http.GetAsync($"api/rooms/{publicRoom.Id}/receipts");
-        var ofPrivate = await http.GetAsync($"api/rooms/{privateRoom.Id}/receipts");
-        var ofNothing = await http.GetAsync($"api/rooms/{Guid.NewGuid()}/receipts");
+        var ofPublic = await http.GetAsync(ApiRoutes.Receipts(publicRoom.Id));
+        var ofPrivate = await http.GetAsync(ApiRoutes.Receipts(privateRoom.Id));
+        var ofNothing = await http.GetAsync(ApiRoutes.Receipts(Guid.NewGuid()));
 
-        Assert.Equal(HttpStatusCode.Forbidden, ofPublic.StatusCode);
-        Assert.Equal("forbidden", await CodeAsync(ofPublic));
-        Assert.Equal(HttpStatusCode.NotFound, ofPrivate.StatusCode);
-        Assert.Equal("not_found", await CodeAsync(ofPrivate));
+        await ProblemAssert.HasCodeAsync(ofPublic, HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.HasCodeAsync(ofPrivate, HttpStatusCode.NotFound, "not_found");
         Assert.Equal(HttpStatusCode.NotFound, ofNothing.StatusCode);
     }
 
@@ -147,10 +143,10 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         await using var ownerHub = await HubClient.ConnectAsync(Node, owner, HubProtocol.Json);
         await using var strangerHub = await HubClient.ConnectAsync(Node, stranger);
 
-        var negative = await Assert.ThrowsAsync<HubException>(() => ownerHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), -1L));
-        var badId = await Assert.ThrowsAsync<HubException>(() => ownerHub.Connection.InvokeAsync("MarkDelivered", "room-1", 1L));
-        var notMember = await Assert.ThrowsAsync<HubException>(() => strangerHub.Connection.InvokeAsync("MarkRead", room.Id.ToString(), 1L));
-        var noRoom = await Assert.ThrowsAsync<HubException>(() => strangerHub.Connection.InvokeAsync("MarkRead", Guid.NewGuid().ToString(), 1L));
+        var negative = await Assert.ThrowsAsync<HubException>(() => ownerHub.MarkReadAsync(room.Id, -1L));
+        var badId = await Assert.ThrowsAsync<HubException>(() => ownerHub.MarkDeliveredAsync("room-1", 1L));
+        var notMember = await Assert.ThrowsAsync<HubException>(() => strangerHub.MarkReadAsync(room.Id, 1L));
+        var noRoom = await Assert.ThrowsAsync<HubException>(() => strangerHub.MarkReadAsync(Guid.NewGuid(), 1L));
 
         Assert.Equal("invalid: seq must not be negative", negative.Message);
         Assert.Equal("invalid: roomId must be a UUID", badId.Message);
@@ -241,7 +237,7 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
                 await using var bobHub = await HubClient.ConnectAsync(node, bob);
                 await bobHub.JoinRoomAsync(roomId);
                 lastSeq = (await aliceHub.SendTextAsync(roomId, "read before the stop")).Seq;
-                await bobHub.Connection.InvokeAsync("MarkRead", roomId.ToString(), lastSeq);
+                await bobHub.MarkReadAsync(roomId, lastSeq);
                 Assert.Equal(1, node.Services.GetRequiredService<ReceiptBuffer>().PendingCount);
             }
 
@@ -259,20 +255,14 @@ public sealed class ReceiptTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
     {
         foreach (var ack in acks)
         {
-            await client.Connection.InvokeAsync("MarkRead", roomId.ToString(), ack.Seq);
+            await client.MarkReadAsync(roomId, ack.Seq);
         }
     }
 
     private static async Task<int?> UnreadAsync(HttpClient http, Guid roomId)
     {
-        var rooms = await http.GetFromJsonAsync<RoomDto[]>("api/rooms", Json.Options);
-        return Assert.Single(rooms!, r => r.Id == roomId).UnreadCount;
-    }
-
-    private static async Task<string?> CodeAsync(HttpResponseMessage response)
-    {
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return problem.RootElement.GetProperty("code").GetString();
+        var rooms = await http.RoomsAsync();
+        return Assert.Single(rooms, r => r.Id == roomId).UnreadCount;
     }
 
     /// <summary>The stored receipt row, read straight from PostgreSQL until it satisfies <paramref name="done"/>.</summary>

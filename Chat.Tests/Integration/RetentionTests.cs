@@ -1,9 +1,7 @@
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Retention;
 using Chat.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,7 +23,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         await Poll.UntilAsync(
             async () => await CountAsync(room.Id) == 2, TimeSpan.FromSeconds(20), "the retention sweeper deletes the aged messages");
 
-        var history = await hub.Connection.InvokeAsync<MessageDto[]>("GetHistory", room.Id.ToString(), null, 200);
+        var history = await hub.GetHistoryAsync(room.Id, 200);
         Assert.Equal([6L, 7L], history.Select(m => m.Seq));
         var ack = await hub.SendTextAsync(room.Id, "after the purge");
         Assert.Equal(8, ack.Seq);
@@ -89,25 +87,18 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         var admin = await TestUser.RegisterAsync(Node, "admin");
         var room = await admin.CreateRoomAsync(Node);
         using var http = Node.Http(admin.Token);
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent("minutes of the meeting"u8.ToArray());
-        file.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data") { Name = "file", FileNameStar = "notes.txt" };
-        form.Add(file);
-        using var upload = await http.PostAsync($"api/rooms/{room.Id}/attachments", form);
-        upload.EnsureSuccessStatusCode();
-        var attachment = (await upload.Content.ReadFromJsonAsync<AttachmentDto>(Json.Options))!;
+        var attachment = await http.UploadAsync(room.Id, "minutes of the meeting"u8.ToArray(), "notes.txt").ReadAsync<AttachmentDto>();
         await using (var hub = await HubClient.ConnectAsync(Node, admin))
         {
-            await hub.Connection.InvokeAsync<MessageAck>(
-                "SendMessage", new SendMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), "file", "notes", AttachmentId: attachment.Id.ToString()));
+            await hub.SendMessageAsync(room.Id, "file", "notes", attachment.Id);
         }
 
         await fixture.ExecuteAsync("update messages set sent_at = now() - interval '2 days' where room_id = @r", ("r", room.Id));
-        (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: 1), Json.Options)).EnsureSuccessStatusCode();
+        await http.PutSettingsAsync(room.Id, new RoomSettings(RetentionDays: 1)).ExpectSuccessAsync();
         await Node.Services.GetRequiredService<MessageRetention>().PurgeOnceAsync();
 
         Assert.Equal(0, await CountAsync(room.Id));
-        using var download = await http.GetAsync($"api/attachments/{attachment.Id}");
+        using var download = await http.GetAsync(ApiRoutes.Attachment(attachment.Id));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, download.StatusCode);
     }
 
@@ -127,8 +118,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
             "update messages set sent_at = now() - interval '2 days' where room_id = @r and seq <= @s",
             ("r", room.Id), ("s", (long)aged));
         using var http = Node.Http(admin.Token);
-        (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: retentionDays), Json.Options))
-            .EnsureSuccessStatusCode();
+        await http.PutSettingsAsync(room.Id, new RoomSettings(RetentionDays: retentionDays)).ExpectSuccessAsync();
         return room;
     }
 

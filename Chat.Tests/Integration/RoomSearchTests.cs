@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
@@ -67,17 +65,12 @@ public sealed class RoomSearchTests(RoomsNodeFixture fixture) : IClassFixture<Ro
         var shared = await alice.CreateRoomAsync(Node, name: "shared");
         var hidden = await alice.CreateRoomAsync(Node, isPrivate: true, name: "hidden");
         await alice.CreateRoomAsync(Node, name: "without bob");
-        using (var http = Node.Http(bob.Token))
+        await bob.JoinAsync(Node, shared.Id);
+        using (var aliceHttp = Node.Http(alice.Token))
+        using (var bobHttp = Node.Http(bob.Token))
         {
-            (await http.PostAsync($"api/rooms/{shared.Id}/members", null)).EnsureSuccessStatusCode();
-        }
-
-        using (var http = Node.Http(alice.Token))
-        {
-            using var invite = await http.PostAsJsonAsync($"api/rooms/{hidden.Id}/invitations", new CreateInvitationRequest(3600), Json.Options);
-            var invitation = (await invite.Content.ReadFromJsonAsync<InvitationDto>(Json.Options))!;
-            using var bobHttp = Node.Http(bob.Token);
-            (await bobHttp.PostAsync($"api/invitations/{invitation.Token}/accept", null)).EnsureSuccessStatusCode();
+            var invitation = await aliceHttp.InviteAsync(hidden.Id, new CreateInvitationRequest(3600)).ReadAsync<InvitationDto>();
+            await bobHttp.AcceptInvitationAsync(invitation.Token).ExpectSuccessAsync();
         }
 
         var byAlice = await SearchAsync(alice, $"member={bob.Profile.UserName.ToUpperInvariant()}");
@@ -98,11 +91,9 @@ public sealed class RoomSearchTests(RoomsNodeFixture fixture) : IClassFixture<Ro
         var user = await TestUser.RegisterAsync(Node, "user");
         using var http = Node.Http(user.Token);
 
-        using var response = await http.GetAsync($"api/rooms/search{query}");
+        using var response = await http.GetAsync(ApiRoutes.RoomSearch + query);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("invalid", problem.RootElement.GetProperty("code").GetString());
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.BadRequest, "invalid");
     }
 
     [Fact]
@@ -121,8 +112,6 @@ public sealed class RoomSearchTests(RoomsNodeFixture fixture) : IClassFixture<Ro
     private async Task<RoomDto[]> SearchAsync(TestUser user, string query)
     {
         using var http = Node.Http(user.Token);
-        using var response = await http.GetAsync($"api/rooms/search?{query}");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<RoomDto[]>(Json.Options))!;
+        return await http.GetAsync($"{ApiRoutes.RoomSearch}?{query}").ReadAsync<RoomDto[]>(HttpStatusCode.OK);
     }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
@@ -21,15 +19,13 @@ public sealed class RoomSettingsTests(RoomsNodeFixture fixture) : IClassFixture<
         var settings = new RoomSettings(RetentionDays: 30, FileSharingAllowed: false, TypingIndicators: false, MaxMembers: 50, SlowModeSeconds: 10);
 
         using var http = Node.Http(admin.Token);
-        using var response = await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", settings, Json.Options);
+        var updated = await http.PutSettingsAsync(room.Id, settings).ReadAsync<RoomDto>(HttpStatusCode.OK);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var updated = (await response.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
         Assert.Equal(settings, updated.Settings);
         var heard = await memberHub.NextRoomUpdateAsync();
         Assert.Equal((room.Id, settings), (heard.Id, heard.Settings));
-        var read = await http.GetFromJsonAsync<RoomDto>($"api/rooms/{room.Id}", Json.Options);
-        Assert.Equal(settings, read!.Settings);
+        var read = await http.RoomAsync(room.Id);
+        Assert.Equal(settings, read.Settings);
     }
 
     [Fact]
@@ -38,13 +34,13 @@ public sealed class RoomSettingsTests(RoomsNodeFixture fixture) : IClassFixture<
         var admin = await TestUser.RegisterAsync(Node, "admin");
         var room = await admin.CreateRoomAsync(Node);
         using var http = Node.Http(admin.Token);
-        (await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: 7, MaxMembers: 10), Json.Options)).EnsureSuccessStatusCode();
+        await http.PutSettingsAsync(room.Id, new RoomSettings(RetentionDays: 7, MaxMembers: 10)).ExpectSuccessAsync();
 
-        using var response = await http.PutAsync(
-            $"api/rooms/{room.Id}/settings", new StringContent("{\"fileSharingAllowed\": false}", System.Text.Encoding.UTF8, "application/json"));
+        // A body of one field, as a client that leaves the others out sends it.
+        var updated = await http.PutAsync(
+            ApiRoutes.Settings(room.Id), new StringContent("{\"fileSharingAllowed\": false}", System.Text.Encoding.UTF8, "application/json"))
+            .ReadAsync<RoomDto>();
 
-        response.EnsureSuccessStatusCode();
-        var updated = (await response.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
         Assert.Equal(RoomSettings.Default with { FileSharingAllowed = false }, updated.Settings);
     }
 
@@ -55,15 +51,13 @@ public sealed class RoomSettingsTests(RoomsNodeFixture fixture) : IClassFixture<
         var member = await TestUser.RegisterAsync(Node, "member");
         var room = await admin.CreateRoomAsync(Node);
         using var http = Node.Http(member.Token);
-        (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
+        await http.JoinAsync(room.Id).ExpectSuccessAsync();
 
-        using var response = await http.PutAsJsonAsync($"api/rooms/{room.Id}/settings", new RoomSettings(FileSharingAllowed: false), Json.Options);
+        using var response = await http.PutSettingsAsync(room.Id, new RoomSettings(FileSharingAllowed: false));
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("forbidden", problem.RootElement.GetProperty("code").GetString());
-        var read = await http.GetFromJsonAsync<RoomDto>($"api/rooms/{room.Id}", Json.Options);
-        Assert.True(read!.Settings.FileSharingAllowed);
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.Forbidden, "forbidden");
+        var read = await http.RoomAsync(room.Id);
+        Assert.True(read.Settings.FileSharingAllowed);
     }
 
     [Fact]
@@ -73,13 +67,10 @@ public sealed class RoomSettingsTests(RoomsNodeFixture fixture) : IClassFixture<
         var room = await admin.CreateRoomAsync(Node);
         using var http = Node.Http(admin.Token);
 
-        using var response = await http.PutAsJsonAsync(
-            $"api/rooms/{room.Id}/settings", new RoomSettings(RetentionDays: 0, MaxMembers: 1, SlowModeSeconds: -5), Json.Options);
+        using var response = await http.PutSettingsAsync(room.Id, new RoomSettings(RetentionDays: 0, MaxMembers: 1, SlowModeSeconds: -5));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("invalid", problem.RootElement.GetProperty("code").GetString());
-        var errors = problem.RootElement.GetProperty("errors");
+        var problem = await ProblemAssert.HasCodeAsync(response, HttpStatusCode.BadRequest, "invalid");
+        var errors = problem.GetProperty("errors");
         Assert.All(["retentionDays", "maxMembers", "slowModeSeconds"], field => Assert.True(errors.TryGetProperty(field, out _), field));
     }
 }

@@ -7,30 +7,14 @@ using Chat.Tests.Infrastructure;
 namespace Chat.Tests.Integration;
 
 /// <summary>A node that knows one service client, <c>reports</c>.</summary>
-public sealed class ServiceClientNodeFixture : IAsyncLifetime
+public sealed class ServiceClientNodeFixture() : NodeFixture(new Dictionary<string, string?>
+{
+    ["Services:Clients:0:Name"] = Name,
+    ["Services:Clients:0:Secret"] = Secret,
+})
 {
     public const string Name = "reports";
     public const string Secret = "a-long-shared-secret-for-the-reports-service";
-
-    private string connectionString = "";
-
-    public ChatNode Node { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        connectionString = await TestServers.CreateDatabaseAsync();
-        Node = ChatNode.Start(connectionString, extra: new Dictionary<string, string?>
-        {
-            ["Services:Clients:0:Name"] = Name,
-            ["Services:Clients:0:Secret"] = Secret,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Node.DisposeAsync();
-        await TestServers.DropDatabaseAsync(connectionString);
-    }
 }
 
 public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClassFixture<ServiceClientNodeFixture>
@@ -66,8 +50,7 @@ public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClass
     {
         using var response = await SignInAsync(name, secret);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("unauthorized", await ModerationApi.CodeOfAsync(response));
+        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
     }
 
     [Fact]
@@ -75,7 +58,7 @@ public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClass
     {
         using var http = Node.Http();
 
-        using var response = await http.PostAsJsonAsync("auth/register", new RegisterRequest("service-reports", "correct horse battery", "Fake"), Json.Options);
+        using var response = await http.PostAsJsonAsync(ApiRoutes.Register, new RegisterRequest("service-reports", "correct horse battery", "Fake"), Json.Options);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -83,6 +66,6 @@ public sealed class ServiceTokenTests(ServiceClientNodeFixture fixture) : IClass
     private async Task<HttpResponseMessage> SignInAsync(string name, string secret)
     {
         using var http = Node.Http();
-        return await http.PostAsJsonAsync("auth/service-token", new ServiceTokenRequest(name, secret), Json.Options);
+        return await http.PostAsJsonAsync(ApiRoutes.ServiceToken, new ServiceTokenRequest(name, secret), Json.Options);
     }
 }

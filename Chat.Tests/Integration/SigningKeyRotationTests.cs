@@ -34,8 +34,8 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
         var bob = await TestUser.RegisterAsync(rotated, "bob");
         using var newSession = rotated.Http(bob.Token);
 
-        Assert.Equal(HttpStatusCode.OK, (await oldSession.GetAsync("api/users/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await newSession.GetAsync("api/users/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await oldSession.GetAsync(ApiRoutes.Me)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await newSession.GetAsync(ApiRoutes.Me)).StatusCode);
         await using var hub = HubClient.Build(rotated, alice.Token);
         await hub.StartAsync();
         Assert.Equal(HubConnectionState.Connected, hub.State);
@@ -64,8 +64,8 @@ public sealed class SigningKeyRotationTests : IAsyncLifetime
         using var oldSession = dropped.Http(alice.Token);
         using var newSession = dropped.Http(bob.Token);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await oldSession.GetAsync("api/users/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await newSession.GetAsync("api/users/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await oldSession.GetAsync(ApiRoutes.Me)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await newSession.GetAsync(ApiRoutes.Me)).StatusCode);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -15,7 +14,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
     [Fact]
     public async Task A_typist_is_shown_to_the_room_never_to_their_own_connections_and_expires_three_seconds_after_the_last_event()
     {
-        var (alice, bob, room) = await RoomWithTwoMembersAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobTyping = await HubClient.ConnectAsync(Node, bob);
         await using var bobOther = await HubClient.ConnectAsync(Node, bob, HubProtocol.Json);
@@ -33,7 +32,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
         Assert.Equal(room.Id, expired.RoomId);
         Assert.Empty(expired.UserIds);
         Assert.InRange(expiredAfter, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(6));
-        await FlushAsync(bobTyping, bobOther);
+        await Task.WhenAll(bobTyping.FlushAsync(), bobOther.FlushAsync());
         Assert.Empty(bobTyping.DrainTyping());
         Assert.Empty(bobOther.DrainTyping());
     }
@@ -41,7 +40,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
     [Fact]
     public async Task A_message_from_the_typist_clears_their_typing_before_the_message_arrives()
     {
-        var (alice, bob, room) = await RoomWithTwoMembersAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         await bobHub.StartTypingAsync(room.Id);
@@ -61,7 +60,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
     [Fact]
     public async Task Stopping_takes_the_typist_out_at_once()
     {
-        var (alice, bob, room) = await RoomWithTwoMembersAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         await bobHub.StartTypingAsync(room.Id);
@@ -75,14 +74,14 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
         Assert.True(sinceStop.Elapsed < TimeSpan.FromSeconds(2), $"the stop took {sinceStop.Elapsed}, as long as an expiry");
         // Stopping again changes nothing, so the room hears nothing.
         await bobHub.StopTypingAsync(room.Id);
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
         Assert.Empty(aliceHub.DrainTyping());
     }
 
     [Fact]
     public async Task Joining_a_room_shows_who_is_typing_in_the_snapshot()
     {
-        var (_, bob, room) = await RoomWithTwoMembersAsync();
+        var (_, bob, room) = await TestRooms.OfTwoAsync(Node);
         var carol = await TestUser.RegisterAsync(Node, "carol");
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol);
@@ -98,11 +97,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
         var bob = await TestUser.RegisterAsync(Node, "bob");
-        using var http = Node.Http(alice.Token);
-        var created = await http.PostAsJsonAsync(
-            "api/rooms", new CreateRoomRequest("quiet", null, false, new RoomSettings(TypingIndicators: false)), Json.Options);
-        created.EnsureSuccessStatusCode();
-        var room = (await created.Content.ReadFromJsonAsync<RoomDto>(Json.Options))!;
+        var room = await alice.CreateRoomAsync(Node, name: "quiet", settings: new RoomSettings(TypingIndicators: false));
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         await bobHub.JoinRoomAsync(room.Id);
@@ -110,7 +105,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
         await bobHub.StartTypingAsync(room.Id);
         var snapshot = await aliceHub.JoinRoomAsync(room.Id);
         await bobHub.StopTypingAsync(room.Id);
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
 
         Assert.False(room.Settings.TypingIndicators);
         Assert.Empty(snapshot.TypingUserIds);
@@ -120,14 +115,14 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
     [Fact]
     public async Task Only_members_may_type_and_bad_room_ids_are_refused()
     {
-        var (_, _, room) = await RoomWithTwoMembersAsync();
+        var (_, _, room) = await TestRooms.OfTwoAsync(Node);
         var carol = await TestUser.RegisterAsync(Node, "carol");
         await using var carolHub = await HubClient.ConnectAsync(Node, carol, HubProtocol.Json);
 
         var notMember = await Assert.ThrowsAsync<HubException>(() => carolHub.StartTypingAsync(room.Id));
         var notMemberStop = await Assert.ThrowsAsync<HubException>(() => carolHub.StopTypingAsync(room.Id));
         var unknown = await Assert.ThrowsAsync<HubException>(() => carolHub.StartTypingAsync(Guid.NewGuid()));
-        var malformed = await Assert.ThrowsAsync<HubException>(() => carolHub.Connection.InvokeAsync("StartTyping", "not-a-uuid"));
+        var malformed = await Assert.ThrowsAsync<HubException>(() => carolHub.StartTypingAsync("not-a-uuid"));
 
         Assert.StartsWith("forbidden:", notMember.Message);
         Assert.StartsWith("forbidden:", notMemberStop.Message);
@@ -139,7 +134,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
     [Fact]
     public async Task A_muted_member_may_not_type()
     {
-        var (alice, bob, room) = await RoomWithTwoMembersAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         var dataSource = Node.Services.GetRequiredService<NpgsqlDataSource>();
@@ -152,26 +147,9 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
         }
 
         var refused = await Assert.ThrowsAsync<HubException>(() => bobHub.StartTypingAsync(room.Id));
-        await FlushAsync(aliceHub);
+        await aliceHub.FlushAsync();
 
         Assert.StartsWith("muted:", refused.Message);
         Assert.Empty(aliceHub.DrainTyping());
     }
-
-    private async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> RoomWithTwoMembersAsync()
-    {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var room = await alice.CreateRoomAsync(Node);
-        using var http = Node.Http(bob.Token);
-        (await http.PostAsync($"api/rooms/{room.Id}/members", null)).EnsureSuccessStatusCode();
-        return (alice, bob, room);
-    }
-
-    /// <summary>
-    /// One round trip per connection: anything the server sent it before now has arrived, so an
-    /// empty recording means nothing was sent.
-    /// </summary>
-    private static Task FlushAsync(params HubClient[] clients) =>
-        Task.WhenAll(clients.Select(c => c.Connection.InvokeAsync<SyncResult>("Sync", new SyncRequest([]))));
 }

@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Chat.Contracts;
-using Chat.Contracts.Serialization;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Proxy;
 
@@ -49,7 +47,7 @@ public sealed class ForwardedHeadersTests
                     options.Headers["X-Forwarded-For"] = "203.0.113.9";
                 })
                 // JSON: server-sent events carry text only.
-                .AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))
+                .WithProtocol(HubProtocol.Json)
                 .Build();
             await using var aliceHub = await HubClient.StartAsync(connection);
 

@@ -22,10 +22,7 @@ public sealed class GracefulShutdownTests
             var alice = await TestUser.RegisterAsync(survivor, "alice");
             var bob = await TestUser.RegisterAsync(survivor, "bob");
             var room = await bob.CreateRoomAsync(survivor);
-            using (var http = survivor.Http(alice.Token))
-            {
-                await RestPresence.JoinAsync(http, room.Id);
-            }
+            await alice.JoinAsync(survivor, room.Id);
 
             await using var bobHub = await HubClient.ConnectAsync(survivor, bob);
             var received = Channel.CreateUnbounded<MessageDto>();
@@ -56,7 +53,7 @@ public sealed class GracefulShutdownTests
             Assert.Equal([onSurvivor], await registry.OfAsync(alice.Id));
             using (var http = survivor.Http(bob.Token))
             {
-                Assert.Equal(PresenceStatus.Online, (await RestPresence.ProfileAsync(http, alice.Id)).Status);
+                Assert.Equal(PresenceStatus.Online, (await http.ProfileAsync(alice.Id)).Status);
             }
 
             var after = await aliceClient.SendTextAsync(room.Id, "back");

@@ -1,6 +1,5 @@
 using System.Net;
 using Chat.Contracts;
-using Chat.Contracts.Serialization;
 using Chat.Hubs.Connections;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +15,7 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
     public async Task Clients_negotiating_through_sticky_nginx_stay_on_their_node_and_chat_across_nodes()
     {
         await using var proxy = await NginxProxy.StartAsync(Nodes, NginxRouting.Sticky);
-        var (alice, bob, room) = await SharedRoomAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(cluster.NodeA);
         var toNodeA = await proxy.RouteKeyForAsync(cluster.NodeA.Address);
         var toNodeB = await proxy.RouteKeyForAsync(cluster.NodeB.Address);
 
@@ -43,13 +42,14 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
     public async Task A_client_without_a_routing_cookie_gets_one_and_its_requests_follow_it_to_one_node()
     {
         await using var proxy = await NginxProxy.StartAsync(Nodes, NginxRouting.Sticky);
-        var (alice, _, room) = await SharedRoomAsync();
+        var (alice, _, room) = await TestRooms.OfTwoAsync(cluster.NodeA);
         var cookies = new CookieContainer();
 
         var aliceHub = await ConnectAsync(proxy, alice, cookies: cookies);
         await aliceHub.JoinRoomAsync(room.Id);
         var sent = await aliceHub.SendTextAsync(room.Id, "still here");
-        Assert.True(sent.Seq > 0);
+        // Bob's join is seq 1; alice made the room, so her JoinRoom stores no join message.
+        Assert.Equal(2, sent.Seq);
         Assert.Equal(1, ConnectionsOn(cluster.NodeA, alice) + ConnectionsOn(cluster.NodeB, alice));
         await aliceHub.DisposeAsync();
 
@@ -65,7 +65,7 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
     public async Task WebSocket_only_clients_that_skip_negotiation_need_no_stickiness_behind_round_robin()
     {
         await using var proxy = await NginxProxy.StartAsync(Nodes, NginxRouting.RoundRobin);
-        var (alice, bob, room) = await SharedRoomAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(cluster.NodeA);
 
         await using var aliceHub = await HubClient.ConnectWebSocketAsync(proxy.Address, alice, HubProtocol.MessagePack, _ => { });
         await using var bobHub = await HubClient.ConnectWebSocketAsync(proxy.Address, bob, HubProtocol.Json, _ => { });
@@ -77,16 +77,6 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
         Assert.Equal(fromAlice.MessageId, (await bobHub.NextMessageAsync(MessageType.Text)).Id);
         var fromBob = await bobHub.SendTextAsync(room.Id, "none here either");
         Assert.Equal(fromBob.MessageId, (await aliceHub.NextMessageAsync(MessageType.Text)).Id);
-    }
-
-    private async Task<(TestUser Alice, TestUser Bob, RoomDto Room)> SharedRoomAsync()
-    {
-        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
-        var bob = await TestUser.RegisterAsync(cluster.NodeA, "bob");
-        var room = await alice.CreateRoomAsync(cluster.NodeA);
-        using var http = cluster.NodeA.Http(bob.Token);
-        await RestPresence.JoinAsync(http, room.Id);
-        return (alice, bob, room);
     }
 
     private static async Task<HubClient> ConnectAsync(NginxProxy proxy, TestUser user, string? routeKey = null, CookieContainer? cookies = null)
@@ -103,7 +93,7 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
                 options.AccessTokenProvider = () => Task.FromResult<string?>(user.Token);
                 options.Cookies = cookies;
             })
-            .AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions)
+            .WithProtocol(HubProtocol.MessagePack)
             .Build();
         return await HubClient.StartAsync(connection);
     }
