@@ -1,4 +1,6 @@
+using Chat.Hubs.Blocks;
 using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Cluster;
 
@@ -72,8 +74,10 @@ public sealed class BlockAndLimitAcrossNodesTests(ChatClusterFixture cluster) : 
 
         using var http = cluster.NodeA.Http(alice.Token);
         await http.BlockAsync(bob.Id).ExpectSuccessAsync();
-        // Node B looks for changes once a second.
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        // Node B looks for changes once a second; until then it answers from what it kept.
+        var nodeBBlocks = cluster.NodeB.Services.GetRequiredService<BlockService>();
+        await Poll.UntilAsync(
+            async () => (await nodeBBlocks.BlockersOfAsync(bob.Id)).Contains(alice.Id), TimeSpan.FromSeconds(10), "node B learns of the block");
         await bobOnB.SendTextAsync(room.Id, "after the block");
         var fromCarol = await carolOnB.SendTextAsync(room.Id, "from carol");
 

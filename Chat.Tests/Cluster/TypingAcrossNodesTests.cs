@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Cluster;
 
-public sealed class TypingAcrossNodesTests(ChatClusterFixture cluster) : IClassFixture<ChatClusterFixture>
+public sealed class TypingAcrossNodesTests(FakeClockClusterFixture cluster) : IClassFixture<FakeClockClusterFixture>
 {
     [Fact]
     public async Task A_typist_on_one_node_appears_and_expires_for_a_member_on_the_other_node()
@@ -20,17 +19,18 @@ public sealed class TypingAcrossNodesTests(ChatClusterFixture cluster) : IClassF
         await aliceOnB.NextJoinAsync();
 
         await bobOnA.StartTypingAsync(room.Id);
-        var sinceLastEvent = Stopwatch.StartNew();
+        var lastEvent = cluster.Clock.GetUtcNow();
         var shown = await aliceOnB.NextTypingAsync();
+        cluster.Clock.Advance(TimeSpan.FromSeconds(2.5));
         var snapshotOnB = await carolOnB.JoinRoomAsync(room.Id);
-        var expired = await aliceOnB.NextTypingAsync(TimeSpan.FromSeconds(10));
-        var expiredAfter = sinceLastEvent.Elapsed;
+        var expired = await cluster.Clock.AdvanceUntilAsync(() => aliceOnB.NextTypingAsync(FakeClock.StepWait));
+        var expiredAfter = cluster.Clock.GetUtcNow() - lastEvent;
 
         Assert.Equal([bob.Id], shown.UserIds);
         Assert.Equal([bob.Id], snapshotOnB.TypingUserIds);
         Assert.Equal(room.Id, expired.RoomId);
         Assert.Empty(expired.UserIds);
-        Assert.InRange(expiredAfter, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(6));
+        Assert.InRange(expiredAfter, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));
         // Both nodes run expiry, yet the room hears it once; Bob's connection on the other node
         // is his too, so it hears none of it.
         await Task.WhenAll(aliceOnB.FlushAsync(), bobOnB.FlushAsync());

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -15,9 +16,11 @@ namespace Chat.Tests.Infrastructure;
 public sealed class ChatNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly TimeProvider? clock;
 
-    private ChatNode(string connectionString, string? redis, IDictionary<string, string?>? extra)
+    private ChatNode(string connectionString, string? redis, IDictionary<string, string?>? extra, TimeProvider? clock)
     {
+        this.clock = clock;
         settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Chat"] = connectionString,
@@ -41,10 +44,14 @@ public sealed class ChatNode : WebApplicationFactory<Program>
     /// <summary>The node's base address, such as http://127.0.0.1:41234/.</summary>
     public Uri Address { get; private set; } = null!;
 
-    /// <summary>Starts a node on <paramref name="connectionString"/>, with Redis when given.</summary>
-    public static ChatNode Start(string connectionString, string? redis = null, IDictionary<string, string?>? extra = null)
+    /// <summary>
+    /// Starts a node on <paramref name="connectionString"/>, with Redis when given; with
+    /// <paramref name="clock"/>, the node's services tell time by it instead of the system clock.
+    /// </summary>
+    public static ChatNode Start(
+        string connectionString, string? redis = null, IDictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
-        var node = new ChatNode(connectionString, redis, extra);
+        var node = new ChatNode(connectionString, redis, extra, clock);
         try
         {
             node.StartServer();
@@ -86,5 +93,9 @@ public sealed class ChatNode : WebApplicationFactory<Program>
 
         builder.UseEnvironment("Testing");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        }
     }
 }

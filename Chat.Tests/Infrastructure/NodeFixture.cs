@@ -1,19 +1,25 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Chat.Tests.Infrastructure;
 
 /// <summary>
 /// A fresh database and <paramref name="nodes"/> nodes on it, shared by the tests of one class,
-/// linked by the test Redis when <paramref name="linkedByRedis"/>. The class fixtures below differ
-/// only in the settings their nodes start with; each is a type of its own because xunit shares a
-/// class fixture by its type.
+/// linked by the test Redis when <paramref name="linkedByRedis"/>, telling time by
+/// <paramref name="clock"/> when one is given. The class fixtures below differ only in the
+/// settings their nodes start with; each is a type of its own because xunit shares a class
+/// fixture by its type.
 /// </summary>
-public class NodeFixture(IDictionary<string, string?>? settings = null, int nodes = 1, bool linkedByRedis = false) : IAsyncLifetime
+public class NodeFixture(
+    IDictionary<string, string?>? settings = null, int nodes = 1, bool linkedByRedis = false, TimeProvider? clock = null) : IAsyncLifetime
 {
     private readonly List<ChatNode> started = [];
     private string connectionString = "";
+
+    /// <summary>The clock the nodes tell time by: the system's unless the fixture gave one.</summary>
+    public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
 
     /// <summary>The (first) node.</summary>
     public ChatNode Node => started[0];
@@ -25,7 +31,7 @@ public class NodeFixture(IDictionary<string, string?>? settings = null, int node
         connectionString = await TestServers.CreateDatabaseAsync();
         for (var i = 0; i < nodes; i++)
         {
-            started.Add(ChatNode.Start(connectionString, linkedByRedis ? TestServers.Redis : null, settings));
+            started.Add(ChatNode.Start(connectionString, linkedByRedis ? TestServers.Redis : null, settings, Clock));
         }
     }
 
@@ -69,13 +75,11 @@ public class NodeFixture(IDictionary<string, string?>? settings = null, int node
 public sealed class ChatNodeFixture() : NodeFixture();
 
 /// <summary>
-/// One node whose invitations may live just one second, so a test watches one expire with real
-/// time, and whose retention runs every second deleting two messages per statement, so a short
+/// One node whose retention runs every second deleting two messages per statement, so a short
 /// history already takes several batches.
 /// </summary>
 public sealed class RoomsNodeFixture() : NodeFixture(new Dictionary<string, string?>
 {
-    ["Invitations:MinExpirySeconds"] = "1",
     ["Retention:BatchSize"] = "2",
     ["Retention:IntervalSeconds"] = "1",
 });
@@ -108,7 +112,8 @@ public sealed class AttachmentNodeFixture() : NodeFixture(new Dictionary<string,
 }
 
 /// <summary>Two nodes on one database, with or without a Redis backplane between them.</summary>
-public abstract class TwoNodeFixture(bool linkedByRedis) : NodeFixture(nodes: 2, linkedByRedis: linkedByRedis)
+public abstract class TwoNodeFixture(bool linkedByRedis, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    : NodeFixture(settings, nodes: 2, linkedByRedis: linkedByRedis, clock: clock)
 {
     public ChatNode NodeA => Nodes[0];
 
@@ -120,3 +125,29 @@ public sealed class ChatClusterFixture() : TwoNodeFixture(linkedByRedis: true);
 
 /// <summary>Two nodes with no backplane: each works alone.</summary>
 public sealed class UnlinkedNodesFixture() : TwoNodeFixture(linkedByRedis: false);
+
+/// <summary>
+/// One node on a <see cref="FakeTimeProvider"/>, for rules that wait on time (typing expiry,
+/// mutes, invitation lifetimes): a test moves the clock past the deadline instead of sleeping
+/// until it. Time stands still between moves, so only tests of such rules share this node.
+/// </summary>
+public sealed class FakeClockNodeFixture() : NodeFixture(
+    new Dictionary<string, string?> { ["Invitations:MinExpirySeconds"] = "1" }, clock: new FakeTimeProvider(DateTimeOffset.UtcNow))
+{
+    /// <summary>The node's clock, which only the tests move.</summary>
+    public new FakeTimeProvider Clock => (FakeTimeProvider)base.Clock;
+}
+
+/// <summary>
+/// Two nodes sharing the test Redis and one <see cref="FakeTimeProvider"/>, for expiry that any
+/// node may carry out. Their heartbeats wait on the still clock, so a node counts as alive for
+/// two minutes of real time instead of the usual seconds.
+/// </summary>
+public sealed class FakeClockClusterFixture() : TwoNodeFixture(
+    linkedByRedis: true,
+    new Dictionary<string, string?> { ["Cluster:NodeTimeoutSeconds"] = "120" },
+    new FakeTimeProvider(DateTimeOffset.UtcNow))
+{
+    /// <summary>The nodes' clock, which only the tests move.</summary>
+    public new FakeTimeProvider Clock => (FakeTimeProvider)base.Clock;
+}

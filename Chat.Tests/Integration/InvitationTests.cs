@@ -51,21 +51,6 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
     }
 
     [Fact]
-    public async Task An_expired_invitation_is_gone()
-    {
-        var owner = await TestUser.RegisterAsync(Node, "owner");
-        var late = await TestUser.RegisterAsync(Node, "late");
-        var room = await owner.CreateRoomAsync(Node, isPrivate: true);
-        var invitation = await InviteAsync(owner, room.Id, 1, null);
-
-        // Real time: poll until the one-second invitation has lapsed, with a generous deadline.
-        await Poll.UntilAsync(() => DateTime.UtcNow > invitation.ExpiresAt.AddMilliseconds(200), TimeSpan.FromSeconds(10), "the invitation expires");
-        using var response = await AcceptAsync(late, invitation.Token);
-
-        await ProblemAssert.HasCodeAsync(response, HttpStatusCode.Gone, "gone");
-    }
-
-    [Fact]
     public async Task A_single_use_invitation_is_gone_for_the_second_user()
     {
         var owner = await TestUser.RegisterAsync(Node, "owner");
