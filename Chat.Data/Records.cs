@@ -45,6 +45,9 @@ public sealed record RoomMember
     public long DeliveredSeq { get; init; }
     public long ReadSeq { get; init; }
     public DateTime? ReadAt { get; init; }
+
+    /// <summary>Moderators and room admins moderate the room: they may mute, kick, ban and delete others' messages.</summary>
+    public bool Moderates => Role is RoomRole.Moderator or RoomRole.Admin;
 }
 
 /// <summary>

@@ -76,7 +76,7 @@ public sealed class SendRateLimiter(IOptions<RateLimitOptions> options, TimeProv
     public void EnterSlowMode(Guid userId, GlobalRole globalRole, RoomMember member, RoomSettings settings)
     {
         if (settings.SlowModeSeconds is not ({ } seconds and > 0)
-            || member.Role is RoomRole.Moderator or RoomRole.Admin
+            || member.Moderates
             || globalRole is GlobalRole.Admin or GlobalRole.Service)
         {
             return;

@@ -15,7 +15,6 @@ namespace Chat.Hubs.Messages;
 /// </remarks>
 public sealed class MessageEditService(
     MessageRepository messages,
-    MembershipRepository members,
     RoomAccess access,
     RoomBroadcaster broadcaster,
     IOptions<ChatOptions> options,
@@ -78,7 +77,7 @@ public sealed class MessageEditService(
     public async Task DeleteAsync(
         Caller caller, Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
     {
-        var moderates = await ModeratesAsync(caller, roomId, cancellationToken);
+        var moderates = await access.ModeratesAsync(caller, roomId, cancellationToken);
         var message = await messages.FindAsync(roomId, messageId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("message");
         var own = message.SenderId == caller.UserId && message.Type is not (MessageType.Join or MessageType.Leave);
         if (!own && !moderates)
@@ -94,18 +93,5 @@ public sealed class MessageEditService(
         }
 
         await broadcaster.MessageDeletedAsync(message);
-    }
-
-    /// <summary>Whether the caller moderates the room; refuses non-members, except global admins.</summary>
-    private async Task<bool> ModeratesAsync(Caller caller, Guid roomId, CancellationToken cancellationToken)
-    {
-        if (caller.IsGlobalAdmin)
-        {
-            _ = await members.RoomStateAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
-            return true;
-        }
-
-        var (_, member) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
-        return member.Role is RoomRole.Moderator or RoomRole.Admin;
     }
 }

@@ -121,7 +121,7 @@ public sealed class ModerationService(
     /// <summary>Lifts a ban (moderators and up); lifting one that is not there changes nothing.</summary>
     public async Task UnbanAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
-        await AuthorizeActorAsync(actor, roomId, cancellationToken);
+        await access.RequireModeratorAsync(actor, roomId, cancellationToken);
         await moderation.UnbanAsync(roomId, userId, cancellationToken);
         activity.Record(actor.UserId, ActivityActions.Unban, roomId);
     }
@@ -136,7 +136,7 @@ public sealed class ModerationService(
     /// </summary>
     private async Task<RoomMember?> AuthorizeAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken)
     {
-        var actorMember = await AuthorizeActorAsync(actor, roomId, cancellationToken);
+        var actorMember = await access.RequireModeratorAsync(actor, roomId, cancellationToken);
         if (userId == actor.UserId)
         {
             throw ChatException.Invalid("you cannot moderate yourself");
@@ -149,21 +149,6 @@ public sealed class ModerationService(
         }
 
         return target;
-    }
-
-    /// <summary>Refuses unless the actor is a moderator or admin of the room, or a global admin (who need not be a member).</summary>
-    private async Task<RoomMember?> AuthorizeActorAsync(Caller actor, Guid roomId, CancellationToken cancellationToken)
-    {
-        if (actor.IsGlobalAdmin)
-        {
-            var state = await members.RoomStateAsync(roomId, actor.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
-            return state.Member;
-        }
-
-        var (_, member) = await access.RequireMemberAsync(actor.UserId, roomId, cancellationToken);
-        return member.Role is RoomRole.Moderator or RoomRole.Admin
-            ? member
-            : throw ChatException.Forbidden("only moderators and admins may do this");
     }
 
     private async Task<MemberDto> AnnounceAsync(Guid roomId, Guid userId, CancellationToken cancellationToken)

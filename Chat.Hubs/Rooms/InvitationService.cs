@@ -32,7 +32,7 @@ public sealed class InvitationService(
         if (!caller.IsGlobalAdmin)
         {
             var (state, member) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
-            if (state.IsPrivate && member.Role is not (RoomRole.Moderator or RoomRole.Admin))
+            if (state.IsPrivate && !member.Moderates)
             {
                 throw ChatException.Forbidden("only moderators and admins may invite to a private room");
             }

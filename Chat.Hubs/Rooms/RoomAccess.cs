@@ -45,6 +45,23 @@ public sealed class RoomAccess(MembershipRepository members)
         return state.Member ?? throw ChatException.Forbidden("you are not a member of this room");
     }
 
+    /// <summary>
+    /// Whether the caller moderates the room: its moderators and admins, and global admins, who
+    /// need not be members. Refuses other non-members and banned users.
+    /// </summary>
+    public async Task<bool> ModeratesAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default) =>
+        (await ModerationRightAsync(caller, roomId, cancellationToken)).Moderates;
+
+    /// <summary>
+    /// Refuses unless the caller moderates the room (see <see cref="ModeratesAsync"/>); returns the
+    /// caller's membership, null for a global admin who is not a member.
+    /// </summary>
+    public async Task<RoomMember?> RequireModeratorAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        var (moderates, member) = await ModerationRightAsync(caller, roomId, cancellationToken);
+        return moderates ? member : throw ChatException.Forbidden("only moderators and admins may do this");
+    }
+
     /// <summary>Refuses unless the caller is a room admin or a global admin.</summary>
     public async Task RequireAdminAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
@@ -63,5 +80,17 @@ public sealed class RoomAccess(MembershipRepository members)
         {
             throw ChatException.Forbidden("only a room admin may do this");
         }
+    }
+
+    private async Task<(bool Moderates, RoomMember? Member)> ModerationRightAsync(Caller caller, Guid roomId, CancellationToken cancellationToken)
+    {
+        if (caller.IsGlobalAdmin)
+        {
+            var state = await members.RoomStateAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
+            return (true, state.Member);
+        }
+
+        var (_, member) = await RequireMemberAsync(caller.UserId, roomId, cancellationToken);
+        return (member.Moderates, member);
     }
 }
