@@ -44,7 +44,7 @@ public sealed class AttachmentService(
         }
 
         var (state, member) = await access.RequireMemberAsync(userId, roomId, cancellationToken);
-        if (caller.Role == GlobalRole.Guest || member.Role == RoomRole.Guest)
+        if (RoomAccess.IsGuest(caller, member))
         {
             throw ChatException.Forbidden("guests cannot share files");
         }

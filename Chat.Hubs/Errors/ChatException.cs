@@ -26,4 +26,7 @@ public sealed class ChatException(string code, string message) : Exception(messa
     public static ChatException Forbidden(string why) => new(ErrorCodes.Forbidden, why);
 
     public static ChatException Invalid(string why) => new(ErrorCodes.Invalid, why);
+
+    /// <summary>The caller is banned from the room, whichever door they try.</summary>
+    public static ChatException Banned() => new(ErrorCodes.Banned, "you are banned from this room");
 }

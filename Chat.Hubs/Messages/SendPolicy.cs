@@ -32,10 +32,7 @@ internal sealed class SendPolicy(Caller sender, MessageType type, TimeProvider c
     public RoomMember EnsureAllowedExceptSlowMode(UserRoomState state)
     {
         var member = RoomAccess.RequireMember(state);
-        if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
-        {
-            throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
-        }
+        RoomAccess.RequireNotMuted(member, clock.GetUtcNow().UtcDateTime);
 
         if (type == MessageType.System
             && sender.Role is not (GlobalRole.Service or GlobalRole.Admin)
@@ -44,7 +41,7 @@ internal sealed class SendPolicy(Caller sender, MessageType type, TimeProvider c
             throw ChatException.Forbidden("only room admins and services may send system messages");
         }
 
-        if (type != MessageType.Text && (sender.Role == GlobalRole.Guest || member.Role == RoomRole.Guest))
+        if (type != MessageType.Text && RoomAccess.IsGuest(sender, member))
         {
             throw ChatException.Forbidden("guests may send text only");
         }

@@ -79,7 +79,7 @@ public sealed class InvitationService(
 
         if (await members.IsBannedAsync(room.Id, userId, cancellationToken))
         {
-            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+            throw ChatException.Banned();
         }
 
         if (!Usable(invitation, clock.UtcNowAsStored()))

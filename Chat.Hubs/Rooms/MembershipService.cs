@@ -38,7 +38,7 @@ public sealed class MembershipService(
 
         if (await members.IsBannedAsync(roomId, caller.UserId, cancellationToken))
         {
-            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+            throw ChatException.Banned();
         }
 
         if (room.IsPrivate)
@@ -89,7 +89,7 @@ public sealed class MembershipService(
 
         // No membership after the insert: a ban was stored between the check above and the insert.
         var member = await members.FindAsync(roomId, userId, cancellationToken);
-        return member?.ToDto() ?? throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+        return member?.ToDto() ?? throw ChatException.Banned();
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class RoomAccess(MembershipRepository members)
 
         if (state.Banned)
         {
-            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+            throw ChatException.Banned();
         }
 
         return state;
@@ -39,11 +39,23 @@ public sealed class RoomAccess(MembershipRepository members)
     {
         if (state.Banned)
         {
-            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+            throw ChatException.Banned();
         }
 
         return state.Member ?? throw ChatException.Forbidden("you are not a member of this room");
     }
+
+    /// <summary>Refuses a member who is muted at <paramref name="now"/>, with <c>muted</c> and when it ends.</summary>
+    public static void RequireNotMuted(RoomMember member, DateTime now)
+    {
+        if (member.MutedUntil is { } mutedUntil && mutedUntil > now)
+        {
+            throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
+        }
+    }
+
+    /// <summary>Whether the caller takes part as a guest: a guest account, or a guest's role in the room.</summary>
+    public static bool IsGuest(Caller caller, RoomMember member) => caller.Role == GlobalRole.Guest || member.Role == RoomRole.Guest;
 
     /// <summary>
     /// Whether the caller moderates the room: its moderators and admins, and global admins, who
@@ -73,7 +85,7 @@ public sealed class RoomAccess(MembershipRepository members)
 
         if (state.Banned)
         {
-            throw new ChatException(ErrorCodes.Banned, "you are banned from this room");
+            throw ChatException.Banned();
         }
 
         if (state.Member?.Role != RoomRole.Admin)

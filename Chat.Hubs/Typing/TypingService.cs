@@ -33,10 +33,7 @@ public sealed class TypingService(
         // A muted member cannot send, so "is typing" would promise a message that cannot come.
         // Refused with the code SendMessage gives rather than ignored, so a client learns of the
         // mute as soon as the user starts to type instead of only when the send fails.
-        if (member.MutedUntil is { } mutedUntil && mutedUntil > clock.GetUtcNow().UtcDateTime)
-        {
-            throw new ChatException(ErrorCodes.Muted, $"you are muted in this room until {mutedUntil:O}");
-        }
+        RoomAccess.RequireNotMuted(member, clock.GetUtcNow().UtcDateTime);
 
         if (await tracker.StartAsync(roomId, caller.UserId) is { } change)
         {
