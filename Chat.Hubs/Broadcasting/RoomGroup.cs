@@ -1,7 +1,7 @@
-namespace Chat.Hubs;
+namespace Chat.Hubs.Broadcasting;
 
 /// <summary>The SignalR group names: one per room, one per user (all of a user's connections).</summary>
-public static class RoomGroup
+internal static class RoomGroup
 {
     public static string Name(Guid roomId) => $"room:{roomId:N}";
 
