@@ -32,6 +32,7 @@ if (args is ["migrate", ..])
 // middleware runs, so each one already sees the endpoint a request goes to (the body limit reads it).
 app.UseChatForwardedHeaders();
 app.UseChatApi();
+app.UseHubOriginCheck();
 app.UseHubDrain();
 app.UseHubWebSocketCompression();
 

@@ -1,6 +1,7 @@
 using Chat.Api.Auth;
 using Chat.Api.Errors;
 using Chat.Contracts.Serialization;
+using Chat.Hubs.Connections;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.FileProviders;
@@ -34,7 +35,7 @@ public static class ApiExtensions
 
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
-        var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        var origins = builder.Configuration.GetSection(HubOriginCheck.AllowedOriginsKey).Get<string[]>() ?? [];
         services.AddCors(o => o.AddPolicy(CorsPolicy, policy =>
             // Listed origins only: the browser client sends credentials, which rules out "any origin".
             policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
