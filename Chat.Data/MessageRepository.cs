@@ -10,11 +10,18 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     // A private message is visible to its sender and its recipient only.
     private const string Visible = "(m.to_user_id is null or m.to_user_id = @ViewerId or m.sender_id = @ViewerId)";
 
+    // What a reader lists leaves out what the users the reader blocked wrote, as live delivery
+    // does; their joins and leaves stay, as they are announced live too.
+    private const string Listed = $"""
+        {Visible} and (m.type in ('join', 'leave')
+            or not exists (select 1 from user_blocks b where b.blocker_id = @ViewerId and b.blocked_id = m.sender_id))
+        """;
+
     private const string Latest = $"""
         select * from (
             select {MessageLog.Columns}
             from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-            where m.room_id = @RoomId and {Visible} and (@BeforeSeq is null or m.seq < @BeforeSeq)
+            where m.room_id = @RoomId and {Listed} and (@BeforeSeq is null or m.seq < @BeforeSeq)
             order by m.seq desc
             limit @Limit) page
         order by seq
@@ -23,7 +30,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     private const string After = $"""
         select {MessageLog.Columns}
         from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-        where m.room_id = @RoomId and {Visible} and m.seq > @AfterSeq and (@BeforeSeq is null or m.seq < @BeforeSeq)
+        where m.room_id = @RoomId and {Listed} and m.seq > @AfterSeq and (@BeforeSeq is null or m.seq < @BeforeSeq)
         order by m.seq
         limit @Limit
         """;
@@ -31,7 +38,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     private const string LastOfRooms = $"""
         select distinct on (m.room_id) {MessageLog.Columns}
         from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-        where m.room_id = any(@RoomIds) and {Visible}
+        where m.room_id = any(@RoomIds) and {Listed}
         order by m.room_id, m.seq desc
         """;
 

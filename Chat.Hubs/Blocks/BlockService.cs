@@ -6,9 +6,9 @@ using Chat.Hubs.Errors;
 namespace Chat.Hubs.Blocks;
 
 /// <summary>
-/// Blocking: the blocked user's private messages to the blocker are refused, and the blocker's
-/// connections do not receive the blocked user's room messages. History still shows them, as it
-/// shows everything the room said: hiding them there would cost a join on every history page.
+/// Blocking: the blocked user's private messages to the blocker are refused; the broadcaster
+/// leaves the blocker out of everything the blocked user does, and history leaves their messages
+/// out for the blocker (see MessageRepository).
 /// </summary>
 public sealed class BlockService(BlockRepository blocks, UserRepository users, BlockChanges changes, TimeProvider clock)
 {

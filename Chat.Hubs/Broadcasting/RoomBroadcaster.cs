@@ -11,8 +11,9 @@ namespace Chat.Hubs.Broadcasting;
 /// <summary>
 /// Every send to clients, and every rule of who hears what: services say what happened to whom,
 /// and this decides the connections. A room's news goes to its group; a private message and the
-/// changes to it go to its two users only; a stored message skips the connection that sent it and
-/// everyone who blocked its sender; a typing list skips the typist.
+/// changes to it go to its two users only; a stored message skips the connection that sent it; a
+/// typing list skips the typist. Whoever blocked a user hears nothing the user sends or does: no
+/// message, edit, delete, reaction or typing of theirs, and nothing about their messages.
 /// </summary>
 /// <remarks>
 /// Each event is one send to a group (or a few groups, or a group with exclusions), never a send
@@ -54,23 +55,28 @@ public sealed class RoomBroadcaster(
     }
 
     /// <summary>A message's new content, to whoever may see the message.</summary>
-    public Task MessageEditedAsync(MessageDto message) =>
-        UpdateRecipients(message.RoomId, message.SenderId, message.ToUserId).MessageUpdated(message);
+    public async Task MessageEditedAsync(MessageDto message) =>
+        await (await UpdateRecipientsAsync(message.RoomId, message.SenderId, message.ToUserId, actorId: message.SenderId))
+            .MessageUpdated(message);
 
-    /// <summary>A message was deleted: whoever may see it hears it once.</summary>
-    public Task MessageDeletedAsync(StoredMessage message) =>
-        UpdateRecipients(message.RoomId, message.SenderId, message.ToUserId)
+    /// <summary>A message was deleted by <paramref name="actorId"/>: whoever may see it hears it once.</summary>
+    public async Task MessageDeletedAsync(StoredMessage message, Guid actorId) =>
+        await (await UpdateRecipientsAsync(message.RoomId, message.SenderId, message.ToUserId, actorId))
             .MessageDeleted(new MessageDeletedEvent(message.RoomId, message.Id));
 
     /// <summary>A reaction on <paramref name="message"/> changed, told to whoever may see the message.</summary>
-    public Task ReactionChangedAsync(ReactionTarget message, ReactionChangedEvent change) =>
-        UpdateRecipients(change.RoomId, message.SenderId, message.ToUserId).ReactionChanged(change);
+    public async Task ReactionChangedAsync(ReactionTarget message, ReactionChangedEvent change) =>
+        await (await UpdateRecipientsAsync(change.RoomId, message.SenderId, message.ToUserId, change.UserId))
+            .ReactionChanged(change);
 
-    /// <summary>The room's new typing list, to everyone in the room but the typist it is about.</summary>
+    /// <summary>
+    /// The room's new typing list, to everyone in the room but the typist it is about and those who
+    /// blocked that typist.
+    /// </summary>
     public async Task TypingChangedAsync(TypingChange change)
     {
-        var typistConnections = await connections.OfAsync(change.UserId);
-        await hub.Clients.GroupExcept(RoomGroup.Name(change.RoomId), typistConnections)
+        var skipped = await WithBlockersAsync(await connections.OfAsync(change.UserId), change.UserId);
+        await hub.Clients.GroupExcept(RoomGroup.Name(change.RoomId), skipped)
             .TypingChanged(new TypingChangedEvent(change.RoomId, change.Typists));
     }
 
@@ -135,18 +141,31 @@ public sealed class RoomBroadcaster(
 
     private IChatClient Room(Guid roomId) => hub.Clients.Group(RoomGroup.Name(roomId));
 
-    /// <summary>Who hears about a stored message changing: the room, or for a private message only its two users.</summary>
-    private IChatClient UpdateRecipients(Guid roomId, Guid senderId, Guid? toUserId) => toUserId switch
+    /// <summary>
+    /// Who hears about a stored message changing: the room, or for a private message its two
+    /// users; in either case not those who blocked the message's sender or <paramref name="actorId"/>,
+    /// whose change it is.
+    /// </summary>
+    private async ValueTask<IChatClient> UpdateRecipientsAsync(Guid roomId, Guid senderId, Guid? toUserId, Guid actorId)
     {
-        null => Room(roomId),
-        { } recipient when recipient == senderId => hub.Clients.Group(RoomGroup.OfUser(senderId)),
-        { } recipient => hub.Clients.Groups([RoomGroup.OfUser(senderId), RoomGroup.OfUser(recipient)]),
-    };
+        if (toUserId is not { } recipient)
+        {
+            var skipped = await WithBlockersAsync(await WithBlockersAsync([], senderId), actorId);
+            return skipped.Count == 0 ? Room(roomId) : hub.Clients.GroupExcept(RoomGroup.Name(roomId), skipped);
+        }
 
-    /// <summary>Adds the connections of everyone who blocked the sender to those a room message skips.</summary>
-    private async ValueTask<IReadOnlyList<string>> WithBlockersAsync(IReadOnlyList<string> except, Guid senderId)
+        var hidden = recipient == senderId
+            || (await blocks.BlockersOfAsync(senderId)).Contains(recipient)
+            || (await blocks.BlockersOfAsync(actorId)).Contains(recipient);
+        return hidden
+            ? hub.Clients.Group(RoomGroup.OfUser(senderId))
+            : hub.Clients.Groups([RoomGroup.OfUser(senderId), RoomGroup.OfUser(recipient)]);
+    }
+
+    /// <summary>Adds the connections of everyone who blocked <paramref name="userId"/> to those a send skips.</summary>
+    private async ValueTask<IReadOnlyList<string>> WithBlockersAsync(IReadOnlyList<string> except, Guid userId)
     {
-        var blockers = await blocks.BlockersOfAsync(senderId);
+        var blockers = await blocks.BlockersOfAsync(userId);
         if (blockers.Length == 0)
         {
             return except;

@@ -92,6 +92,6 @@ public sealed class MessageEditService(
             return;
         }
 
-        await broadcaster.MessageDeletedAsync(message);
+        await broadcaster.MessageDeletedAsync(message, caller.UserId);
     }
 }

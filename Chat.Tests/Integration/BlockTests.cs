@@ -74,4 +74,70 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
         Assert.Equal(heard.MessageId, (await aliceHub.NextMessageAsync()).Id);
         Assert.Equal(heard.MessageId, (await aliceOther.NextMessageAsync()).Id);
     }
+
+    [Fact]
+    public async Task The_blocker_hears_none_of_the_blocked_users_edits_deletes_reactions_or_typing()
+    {
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await using var carolHub = await HubClient.ConnectAsync(Node, carol);
+        var fromCarol = await carolHub.SendTextAsync(room.Id, "hello");
+        var fromBob = await bobHub.SendTextAsync(room.Id, "before the block");
+        using var http = Node.Http(alice.Token);
+        await http.BlockAsync(bob.Id).ExpectSuccessAsync();
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+
+        await bobHub.EditMessageAsync(room.Id, fromBob.MessageId, "edited after the block");
+        await bobHub.AddReactionAsync(room.Id, fromCarol.MessageId, "\U0001F44D");
+        await carolHub.AddReactionAsync(room.Id, fromBob.MessageId, "\U0001F44D");
+        await bobHub.StartTypingAsync(room.Id);
+        await bobHub.DeleteMessageAsync(room.Id, fromBob.MessageId);
+        // Carol hears all of it; a message of hers then marks the end of it for Alice too.
+        var edit = await carolHub.NextUpdateAsync();
+        var reactions = new[] { await carolHub.NextReactionAsync(), await carolHub.NextReactionAsync() };
+        var typing = await carolHub.NextTypingAsync();
+        var deletion = await carolHub.NextDeletionAsync();
+        var marker = await carolHub.SendTextAsync(room.Id, "marker");
+
+        Assert.Equal(fromBob.MessageId, edit.Id);
+        Assert.Equal([bob.Id, carol.Id], reactions.Select(r => r.UserId));
+        Assert.Equal([bob.Id], typing.UserIds);
+        Assert.Equal(fromBob.MessageId, deletion.MessageId);
+        Assert.Equal(marker.MessageId, (await aliceHub.NextMessageAsync()).Id);
+        Assert.Empty(aliceHub.DrainUpdates());
+        Assert.Empty(aliceHub.DrainReactions());
+        Assert.Empty(aliceHub.DrainTyping());
+        Assert.Empty(aliceHub.DrainDeletions());
+    }
+
+    [Fact]
+    public async Task History_sync_and_snapshots_leave_the_blocked_users_messages_out_for_the_blocker_only()
+    {
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await using var carolHub = await HubClient.ConnectAsync(Node, carol);
+        var fromBob = await bobHub.SendTextAsync(room.Id, "from bob");
+        var fromCarol = await carolHub.SendTextAsync(room.Id, "from carol");
+        using var http = Node.Http(alice.Token);
+        await http.BlockAsync(bob.Id).ExpectSuccessAsync();
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+
+        var aliceHistory = await aliceHub.GetHistoryAsync(room.Id);
+        var aliceSync = Assert.Single((await aliceHub.SyncAsync(room.Id, afterSeq: 0)).Rooms).Messages;
+        var aliceSnapshot = (await aliceHub.JoinRoomAsync(room.Id)).Recent;
+        var carolHistory = await carolHub.GetHistoryAsync(room.Id);
+        await http.UnblockAsync(bob.Id).ExpectSuccessAsync();
+        var afterUnblock = await aliceHub.GetHistoryAsync(room.Id);
+
+        foreach (var listed in new[] { aliceHistory, aliceSync, aliceSnapshot })
+        {
+            Assert.DoesNotContain(listed, m => m.Id == fromBob.MessageId);
+            Assert.Contains(listed, m => m.Id == fromCarol.MessageId);
+            // Bob's join stays: joins and leaves are announced to everyone live, too.
+            Assert.Contains(listed, m => m.SenderId == bob.Id && m.Type == MessageType.Join);
+        }
+
+        Assert.Contains(carolHistory, m => m.Id == fromBob.MessageId);
+        Assert.Contains(afterUnblock, m => m.Id == fromBob.MessageId);
+    }
 }
