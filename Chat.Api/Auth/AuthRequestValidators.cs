@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Hubs.Errors;
 using FluentValidation;
 
 namespace Chat.Api.Auth;
@@ -15,7 +16,7 @@ public sealed class RegisterRequestValidator : AbstractValidator<RegisterRequest
         RuleFor(r => r.Password).NotEmpty().WithMessage("password is required")
             .MinimumLength(8).WithMessage("password must be at least 8 characters")
             .MaximumLength(256).WithMessage("password must be at most 256 characters");
-        RuleFor(r => r.DisplayName).Must(BeDisplayName).WithMessage("displayName must be 1-64 characters");
+        RuleFor(r => r.DisplayName).Must(BeDisplayName).WithMessage("displayName must be 1-64 characters").MustBeName("displayName");
     }
 
     internal static bool BeDisplayName(string? name) => name?.Trim().Length is > 0 and <= 64;
@@ -25,7 +26,8 @@ public sealed class RegisterRequestValidator : AbstractValidator<RegisterRequest
 public sealed class GuestRequestValidator : AbstractValidator<GuestRequest>
 {
     public GuestRequestValidator() =>
-        RuleFor(r => r.DisplayName).Must(RegisterRequestValidator.BeDisplayName).WithMessage("displayName must be 1-64 characters");
+        RuleFor(r => r.DisplayName).Must(RegisterRequestValidator.BeDisplayName).WithMessage("displayName must be 1-64 characters")
+            .MustBeName("displayName");
 }
 
 /// <summary>Rules for a sign-in.</summary>
@@ -33,7 +35,7 @@ public sealed class TokenRequestValidator : AbstractValidator<TokenRequest>
 {
     public TokenRequestValidator()
     {
-        RuleFor(r => r.UserName).NotEmpty().WithMessage("userName is required");
+        RuleFor(r => r.UserName).NotEmpty().WithMessage("userName is required").MustBePlainText("userName");
         RuleFor(r => r.Password).NotEmpty().WithMessage("password is required");
     }
 }
@@ -44,9 +46,11 @@ public sealed class UpdateProfileRequestValidator : AbstractValidator<UpdateProf
     public UpdateProfileRequestValidator()
     {
         RuleFor(r => r.DisplayName).Must(n => n is null || RegisterRequestValidator.BeDisplayName(n))
-            .WithMessage("displayName must be 1-64 characters");
+            .WithMessage("displayName must be 1-64 characters")
+            .MustBeName("displayName");
         RuleFor(r => r.AvatarUrl)
             .Must(u => u is null || (u.Length <= 2048 && Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"))
-            .WithMessage("avatarUrl must be an http(s) URL");
+            .WithMessage("avatarUrl must be an http(s) URL")
+            .MustBePlainText("avatarUrl");
     }
 }

@@ -39,6 +39,8 @@ public sealed class MessageEditService(
             throw ChatException.Invalid($"content must be at most {maxLength} characters");
         }
 
+        TextRules.EnsureContent(text, "content");
+
         await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
         var message = await messages.FindAsync(roomId, messageId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("message");
         if (message.SenderId != caller.UserId)

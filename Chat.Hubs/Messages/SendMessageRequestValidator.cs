@@ -1,4 +1,6 @@
+using System.Text;
 using Chat.Contracts;
+using Chat.Hubs.Errors;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 
@@ -7,9 +9,10 @@ namespace Chat.Hubs.Messages;
 /// <summary>The shape rules of a send; who may send what is the <see cref="MessageSender"/>'s call.</summary>
 public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageRequest>
 {
-    private const int MaxMetadataEntries = 32;
+    private const int MaxMetadataEntries = 16;
     private const int MaxMetadataKeyLength = 64;
     private const int MaxMetadataValueLength = 1024;
+    private const int MaxMetadataBytes = 4096;
 
     public SendMessageRequestValidator(IOptions<ChatOptions> options)
     {
@@ -35,12 +38,17 @@ public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageR
         RuleFor(r => r.Content)
             .Must(c => (c?.Trim().Length ?? 0) <= maxLength).WithMessage($"content must be at most {maxLength} characters")
             .When(r => IsTextual(r) || IsAttached(r));
+        RuleFor(r => r.Content).MustBeContent("content");
 
         RuleFor(r => r.Metadata)
             .Must(m => m is null || m.Count <= MaxMetadataEntries)
             .WithMessage($"metadata may have at most {MaxMetadataEntries} entries")
             .Must(m => m is null || m.All(e => e.Key.Length is > 0 and <= MaxMetadataKeyLength && (e.Value?.Length ?? 0) <= MaxMetadataValueLength))
-            .WithMessage($"metadata keys must be 1-{MaxMetadataKeyLength} characters and values at most {MaxMetadataValueLength}");
+            .WithMessage($"metadata keys must be 1-{MaxMetadataKeyLength} characters and values at most {MaxMetadataValueLength}")
+            .Must(m => m is null || m.Sum(e => Encoding.UTF8.GetByteCount(e.Key) + Encoding.UTF8.GetByteCount(e.Value ?? "")) <= MaxMetadataBytes)
+            .WithMessage($"metadata must be at most {MaxMetadataBytes} bytes in all")
+            .Must(m => m is null || m.All(e => TextRules.IsPlainText(e.Key) && TextRules.IsPlainText(e.Value)))
+            .WithMessage("metadata must not contain control characters");
     }
 
     private static bool IsTextual(SendMessageRequest request) => request.Type is "text" or "system";

@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Hubs.Errors;
 using FluentValidation;
 
 namespace Chat.Hubs.Moderation;
@@ -28,7 +29,8 @@ public sealed class KickRequestValidator : AbstractValidator<KickRequest>
 {
     public KickRequestValidator() =>
         RuleFor(r => r.Reason).MaximumLength(ModerationLimits.MaxReasonLength)
-            .WithMessage($"reason must be at most {ModerationLimits.MaxReasonLength} characters");
+            .WithMessage($"reason must be at most {ModerationLimits.MaxReasonLength} characters")
+            .MustBePlainText("reason");
 }
 
 /// <summary>A ban names a user; its reason is optional and short.</summary>
@@ -38,7 +40,8 @@ public sealed class BanRequestValidator : AbstractValidator<BanRequest>
     {
         RuleFor(r => r.UserId).NotEmpty().WithMessage("userId is required");
         RuleFor(r => r.Reason).MaximumLength(ModerationLimits.MaxReasonLength)
-            .WithMessage($"reason must be at most {ModerationLimits.MaxReasonLength} characters");
+            .WithMessage($"reason must be at most {ModerationLimits.MaxReasonLength} characters")
+            .MustBePlainText("reason");
     }
 }
 

@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Hubs.Errors;
 using FluentValidation;
 
 namespace Chat.Hubs.Rooms;
@@ -10,9 +11,11 @@ public sealed class CreateRoomRequestValidator : AbstractValidator<CreateRoomReq
     {
         RuleFor(r => r.Name).Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("name must not be empty")
             .Must(n => (n?.Trim().Length ?? 0) <= RoomLimits.MaxNameLength)
-            .WithMessage($"name must be at most {RoomLimits.MaxNameLength} characters");
+            .WithMessage($"name must be at most {RoomLimits.MaxNameLength} characters")
+            .MustBeName("name");
         RuleFor(r => r.Topic).Must(t => (t?.Length ?? 0) <= RoomLimits.MaxTopicLength)
-            .WithMessage($"topic must be at most {RoomLimits.MaxTopicLength} characters");
+            .WithMessage($"topic must be at most {RoomLimits.MaxTopicLength} characters")
+            .MustBePlainText("topic");
         RuleFor(r => r.Settings!).SetValidator(new RoomSettingsValidator()).When(r => r.Settings is not null);
     }
 }
@@ -23,9 +26,11 @@ public sealed class UpdateRoomRequestValidator : AbstractValidator<UpdateRoomReq
     public UpdateRoomRequestValidator()
     {
         RuleFor(r => r.Name).Must(n => n is null || (n.Trim().Length is > 0 and <= RoomLimits.MaxNameLength))
-            .WithMessage($"name must be 1-{RoomLimits.MaxNameLength} characters");
+            .WithMessage($"name must be 1-{RoomLimits.MaxNameLength} characters")
+            .MustBeName("name");
         RuleFor(r => r.Topic).Must(t => (t?.Length ?? 0) <= RoomLimits.MaxTopicLength)
-            .WithMessage($"topic must be at most {RoomLimits.MaxTopicLength} characters");
+            .WithMessage($"topic must be at most {RoomLimits.MaxTopicLength} characters")
+            .MustBePlainText("topic");
     }
 }
 

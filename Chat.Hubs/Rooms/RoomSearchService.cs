@@ -37,9 +37,19 @@ public sealed class RoomSearchService(RoomRepository rooms)
             errors["member"] = [$"member must be at most {MaxQueryLength} characters"];
         }
 
+        if (!TextRules.IsPlainText(name))
+        {
+            errors["q"] = ["q must not contain control characters"];
+        }
+
+        if (!TextRules.IsPlainText(userName))
+        {
+            errors["member"] = ["member must not contain control characters"];
+        }
+
         if (errors.Count > 0)
         {
-            throw new ChatException(ErrorCodes.Invalid, "the search needs a name or a member") { Errors = errors };
+            throw new ChatException(ErrorCodes.Invalid, errors.Values.First()[0]) { Errors = errors };
         }
 
         var found = await rooms.SearchAsync(caller.UserId, name, userName, MaxResults, cancellationToken);
