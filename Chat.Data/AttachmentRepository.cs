@@ -72,6 +72,15 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
             new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Who the live messages that show the file are between: each one's sender and recipient (null for a room message).</summary>
+    public async Task<IReadOnlyList<AttachmentUse>> UsesAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        const string sql = "select sender_id, to_user_id from messages where attachment_id = @Id and not deleted";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AttachmentUse>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
     /// <summary>
     /// Writes the file's bytes to <paramref name="destination"/>, one chunk per query. Returns how
     /// many bytes were written: fewer than the size when the file was deleted meanwhile.

@@ -123,3 +123,10 @@ public sealed record StoredAttachment
 
 /// <summary>What a join stored: the join message, or nothing; <c>FullAt</c> is the cap of a room that was full.</summary>
 public readonly record struct JoinResult(StoredMessage? Message, int? FullAt = null);
+
+/// <summary>A live message that shows a file: its sender, and its recipient when it is private.</summary>
+public sealed record AttachmentUse
+{
+    public Guid SenderId { get; init; }
+    public Guid? ToUserId { get; init; }
+}

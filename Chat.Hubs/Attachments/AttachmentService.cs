@@ -82,7 +82,8 @@ public sealed class AttachmentService(
     /// <summary>
     /// A file for a member of its room. Like the room itself: outsiders of a private room get
     /// <c>not_found</c>; outsiders of a public room get <c>forbidden</c> (joining is open to them,
-    /// and files are for the people who are in the conversation).
+    /// and files are for the people who are in the conversation). A file that only private
+    /// messages show is for their senders and recipients: <c>not_found</c> to other members.
     /// </summary>
     public async Task<AttachmentDownload> OpenAsync(Caller caller, Guid attachmentId, CancellationToken cancellationToken = default)
     {
@@ -102,6 +103,14 @@ public sealed class AttachmentService(
         if (state.Member is null)
         {
             throw ChatException.Forbidden("only members of the room may download its files: join it first");
+        }
+
+        // A file that only private messages show is theirs: other members, who cannot see those
+        // messages, cannot learn that it exists either.
+        var uses = await attachments.UsesAsync(attachment.Id, cancellationToken);
+        if (uses.Count > 0 && uses.All(use => use.ToUserId is not null) && !uses.Any(use => use.SenderId == userId || use.ToUserId == userId))
+        {
+            throw ChatException.NotFound("attachment");
         }
 
         return new AttachmentDownload(

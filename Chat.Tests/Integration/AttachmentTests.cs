@@ -120,6 +120,26 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_file_only_private_messages_show_is_for_their_two_users_until_the_room_is_shown_it()
+    {
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
+        var photo = await UploadDtoAsync(alice, room.Id, Pixel, "just for bob.png");
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await aliceHub.SendMessageAsync(new SendMessageRequest(
+            room.Id.ToString(), Guid.NewGuid().ToString(), "image", "for your eyes", ToUserId: bob.Id.ToString(), AttachmentId: photo.Id.ToString()));
+        using var asAlice = Node.Http(alice.Token);
+        using var asBob = Node.Http(bob.Token);
+        using var asCarol = Node.Http(carol.Token);
+
+        Assert.Equal(Pixel, await asAlice.GetByteArrayAsync(photo.Url.TrimStart('/')));
+        Assert.Equal(Pixel, await asBob.GetByteArrayAsync(photo.Url.TrimStart('/')));
+        await AssertProblemAsync(await asCarol.GetAsync(photo.Url.TrimStart('/')), HttpStatusCode.NotFound, "not_found");
+
+        await aliceHub.SendMessageAsync(room.Id, "image", "for everyone now", photo.Id);
+        Assert.Equal(Pixel, await asCarol.GetByteArrayAsync(photo.Url.TrimStart('/')));
+    }
+
+    [Fact]
     public async Task A_room_that_forbids_files_refuses_uploads()
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
