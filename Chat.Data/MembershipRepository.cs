@@ -8,10 +8,11 @@ namespace Chat.Data;
 /// <summary>Stores who belongs to which room, with role, mute and receipt pointers, and the bans.</summary>
 public sealed class MembershipRepository(NpgsqlDataSource dataSource)
 {
-    /// <summary>A member's columns, of room_members rm joined with users u.</summary>
+    /// <summary>A member's columns, of room_members rm joined with users u; the mute is the room's sanction on the user.</summary>
     internal const string MemberColumns = """
-        rm.room_id, rm.user_id, u.user_name, u.display_name, rm.role, u.status, rm.muted_until, rm.joined_at,
-        rm.delivered_seq, rm.read_seq, rm.read_at
+        rm.room_id, rm.user_id, u.user_name, u.display_name, rm.role, u.status,
+        (select mu.muted_until from room_mutes mu where mu.room_id = rm.room_id and mu.user_id = rm.user_id) as muted_until,
+        rm.joined_at, rm.delivered_seq, rm.read_seq, rm.read_at
         """;
 
     public async Task<RoomMember?> FindAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)

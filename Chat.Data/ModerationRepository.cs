@@ -50,10 +50,24 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource)
     /// <summary>Sets or clears (null) the end of a member's mute; false when the user is not a member.</summary>
     public async Task<bool> SetMutedUntilAsync(Guid roomId, Guid userId, DateTime? mutedUntil, CancellationToken cancellationToken = default)
     {
-        const string sql = "update room_members set muted_until = @MutedUntil where room_id = @RoomId and user_id = @UserId";
+        // The mute is kept apart from the membership, so that leaving does not lift it; only a
+        // member is muted or unmuted here, as the routes name a member.
+        const string mute = """
+            insert into room_mutes (room_id, user_id, muted_until)
+            select room_id, user_id, @MutedUntil from room_members where room_id = @RoomId and user_id = @UserId
+            on conflict (room_id, user_id) do update set muted_until = excluded.muted_until
+            """;
+        const string unmute = """
+            with member as (select 1 from room_members where room_id = @RoomId and user_id = @UserId),
+                 lifted as (delete from room_mutes where room_id = @RoomId and user_id = @UserId and exists (select 1 from member))
+            select count(*)::int from member
+            """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            sql, new { RoomId = roomId, UserId = userId, MutedUntil = mutedUntil }, cancellationToken: cancellationToken)) == 1;
+        return mutedUntil is { } until
+            ? await connection.ExecuteAsync(new CommandDefinition(
+                mute, new { RoomId = roomId, UserId = userId, MutedUntil = until }, cancellationToken: cancellationToken)) == 1
+            : await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                unmute, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>

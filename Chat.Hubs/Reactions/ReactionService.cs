@@ -36,7 +36,8 @@ public sealed class ReactionService(
             throw ChatException.Invalid("emoji must be a single emoji");
         }
 
-        await access.RequireMemberAsync(userId, roomId, cancellationToken);
+        var (_, member) = await access.RequireMemberAsync(userId, roomId, cancellationToken);
+        RoomAccess.RequireNotMuted(member, clock.GetUtcNow().UtcDateTime);
         var turn = turns[(int)((uint)messageId.GetHashCode() % (uint)turns.Length)];
         await turn.WaitAsync(cancellationToken);
         try

@@ -175,4 +175,28 @@ public sealed class ModerationTests(ChatNodeFixture fixture) : IClassFixture<Cha
         var snapshot = await bobHub.JoinRoomAsync(room.Id);
         Assert.Contains(snapshot.Members, m => m.UserId == bob.Id && m.Role == RoomRole.Member);
     }
+
+    [Fact]
+    public async Task A_mute_holds_through_leaving_and_joining_again_and_covers_edits_reactions_and_typing()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        var earlier = await bobHub.SendTextAsync(room.Id, "before the mute");
+        using var aliceHttp = Node.Http(alice.Token);
+        await aliceHttp.MuteAsync(room.Id, bob.Id, durationSeconds: 3600).ExpectAsync(HttpStatusCode.OK);
+
+        var edit = await Assert.ThrowsAsync<HubException>(() => bobHub.EditMessageAsync(room.Id, earlier.MessageId, "now spam"));
+        var reaction = await Assert.ThrowsAsync<HubException>(() => bobHub.AddReactionAsync(room.Id, earlier.MessageId, "\U0001F44D"));
+        await bobHub.LeaveRoomAsync(room.Id);
+        var rejoined = await bobHub.JoinRoomAsync(room.Id);
+        var send = await Assert.ThrowsAsync<HubException>(() => bobHub.SendTextAsync(room.Id, "a fresh start?"));
+        var typing = await Assert.ThrowsAsync<HubException>(() => bobHub.StartTypingAsync(room.Id));
+        await aliceHttp.UnmuteAsync(room.Id, bob.Id).ExpectAsync(HttpStatusCode.OK);
+        var after = await bobHub.SendTextAsync(room.Id, "thank you");
+
+        Assert.All(new[] { edit, reaction, send, typing }, refused => Assert.StartsWith("muted:", refused.Message));
+        Assert.NotNull(Assert.Single(rejoined.Members, m => m.UserId == bob.Id).MutedUntil);
+        Assert.Equal("before the mute", Assert.Single(await bobHub.GetHistoryAsync(room.Id), m => m.Id == earlier.MessageId).Content);
+        Assert.False(after.Duplicate);
+    }
 }

@@ -113,7 +113,7 @@ public sealed class TypingTests(ChatNodeFixture fixture) : IClassFixture<ChatNod
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         var dataSource = Node.Services.GetRequiredService<NpgsqlDataSource>();
         await using (var mute = dataSource.CreateCommand(
-            "update room_members set muted_until = now() + interval '1 hour' where room_id = $1 and user_id = $2"))
+            "insert into room_mutes (room_id, user_id, muted_until) values ($1, $2, now() + interval '1 hour')"))
         {
             mute.Parameters.AddWithValue(room.Id);
             mute.Parameters.AddWithValue(bob.Id);
