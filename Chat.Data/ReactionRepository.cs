@@ -16,7 +16,11 @@ public sealed record ReactionTarget
 /// What adding or removing a reaction did: the message (null when the user cannot see it),
 /// whether anything changed, and the emoji's count afterwards.
 /// </summary>
-public sealed record ReactionOutcome(ReactionTarget? Message, bool Changed, int Count);
+public sealed record ReactionOutcome(ReactionTarget? Message, bool Changed, int Count)
+{
+    /// <summary>An add that nothing came of though nobody has that emoji on the message: the message has all the emoji it may.</summary>
+    public bool RefusedNewEmoji => Message is { Deleted: false } && !Changed && Count == 0;
+}
 
 /// <summary>Stores who reacted to which message with which emoji.</summary>
 public sealed class ReactionRepository(NpgsqlDataSource dataSource)
@@ -32,9 +36,13 @@ public sealed class ReactionRepository(NpgsqlDataSource dataSource)
         for no key update
         """;
 
+    // An emoji the message has already is always taken; a new one only while the message has
+    // fewer than @MaxEmoji different ones. The message's lock (above) makes the count exact.
     private const string Insert = """
         insert into message_reactions (message_id, user_id, emoji, created_at)
-        values (@MessageId, @UserId, @Emoji, @At)
+        select @MessageId, @UserId, @Emoji, @At
+        where exists (select 1 from message_reactions where message_id = @MessageId and emoji = @Emoji)
+           or (select count(distinct emoji) from message_reactions where message_id = @MessageId) < @MaxEmoji
         on conflict do nothing
         """;
 
@@ -45,10 +53,16 @@ public sealed class ReactionRepository(NpgsqlDataSource dataSource)
 
     private const string Count = "select count(*)::int from message_reactions where message_id = @MessageId and emoji = @Emoji";
 
-    /// <summary>Adds the user's reaction unless it is there already or the message is deleted.</summary>
+    /// <summary>
+    /// Adds the user's reaction unless it is there already, the message is deleted, or the emoji is
+    /// new to a message that has <paramref name="maxEmoji"/> different ones already.
+    /// </summary>
     public Task<ReactionOutcome> AddAsync(
-        Guid roomId, Guid messageId, Guid userId, string emoji, DateTime at, CancellationToken cancellationToken = default) =>
-        ChangeAsync(Insert, new { RoomId = roomId, MessageId = messageId, UserId = userId, Emoji = emoji, At = at }, cancellationToken);
+        Guid roomId, Guid messageId, Guid userId, string emoji, DateTime at, int maxEmoji, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            Insert,
+            new { RoomId = roomId, MessageId = messageId, UserId = userId, Emoji = emoji, At = at, MaxEmoji = (long)maxEmoji },
+            cancellationToken);
 
     /// <summary>Removes the user's reaction if it is there and the message is not deleted.</summary>
     public Task<ReactionOutcome> RemoveAsync(

@@ -20,6 +20,10 @@ public sealed class ChatOptions
     [Range(1, 64)]
     public int CallsInFlightPerConnection { get; set; } = 8;
 
+    /// <summary>How many different emoji one message may be reacted with.</summary>
+    [Range(1, 1000)]
+    public int MaxReactionEmoji { get; set; } = 20;
+
     /// <summary>Text content limit, in characters after trimming.</summary>
     [Range(1, 100_000)]
     public int MaxContentLength { get; set; } = 4000;

@@ -3,6 +3,7 @@ using Chat.Data;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Hubs.Reactions;
 
@@ -12,6 +13,7 @@ public sealed class ReactionService(
     ReactionRepository reactions,
     RoomAccess access,
     RoomBroadcaster broadcaster,
+    IOptions<ChatOptions> options,
     TimeProvider clock)
 {
     // Changes to one message take turns on this node from the database change to the end of the
@@ -43,12 +45,17 @@ public sealed class ReactionService(
         try
         {
             var outcome = add
-                ? await reactions.AddAsync(roomId, messageId, userId, emoji, clock.UtcNowAsStored(), cancellationToken)
+                ? await reactions.AddAsync(roomId, messageId, userId, emoji, clock.UtcNowAsStored(), options.Value.MaxReactionEmoji, cancellationToken)
                 : await reactions.RemoveAsync(roomId, messageId, userId, emoji, cancellationToken);
             var message = outcome.Message ?? throw ChatException.NotFound("message");
             if (message.Deleted)
             {
                 throw new ChatException(ErrorCodes.Gone, "the message was deleted");
+            }
+
+            if (add && outcome.RefusedNewEmoji)
+            {
+                throw new ChatException(ErrorCodes.Limit, $"a message has at most {options.Value.MaxReactionEmoji} different reactions");
             }
 
             if (outcome.Changed)

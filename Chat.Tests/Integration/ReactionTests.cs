@@ -152,4 +152,29 @@ public sealed class ReactionTests(ChatNodeFixture fixture) : IClassFixture<ChatN
 
     private static Task RemoveAsync(HubClient client, Guid roomId, Guid messageId, string emoji) =>
         client.RemoveReactionAsync(roomId, messageId, emoji);
+
+    [Fact]
+    public async Task A_message_takes_twenty_different_emoji_and_refuses_a_new_one_with_limit_but_not_more_of_the_same()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        var ack = await aliceHub.SendTextAsync(room.Id, "react to me");
+        // Twenty-one faces, U+1F600 to U+1F614.
+        var faces = Enumerable.Range(0x1F600, 21).Select(char.ConvertFromUtf32).ToArray();
+
+        foreach (var face in faces[..20])
+        {
+            await aliceHub.AddReactionAsync(room.Id, ack.MessageId, face);
+        }
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => bobHub.AddReactionAsync(room.Id, ack.MessageId, faces[20]));
+        await bobHub.AddReactionAsync(room.Id, ack.MessageId, faces[0]);
+
+        Assert.StartsWith("limit:", refused.Message);
+        var reactions = Assert.Single(await aliceHub.GetHistoryAsync(room.Id), m => m.Id == ack.MessageId).Reactions;
+        Assert.Equal(20, reactions.Count);
+        Assert.Equal(2, reactions[faces[0]]);
+        Assert.False(reactions.ContainsKey(faces[20]));
+    }
 }
