@@ -10,4 +10,15 @@ public sealed record CreateInvitationRequest(int ExpiresInSeconds, int? MaxUses 
 public sealed record InvitationDto(
     [property: Key("token")] string Token,
     [property: Key("expiresAt")] DateTime ExpiresAt,
-    [property: Key("maxUses")] int? MaxUses);
+    [property: Key("maxUses")] int? MaxUses,
+    [property: Key("id")] Guid Id);
+
+/// <summary>An invitation as moderators see it in <c>GET /api/rooms/{id}/invitations</c>: everything but the token.</summary>
+[MessagePackObject]
+public sealed record InvitationSummaryDto(
+    [property: Key("id")] Guid Id,
+    [property: Key("createdBy")] Guid CreatedBy,
+    [property: Key("expiresAt")] DateTime ExpiresAt,
+    [property: Key("maxUses")] int? MaxUses,
+    [property: Key("uses")] int Uses,
+    [property: Key("createdAt")] DateTime CreatedAt);

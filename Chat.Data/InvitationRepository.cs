@@ -6,6 +6,7 @@ namespace Chat.Data;
 /// <summary>A stored invitation; the token itself is never stored, only its hash.</summary>
 public sealed record RoomInvitation
 {
+    public Guid Id { get; init; }
     public byte[] TokenHash { get; init; } = [];
     public Guid RoomId { get; init; }
     public Guid CreatedBy { get; init; }
@@ -21,8 +22,8 @@ public sealed class InvitationRepository(NpgsqlDataSource dataSource)
     public async Task CreateAsync(RoomInvitation invitation, CancellationToken cancellationToken = default)
     {
         const string sql = """
-            insert into room_invitations (token_hash, room_id, created_by, expires_at, max_uses, uses, created_at)
-            values (@TokenHash, @RoomId, @CreatedBy, @ExpiresAt, @MaxUses, 0, @CreatedAt)
+            insert into room_invitations (id, token_hash, room_id, created_by, expires_at, max_uses, uses, created_at)
+            values (@Id, @TokenHash, @RoomId, @CreatedBy, @ExpiresAt, @MaxUses, 0, @CreatedAt)
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(sql, invitation, cancellationToken: cancellationToken));
@@ -31,12 +32,36 @@ public sealed class InvitationRepository(NpgsqlDataSource dataSource)
     public async Task<RoomInvitation?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
     {
         const string sql = """
-            select token_hash, room_id, created_by, expires_at, max_uses, uses, created_at
+            select id, token_hash, room_id, created_by, expires_at, max_uses, uses, created_at
             from room_invitations where token_hash = @TokenHash
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<RoomInvitation>(
             new CommandDefinition(sql, new { TokenHash = tokenHash }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The room's invitations that may still be used at <paramref name="now"/>, newest first.</summary>
+    public async Task<IReadOnlyList<RoomInvitation>> ListUsableAsync(Guid roomId, DateTime now, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            select id, token_hash, room_id, created_by, expires_at, max_uses, uses, created_at
+            from room_invitations
+            where room_id = @RoomId and expires_at > @Now and (max_uses is null or uses < max_uses)
+            order by created_at desc
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RoomInvitation>(
+            new CommandDefinition(sql, new { RoomId = roomId, Now = now }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>Deletes one of the room's invitations; false when the room has none by that id.</summary>
+    public async Task<bool> DeleteAsync(Guid roomId, Guid invitationId, CancellationToken cancellationToken = default)
+    {
+        const string sql = "delete from room_invitations where room_id = @RoomId and id = @Id";
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            new CommandDefinition(sql, new { RoomId = roomId, Id = invitationId }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>

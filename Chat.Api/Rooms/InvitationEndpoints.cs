@@ -19,6 +19,20 @@ public static class InvitationEndpoints
             .WithName("CreateInvitation")
             .WithSummary("Issues an invitation token (members of public rooms, moderators and admins of private ones)");
 
+        roomInvitations.MapGet("/", async Task<Ok<InvitationSummaryDto[]>> (Guid id, Caller caller, InvitationService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(caller, id, ct)))
+            .WithName("ListInvitations")
+            .WithSummary("The room's invitations that still work, without their tokens (moderators and up)");
+
+        roomInvitations.MapDelete("/{invitationId}", async Task<NoContent> (
+                Guid id, Guid invitationId, Caller caller, InvitationService service, CancellationToken ct) =>
+            {
+                await service.RevokeAsync(caller, id, invitationId, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("RevokeInvitation")
+            .WithSummary("Revokes an invitation: its token no longer works (moderators and up)");
+
         return roomInvitations;
     }
 

@@ -8,11 +8,15 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Hubs.Rooms;
 
-/// <summary>Invitations to a room: issued by its members, accepted by anyone holding the token.</summary>
+/// <summary>
+/// Invitations to a room: issued by its members, accepted by anyone holding the token, listed and
+/// revoked by its moderators. An invitation works only while its creator may still invite.
+/// </summary>
 public sealed class InvitationService(
     InvitationRepository invitations,
     RoomRepository rooms,
     MembershipRepository members,
+    UserRepository users,
     RoomAccess access,
     MembershipService membership,
     IOptions<InvitationOptions> options,
@@ -31,8 +35,8 @@ public sealed class InvitationService(
         Validate(request);
         if (!caller.IsGlobalAdmin)
         {
-            var (state, member) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
-            if (state.IsPrivate && !member.Moderates)
+            var (state, _) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
+            if (!MayInvite(state))
             {
                 throw ChatException.Forbidden("only moderators and admins may invite to a private room");
             }
@@ -46,6 +50,7 @@ public sealed class InvitationService(
         var now = clock.UtcNowAsStored();
         var invitation = new RoomInvitation
         {
+            Id = Guid.CreateVersion7(),
             TokenHash = Hash(token),
             RoomId = roomId,
             CreatedBy = caller.UserId,
@@ -54,7 +59,25 @@ public sealed class InvitationService(
             CreatedAt = now,
         };
         await invitations.CreateAsync(invitation, cancellationToken);
-        return new InvitationDto(token, invitation.ExpiresAt, invitation.MaxUses);
+        return new InvitationDto(token, invitation.ExpiresAt, invitation.MaxUses, invitation.Id);
+    }
+
+    /// <summary>The room's invitations that still work, newest first (moderators and up).</summary>
+    public async Task<InvitationSummaryDto[]> ListAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        await access.RequireModeratorAsync(caller, roomId, cancellationToken);
+        var usable = await invitations.ListUsableAsync(roomId, clock.UtcNowAsStored(), cancellationToken);
+        return [.. usable.Select(i => new InvitationSummaryDto(i.Id, i.CreatedBy, i.ExpiresAt, i.MaxUses, i.Uses, i.CreatedAt))];
+    }
+
+    /// <summary>Revokes an invitation (moderators and up): its token is unknown from then on.</summary>
+    public async Task RevokeAsync(Caller caller, Guid roomId, Guid invitationId, CancellationToken cancellationToken = default)
+    {
+        await access.RequireModeratorAsync(caller, roomId, cancellationToken);
+        if (!await invitations.DeleteAsync(roomId, invitationId, cancellationToken))
+        {
+            throw ChatException.NotFound("invitation");
+        }
     }
 
     /// <summary>
@@ -82,7 +105,7 @@ public sealed class InvitationService(
             throw ChatException.Banned();
         }
 
-        if (!Usable(invitation, clock.UtcNowAsStored()))
+        if (!Usable(invitation, clock.UtcNowAsStored()) || !await CreatorMayStillInviteAsync(invitation, cancellationToken))
         {
             throw Gone();
         }
@@ -122,6 +145,22 @@ public sealed class InvitationService(
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>Who may invite: any member of a public room, only moderators and admins of a private one.</summary>
+    private static bool MayInvite(UserRoomState state) =>
+        state is { Banned: false, Member: { } member } && (!state.IsPrivate || member.Moderates);
+
+    /// <summary>Whether the invitation's creator may still invite: a global admin, or by <see cref="MayInvite"/> now.</summary>
+    private async Task<bool> CreatorMayStillInviteAsync(RoomInvitation invitation, CancellationToken cancellationToken)
+    {
+        if ((await users.FindAsync(invitation.CreatedBy, cancellationToken))?.Role == GlobalRole.Admin)
+        {
+            return true;
+        }
+
+        var state = await members.RoomStateAsync(invitation.RoomId, invitation.CreatedBy, cancellationToken);
+        return state is not null && MayInvite(state);
+    }
 
     private static ChatException Gone() => new(ErrorCodes.Gone, "this invitation has expired or is used up");
 }

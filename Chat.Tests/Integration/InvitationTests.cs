@@ -171,6 +171,57 @@ public sealed class InvitationTests(RoomsNodeFixture fixture) : IClassFixture<Ro
         Assert.Equal(1, await fixture.ScalarAsync<int>("select uses from room_invitations where room_id = @r", ("r", room.Id)));
     }
 
+    [Fact]
+    public async Task Moderators_list_and_revoke_invitations_and_a_revoked_token_is_unknown()
+    {
+        var owner = await TestUser.RegisterAsync(Node, "owner");
+        var member = await TestUser.RegisterAsync(Node, "member");
+        var late = await TestUser.RegisterAsync(Node, "late");
+        var room = await owner.CreateRoomAsync(Node, isPrivate: true);
+        var kept = await InviteAsync(owner, room.Id, 3600, null);
+        var revoked = await InviteAsync(owner, room.Id, 3600, maxUses: 5);
+        (await AcceptAsync(member, revoked.Token)).Dispose();
+        using var asOwner = Node.Http(owner.Token);
+        using var asMember = Node.Http(member.Token);
+
+        var listed = (await asOwner.GetFromJsonAsync<InvitationSummaryDto[]>(ApiRoutes.Invitations(room.Id), Json.Options))!;
+        using var byMember = await asMember.GetAsync(ApiRoutes.Invitations(room.Id));
+        using var revoke = await asOwner.DeleteAsync($"{ApiRoutes.Invitations(room.Id)}/{revoked.Id}");
+        using var revokeAgain = await asOwner.DeleteAsync($"{ApiRoutes.Invitations(room.Id)}/{revoked.Id}");
+        using var afterRevoke = await AcceptAsync(late, revoked.Token);
+
+        Assert.Equal([revoked.Id, kept.Id], listed.Select(i => i.Id));
+        Assert.Equal([1, 0], listed.Select(i => i.Uses));
+        Assert.All(listed, i => Assert.Equal(owner.Id, i.CreatedBy));
+        await ProblemAssert.HasCodeAsync(byMember, HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        await ProblemAssert.HasCodeAsync(revokeAgain, HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.HasCodeAsync(afterRevoke, HttpStatusCode.NotFound, "not_found");
+        Assert.Equal([kept.Id], (await asOwner.GetFromJsonAsync<InvitationSummaryDto[]>(ApiRoutes.Invitations(room.Id), Json.Options))!.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task An_invitation_works_only_while_its_creator_may_still_invite()
+    {
+        var owner = await TestUser.RegisterAsync(Node, "owner");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var carol = await TestUser.RegisterAsync(Node, "carol");
+        var dave = await TestUser.RegisterAsync(Node, "dave");
+        var room = await owner.CreateRoomAsync(Node, isPrivate: true);
+        (await AcceptAsync(bob, (await InviteAsync(owner, room.Id, 3600, null)).Token)).Dispose();
+        using var asOwner = Node.Http(owner.Token);
+        await asOwner.ChangeRoleAsync(room.Id, bob.Id, "moderator").ExpectAsync(HttpStatusCode.OK);
+        var bobs = await InviteAsync(bob, room.Id, 3600, null);
+
+        await asOwner.ChangeRoleAsync(room.Id, bob.Id, "member").ExpectAsync(HttpStatusCode.OK);
+        using var whileMember = await AcceptAsync(carol, bobs.Token);
+        await asOwner.ChangeRoleAsync(room.Id, bob.Id, "moderator").ExpectAsync(HttpStatusCode.OK);
+        using var whileModerator = await AcceptAsync(dave, bobs.Token);
+
+        await ProblemAssert.HasCodeAsync(whileMember, HttpStatusCode.Gone, "gone");
+        Assert.Equal(HttpStatusCode.OK, whileModerator.StatusCode);
+    }
+
     private Task<InvitationDto> InviteAsync(TestUser user, Guid roomId, int expiresInSeconds, int? maxUses) =>
         PostInvitationAsync(user, roomId, new CreateInvitationRequest(expiresInSeconds, maxUses)).ReadAsync<InvitationDto>(HttpStatusCode.Created);
 
