@@ -49,12 +49,9 @@ public sealed class TimedRuleTests(FakeClockNodeFixture fixture) : IClassFixture
     [Fact]
     public async Task A_muted_member_gets_muted_until_the_mute_ends()
     {
-        var alice = await TestUser.RegisterAsync(Node, "alice");
-        var bob = await TestUser.RegisterAsync(Node, "bob");
-        var room = await alice.CreateRoomAsync(Node);
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         using var aliceHttp = Node.Http(alice.Token);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
-        await bobHub.JoinRoomAsync(room.Id);
 
         var muted = await aliceHttp.MuteAsync(room.Id, bob.Id, durationSeconds: 2).ReadAsync<MemberDto>();
 

@@ -5,26 +5,28 @@ using Chat.Hubs.Blocks;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Typing;
+using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
-namespace Chat.Tests.Unit;
+namespace Chat.Tests.Integration;
 
 public sealed class TypingExpiryServiceTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider clock = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly MemoryTypingStore store = new();
-    private readonly ServiceProvider services;
-    private readonly TypingTracker tracker;
-    private readonly TypingExpiryService expiry;
+    private string connectionString = "";
+    private ServiceProvider services = null!;
+    private TypingTracker tracker = null!;
+    private TypingExpiryService expiry = null!;
 
-    public TypingExpiryServiceTests()
+    public async Task InitializeAsync()
     {
         // A real SignalR hub context with no connections: announcements go through it to nobody.
-        // The broadcaster's block and online-member look-ups serve room messages only, so their
-        // data source is never opened here.
+        // The broadcaster asks the database who blocked each typist, so it gets a real one.
+        connectionString = await TestServers.CreateDatabaseAsync();
         var collection = new ServiceCollection().AddLogging().AddMetrics();
         collection.AddSignalR();
         collection.AddSingleton<TimeProvider>(clock);
@@ -33,7 +35,8 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
         collection.AddSingleton<UserConnections>();
         collection.AddSingleton<ClusterConnections>();
         collection.AddSingleton<ConnectionDirectory>();
-        collection.AddSingleton(NpgsqlDataSource.Create("Host=127.0.0.1;Database=unused"));
+        collection.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        collection.AddSingleton<MigrationRunner>();
         collection.AddSingleton<BlockRepository>();
         collection.AddSingleton<UserRepository>();
         collection.AddSingleton<MembershipRepository>();
@@ -43,6 +46,7 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
         collection.AddSingleton<ChatMetrics>();
         collection.AddSingleton<RoomBroadcaster>();
         services = collection.BuildServiceProvider();
+        await services.GetRequiredService<MigrationRunner>().MigrateAsync();
         tracker = new TypingTracker(store, clock);
         expiry = new TypingExpiryService(tracker, services.GetRequiredService<RoomBroadcaster>(), clock, NullLogger<TypingExpiryService>.Instance);
     }
@@ -84,11 +88,10 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
         Assert.True(expiry.ExecuteTask!.IsCompletedSuccessfully);
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
     public async Task DisposeAsync()
     {
         expiry.Dispose();
         await services.DisposeAsync();
+        await TestServers.DropDatabaseAsync(connectionString);
     }
 }
