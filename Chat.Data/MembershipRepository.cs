@@ -35,16 +35,23 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The members of a room, earliest first.</summary>
-    public async Task<IReadOnlyList<RoomMember>> ListAsync(Guid roomId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A page of the room's members in user id order: the first <paramref name="limit"/> after
+    /// <paramref name="afterUserId"/> (from the start when null), so a member who joins or leaves
+    /// meanwhile never shifts the pages after them.
+    /// </summary>
+    public async Task<IReadOnlyList<RoomMember>> ListAsync(
+        Guid roomId, Guid? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
         const string sql = $"""
             select {MemberColumns} from room_members rm join users u on u.id = rm.user_id
-            where rm.room_id = @RoomId
-            order by rm.joined_at, u.user_name
+            where rm.room_id = @RoomId and rm.user_id > @After
+            order by rm.user_id
+            limit @Limit
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RoomMember>(
-            new CommandDefinition(sql, new { RoomId = roomId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<RoomMember>(new CommandDefinition(
+            sql, new { RoomId = roomId, After = afterUserId ?? Guid.Empty, Limit = limit }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 

@@ -10,9 +10,10 @@ public static class MemberEndpoints
 {
     public static RouteGroupBuilder MapMemberEndpoints(this RouteGroupBuilder members)
     {
-        members.MapGet("/", async Task<Ok<IReadOnlyList<MemberDto>>> (Guid id, Caller caller, RoomService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.MembersAsync(caller, id, ct)))
-            .WithName("ListMembers").WithSummary("Members with role, presence and mute");
+        members.MapGet("/", async Task<Ok<IReadOnlyList<MemberDto>>> (
+                Guid id, Guid? after, int? limit, Caller caller, RoomService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.MembersAsync(caller, id, after, limit, ct)))
+            .WithName("ListMembers").WithSummary("A page of members with role, presence and mute, in user id order (limit at most 1000, default 200; next page after the last userId)");
 
         members.MapPost("/", async Task<Ok<MemberDto>> (Guid id, Caller caller, MembershipService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.JoinAsync(caller, id, ct)))

@@ -10,9 +10,10 @@ public static class ReceiptEndpoints
 {
     public static RouteGroupBuilder MapReceiptEndpoints(this RouteGroupBuilder receipts)
     {
-        receipts.MapGet("/", async Task<Ok<ReceiptDto[]>> (Guid id, Caller caller, ReceiptService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ListAsync(caller, id, ct)))
-            .WithName("ListReceipts").WithSummary("Each member's deliveredSeq, readSeq and readAt (members only)");
+        receipts.MapGet("/", async Task<Ok<ReceiptDto[]>> (
+                Guid id, Guid? after, int? limit, Caller caller, ReceiptService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(caller, id, after, limit, ct)))
+            .WithName("ListReceipts").WithSummary("A page of members' deliveredSeq, readSeq and readAt, paged as members are (members only)");
 
         return receipts;
     }

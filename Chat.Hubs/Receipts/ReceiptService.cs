@@ -22,17 +22,22 @@ public sealed class ReceiptService(
     public Task MarkReadAsync(Caller caller, Guid roomId, long seq, CancellationToken cancellationToken = default) =>
         MarkAsync(caller.UserId, roomId, seq, read: true, cancellationToken);
 
-    /// <summary>Every member's receipt, with the pointers not yet written merged in; for members only.</summary>
+    /// <summary>
+    /// A page of the members' receipts (see <see cref="MemberPages"/>), with the pointers not yet
+    /// written merged in; for members only.
+    /// </summary>
     /// <remarks>An array, not a list interface: MessagePack serializes a hub result by its runtime type.</remarks>
-    public async Task<ReceiptDto[]> ListAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
+    public async Task<ReceiptDto[]> ListAsync(
+        Caller caller, Guid roomId, Guid? after = null, int? limit = null, CancellationToken cancellationToken = default)
     {
+        var size = MemberPages.Size(limit);
         var state = await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
         if (state.Member is null)
         {
             throw ChatException.Forbidden("only members see the room's receipts");
         }
 
-        var list = await members.ListAsync(roomId, cancellationToken);
+        var list = await members.ListAsync(roomId, after, size, cancellationToken);
         return [.. list.Select(buffer.Current)];
     }
 

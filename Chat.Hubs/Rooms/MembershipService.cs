@@ -116,10 +116,10 @@ public sealed class MembershipService(
         var userId = caller.UserId;
         await JoinAsync(caller, roomId, cancellationToken);
         var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
-        var memberList = await members.ListAsync(roomId, cancellationToken);
-
-        // The caller's own row is in the member list already; a second query would only repeat it.
+        // The first page of members, as GET .../members gives it; the room's memberCount says how many in all.
+        var memberList = await members.ListAsync(roomId, afterUserId: null, MemberPages.DefaultSize, cancellationToken);
         var member = memberList.FirstOrDefault(m => m.UserId == userId)
+            ?? await members.FindAsync(roomId, userId, cancellationToken)
             ?? throw ChatException.Forbidden("you are not a member of this room");
         var recent = await messages.ListAsync(roomId, userId, beforeSeq: null, afterSeq: null, options.Value.SnapshotMessages, cancellationToken);
         return new RoomSnapshot(

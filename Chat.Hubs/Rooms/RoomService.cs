@@ -72,11 +72,13 @@ public sealed class RoomService(
         return dto;
     }
 
-    /// <summary>The members of a room the caller may read.</summary>
-    public async Task<IReadOnlyList<MemberDto>> MembersAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
+    /// <summary>A page of the members of a room the caller may read (see <see cref="MemberPages"/>).</summary>
+    public async Task<IReadOnlyList<MemberDto>> MembersAsync(
+        Caller caller, Guid roomId, Guid? after = null, int? limit = null, CancellationToken cancellationToken = default)
     {
+        var size = MemberPages.Size(limit);
         await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
-        var list = await members.ListAsync(roomId, cancellationToken);
+        var list = await members.ListAsync(roomId, after, size, cancellationToken);
         return [.. list.Select(m => m.ToDto())];
     }
 }
