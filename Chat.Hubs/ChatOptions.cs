@@ -20,6 +20,10 @@ public sealed class ChatOptions
     [Range(1, 64)]
     public int CallsInFlightPerConnection { get; set; } = 8;
 
+    /// <summary>About how large one history page or one <c>Sync</c> answer may grow, in bytes of messages.</summary>
+    [Range(16 * 1024, 64 * 1024 * 1024)]
+    public long MaxAnswerBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How many different emoji one message may be reacted with.</summary>
     [Range(1, 1000)]
     public int MaxReactionEmoji { get; set; } = 20;

@@ -11,7 +11,11 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
 {
     private const int MaxSyncRooms = 100;
 
-    /// <summary>A page of history, oldest first, of what the caller may see.</summary>
+    /// <summary>
+    /// A page of history, oldest first, of what the caller may see: at most <paramref name="limit"/>
+    /// messages and about <see cref="ChatOptions.MaxAnswerBytes"/>. A page before a seq keeps its
+    /// newest messages, a page after one its oldest, so the next page goes on from where it ends.
+    /// </summary>
     /// <remarks>An array, not a list interface: MessagePack serializes a hub result by its runtime type.</remarks>
     public async Task<MessageDto[]> HistoryAsync(
         Caller caller, Guid roomId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
@@ -28,10 +32,21 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
 
         await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
         var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq, afterSeq, limit, cancellationToken);
-        return page.Select(m => m.ToDto()).ToArray();
+        var budget = new AnswerBudget(options.Value.MaxAnswerBytes);
+        if (afterSeq is not null)
+        {
+            return [.. page.Select(m => m.ToDto()).TakeWhile(budget.TryTake)];
+        }
+
+        var newestFirst = page.Reverse().Select(m => m.ToDto()).TakeWhile(budget.TryTake).ToArray();
+        Array.Reverse(newestFirst);
+        return newestFirst;
     }
 
-    /// <summary>What the caller missed in each room after the seq it last saw, in seq order.</summary>
+    /// <summary>
+    /// What the caller missed in each room after the seq it last saw, in seq order; all rooms
+    /// together about <see cref="ChatOptions.MaxAnswerBytes"/>, <c>hasMore</c> where a room has more.
+    /// </summary>
     public async Task<SyncResult> SyncAsync(Caller caller, SyncRequest request, CancellationToken cancellationToken = default)
     {
         var rooms = request.Rooms ?? throw ChatException.Invalid("rooms is required");
@@ -41,6 +56,7 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
         }
 
         var pageSize = options.Value.MaxPageSize;
+        var budget = new AnswerBudget(options.Value.MaxAnswerBytes);
         var results = new List<SyncRoomResult>(rooms.Count);
         foreach (var room in rooms)
         {
@@ -53,8 +69,8 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
             await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
             // One extra row tells whether more remain without counting them.
             var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq: null, room.AfterSeq, pageSize + 1, cancellationToken);
-            var hasMore = page.Count > pageSize;
-            results.Add(new SyncRoomResult(roomId, [.. page.Take(pageSize).Select(m => m.ToDto())], hasMore));
+            MessageDto[] taken = [.. page.Take(pageSize).Select(m => m.ToDto()).TakeWhile(budget.TryTake)];
+            results.Add(new SyncRoomResult(roomId, taken, HasMore: page.Count > taken.Length));
         }
 
         return new SyncResult(results);

@@ -111,6 +111,15 @@ public sealed class AttachmentNodeFixture() : NodeFixture(new Dictionary<string,
     public const long MaxAttachmentBytes = 1024 * 1024;
 }
 
+/// <summary>
+/// One node whose history pages and <c>Sync</c> answers are cut at 16 KiB, so a few large
+/// messages already fill one.
+/// </summary>
+public sealed class SmallAnswersNodeFixture() : NodeFixture(new Dictionary<string, string?>
+{
+    ["Chat:MaxAnswerBytes"] = "16384",
+});
+
 /// <summary>Two nodes on one database, with or without a Redis backplane between them.</summary>
 public abstract class TwoNodeFixture(bool linkedByRedis, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     : NodeFixture(settings, nodes: 2, linkedByRedis: linkedByRedis, clock: clock)
