@@ -5,8 +5,8 @@ namespace Chat.Hubs.Messages;
 
 /// <summary>
 /// Keeps one answer of messages (a history page, a <c>Sync</c>) near a size: counts roughly what
-/// each message weighs on the wire and refuses the ones past the budget. The first message is
-/// always taken, so an answer is never empty while messages remain.
+/// each message weighs on the wire and refuses the ones past the budget, except those it is told
+/// to take whatever their size.
 /// </summary>
 internal sealed class AnswerBudget(long maxBytes)
 {
@@ -14,20 +14,18 @@ internal sealed class AnswerBudget(long maxBytes)
     private const int Overhead = 256;
 
     private long left = maxBytes;
-    private bool tookAny;
 
-    /// <summary>Takes <paramref name="message"/> if the budget still has room for it.</summary>
-    public bool TryTake(MessageDto message)
+    /// <summary>Takes <paramref name="message"/> if the budget still has room for it, or <paramref name="always"/>.</summary>
+    public bool TryTake(MessageDto message, bool always)
     {
         var size = SizeOf(message);
-        if (tookAny && size > left)
+        if (!always && size > left)
         {
             left = 0;
             return false;
         }
 
         left -= size;
-        tookAny = true;
         return true;
     }
 

@@ -35,12 +35,12 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
         var budget = new AnswerBudget(options.Value.MaxAnswerBytes);
         if (afterSeq is not null)
         {
-            return [.. page.Select(m => m.ToDto()).TakeWhile(budget.TryTake)];
+            return [.. TakeWithin(page, budget)];
         }
 
-        var newestFirst = page.Reverse().Select(m => m.ToDto()).TakeWhile(budget.TryTake).ToArray();
-        Array.Reverse(newestFirst);
-        return newestFirst;
+        var newestFirst = TakeWithin(page.Reverse(), budget);
+        newestFirst.Reverse();
+        return [.. newestFirst];
     }
 
     /// <summary>
@@ -69,10 +69,31 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
             await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
             // One extra row tells whether more remain without counting them.
             var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq: null, room.AfterSeq, pageSize + 1, cancellationToken);
-            MessageDto[] taken = [.. page.Take(pageSize).Select(m => m.ToDto()).TakeWhile(budget.TryTake)];
-            results.Add(new SyncRoomResult(roomId, taken, HasMore: page.Count > taken.Length));
+            var taken = TakeWithin(page.Take(pageSize), budget);
+            results.Add(new SyncRoomResult(roomId, [.. taken], HasMore: page.Count > taken.Count));
         }
 
         return new SyncResult(results);
+    }
+
+    /// <summary>
+    /// The messages, in the order given, while the budget lasts. The first is always taken, so a
+    /// client paging on (a room of a <c>Sync</c> included) moves by one message at least.
+    /// </summary>
+    private static List<MessageDto> TakeWithin(IEnumerable<StoredMessage> messages, AnswerBudget budget)
+    {
+        var taken = new List<MessageDto>();
+        foreach (var message in messages)
+        {
+            var dto = message.ToDto();
+            if (!budget.TryTake(dto, always: taken.Count == 0))
+            {
+                break;
+            }
+
+            taken.Add(dto);
+        }
+
+        return taken;
     }
 }
