@@ -148,15 +148,22 @@ public sealed class RoomBroadcaster(
     /// </summary>
     private async ValueTask<IChatClient> UpdateRecipientsAsync(Guid roomId, Guid senderId, Guid? toUserId, Guid actorId)
     {
+        // Mostly the sender changes their own message: their blockers are looked up once then.
+        var otherActor = actorId != senderId;
         if (toUserId is not { } recipient)
         {
-            var skipped = await WithBlockersAsync(await WithBlockersAsync([], senderId), actorId);
+            var skipped = await WithBlockersAsync([], senderId);
+            if (otherActor)
+            {
+                skipped = await WithBlockersAsync(skipped, actorId);
+            }
+
             return skipped.Count == 0 ? Room(roomId) : hub.Clients.GroupExcept(RoomGroup.Name(roomId), skipped);
         }
 
         var hidden = recipient == senderId
             || (await blocks.BlockersOfAsync(senderId)).Contains(recipient)
-            || (await blocks.BlockersOfAsync(actorId)).Contains(recipient);
+            || (otherActor && (await blocks.BlockersOfAsync(actorId)).Contains(recipient));
         return hidden
             ? hub.Clients.Group(RoomGroup.OfUser(senderId))
             : hub.Clients.Groups([RoomGroup.OfUser(senderId), RoomGroup.OfUser(recipient)]);

@@ -51,15 +51,6 @@ public static class TextRules
         }
     }
 
-    /// <summary>Refuses plain text outside the rule with <c>invalid</c> and a field error, for checks made by hand.</summary>
-    public static void EnsurePlainText(string? text, string field)
-    {
-        if (!IsPlainText(text))
-        {
-            throw Invalid(field, $"{field} {PlainMessage}");
-        }
-    }
-
     private static ChatException Invalid(string field, string message) =>
         new(ErrorCodes.Invalid, message) { Errors = new Dictionary<string, string[]> { [field] = [message] } };
 

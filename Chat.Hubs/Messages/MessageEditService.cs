@@ -41,9 +41,8 @@ public sealed class MessageEditService(
 
         TextRules.EnsureContent(text, "content");
 
-        var (_, member) = await access.RequireMemberAsync(caller.UserId, roomId, cancellationToken);
         // A muted member cannot turn earlier messages into what they may not send now.
-        RoomAccess.RequireNotMuted(member, clock.GetUtcNow().UtcDateTime);
+        await access.RequireUnmutedMemberAsync(caller.UserId, roomId, cancellationToken);
         var message = await messages.FindAsync(roomId, messageId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("message");
         if (message.SenderId != caller.UserId)
         {

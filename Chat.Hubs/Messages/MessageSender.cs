@@ -46,8 +46,8 @@ public sealed class MessageSender(
         var policy = new SendPolicy(sender, type, clock, rateLimiter);
         if (toUserId is not null || attachmentId is not null)
         {
-            // The sender's state in the room first, so that an outsider learns nothing about the room's members or files
-            // from the errors below; the storing transaction asks again.
+            // The sender's state in the room first, so that an outsider learns nothing about the
+            // room's members or files from the errors below; the storing transaction asks again.
             var state = await members.RoomStateAsync(roomId, sender.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
             policy.EnsureAllowedExceptSlowMode(state);
         }

@@ -38,8 +38,7 @@ public sealed class ReactionService(
             throw ChatException.Invalid("emoji must be a single emoji");
         }
 
-        var (_, member) = await access.RequireMemberAsync(userId, roomId, cancellationToken);
-        RoomAccess.RequireNotMuted(member, clock.GetUtcNow().UtcDateTime);
+        await access.RequireUnmutedMemberAsync(userId, roomId, cancellationToken);
         var turn = turns[(int)((uint)messageId.GetHashCode() % (uint)turns.Length)];
         await turn.WaitAsync(cancellationToken);
         try

@@ -5,7 +5,7 @@ using Chat.Hubs.Errors;
 namespace Chat.Hubs.Rooms;
 
 /// <summary>Who may see and who may act in a room: one place for the rule, both doors call it.</summary>
-public sealed class RoomAccess(MembershipRepository members)
+public sealed class RoomAccess(MembershipRepository members, TimeProvider clock)
 {
     /// <summary>
     /// The caller's state in a room they may read: members always, others only public rooms.
@@ -43,6 +43,17 @@ public sealed class RoomAccess(MembershipRepository members)
         }
 
         return state.Member ?? throw ChatException.Forbidden("you are not a member of this room");
+    }
+
+    /// <summary>
+    /// The caller's membership, for acting in the room as a member who may speak: refuses
+    /// non-members, banned and muted users.
+    /// </summary>
+    public async Task<RoomMember> RequireUnmutedMemberAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        var (_, member) = await RequireMemberAsync(userId, roomId, cancellationToken);
+        RequireNotMuted(member, clock.GetUtcNow().UtcDateTime);
+        return member;
     }
 
     /// <summary>Refuses a member who is muted at <paramref name="now"/>, with <c>muted</c> and when it ends.</summary>
