@@ -1,6 +1,7 @@
 using Chat.Api.Auth;
 using Chat.Api.Health;
 using Chat.Api.Hosting;
+using Chat.Api.Limits;
 using Chat.Api.Metrics;
 using Chat.Data;
 using Chat.Hubs;
@@ -13,6 +14,7 @@ builder.AddChatData();
 builder.AddChatHubs();
 builder.AddChatAuth();
 builder.AddChatApi();
+builder.AddChatRateLimiting();
 builder.AddChatHealth();
 builder.AddChatMetrics();
 builder.AddChatForwardedHeaders();

@@ -40,7 +40,7 @@ public sealed class ChatMetrics
         redisErrors = meter.CreateCounter<long>(
             "chat.redis.errors", unit: "{error}", description: "Hub calls and REST requests that failed because Redis did");
         rateLimited = meter.CreateCounter<long>(
-            "chat.rate_limit.refusals", unit: "{refusal}", description: "Sends refused with rate_limited, by limit (messages, slow_mode)");
+            "chat.rate_limit.refusals", unit: "{refusal}", description: "Calls refused with rate_limited, by budget (messages, slow_mode, reactions, sign_in_account, …)");
     }
 
     public void MessageReceived() => received.Add(1);
@@ -61,6 +61,6 @@ public sealed class ChatMetrics
 
     public void RedisFailed() => redisErrors.Add(1);
 
-    /// <summary>A send refused by <paramref name="limit"/>: <c>messages</c> (the per-user bucket) or <c>slow_mode</c>.</summary>
+    /// <summary>A call refused by <paramref name="limit"/>: a budget's name (messages, reactions, …) or <c>slow_mode</c>.</summary>
     public void RateLimited(string limit) => rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
 }

@@ -1,6 +1,7 @@
 using Chat.Contracts;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
@@ -39,12 +40,15 @@ public sealed class ChatHub(
 
     public override Task OnDisconnectedAsync(Exception? exception) => lifecycle.ClosedAsync(Caller);
 
+    [HubBudget(Budget.Membership)]
     public Task<RoomSnapshot> JoinRoom(string roomId) =>
         membership.JoinWithSnapshotAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
+    [HubBudget(Budget.Membership)]
     public Task LeaveRoom(string roomId) =>
         membership.LeaveAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
+    // Spends the Messages budget inside MessageSender, which gives a resend's permit back.
     // Once the message is queued, the connection's next call may run (see SequentialInvocationFilter).
     public Task<MessageAck> SendMessage(SendMessageRequest request) =>
         sender.SendAsync(
@@ -53,36 +57,47 @@ public sealed class ChatHub(
             SequentialInvocationFilter.SlotOf(Context).Release,
             Context.ConnectionAborted);
 
+    [HubBudget(Budget.History)]
     public Task<MessageDto[]> GetHistory(string roomId, long? beforeSeq, int limit) =>
         history.HistoryAsync(Caller, WireIds.Parse(roomId, "roomId"), beforeSeq, afterSeq: null, limit, Context.ConnectionAborted);
 
+    [HubBudget(Budget.History)]
     public Task<SyncResult> Sync(SyncRequest request) =>
         history.SyncAsync(Caller, request ?? throw ChatException.Invalid("rooms is required"), Context.ConnectionAborted);
 
+    [HubBudget(Budget.Typing)]
     public Task StartTyping(string roomId) =>
         typing.StartAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
+    [HubBudget(Budget.Typing)]
     public Task StopTyping(string roomId) =>
         typing.StopAsync(Caller, WireIds.Parse(roomId, "roomId"), Context.ConnectionAborted);
 
+    [HubBudget(Budget.Presence)]
     public Task SetPresence(string status) =>
         presence.SetAsync(Caller, PresenceRules.ParseChoice(status), Context.ConnectionAborted);
 
+    [HubBudget(Budget.Receipts)]
     public Task MarkDelivered(string roomId, long seq) =>
         receipts.MarkDeliveredAsync(Caller, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
 
+    [HubBudget(Budget.Receipts)]
     public Task MarkRead(string roomId, long seq) =>
         receipts.MarkReadAsync(Caller, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);
 
+    [HubBudget(Budget.Edits)]
     public async Task EditMessage(string roomId, string messageId, string content) =>
         await edits.EditAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), content, Context.ConnectionAborted);
 
+    [HubBudget(Budget.Edits)]
     public Task DeleteMessage(string roomId, string messageId) =>
         edits.DeleteAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
 
+    [HubBudget(Budget.Reactions)]
     public Task AddReaction(string roomId, string messageId, string emoji) =>
         reactions.AddAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
 
+    [HubBudget(Budget.Reactions)]
     public Task RemoveReaction(string roomId, string messageId, string emoji) =>
         reactions.RemoveAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
 }

@@ -46,6 +46,7 @@ public static class ChatHubsExtensions
                 // First, so that a call waits for its slot before anything else of it runs.
                 o.AddFilter<SequentialInvocationFilter>();
                 o.AddFilter<ChatErrorFilter>();
+                o.AddFilter<HubBudgetFilter>();
                 o.EnableDetailedErrors = false;
             })
             .AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))
@@ -77,6 +78,7 @@ public static class ChatHubsExtensions
 
         services.AddSingleton<SequentialInvocationFilter>();
         services.AddSingleton<ChatErrorFilter>();
+        services.AddSingleton<HubBudgetFilter>();
         services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         services.AddSingleton<ChatRedisConnection>();
         services.AddSingleton<UserConnections>();
@@ -110,6 +112,9 @@ public static class ChatHubsExtensions
         services.AddSingleton<MessageRetention>();
         services.AddHostedService<RetentionSweeper>();
         services.AddOptionsWithValidateOnStart<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<LocalBudgets>();
+        services.AddSingleton<RedisBudgets>();
+        services.AddSingleton<RateBudgets>();
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<BlockChanges>();

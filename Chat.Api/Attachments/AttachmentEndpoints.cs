@@ -1,6 +1,8 @@
+using Chat.Api.Limits;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Attachments;
+using Chat.Hubs.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -26,6 +28,7 @@ public static class AttachmentEndpoints
                 return TypedResults.Created(attachment.Url, attachment);
             })
             .WithName("UploadAttachment").WithSummary("Uploads a file (multipart field `file`) for messages in the room")
+            .RequireBudget(Budget.Uploads)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             // Antiforgery guards cookie-authenticated forms, which a browser submits on its own.
             // This API takes a bearer token in the Authorization header, which no other site can

@@ -15,6 +15,7 @@ public sealed class AccountService(
     IValidator<RegisterRequest> registerValidator,
     IValidator<TokenRequest> tokenValidator,
     IValidator<GuestRequest> guestValidator,
+    SignInThrottle throttle,
     TimeProvider clock)
 {
     public async Task<UserDto> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
@@ -41,10 +42,14 @@ public sealed class AccountService(
         return user.ToDto();
     }
 
-    /// <summary>Signs in; unknown users and wrong passwords get the same answer.</summary>
-    public async Task<TokenResponse> SignInAsync(TokenRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs in; unknown users and wrong passwords get the same answer, and count as failures of
+    /// the account and of <paramref name="clientAddress"/> (see <see cref="SignInThrottle"/>).
+    /// </summary>
+    public async Task<TokenResponse> SignInAsync(TokenRequest request, string clientAddress, CancellationToken cancellationToken)
     {
         tokenValidator.EnsureValid(request);
+        await throttle.BeginAsync(request.UserName, clientAddress);
         var user = await users.FindByUserNameAsync(request.UserName, cancellationToken);
         var verdict = user?.PasswordHash is { } hash
             ? hasher.VerifyHashedPassword(user, hash, request.Password)
@@ -54,6 +59,7 @@ public sealed class AccountService(
             throw new ChatException(ErrorCodes.Unauthorized, "wrong userName or password");
         }
 
+        await throttle.SucceededAsync(request.UserName, clientAddress);
         return tokens.Issue(user);
     }
 

@@ -1,4 +1,6 @@
+using Chat.Api.Limits;
 using Chat.Contracts;
+using Chat.Hubs.Limits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Auth;
@@ -13,20 +15,24 @@ public static class AuthEndpoints
                 var user = await accounts.RegisterAsync(request, ct);
                 return TypedResults.Created($"/api/users/{user.Id}", user);
             })
-            .WithName("Register").WithSummary("Creates an account").ProducesProblem(StatusCodes.Status409Conflict);
+            .WithName("Register").WithSummary("Creates an account").ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireBudget(Budget.Registrations).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        auth.MapPost("/token", async Task<Ok<TokenResponse>> (TokenRequest request, AccountService accounts, CancellationToken ct) =>
-                TypedResults.Ok(await accounts.SignInAsync(request, ct)))
-            .WithName("CreateToken").WithSummary("Signs in and returns an access token");
+        // Throttled by failures, which only the handler knows (see SignInThrottle), not by the rate limiter.
+        auth.MapPost("/token", async Task<Ok<TokenResponse>> (TokenRequest request, AccountService accounts, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await accounts.SignInAsync(request, ClientAddress.Of(http), ct)))
+            .WithName("CreateToken").WithSummary("Signs in and returns an access token")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         auth.MapPost("/guest", async Task<Ok<TokenResponse>> (GuestRequest request, AccountService accounts, CancellationToken ct) =>
                 TypedResults.Ok(await accounts.GuestAsync(request, ct)))
-            .WithName("CreateGuest").WithSummary("Creates a guest account and returns its access token");
+            .WithName("CreateGuest").WithSummary("Creates a guest account and returns its access token")
+            .RequireBudget(Budget.Guests).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        auth.MapPost("/service-token", async Task<Ok<TokenResponse>> (ServiceTokenRequest request, ServiceAccountService services, CancellationToken ct) =>
-                TypedResults.Ok(await services.SignInAsync(request, ct)))
+        auth.MapPost("/service-token", async Task<Ok<TokenResponse>> (ServiceTokenRequest request, ServiceAccountService services, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await services.SignInAsync(request, ClientAddress.Of(http), ct)))
             .WithName("CreateServiceToken").WithSummary("Signs a configured service client in; its token has the role service")
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         return auth;
     }

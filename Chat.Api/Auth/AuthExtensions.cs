@@ -14,6 +14,7 @@ public static class AuthExtensions
     {
         builder.Services.AddOptionsWithValidateOnStart<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddOptions<ServiceClientOptions>().BindConfiguration(ServiceClientOptions.SectionName);
         builder.Services.AddSingleton<ServiceAccountService>();

@@ -16,15 +16,22 @@ public sealed class ServiceAccountService(
     IOptionsMonitor<ServiceClientOptions> options,
     UserRepository users,
     TokenIssuer tokens,
+    SignInThrottle throttle,
     TimeProvider clock)
 {
     public const string UserNamePrefix = "service-";
 
-    /// <summary>Signs a service client in; unknown names and wrong secrets get the same answer.</summary>
-    public async Task<TokenResponse> SignInAsync(ServiceTokenRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs a service client in; unknown names and wrong secrets get the same answer, and count
+    /// as failed sign-ins like a person's.
+    /// </summary>
+    public async Task<TokenResponse> SignInAsync(ServiceTokenRequest request, string clientAddress, CancellationToken cancellationToken)
     {
+        var account = UserNamePrefix + request.Name;
+        await throttle.BeginAsync(account, clientAddress);
         var client = Verify(request.Name, request.Secret)
             ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown service or wrong secret");
+        await throttle.SucceededAsync(account, clientAddress);
         var userName = (UserNamePrefix + client.Name).ToLowerInvariant();
         await users.CreateAsync(
             new ChatUser

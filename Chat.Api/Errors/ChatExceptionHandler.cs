@@ -43,7 +43,7 @@ internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILog
         var status = ChatProblems.StatusOf(chat.Code);
         if (chat.RetryAfter is { } retry)
         {
-            httpContext.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ChatProblems.SetRetryAfter(httpContext.Response, retry);
         }
 
         ProblemDetails problem = chat.Errors is { } errors

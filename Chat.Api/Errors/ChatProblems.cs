@@ -35,4 +35,8 @@ public static class ChatProblems
         StatusCodes.Status503ServiceUnavailable => ErrorCodes.Unavailable,
         _ => null,
     };
+
+    /// <summary>The <c>Retry-After</c> header of a <c>rate_limited</c> answer, in whole seconds rounded up.</summary>
+    public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

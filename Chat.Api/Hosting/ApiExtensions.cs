@@ -42,7 +42,7 @@ public static class ApiExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: errors, CORS, the web client's files, authentication, body limits, Swagger UI.</summary>
+    /// <summary>The middleware, in order: errors, CORS, the web client's files, authentication, rate limits, body limits, Swagger UI.</summary>
     public static WebApplication UseChatApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -57,6 +57,9 @@ public static class ApiExtensions
 
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization, so budgets are counted per user; before the body is read, so a
+        // refused request costs no upload.
+        app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimit>();
         app.UseSwaggerUI(o =>
         {

@@ -1,9 +1,11 @@
 using Chat.Api.Admin;
 using Chat.Api.Attachments;
 using Chat.Api.Auth;
+using Chat.Api.Limits;
 using Chat.Api.Messages;
 using Chat.Api.Rooms;
 using Chat.Api.Users;
+using Chat.Hubs.Limits;
 
 namespace Chat.Api.Hosting;
 
@@ -24,8 +26,13 @@ public static class ChatApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .MapAuthEndpoints();
 
+        // Every signed-in request spends the general Requests budget, unless its route names a
+        // budget of its own (history, membership, search, uploads): those are shared with the
+        // hub's methods that do the same.
         var api = endpoints.MapGroup("/api").RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .RequireBudget(Budget.Requests)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         api.MapGroup("/users").WithTags("Users")
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -49,7 +56,7 @@ public static class ChatApi
         room.MapGroup("").WithTags("Moderation").MapModerationEndpoints();
         room.MapGroup("/settings").MapRoomSettingsEndpoints();
         room.MapGroup("/invitations").MapRoomInvitationEndpoints();
-        room.MapGroup("/receipts").MapReceiptEndpoints();
+        room.MapGroup("/receipts").RequireBudget(Budget.History).MapReceiptEndpoints();
         room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
 

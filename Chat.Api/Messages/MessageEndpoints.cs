@@ -1,6 +1,8 @@
+using Chat.Api.Limits;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,7 +18,8 @@ public static class MessageEndpoints
         messages.MapGet("/", async Task<Ok<MessageDto[]>> (
                 Guid id, long? beforeSeq, long? afterSeq, int? limit, Caller caller, MessageHistory history, CancellationToken ct) =>
                 TypedResults.Ok(await history.HistoryAsync(caller, id, beforeSeq, afterSeq, limit ?? DefaultPageSize, ct)))
-            .WithName("GetHistory").WithSummary("A page of history, newest last (limit at most 200)");
+            .WithName("GetHistory").WithSummary("A page of history, newest last (limit at most 200)")
+            .RequireBudget(Budget.History);
 
         messages.MapPost("/", async Task<Ok<MessageAck>> (Guid id, SendMessageRequest request, Caller caller, MessageSender sender, CancellationToken ct) =>
             {
@@ -29,6 +32,7 @@ public static class MessageEndpoints
                 var ack = await sender.SendAsync(caller, request with { RoomId = id.ToString() }, cancellationToken: ct);
                 return TypedResults.Ok(ack);
             })
+            // Spends the Messages budget in MessageSender, shared with the hub's SendMessage.
             .WithName("SendMessage").WithSummary("Sends a message over HTTP; the same body and ack as the hub")
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 

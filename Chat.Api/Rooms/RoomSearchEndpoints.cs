@@ -1,5 +1,7 @@
+using Chat.Api.Limits;
 using Chat.Contracts;
 using Chat.Hubs;
+using Chat.Hubs.Limits;
 using Chat.Hubs.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,7 +17,8 @@ public static class RoomSearchEndpoints
                 string? q, string? member, Caller caller, RoomSearchService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.SearchAsync(caller, q, member, ct)))
             .WithName("SearchRooms")
-            .WithSummary("Public rooms and the caller's private rooms by name (closest first) or by a member's userName; at most 50");
+            .WithSummary("Public rooms and the caller's private rooms by name (closest first) or by a member's userName; at most 50")
+            .RequireBudget(Budget.Search);
 
         return rooms;
     }

@@ -71,6 +71,12 @@ public sealed class ChatServiceTarget : IBenchTarget
             ["RateLimits__MessagesPerWindow"] = "10000",
             ["RateLimits__WindowMilliseconds"] = "1000",
             ["RateLimits__ConnectionsPerUser"] = "1000",
+            // Every simulated user is a guest made from this one address, and the owner creates
+            // every room over REST.
+            ["RateLimits__Guests__Permits"] = "1000000",
+            ["RateLimits__Requests__Permits"] = "1000000",
+            ["RateLimits__Membership__Permits"] = "1000000",
+            ["RateLimits__History__Permits"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Redis__Configuration"] = settings.Nodes > 1 ? settings.Redis! : "",
             ["Redis__ChannelPrefix"] = channelPrefix,

@@ -1,8 +1,8 @@
 namespace Chat.Hubs.Limits;
 
 /// <summary>
-/// One user's send allowance: up to <c>capacity</c> tokens, refilled evenly over the window.
-/// Not thread-safe on its own; <see cref="SendRateLimiter"/> locks it.
+/// One caller's allowance under one budget: up to <c>capacity</c> tokens, refilled evenly over
+/// the window. Not thread-safe on its own; <see cref="LocalBudgets"/> locks it.
 /// </summary>
 internal sealed class TokenBucket(int capacity, long now)
 {
@@ -24,7 +24,7 @@ internal sealed class TokenBucket(int capacity, long now)
         return TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(ticks * 1000 / ticksPerSecond)));
     }
 
-    /// <summary>Gives back a token that was taken for nothing (a duplicate resend).</summary>
+    /// <summary>Gives back a token that was taken for nothing (a duplicate resend, a right password).</summary>
     public void Refund() => tokens = Math.Min(capacity, tokens + 1);
 
     /// <summary>True when the bucket is full again, so forgetting it changes nothing.</summary>

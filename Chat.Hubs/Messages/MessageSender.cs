@@ -41,7 +41,7 @@ public sealed class MessageSender(
         var toUserId = WireIds.ParseOptional(request.ToUserId, "toUserId");
         var attachmentId = WireIds.ParseOptional(request.AttachmentId, "attachmentId");
         // Before any database work: the bucket protects the database too.
-        rateLimiter.TakeToken(sender.UserId);
+        await rateLimiter.TakeTokenAsync(sender.UserId);
 
         var policy = new SendPolicy(sender, type, clock, rateLimiter);
         if (toUserId is not null || attachmentId is not null)
@@ -107,7 +107,7 @@ public sealed class MessageSender(
         else
         {
             // A resend after a lost ack stores nothing, so it costs the user nothing either.
-            rateLimiter.RefundToken(sender.UserId);
+            await rateLimiter.RefundTokenAsync(sender.UserId);
         }
 
         metrics.AckSent(clock.GetElapsedTime(arrived));

@@ -1,4 +1,5 @@
 using System.Net;
+using Chat.Hubs.Limits;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -32,6 +33,13 @@ public sealed class ChatNode : WebApplicationFactory<Program>
             // limit's own tests set it back through `extra` (LimitsNodeFixture).
             ["RateLimits:MessagesPerWindow"] = "10000",
         };
+        // Likewise every other budget: the tests register hundreds of users from one address
+        // and call methods in loops. BudgetNodeFixture and the sign-in tests set their own.
+        foreach (var budget in Enum.GetValues<Budget>().Where(b => b != Budget.Messages))
+        {
+            settings[$"RateLimits:{budget}:Permits"] = "1000000";
+        }
+
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

@@ -160,3 +160,78 @@ public sealed class FakeClockClusterFixture() : TwoNodeFixture(
     /// <summary>The nodes' clock, which only the tests move.</summary>
     public new FakeTimeProvider Clock => (FakeTimeProvider)base.Clock;
 }
+
+/// <summary>
+/// One node whose per-user budgets are a few calls per ten minutes, so a test spends one in a
+/// handful of calls and nothing comes back while it runs.
+/// </summary>
+public sealed class BudgetsNodeFixture() : NodeFixture(Budgets(
+    ("Membership", Membership), ("Edits", Edits), ("Reactions", Reactions), ("Typing", Typing), ("Presence", Presence),
+    ("Receipts", Receipts), ("History", History), ("Search", Search), ("Uploads", Uploads), ("Requests", Requests)))
+{
+    public const int Membership = 4;
+    public const int Edits = 3;
+    public const int Reactions = 3;
+    public const int Typing = 3;
+    public const int Presence = 2;
+    public const int Receipts = 3;
+    public const int History = 3;
+    public const int Search = 2;
+    public const int Uploads = 2;
+    public const int Requests = 40;
+
+    /// <summary>The window of every budget here.</summary>
+    public const int WindowSeconds = 600;
+
+    private static Dictionary<string, string?> Budgets(params (string Name, int Permits)[] budgets) =>
+        budgets.SelectMany(b => new[]
+        {
+            KeyValuePair.Create($"RateLimits:{b.Name}:Permits", (string?)b.Permits.ToString(CultureInfo.InvariantCulture)),
+            KeyValuePair.Create($"RateLimits:{b.Name}:WindowSeconds", (string?)WindowSeconds.ToString(CultureInfo.InvariantCulture)),
+        }).ToDictionary();
+}
+
+/// <summary>
+/// Two nodes on the test Redis and one <see cref="FakeTimeProvider"/>, with small budgets for
+/// what an attacker would spread over nodes: sign-in failures, registrations and guests.
+/// The budgets refill only when a test moves the clock.
+/// </summary>
+public sealed class ThrottledClusterFixture() : TwoNodeFixture(
+    linkedByRedis: true,
+    new Dictionary<string, string?>
+    {
+        ["RateLimits:SignInFailuresPerAccount:Permits"] = SignInFailuresPerAccount.ToString(CultureInfo.InvariantCulture),
+        ["RateLimits:SignInFailuresPerAccount:WindowSeconds"] = "600",
+        ["RateLimits:SignInFailuresPerAddress:Permits"] = SignInFailuresPerAddress.ToString(CultureInfo.InvariantCulture),
+        ["RateLimits:SignInFailuresPerAddress:WindowSeconds"] = "600",
+        ["RateLimits:Registrations:Permits"] = PerAddress.ToString(CultureInfo.InvariantCulture),
+        ["RateLimits:Registrations:WindowSeconds"] = "3600",
+        ["RateLimits:Guests:Permits"] = PerAddress.ToString(CultureInfo.InvariantCulture),
+        ["RateLimits:Guests:WindowSeconds"] = "3600",
+        // The clock moves by minutes at a time; no node may count the other as dead meanwhile.
+        ["Cluster:NodeTimeoutSeconds"] = "86400",
+    },
+    new FakeTimeProvider(DateTimeOffset.UtcNow))
+{
+    public const int SignInFailuresPerAccount = 6;
+    public const int SignInFailuresPerAddress = 3;
+    public const int PerAddress = 3;
+
+    /// <summary>The nodes' clock, which only the tests move.</summary>
+    public new FakeTimeProvider Clock => (FakeTimeProvider)base.Clock;
+}
+
+/// <summary>
+/// Two nodes on the test Redis whose users may send 10 messages per ten minutes, on the real
+/// clock (tokens must stay valid), so nothing comes back while a test runs.
+/// </summary>
+public sealed class SendBudgetClusterFixture() : TwoNodeFixture(
+    linkedByRedis: true,
+    new Dictionary<string, string?>
+    {
+        ["RateLimits:MessagesPerWindow"] = MessagesPerWindow.ToString(CultureInfo.InvariantCulture),
+        ["RateLimits:WindowMilliseconds"] = "600000",
+    })
+{
+    public const int MessagesPerWindow = 10;
+}

@@ -5,7 +5,6 @@ using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Tests.Unit;
@@ -19,7 +18,7 @@ public sealed class SendPolicyTests
     private readonly Guid userId = Guid.NewGuid();
 
     public SendPolicyTests() =>
-        limiter = new SendRateLimiter(Options.Create(new RateLimitOptions()), clock, TestMetrics.Create());
+        limiter = new SendRateLimiter(TestBudgets.Create(clock), clock, TestMetrics.Create());
 
     [Fact]
     public void A_message_asked_about_twice_takes_its_slow_mode_slot_once_and_the_next_message_waits()

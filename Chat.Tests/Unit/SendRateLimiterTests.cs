@@ -3,7 +3,6 @@ using Chat.Data;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Chat.Tests.Unit;
@@ -16,17 +15,17 @@ public sealed class SendRateLimiterTests
     private readonly Guid userId = Guid.NewGuid();
 
     public SendRateLimiterTests() =>
-        limiter = new SendRateLimiter(Options.Create(new RateLimitOptions()), clock, TestMetrics.Create());
+        limiter = new SendRateLimiter(TestBudgets.Create(clock), clock, TestMetrics.Create());
 
     [Fact]
-    public void Thirty_sends_at_once_pass_and_the_thirty_first_is_told_to_wait_a_third_of_a_second()
+    public async Task Thirty_sends_at_once_pass_and_the_thirty_first_is_told_to_wait_a_third_of_a_second()
     {
         for (var i = 0; i < 30; i++)
         {
-            limiter.TakeToken(userId);
+            await limiter.TakeTokenAsync(userId);
         }
 
-        var refused = Assert.Throws<ChatException>(() => limiter.TakeToken(userId));
+        var refused = await Assert.ThrowsAsync<ChatException>(async () => await limiter.TakeTokenAsync(userId));
 
         Assert.Equal(ErrorCodes.RateLimited, refused.Code);
         Assert.Equal(TimeSpan.FromMilliseconds(334), refused.RetryAfter);
@@ -34,50 +33,50 @@ public sealed class SendRateLimiterTests
     }
 
     [Fact]
-    public void A_send_passes_again_once_the_wait_it_was_told_is_over()
+    public async Task A_send_passes_again_once_the_wait_it_was_told_is_over()
     {
         for (var i = 0; i < 30; i++)
         {
-            limiter.TakeToken(userId);
+            await limiter.TakeTokenAsync(userId);
         }
 
-        var refused = Assert.Throws<ChatException>(() => limiter.TakeToken(userId));
+        var refused = await Assert.ThrowsAsync<ChatException>(async () => await limiter.TakeTokenAsync(userId));
         clock.Advance(refused.RetryAfter!.Value);
 
-        limiter.TakeToken(userId);
-        Assert.Throws<ChatException>(() => limiter.TakeToken(userId));
+        await limiter.TakeTokenAsync(userId);
+        await Assert.ThrowsAsync<ChatException>(async () => await limiter.TakeTokenAsync(userId));
     }
 
     [Fact]
-    public void Forgetting_idle_users_when_many_start_sending_keeps_the_limit_of_a_busy_one()
+    public async Task Forgetting_idle_users_when_many_start_sending_keeps_the_limit_of_a_busy_one()
     {
         for (var i = 0; i < 30; i++)
         {
-            limiter.TakeToken(userId);
+            await limiter.TakeTokenAsync(userId);
         }
 
         // Past the number of users the limiter keeps before it prunes the idle ones.
         for (var i = 0; i < 10_001; i++)
         {
-            limiter.TakeToken(Guid.NewGuid());
+            await limiter.TakeTokenAsync(Guid.NewGuid());
         }
 
-        Assert.Equal(ErrorCodes.RateLimited, Assert.Throws<ChatException>(() => limiter.TakeToken(userId)).Code);
+        Assert.Equal(ErrorCodes.RateLimited, (await Assert.ThrowsAsync<ChatException>(async () => await limiter.TakeTokenAsync(userId))).Code);
     }
 
     [Fact]
-    public void A_steady_sender_gets_thirty_messages_per_ten_seconds()
+    public async Task A_steady_sender_gets_thirty_messages_per_ten_seconds()
     {
         for (var i = 0; i < 30; i++)
         {
-            limiter.TakeToken(userId);
+            await limiter.TakeTokenAsync(userId);
         }
 
         var passed = 0;
         for (var step = 0; step < 100; step++)
         {
             clock.Advance(TimeSpan.FromMilliseconds(100));
-            if (Record.Exception(() => limiter.TakeToken(userId)) is null)
+            if (await Record.ExceptionAsync(async () => await limiter.TakeTokenAsync(userId)) is null)
             {
                 passed++;
             }
@@ -87,18 +86,18 @@ public sealed class SendRateLimiterTests
     }
 
     [Fact]
-    public void A_refunded_token_can_be_spent_again_and_users_do_not_share_a_bucket()
+    public async Task A_refunded_token_can_be_spent_again_and_users_do_not_share_a_bucket()
     {
         for (var i = 0; i < 30; i++)
         {
-            limiter.TakeToken(userId);
+            await limiter.TakeTokenAsync(userId);
         }
 
-        limiter.RefundToken(userId);
-        limiter.TakeToken(userId);
-        limiter.TakeToken(Guid.NewGuid());
+        await limiter.RefundTokenAsync(userId);
+        await limiter.TakeTokenAsync(userId);
+        await limiter.TakeTokenAsync(Guid.NewGuid());
 
-        Assert.Throws<ChatException>(() => limiter.TakeToken(userId));
+        await Assert.ThrowsAsync<ChatException>(async () => await limiter.TakeTokenAsync(userId));
     }
 
     [Fact]
