@@ -32,18 +32,33 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Stores a file's description and its bytes, read from <paramref name="content"/> as they are
-    /// sent. False when the room no longer exists.
+    /// sent, unless the uploader's files would then hold more than <paramref name="quotaBytes"/>.
     /// </summary>
-    public async Task<bool> CreateAsync(StoredAttachment attachment, Stream content, CancellationToken cancellationToken = default)
+    public async Task<AttachmentStored> CreateAsync(
+        StoredAttachment attachment, Stream content, long quotaBytes, CancellationToken cancellationToken = default)
     {
         const string sql = """
             insert into attachments (id, room_id, uploader_id, file_name, content_type, size, data, created_at)
             values (@Id, @RoomId, @UploaderId, @FileName, @ContentType, @Size, @Data, @CreatedAt)
             """;
 
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One user's uploads are stored one at a time, so two at once cannot both fit under the
+        // quota that only one of them fits under.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "select pg_advisory_xact_lock(hashtextextended(@Key, 0))",
+            new { Key = $"uploads:{attachment.UploaderId:N}" },
+            transaction,
+            cancellationToken: cancellationToken));
+        if (await StoredBytesAsync(connection, transaction, attachment.UploaderId, cancellationToken) + attachment.Size > quotaBytes)
+        {
+            return AttachmentStored.OverQuota;
+        }
+
         // Npgsql streams a Stream parameter into the bytea without copying it into one array
         // first; Dapper cannot bind a Stream, hence the plain command here.
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddWithValue("Id", attachment.Id);
         command.Parameters.AddWithValue("RoomId", attachment.RoomId);
         command.Parameters.AddWithValue("UploaderId", attachment.UploaderId);
@@ -55,13 +70,48 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return true;
         }
         catch (PostgresException e) when (e.IsForeignKeyViolation())
         {
-            return false;
+            return AttachmentStored.RoomGone;
         }
+
+        await transaction.CommitAsync(cancellationToken);
+        return AttachmentStored.Stored;
     }
+
+    /// <summary>How many bytes the user's files hold now.</summary>
+    public async Task<long> StoredBytesAsync(Guid uploaderId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await StoredBytesAsync(connection, null, uploaderId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> files uploaded before <paramref name="uploadedBefore"/>
+    /// that no live message shows: uploads never sent, or whose send failed. Returns how many went.
+    /// </summary>
+    public async Task<int> DeleteUnusedAsync(DateTime uploadedBefore, int batchSize, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            delete from attachments
+            where id in (select a.id from attachments a
+                         where a.created_at < @UploadedBefore
+                           and not exists (select 1 from messages m where m.attachment_id = a.id and not m.deleted)
+                         limit @BatchSize)
+            """;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            sql, new { UploadedBefore = uploadedBefore, BatchSize = batchSize }, cancellationToken: cancellationToken));
+    }
+
+    private static Task<long> StoredBytesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid uploaderId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select coalesce(sum(size), 0)::bigint from attachments where uploader_id = @UploaderId",
+            new { UploaderId = uploaderId },
+            transaction,
+            cancellationToken: cancellationToken));
 
     /// <summary>A file's description, without its bytes.</summary>
     public async Task<StoredAttachment?> FindAsync(Guid id, CancellationToken cancellationToken = default)
@@ -75,7 +125,7 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
     /// <summary>Who the live messages that show the file are between: each one's sender and recipient (null for a room message).</summary>
     public async Task<IReadOnlyList<AttachmentUse>> UsesAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        const string sql = "select sender_id, to_user_id from messages where attachment_id = @Id and not deleted";
+        const string sql = "select sender_id, to_user_id, client_message_id from messages where attachment_id = @Id and not deleted";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AttachmentUse>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
         return rows.AsList();

@@ -129,4 +129,17 @@ public sealed record AttachmentUse
 {
     public Guid SenderId { get; init; }
     public Guid? ToUserId { get; init; }
+    public Guid? ClientMessageId { get; init; }
+}
+
+/// <summary>How storing an upload went.</summary>
+public enum AttachmentStored
+{
+    Stored,
+
+    /// <summary>The room was deleted meanwhile.</summary>
+    RoomGone,
+
+    /// <summary>The uploader's files would pass their storage quota.</summary>
+    OverQuota,
 }

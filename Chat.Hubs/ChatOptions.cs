@@ -45,6 +45,10 @@ public sealed class ChatOptions
     [Range(1, 512 * 1024 * 1024)]
     public long MaxAttachmentBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>How many bytes one user's files may hold in all; an upload past it gets <c>limit</c>.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxStoredBytesPerUser { get; set; } = 1024L * 1024 * 1024;
+
     /// <summary>
     /// Accept WebSocket per-message compression (permessage-deflate) on the hub when a client
     /// offers it. Browsers always offer it; the .NET client does when asked.

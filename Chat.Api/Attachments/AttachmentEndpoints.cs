@@ -2,7 +2,9 @@ using Chat.Api.Limits;
 using Chat.Contracts;
 using Chat.Hubs;
 using Chat.Hubs.Attachments;
+using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -22,23 +24,24 @@ public static class AttachmentEndpoints
         var maxBody = services.GetRequiredService<IOptions<ChatOptions>>().Value.MaxAttachmentBytes + MultipartOverhead;
 
         uploads.MapPost("/", async Task<Created<AttachmentDto>> (
-                Guid id, IFormFile? file, Caller caller, AttachmentService service, CancellationToken ct) =>
+                Guid id, HttpRequest request, Caller caller, AttachmentService service, CancellationToken ct) =>
             {
-                var attachment = await service.UploadAsync(caller, id, file, ct);
+                // The form is read by the service once the caller may upload here, not bound
+                // before the handler runs: a refused upload is answered before its body is read.
+                var attachment = await service.UploadAsync(caller, id, token => ReadFileAsync(request, maxBody, token), ct);
                 return TypedResults.Created(attachment.Url, attachment);
             })
             .WithName("UploadAttachment").WithSummary("Uploads a file (multipart field `file`) for messages in the room")
+            .Accepts<UploadForm>("multipart/form-data")
             .RequireBudget(Budget.Uploads)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             // Antiforgery guards cookie-authenticated forms, which a browser submits on its own.
             // This API takes a bearer token in the Authorization header, which no other site can
             // make a browser send, so a forged cross-site upload has nothing to ride on.
             .DisableAntiforgery()
-            // The body limit refuses an oversized upload before it is buffered (see RequestBodyLimit:
-            // 413 too_large). The multipart reader's own limit is the same, so that the body limit,
-            // not the reader, is what trips; the file's exact size is the service's check.
-            .WithMetadata(new UploadBodyLimit(maxBody))
-            .WithFormOptions(multipartBodyLengthLimit: maxBody);
+            // The body limit refuses an oversized upload as it streams in (see RequestBodyLimit:
+            // 413 too_large), by its Content-Length before a byte is read, or counted as it arrives.
+            .WithMetadata(new UploadBodyLimit(maxBody));
 
         return uploads;
     }
@@ -74,6 +77,35 @@ public static class AttachmentEndpoints
         response.Headers.CacheControl = "private, max-age=31536000, immutable";
         response.ContentLength = file.Size;
     }
+
+    /// <summary>
+    /// Reads the multipart body into a form and returns its <c>file</c> field. The reader's own
+    /// limit is the body limit, so that the body limit, not the reader, is what trips.
+    /// </summary>
+    private static async Task<IFormFile?> ReadFileAsync(HttpRequest request, long maxBody, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            throw InvalidForm("an upload is a multipart/form-data body with the file in the field 'file'");
+        }
+
+        request.HttpContext.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = maxBody }));
+        try
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            return form.Files.GetFile("file");
+        }
+        catch (InvalidDataException e)
+        {
+            throw InvalidForm($"the multipart body could not be read: {e.Message}");
+        }
+    }
+
+    private static ChatException InvalidForm(string why) =>
+        new(ErrorCodes.Invalid, why) { Errors = new Dictionary<string, string[]> { ["file"] = [why] } };
+
+    /// <summary>The upload's form, as the OpenAPI document describes it.</summary>
+    private sealed record UploadForm(IFormFile File);
 
     private sealed class UploadBodyLimit(long maxBytes) : IRequestSizeLimitMetadata
     {

@@ -21,12 +21,32 @@ public sealed class AttachmentService(
 {
     /// <summary>
     /// Stores a file for a room. The caller must be a member, not a guest, of a room that allows
-    /// files; the content type is sniffed from the bytes and the file name cleaned.
+    /// files, with room left in their storage quota; all of that is checked before
+    /// <paramref name="readFile"/> reads the body, so a refused upload costs no transfer. The
+    /// content type is sniffed from the bytes and the file name cleaned.
     /// </summary>
     public async Task<AttachmentDto> UploadAsync(
-        Caller caller, Guid roomId, IFormFile? file, CancellationToken cancellationToken = default)
+        Caller caller, Guid roomId, Func<CancellationToken, Task<IFormFile?>> readFile, CancellationToken cancellationToken = default)
     {
         var userId = caller.UserId;
+        var (state, member) = await access.RequireMemberAsync(userId, roomId, cancellationToken);
+        if (RoomAccess.IsGuest(caller, member))
+        {
+            throw ChatException.Forbidden("guests cannot share files");
+        }
+
+        if (!state.Settings.FileSharingAllowed)
+        {
+            throw ChatException.Forbidden("this room does not allow file sharing");
+        }
+
+        var quota = options.Value.MaxStoredBytesPerUser;
+        if (await attachments.StoredBytesAsync(userId, cancellationToken) >= quota)
+        {
+            throw OverQuota(quota);
+        }
+
+        var file = await readFile(cancellationToken);
         if (file is null)
         {
             throw InvalidFile("a file is required in the multipart field 'file'");
@@ -43,17 +63,6 @@ public sealed class AttachmentService(
             throw new ChatException(ErrorCodes.TooLarge, $"a file may be at most {maxBytes} bytes");
         }
 
-        var (state, member) = await access.RequireMemberAsync(userId, roomId, cancellationToken);
-        if (RoomAccess.IsGuest(caller, member))
-        {
-            throw ChatException.Forbidden("guests cannot share files");
-        }
-
-        if (!state.Settings.FileSharingAllowed)
-        {
-            throw ChatException.Forbidden("this room does not allow file sharing");
-        }
-
         await using var content = file.OpenReadStream();
         var contentType = await ContentSniffer.SniffAsync(content, file.Length, cancellationToken);
         // The form reader keeps an upload in memory or in a temporary file: its stream can rewind.
@@ -68,9 +77,12 @@ public sealed class AttachmentService(
             Size = file.Length,
             CreatedAt = clock.UtcNowAsStored(),
         };
-        if (!await attachments.CreateAsync(attachment, content, cancellationToken))
+        switch (await attachments.CreateAsync(attachment, content, quota, cancellationToken))
         {
-            throw ChatException.NotFound("room");
+            case AttachmentStored.RoomGone:
+                throw ChatException.NotFound("room");
+            case AttachmentStored.OverQuota:
+                throw OverQuota(quota);
         }
 
         logger.LogInformation(
@@ -121,10 +133,15 @@ public sealed class AttachmentService(
 
     /// <summary>
     /// Refuses a message that names an attachment it may not carry: the file must exist in the
-    /// same room and be the sender's own upload, and an image message needs an image.
+    /// same room, be the sender's own upload and belong to no other message (a resend of the same
+    /// message may name it again), and an image message needs an image.
     /// </summary>
+    /// <remarks>
+    /// A file belongs to the one message that carries it, so who may download it follows from
+    /// that message alone: a file sent privately cannot be shown to the room by posting it again.
+    /// </remarks>
     public async Task EnsureAttachableAsync(
-        Guid senderId, Guid roomId, Guid attachmentId, MessageType type, CancellationToken cancellationToken = default)
+        Guid senderId, Guid roomId, Guid attachmentId, MessageType type, Guid clientMessageId, CancellationToken cancellationToken = default)
     {
         if (type is not (MessageType.Image or MessageType.File))
         {
@@ -144,7 +161,16 @@ public sealed class AttachmentService(
         {
             throw ChatException.Invalid("an image message needs a PNG, JPEG, GIF or WebP attachment");
         }
+
+        var uses = await attachments.UsesAsync(attachmentId, cancellationToken);
+        if (uses.Any(use => use.ClientMessageId != clientMessageId))
+        {
+            throw new ChatException(ErrorCodes.Conflict, "this file belongs to another message: upload it again to send it again");
+        }
     }
+
+    private static ChatException OverQuota(long quota) =>
+        new(ErrorCodes.Limit, $"your files may hold at most {quota} bytes in all: delete messages with files to make room");
 
     private static ChatException InvalidFile(string why) =>
         new(ErrorCodes.Invalid, why) { Errors = new Dictionary<string, string[]> { ["file"] = [why] } };

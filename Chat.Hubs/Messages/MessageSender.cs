@@ -64,7 +64,8 @@ public sealed class MessageSender(
 
         if (attachmentId is { } attachment)
         {
-            await attachments.EnsureAttachableAsync(sender.UserId, roomId, attachment, type, cancellationToken);
+            await attachments.EnsureAttachableAsync(
+                sender.UserId, roomId, attachment, type, Guid.Parse(request.ClientMessageId!), cancellationToken);
         }
 
         var message = new NewMessage(

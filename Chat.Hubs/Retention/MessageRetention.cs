@@ -4,9 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace Chat.Hubs.Retention;
 
-/// <summary>Deletes messages older than their room's <c>retentionDays</c>.</summary>
+/// <summary>
+/// Deletes messages older than their room's <c>retentionDays</c>, and uploads that no message
+/// took up within <see cref="RetentionOptions.UnusedUploadSeconds"/>.
+/// </summary>
 public sealed class MessageRetention(
     MessageRetentionRepository repository,
+    AttachmentRepository attachments,
     IOptions<RetentionOptions> options,
     TimeProvider clock,
     ILogger<MessageRetention> logger)
@@ -32,6 +36,21 @@ public sealed class MessageRetention(
         if (total > 0)
         {
             logger.LogInformation("Retention deleted {Count} messages", total);
+        }
+
+        var unusedBefore = now.AddSeconds(-options.Value.UnusedUploadSeconds);
+        long uploads = 0;
+        int deletedUploads;
+        do
+        {
+            deletedUploads = await attachments.DeleteUnusedAsync(unusedBefore, batchSize, cancellationToken);
+            uploads += deletedUploads;
+        }
+        while (deletedUploads == batchSize);
+
+        if (uploads > 0)
+        {
+            logger.LogInformation("Retention deleted {Count} uploads that no message carries", uploads);
         }
 
         return total;

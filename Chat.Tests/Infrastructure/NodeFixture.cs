@@ -101,14 +101,16 @@ public sealed class LimitsNodeFixture() : NodeFixture(new Dictionary<string, str
 
 /// <summary>
 /// One node whose attachment limit is 1 MiB: small enough that a test exceeds it cheaply, large
-/// enough that a download spans several chunks.
+/// enough that a download spans several chunks. A user's files may hold 3.5 MiB in all.
 /// </summary>
 public sealed class AttachmentNodeFixture() : NodeFixture(new Dictionary<string, string?>
 {
     ["Chat:MaxAttachmentBytes"] = MaxAttachmentBytes.ToString(CultureInfo.InvariantCulture),
+    ["Chat:MaxStoredBytesPerUser"] = MaxStoredBytesPerUser.ToString(CultureInfo.InvariantCulture),
 })
 {
     public const long MaxAttachmentBytes = 1024 * 1024;
+    public const long MaxStoredBytesPerUser = 7 * MaxAttachmentBytes / 2;
 }
 
 /// <summary>

@@ -120,13 +120,14 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task A_file_only_private_messages_show_is_for_their_two_users_until_the_room_is_shown_it()
+    public async Task A_privately_sent_file_is_for_its_two_users_and_cannot_be_shown_to_the_room_by_posting_it_again()
     {
         var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         var photo = await UploadDtoAsync(alice, room.Id, Pixel, "just for bob.png");
         await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
-        await aliceHub.SendMessageAsync(new SendMessageRequest(
-            room.Id.ToString(), Guid.NewGuid().ToString(), "image", "for your eyes", ToUserId: bob.Id.ToString(), AttachmentId: photo.Id.ToString()));
+        var privately = new SendMessageRequest(
+            room.Id.ToString(), Guid.NewGuid().ToString(), "image", "for your eyes", ToUserId: bob.Id.ToString(), AttachmentId: photo.Id.ToString());
+        await aliceHub.SendMessageAsync(privately);
         using var asAlice = Node.Http(alice.Token);
         using var asBob = Node.Http(bob.Token);
         using var asCarol = Node.Http(carol.Token);
@@ -135,8 +136,12 @@ public sealed class AttachmentTests(AttachmentNodeFixture fixture) : IClassFixtu
         Assert.Equal(Pixel, await asBob.GetByteArrayAsync(photo.Url.TrimStart('/')));
         await AssertProblemAsync(await asCarol.GetAsync(photo.Url.TrimStart('/')), HttpStatusCode.NotFound, "not_found");
 
-        await aliceHub.SendMessageAsync(room.Id, "image", "for everyone now", photo.Id);
-        Assert.Equal(Pixel, await asCarol.GetByteArrayAsync(photo.Url.TrimStart('/')));
+        // The file belongs to its message; a resend of that message is still the same message.
+        var postedAgain = await SendRefusedAsync(aliceHub, room.Id, "image", photo.Id);
+        var resent = await aliceHub.SendMessageAsync(privately);
+        Assert.StartsWith("conflict: ", postedAgain.Message);
+        Assert.True(resent.Duplicate);
+        await AssertProblemAsync(await asCarol.GetAsync(photo.Url.TrimStart('/')), HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         var clock = new FakeTimeProvider(new DateTimeOffset(firstSentAt.AddDays(1).AddMinutes(-1), TimeSpan.Zero));
         var retention = new MessageRetention(
             Node.Services.GetRequiredService<MessageRetentionRepository>(),
+            Node.Services.GetRequiredService<AttachmentRepository>(),
             Options.Create(new RetentionOptions { BatchSize = 2 }),
             clock,
             NullLogger<MessageRetention>.Instance);
@@ -71,6 +72,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 5, fresh: 2);
         var retention = new MessageRetention(
             Node.Services.GetRequiredService<MessageRetentionRepository>(),
+            Node.Services.GetRequiredService<AttachmentRepository>(),
             Options.Create(new RetentionOptions { BatchSize = 2 }),
             TimeProvider.System,
             NullLogger<MessageRetention>.Instance);
