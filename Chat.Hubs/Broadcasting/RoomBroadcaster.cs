@@ -24,6 +24,7 @@ public sealed class RoomBroadcaster(
     IHubContext<ChatHub, IChatClient> hub,
     ConnectionDirectory connections,
     BlockService blocks,
+    MembershipRepository members,
     OnlineMemberCount online,
     ChatMetrics metrics,
     ILogger<RoomBroadcaster> logger)
@@ -71,12 +72,41 @@ public sealed class RoomBroadcaster(
 
     /// <summary>
     /// The room's new typing list, to everyone in the room but the typist it is about and those who
-    /// blocked that typist.
+    /// blocked that typist; whoever blocked someone else on the list hears it without them.
     /// </summary>
     public async Task TypingChangedAsync(TypingChange change)
     {
-        var skipped = await WithBlockersAsync(await connections.OfAsync(change.UserId), change.UserId);
-        await hub.Clients.GroupExcept(RoomGroup.Name(change.RoomId), skipped)
+        var skipped = new HashSet<string>(await WithBlockersAsync(await connections.OfAsync(change.UserId), change.UserId));
+
+        // The list names everyone typing, not only the one whose change this is: a member who
+        // blocked another typist on it hears the list without them. Blocks are rare, so this
+        // costs a cached lookup per typist and nothing more in the usual room.
+        var typistBlockers = await blocks.BlockersOfAsync(change.UserId);
+        var hiddenFrom = new Dictionary<Guid, HashSet<Guid>>();
+        foreach (var typist in change.Typists.Where(t => t != change.UserId))
+        {
+            foreach (var blocker in await blocks.BlockersOfAsync(typist))
+            {
+                if (blocker != change.UserId && !typistBlockers.Contains(blocker))
+                {
+                    (hiddenFrom.TryGetValue(blocker, out var hidden) ? hidden : hiddenFrom[blocker] = []).Add(typist);
+                }
+            }
+        }
+
+        foreach (var (listener, hidden) in hiddenFrom)
+        {
+            var listening = await connections.OfAsync(listener);
+            skipped.UnionWith(listening);
+            // Sent to the listener's connections by name, so only when they are in the room.
+            if (listening.Count > 0 && await members.FindAsync(change.RoomId, listener) is not null)
+            {
+                await hub.Clients.Clients(listening)
+                    .TypingChanged(new TypingChangedEvent(change.RoomId, [.. change.Typists.Where(t => !hidden.Contains(t))]));
+            }
+        }
+
+        await hub.Clients.GroupExcept(RoomGroup.Name(change.RoomId), [.. skipped])
             .TypingChanged(new TypingChangedEvent(change.RoomId, change.Typists));
     }
 

@@ -111,6 +111,28 @@ public sealed class BlockTests(ChatNodeFixture fixture) : IClassFixture<ChatNode
     }
 
     [Fact]
+    public async Task A_typing_list_caused_by_someone_else_leaves_the_blocked_user_out_for_the_blocker()
+    {
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
+        using var http = Node.Http(alice.Token);
+        await http.BlockAsync(bob.Id).ExpectSuccessAsync();
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await using var carolHub = await HubClient.ConnectAsync(Node, carol);
+
+        await bobHub.StartTypingAsync(room.Id);
+        Assert.Equal([bob.Id], (await carolHub.NextTypingAsync()).UserIds);
+        await carolHub.StartTypingAsync(room.Id);
+
+        Assert.Equal([bob.Id, carol.Id], (await bobHub.NextTypingAsync()).UserIds);
+        Assert.Equal([carol.Id], (await aliceHub.NextTypingAsync()).UserIds);
+        // Sending ends Carol's typing: Alice hears the list emptied, still without Bob.
+        await carolHub.SendTextAsync(room.Id, "marker");
+        await aliceHub.NextMessageAsync();
+        Assert.Equal([[]], aliceHub.DrainTyping().Select(t => t.UserIds));
+    }
+
+    [Fact]
     public async Task History_sync_and_snapshots_leave_the_blocked_users_messages_out_for_the_blocker_only()
     {
         var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
