@@ -41,4 +41,32 @@ public sealed class ModerationClusterTests(ChatClusterFixture cluster) : IClassF
         var refused = await Assert.ThrowsAsync<HubException>(() => bobOnB.SendTextAsync(room.Id, "am I still here?"));
         Assert.StartsWith("forbidden:", refused.Message);
     }
+
+    [Fact]
+    public async Task A_mute_and_a_ban_set_on_one_node_hold_on_the_other_through_leaving_rejoining_and_invitations()
+    {
+        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
+        var bob = await TestUser.RegisterAsync(cluster.NodeA, "bob");
+        var carol = await TestUser.RegisterAsync(cluster.NodeA, "carol");
+        var room = await alice.CreateRoomAsync(cluster.NodeA, isPrivate: true);
+        using var aliceHttp = cluster.NodeA.Http(alice.Token);
+        var invitation = await aliceHttp.InviteAsync(room.Id, new CreateInvitationRequest(3600, MaxUses: 5)).ReadAsync<InvitationDto>();
+        using var bobHttp = cluster.NodeB.Http(bob.Token);
+        using var carolHttp = cluster.NodeB.Http(carol.Token);
+        await bobHttp.AcceptInvitationAsync(invitation.Token).ExpectSuccessAsync();
+        await carolHttp.AcceptInvitationAsync(invitation.Token).ExpectSuccessAsync();
+        await using var bobOnB = await HubClient.ConnectAsync(cluster.NodeB, bob);
+
+        await aliceHttp.MuteAsync(room.Id, bob.Id, durationSeconds: 3600).ExpectAsync(HttpStatusCode.OK);
+        await aliceHttp.BanAsync(room.Id, carol.Id).ExpectAsync(HttpStatusCode.NoContent);
+        await bobOnB.LeaveRoomAsync(room.Id);
+        await bobHttp.AcceptInvitationAsync(invitation.Token).ExpectSuccessAsync();
+        var send = await Assert.ThrowsAsync<HubException>(() => bobOnB.SendTextAsync(room.Id, "a fresh start?"));
+        using var overRest = await bobHttp.PostMessageAsync(room.Id, new SendMessageRequest(null, Guid.NewGuid().ToString(), "text", "over rest?"));
+        using var carolBack = await carolHttp.AcceptInvitationAsync(invitation.Token);
+
+        Assert.StartsWith("muted:", send.Message);
+        await ProblemAssert.HasCodeAsync(overRest, HttpStatusCode.Forbidden, ErrorCodes.Muted);
+        await ProblemAssert.HasCodeAsync(carolBack, HttpStatusCode.Forbidden, ErrorCodes.Banned);
+    }
 }
