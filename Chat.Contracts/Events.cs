@@ -43,6 +43,14 @@ public sealed record ReactionChangedEvent(
     [property: Key("userId")] Guid UserId,
     [property: Key("added")] bool Added);
 
+/// <summary>
+/// Payload of <c>ResyncRequired</c>: this connection may have missed events of these rooms, or of
+/// all its rooms when <see cref="RoomIds"/> is null; the client calls <c>Sync</c>.
+/// </summary>
+[MessagePackObject]
+public sealed record ResyncRequiredEvent(
+    [property: Key("roomIds")] IReadOnlyList<Guid>? RoomIds);
+
 /// <summary>Payload of <c>RemovedFromRoom</c>.</summary>
 [MessagePackObject]
 public sealed record RemovedFromRoomEvent(

@@ -26,4 +26,7 @@ public interface IChatClient
     Task RemovedFromRoom(RemovedFromRoomEvent removed);
 
     Task RoomUpdated(RoomDto room);
+
+    /// <summary>Events may have been lost on the way to this connection: call <c>Sync</c>.</summary>
+    Task ResyncRequired(ResyncRequiredEvent resync);
 }

@@ -20,6 +20,7 @@ public sealed class ChatMetrics
     private readonly Counter<long> databaseErrors;
     private readonly Counter<long> redisErrors;
     private readonly Counter<long> rateLimited;
+    private readonly Counter<long> broadcastFailures;
 
     public ChatMetrics(IMeterFactory meters)
     {
@@ -39,6 +40,9 @@ public sealed class ChatMetrics
             "chat.database.errors", unit: "{error}", description: "Hub calls and REST requests that failed because PostgreSQL did");
         redisErrors = meter.CreateCounter<long>(
             "chat.redis.errors", unit: "{error}", description: "Hub calls and REST requests that failed because Redis did");
+        broadcastFailures = meter.CreateCounter<long>(
+            "chat.broadcast.failures", unit: "{message}",
+            description: "Stored and acked messages whose delivery failed (the backplane away); members catch up through ResyncRequired");
         rateLimited = meter.CreateCounter<long>(
             "chat.rate_limit.refusals", unit: "{refusal}", description: "Calls refused with rate_limited, by budget (messages, slow_mode, reactions, sign_in_account, …)");
     }
@@ -60,6 +64,8 @@ public sealed class ChatMetrics
     public void DatabaseFailed() => databaseErrors.Add(1);
 
     public void RedisFailed() => redisErrors.Add(1);
+
+    public void BroadcastFailed() => broadcastFailures.Add(1);
 
     /// <summary>A call refused by <paramref name="limit"/>: a budget's name (messages, reactions, …) or <c>slow_mode</c>.</summary>
     public void RateLimited(string limit) => rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));

@@ -70,9 +70,11 @@ public static class ChatHubsExtensions
             // The backplane keeps a connection of its own: SignalR disposes the connection it
             // uses when it shuts down, while the registry and heartbeat still need theirs then.
             signalR.AddStackExchangeRedis();
-            services.AddOptions<RedisOptions>().Configure<IOptions<ChatRedisOptions>>((o, chatRedis) =>
+            services.AddSingleton<BackplaneMonitor>();
+            services.AddOptions<RedisOptions>().Configure<IOptions<ChatRedisOptions>, BackplaneMonitor>((o, chatRedis, monitor) =>
             {
                 o.Configuration = ChatRedisConnection.Configure(chatRedis.Value);
+                o.ConnectionFactory = log => monitor.ConnectAsync(o.Configuration, log);
             });
         }
 

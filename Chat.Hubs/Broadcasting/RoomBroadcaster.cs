@@ -23,6 +23,7 @@ namespace Chat.Hubs.Broadcasting;
 public sealed class RoomBroadcaster(
     IHubContext<ChatHub, IChatClient> hub,
     ConnectionDirectory connections,
+    UserConnections localConnections,
     BlockService blocks,
     MembershipRepository members,
     OnlineMemberCount online,
@@ -125,6 +126,20 @@ public sealed class RoomBroadcaster(
         if (roomIds.Count > 0)
         {
             await hub.Clients.Groups([.. roomIds.Select(RoomGroup.Name)]).PresenceChanged(change);
+        }
+    }
+
+    /// <summary>
+    /// Tells every connection on this node that it may have missed events of <paramref name="roomIds"/>
+    /// (all rooms when null). Written to each connection directly, not through a group: it is sent
+    /// because the backplane that carries group sends was away.
+    /// </summary>
+    public async Task ResyncRequiredOnThisNodeAsync(IReadOnlyList<Guid>? roomIds)
+    {
+        var resync = new ResyncRequiredEvent(roomIds);
+        foreach (var connectionId in localConnections.Snapshot().Values.SelectMany(ids => ids))
+        {
+            await hub.Clients.Client(connectionId).ResyncRequired(resync);
         }
     }
 

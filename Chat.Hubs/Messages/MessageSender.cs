@@ -9,6 +9,7 @@ using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Typing;
 using FluentValidation;
+using Microsoft.Extensions.Logging;
 
 namespace Chat.Hubs.Messages;
 
@@ -24,7 +25,8 @@ public sealed class MessageSender(
     BlockService blocks,
     ActivityLog activity,
     RoomBroadcaster broadcaster,
-    ChatMetrics metrics)
+    ChatMetrics metrics,
+    ILogger<MessageSender> logger)
 {
     /// <summary>
     /// Checks, stores and delivers a message. The ack is returned only after the row is committed;
@@ -100,9 +102,21 @@ public sealed class MessageSender(
         if (!result.Duplicate)
         {
             metrics.MessageReceived();
-            // Before the delivery: members see the typist leave the list as the message arrives.
-            await typing.MessageSentAsync(sender.UserId, roomId);
-            await broadcaster.MessageStoredAsync(result.Message.ToDto(), sender.ConnectionId);
+            try
+            {
+                // Before the delivery: members see the typist leave the list as the message arrives.
+                await typing.MessageSentAsync(sender.UserId, roomId);
+                await broadcaster.MessageStoredAsync(result.Message.ToDto(), sender.ConnectionId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Stored is stored: the sender gets the ack, or would resend and find a duplicate
+                // anyway. Members who missed the delivery are told to Sync once the backplane is
+                // back (BackplaneMonitor).
+                logger.LogError(e, "Message {MessageId} is stored but its delivery failed", result.Message.Id);
+                metrics.BroadcastFailed();
+            }
+
             activity.Record(sender.UserId, ActivityActions.Send, roomId);
         }
         else

@@ -42,6 +42,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<RemovedFromRoomEvent> removals = Channel.CreateUnbounded<RemovedFromRoomEvent>();
     private readonly Channel<MemberDto> memberUpdates = Channel.CreateUnbounded<MemberDto>();
     private readonly Channel<RoomDto> roomUpdates = Channel.CreateUnbounded<RoomDto>();
+    private readonly Channel<ResyncRequiredEvent> resyncs = Channel.CreateUnbounded<ResyncRequiredEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -58,6 +59,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), e => removals.Writer.TryWrite(e));
         connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), m => memberUpdates.Writer.TryWrite(m));
         connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), r => roomUpdates.Writer.TryWrite(r));
+        connection.On<ResyncRequiredEvent>(nameof(IChatClient.ResyncRequired), e => resyncs.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -250,6 +252,9 @@ public sealed class HubClient : IAsyncDisposable
     public Task<MemberDto> NextMemberUpdateAsync(TimeSpan? wait = null) => Next(memberUpdates, wait);
 
     public Task<RoomDto> NextRoomUpdateAsync(TimeSpan? wait = null) => Next(roomUpdates, wait);
+
+    /// <summary>The next time the node says this connection may have missed events, within the deadline.</summary>
+    public Task<ResyncRequiredEvent> NextResyncAsync(TimeSpan? wait = null) => Next(resyncs, wait);
 
     /// <summary>The next receipt of <paramref name="userId"/>, skipping other members' receipts.</summary>
     public async Task<ReceiptDto> NextReceiptOfAsync(Guid userId, TimeSpan? wait = null)
