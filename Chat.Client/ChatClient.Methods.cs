@@ -22,9 +22,33 @@ public sealed partial class ChatClient
         await Forget(roomId);
     }
 
-    /// <summary>Sends a message; the ack means it is stored. Reuse the clientMessageId to retry safely.</summary>
-    public Task<MessageAck> SendAsync(SendMessageRequest request, CancellationToken cancellationToken = default) =>
-        InvokeAsync<MessageAck>(nameof(IChatHub.SendMessage), [request], cancellationToken);
+    /// <summary>
+    /// Sends a message; the ack means it is stored. A send whose outcome is unknown (the connection
+    /// lost under it, or <c>unavailable</c>) is repeated with the same clientMessageId, with
+    /// back-off and after the reconnect, until it is acked or <see cref="ChatClientOptions.SendRetryWindow"/>
+    /// has passed: the message is stored once whatever happened to an earlier ack (the ack then
+    /// says <c>duplicate</c>). Refusals (muted, invalid, …) throw at once.
+    /// </summary>
+    public async Task<MessageAck> SendAsync(SendMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        request = request.ClientMessageId is { Length: > 0 } ? request : request with { ClientMessageId = ClientMessageIds.New().ToString() };
+        var giveUpAt = DateTime.UtcNow + sendRetryWindow;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var ack = await InvokeAsync<MessageAck>(nameof(IChatHub.SendMessage), [request], cancellationToken);
+                await NoteSentAsync(ack);
+                return ack;
+            }
+            catch (Exception e) when (IsOutcomeUnknown(e, cancellationToken) && DateTime.UtcNow < giveUpAt)
+            {
+                LogSendRetried(logger, request.ClientMessageId!, e);
+                await Task.Delay(SendRetryDelays[Math.Min(attempt, SendRetryDelays.Length - 1)], cancellationToken);
+                await WaitUntilConnectedAsync(giveUpAt, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>Sends a text message; pass the same <paramref name="clientMessageId"/> when retrying it.</summary>
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null, CancellationToken cancellationToken = default) =>

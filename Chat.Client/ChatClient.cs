@@ -21,10 +21,16 @@ namespace Chat.Client;
 public sealed partial class ChatClient : IAsyncDisposable
 {
     private static readonly TimeSpan[] RecoveryRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+    private static readonly TimeSpan[] SendRetryDelays =
+        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
     private readonly HubConnection connection;
     private readonly ILogger logger;
     private readonly ReceivedMessages received = new();
+    private readonly TimeSpan sendRetryWindow;
+
+    // One catch-up at a time, whatever asked for it: a reconnect, ResyncRequired or a seq gap.
+    private readonly SemaphoreSlim recovery = new(1, 1);
 
     // Guards `received`, `recovering` and `held`, and raises MessageReceived one message at a time.
     private readonly SemaphoreSlim delivery = new(1, 1);
@@ -37,6 +43,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     public ChatClient(ChatClientOptions options, ILogger<ChatClient>? logger = null)
     {
         this.logger = logger ?? NullLogger<ChatClient>.Instance;
+        sendRetryWindow = options.SendRetryWindow;
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(options.Root, IChatHub.Path.TrimStart('/')), o =>
             {
@@ -66,6 +73,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), e => Raise(MemberUpdated, e));
         connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), OnRemovedAsync);
         connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), e => Raise(RoomUpdated, e));
+        connection.On<ResyncRequiredEvent>(nameof(IChatClient.ResyncRequired), _ => BeginRecoveryAsync());
         connection.Reconnecting += OnReconnectingAsync;
         connection.Reconnected += _ => RecoverAsync();
     }
@@ -183,6 +191,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     {
         await connection.DisposeAsync();
         delivery.Dispose();
+        recovery.Dispose();
     }
 
     private async Task OnMessageAsync(MessageDto message)
@@ -193,6 +202,16 @@ public sealed partial class ChatClient : IAsyncDisposable
             if (recovering)
             {
                 held.Add(message);
+                return;
+            }
+
+            // A seq past the next one: something may be missing in between (or it is a private
+            // message of others, which Sync then shows is nothing): hold this one and catch up.
+            if (received.FollowsGap(message))
+            {
+                held.Add(message);
+                recovering = true;
+                _ = Task.Run(RecoverAsync);
                 return;
             }
 
@@ -260,22 +279,86 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     private async Task RecoverAsync()
     {
-        // A failed Sync (the database briefly away on a node that is up) is tried again while the
-        // connection lasts; if it drops, the next reconnect starts over.
-        for (var attempt = 0; connection.State == HubConnectionState.Connected; attempt++)
+        await recovery.WaitAsync();
+        try
         {
-            try
+            // A failed Sync (the database briefly away on a node that is up) is tried again while the
+            // connection lasts; if it drops, the next reconnect starts over.
+            for (var attempt = 0; connection.State == HubConnectionState.Connected; attempt++)
             {
-                await CatchUpAsync();
-                LogRecovered(logger);
-                await Raise(Recovered);
-                return;
+                try
+                {
+                    await CatchUpAsync();
+                    LogRecovered(logger);
+                    await Raise(Recovered);
+                    return;
+                }
+                catch (Exception e) when (e is ChatServiceException or HubException or InvalidOperationException or IOException)
+                {
+                    LogRecoveryFailed(logger, e);
+                    await Task.Delay(RecoveryRetryDelays[Math.Min(attempt, RecoveryRetryDelays.Length - 1)]);
+                }
             }
-            catch (Exception e) when (e is ChatServiceException or HubException or InvalidOperationException or IOException)
-            {
-                LogRecoveryFailed(logger, e);
-                await Task.Delay(RecoveryRetryDelays[Math.Min(attempt, RecoveryRetryDelays.Length - 1)]);
-            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client was disposed while catching up.
+        }
+        finally
+        {
+            ReleaseRecovery();
+        }
+    }
+
+    private void ReleaseRecovery()
+    {
+        try
+        {
+            recovery.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The server says this connection may have missed events: live messages wait while a Sync
+    /// fetches what is missing, as after a reconnect. Started on the side, as a handler must not
+    /// await a call on its own connection.
+    /// </summary>
+    private async Task BeginRecoveryAsync()
+    {
+        await delivery.WaitAsync();
+        try
+        {
+            recovering = true;
+        }
+        finally
+        {
+            delivery.Release();
+        }
+
+        _ = Task.Run(RecoverAsync);
+    }
+
+    /// <summary>
+    /// Whether a failed send may have been stored after all, so that repeating it with its
+    /// clientMessageId is how to find out: the connection failed under it, or the service said
+    /// <c>unavailable</c>. The caller's own cancellation and any other refusal are final.
+    /// </summary>
+    private static bool IsOutcomeUnknown(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        ChatServiceException refusal => refusal.Code == ErrorCodes.Unavailable,
+        OperationCanceledException when cancellationToken.IsCancellationRequested => false,
+        ObjectDisposedException => false,
+        _ => true,
+    };
+
+    private async Task WaitUntilConnectedAsync(DateTime giveUpAt, CancellationToken cancellationToken)
+    {
+        while (connection.State != HubConnectionState.Connected && DateTime.UtcNow < giveUpAt)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
 
@@ -291,6 +374,19 @@ public sealed partial class ChatClient : IAsyncDisposable
         try
         {
             received.Track(roomId, seq);
+        }
+        finally
+        {
+            delivery.Release();
+        }
+    }
+
+    private async Task NoteSentAsync(MessageAck ack)
+    {
+        await delivery.WaitAsync();
+        try
+        {
+            received.NoteSent(ack.RoomId, ack.Seq);
         }
         finally
         {
@@ -342,4 +438,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up after a reconnect failed; trying again")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outcome of send {ClientMessageId} is unknown; sending it again")]
+    private static partial void LogSendRetried(ILogger logger, string clientMessageId, Exception exception);
 }

@@ -28,6 +28,13 @@ public sealed class ChatClientOptions
     public IReadOnlyList<TimeSpan> ReconnectDelays { get; set; } =
         [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
 
+    /// <summary>
+    /// How long <see cref="ChatClient.SendAsync"/> repeats a send whose outcome is unknown (the
+    /// connection lost under it, or <c>unavailable</c>) with the same clientMessageId before it
+    /// gives up and throws; repeating it later with that id is still safe.
+    /// </summary>
+    public TimeSpan SendRetryWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The base address with a trailing slash, so relative routes append to its path.</summary>
     internal Uri Root => BaseAddress is { } address
         ? address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/")

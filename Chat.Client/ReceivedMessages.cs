@@ -22,6 +22,18 @@ internal sealed class ReceivedMessages(int rememberedIds = 10_000)
 
     public void Forget(Guid roomId) => lastSeq.Remove(roomId);
 
+    /// <summary>
+    /// This client's own message, acked: its connection hears no MessageReceived for it, so its
+    /// seq is noted here, or the next message of the room would look like one after a gap.
+    /// </summary>
+    public void NoteSent(Guid roomId, long seq)
+    {
+        if (lastSeq.TryGetValue(roomId, out var last) && seq > last)
+        {
+            lastSeq[roomId] = seq;
+        }
+    }
+
     /// <summary>True the first time a message is offered, false for any repeat of it.</summary>
     public bool Accept(MessageDto message)
     {
@@ -39,6 +51,15 @@ internal sealed class ReceivedMessages(int rememberedIds = 10_000)
         Track(message.RoomId, message.Seq);
         return true;
     }
+
+    /// <summary>
+    /// True when <paramref name="message"/> is new and lands past the seq after the last one seen
+    /// in its followed room: messages in between may be missing.
+    /// </summary>
+    public bool FollowsGap(MessageDto message) =>
+        !ids.Contains(message.Id)
+        && lastSeq.TryGetValue(message.RoomId, out var last)
+        && message.Seq > last + 1;
 
     /// <summary>Asks for everything after the last seq seen in each followed room.</summary>
     public SyncRequest ToSyncRequest() =>

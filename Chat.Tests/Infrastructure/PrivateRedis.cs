@@ -57,7 +57,26 @@ public sealed class PrivateRedis : IAsyncDisposable
         process = null;
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    /// <summary>Freezes the server with SIGSTOP: connections stay open, nothing is answered, as a hung host.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>Lets a paused server run again with SIGCONT.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    public async ValueTask DisposeAsync()
+    {
+        await ResumeAsync();
+        await StopAsync();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        if (process is { HasExited: false } running)
+        {
+            using var kill = Process.Start("kill", [$"-{signal}", running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+    }
 
     private async Task<bool> PingAsync()
     {

@@ -109,6 +109,23 @@ describe('two people chatting in the browser', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
     await shot(bob.page, '07-bob-after-restart');
   });
+  it('shows a message sent while the service is down as pending, then sends it once when the service is back', async () => {
+    await server.kill();
+    await alice.page.locator('.connection', { hasText: 'Reconnecting…' }).waitFor(wait);
+    await alice.page.locator('#composer').fill('Sent into the outage');
+    await alice.page.locator('#composer').press('Enter');
+    await alice.page.locator('.message-pending', { hasText: 'Sent into the outage' }).waitFor(wait);
+    await shot(alice.page, '08-alice-pending');
+
+    await server.start();
+    await connected(alice.page);
+    await messageText(alice.page, 'Sent into the outage').waitFor(wait);
+    await messageText(bob.page, 'Sent into the outage').waitFor(wait);
+
+    expect(await alice.page.locator('.message-pending').count()).toBe(0);
+    expect(await messageText(alice.page, 'Sent into the outage').count()).toBe(1);
+    expect(await messageText(bob.page, 'Sent into the outage').count()).toBe(1);
+  });
   it('counts unread messages of a room that is not open, until it is opened', async () => {
     const other = `news-${Date.now().toString(36)}`;
     await alice.page.locator('#new-room-name').fill(other);
@@ -126,7 +143,7 @@ describe('two people chatting in the browser', () => {
     await send(alice.page, 'News two');
     const badge = b.locator('.room-link', { hasText: other }).locator('.badge');
     await expect.poll(() => badge.textContent(), wait).toBe('2');
-    await shot(b, '08-bob-unread-badge');
+    await shot(b, '09-bob-unread-badge');
     await b.locator('.room-link', { hasText: other }).click();
     await messageText(b, 'News two').waitFor(wait);
     expect(await badge.count()).toBe(0);

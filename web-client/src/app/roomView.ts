@@ -1,9 +1,10 @@
-import type { ChatClient, RoomRole } from '../chat';
+import { isOutcomeUnknown, newClientMessageId, type ChatClient, type RoomRole } from '../chat';
 import { composer } from './composer';
 import { errorText, h, toast } from './dom';
 import { invitationLink } from './invitationLink';
 import { membersPanel } from './membersPanel';
 import { messageItem, type MessageActions } from './messageItem';
+import { pendingItem, type PendingSend } from './pendingItem';
 import { settingsPanel } from './settingsPanel';
 import type { AppState } from './state';
 import { typingText } from './typingText';
@@ -21,6 +22,7 @@ export class RoomView {
   private readonly composerSlot = h('div', { class: 'composer-slot' });
   private readonly olderButton = h('button', { class: 'load-older' }, 'Load older messages');
   private readonly myReactions = new Set<string>();
+  private readonly pending = new Map<string, PendingSend>();
   private panel: 'members' | 'settings' | null = null;
   private loadingOlder = false;
 
@@ -99,6 +101,7 @@ export class RoomView {
       ...store.messages.map((m) =>
         messageItem(m, actions, seen?.messageId === m.id ? seen.userIds.map((id) => this.state.displayName(this.roomId, id)) : null),
       ),
+      ...[...this.pending.values()].map((p) => pendingItem(p, () => void this.deliver(p).catch(() => undefined))),
     );
     this.olderButton.hidden = !store.hasOlder;
     // Stick to the newest message when the reader was there; otherwise keep their place.
@@ -160,12 +163,33 @@ export class RoomView {
     };
   }
 
-  private async send(text: string): Promise<void> {
+  private send(text: string): Promise<void> {
+    return this.deliver({ clientMessageId: newClientMessageId(), text, failed: false });
+  }
+
+  /**
+   * Shows the message as pending and sends it; the client retries an unknown outcome by itself.
+   * Still unknown after that, it stays as "Not sent" with a Retry that keeps its clientMessageId,
+   * so a copy that was stored after all is never stored twice. A refusal removes it and throws, so
+   * the composer gives the text back.
+   */
+  private async deliver(pending: PendingSend): Promise<void> {
+    pending.failed = false;
+    this.pending.set(pending.clientMessageId, pending);
+    this.renderMessages(true);
     try {
-      await this.client.sendText(this.roomId, text);
+      await this.client.sendText(this.roomId, pending.text, { clientMessageId: pending.clientMessageId });
+      this.pending.delete(pending.clientMessageId);
     } catch (e) {
+      if (isOutcomeUnknown(e)) {
+        pending.failed = true;
+        return;
+      }
+      this.pending.delete(pending.clientMessageId);
       toast(errorText(e));
       throw e;
+    } finally {
+      this.renderMessages();
     }
   }
 

@@ -36,6 +36,18 @@ export interface ChatClientOptions {
   /** Silence from the server after which the connection counts as lost. */
   serverTimeoutMs?: number;
   logLevel?: LogLevel;
+  /**
+   * How long a send whose outcome is unknown (the connection lost, the service `unavailable`) is
+   * retried with the same clientMessageId before it is reported failed; a retry by the user with
+   * that id stays safe.
+   */
+  sendRetryWindowMs?: number;
+  /**
+   * How long one attempt of a send may wait for its ack. An invocation made while the connection
+   * was failing can be left waiting for good (buffered for a replay that a restarted service
+   * cannot do); past this it counts as unknown and is sent again.
+   */
+  sendAttemptTimeoutMs?: number;
 }
 
 /** Events of the client: the hub's own, plus what recovery and the store report. */
@@ -67,10 +79,14 @@ export class ChatClient {
   private syncing: Promise<void> | null = null;
   private resyncWanted = false;
   private self: UserDto | null = null;
+  private readonly sendRetryWindowMs: number;
+  private readonly sendAttemptTimeoutMs: number;
 
   constructor(options: ChatClientOptions) {
     const baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
     this.rest = new ChatRest({ baseUrl, accessTokenFactory: options.accessTokenFactory });
+    this.sendRetryWindowMs = options.sendRetryWindowMs ?? 60_000;
+    this.sendAttemptTimeoutMs = options.sendAttemptTimeoutMs ?? 10_000;
     let builder = new HubConnectionBuilder()
       .withUrl(`${baseUrl}/hubs/chat`, { accessTokenFactory: options.accessTokenFactory })
       .withAutomaticReconnect(new ChatReconnectPolicy())
@@ -161,23 +177,28 @@ export class ChatClient {
   }
 
   /**
-   * Sends a message and stores it once acked. A send cut off by a lost connection is repeated with
-   * the same clientMessageId after the reconnect, so it is stored once whatever happened to the ack.
+   * Sends a message and stores it once acked. A send whose outcome is unknown (cut off by a lost
+   * connection, or `unavailable`) is repeated with the same clientMessageId, with back-off, until it
+   * is acked or `sendRetryWindowMs` has passed: it is stored once whatever happened to the ack. A
+   * refusal (muted, invalid, …) throws at once. Pass the clientMessageId of a failed send to retry it.
    */
   async send(
     request: Omit<SendMessageRequest, 'clientMessageId'> & { clientMessageId?: string },
     attachment?: AttachmentDto,
   ): Promise<MessageAck> {
     const full: SendMessageRequest = { ...request, clientMessageId: request.clientMessageId ?? newClientMessageId() };
+    const giveUpAt = Date.now() + this.sendRetryWindowMs;
     for (let attempt = 0; ; attempt++) {
       try {
-        const ack = await this.invoke<MessageAck>('SendMessage', full);
+        const ack = await withTimeout(this.invoke<MessageAck>('SendMessage', full), this.sendAttemptTimeoutMs);
         const normalized = { ...ack, seq: Number(ack.seq), sentAt: toDate(ack.sentAt) };
         this.storeOwnMessage(full, normalized, attachment);
         return normalized;
       } catch (error) {
-        if (error instanceof ChatError || attempt >= 3) throw error;
-        await this.connected();
+        if (!isOutcomeUnknown(error) || Date.now() >= giveUpAt) throw error;
+        await delay(Math.min(reconnectDelay(attempt + 1, 8000, Math.random), Math.max(0, giveUpAt - Date.now())));
+        // A closed connection starts over by itself; the next attempt then fails fast or goes through.
+        await this.connected().catch(() => undefined);
       }
     }
   }
@@ -261,8 +282,9 @@ export class ChatClient {
 
   private storeOwnMessage(request: SendMessageRequest, ack: MessageAck, attachment?: AttachmentDto): void {
     // The sending connection gets no MessageReceived for its own message: the ack stands in for it.
+    // A duplicate ack too: the first attempt was stored, but this connection may never have heard of it.
     const store = this.stores.get(request.roomId);
-    if (!store || ack.duplicate) return;
+    if (!store) return;
     store.receive({
       id: ack.messageId,
       roomId: request.roomId,
@@ -365,8 +387,31 @@ export class ChatClient {
       this.events.emit('messages', { roomId: reaction.roomId });
     } else if (name === 'RemovedFromRoom') {
       this.stores.delete((payload as ChatServerEvents['RemovedFromRoom']).roomId);
+    } else if (name === 'ResyncRequired') {
+      // Events may have been lost on the way (the service's backplane was away): Sync every room.
+      void this.recover().catch(() => undefined);
     }
   }
+}
+
+/**
+ * Whether a failed send may have been stored after all, so that repeating it with the same
+ * clientMessageId is the way to find out: the connection failed under it, or the service said
+ * `unavailable`. Any other code is the service's answer, final for this message.
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return !(error instanceof ChatError) || error.code === 'unavailable';
+}
+
+/** The promise's outcome, or a plain Error (an unknown outcome, to a send) once `ms` have passed. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,7 +1,8 @@
-export { ChatClient, type ChatClientEvents, type ChatClientOptions, type ConnectionState } from './chatClient';
+export { ChatClient, isOutcomeUnknown, type ChatClientEvents, type ChatClientOptions, type ConnectionState } from './chatClient';
 export { ChatError, parseHubError, parseProblem, type ErrorCode } from './errors';
 export { RoomMessageStore, type StoreOutcome } from './messageStore';
 export { RoomReceipts } from './receipts';
+export { newClientMessageId } from './ids';
 export { ChatReconnectPolicy, reconnectDelay } from './reconnectPolicy';
 export { ChatRest, type RestOptions } from './rest';
 export { applySyncResult, buildSyncRequest } from './syncPlan';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseHubError, parseProblem } from './errors';
+import { isOutcomeUnknown } from './chatClient';
+import { ChatError, parseHubError, parseProblem } from './errors';
 import { reconnectDelay } from './reconnectPolicy';
 import { TypingNotifier } from './typingNotifier';
 
@@ -10,6 +11,13 @@ describe('errors', () => {
     );
     expect(error.code).toBe('rate_limited');
     expect(error.retryAfterMs).toBe(1500);
+  });
+
+  it('retries a send only when the service may have stored it: a lost connection or unavailable', () => {
+    expect(isOutcomeUnknown(new Error("Cannot send data if the connection is not in the 'Connected' State."))).toBe(true);
+    expect(isOutcomeUnknown(new ChatError('unavailable', 'storage is unavailable'))).toBe(true);
+    expect(isOutcomeUnknown(new ChatError('muted', 'you are muted'))).toBe(false);
+    expect(isOutcomeUnknown(new ChatError('rate_limited', 'slow down', 500))).toBe(false);
   });
 
   it('keeps an unknown message as it is', () => {

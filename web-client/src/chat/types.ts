@@ -169,6 +169,10 @@ export interface ReactionChangedEvent {
   userId: string;
   added: boolean;
 }
+/** The connection may have missed events of these rooms (all of them when absent): call `Sync`. */
+export interface ResyncRequiredEvent {
+  roomIds?: string[] | null;
+}
 export interface RemovedFromRoomEvent {
   roomId: string;
   reason: RemovalReason;
@@ -189,6 +193,7 @@ export interface ChatServerEvents {
   MemberUpdated: MemberDto;
   RemovedFromRoom: RemovedFromRoomEvent;
   RoomUpdated: RoomDto;
+  ResyncRequired: ResyncRequiredEvent;
 }
 
 export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
@@ -204,4 +209,5 @@ export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
   'MemberUpdated',
   'RemovedFromRoom',
   'RoomUpdated',
+  'ResyncRequired',
 ];
