@@ -41,8 +41,8 @@ public sealed class ChatMetrics
         redisErrors = meter.CreateCounter<long>(
             "chat.redis.errors", unit: "{error}", description: "Hub calls and REST requests that failed because Redis did");
         broadcastFailures = meter.CreateCounter<long>(
-            "chat.broadcast.failures", unit: "{message}",
-            description: "Stored and acked messages whose delivery failed (the backplane away); members catch up through ResyncRequired");
+            "chat.broadcast.failures", unit: "{send}",
+            description: "Sends to clients dropped because the backplane was away; members catch up through ResyncRequired");
         rateLimited = meter.CreateCounter<long>(
             "chat.rate_limit.refusals", unit: "{refusal}", description: "Calls refused with rate_limited, by budget (messages, slow_mode, reactions, sign_in_account, …)");
     }

@@ -71,6 +71,15 @@ public static class ChatHubsExtensions
             // uses when it shuts down, while the registry and heartbeat still need theirs then.
             signalR.AddStackExchangeRedis();
             services.AddSingleton<BackplaneMonitor>();
+            services.AddHostedService(s => s.GetRequiredService<BackplaneMonitor>());
+            // The backplane behind a decorator that keeps the node up while Redis is away.
+            services.AddSingleton<RedisHubLifetimeManager<ChatHub>>();
+            services.AddSingleton(s => new OutageTolerantLifetimeManager<ChatHub>(
+                s.GetRequiredService<RedisHubLifetimeManager<ChatHub>>(),
+                s.GetRequiredService<BackplaneMonitor>(),
+                s.GetRequiredService<Chat.Data.ChatMetrics>(),
+                s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<OutageTolerantLifetimeManager<ChatHub>>>()));
+            services.AddSingleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<OutageTolerantLifetimeManager<ChatHub>>());
             services.AddOptions<RedisOptions>().Configure<IOptions<ChatRedisOptions>, BackplaneMonitor>((o, chatRedis, monitor) =>
             {
                 o.Configuration = ChatRedisConnection.Configure(chatRedis.Value);

@@ -1,40 +1,76 @@
 using Chat.Data;
 using Chat.Hubs.Broadcasting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace Chat.Hubs.Connections;
 
 /// <summary>
-/// Watches the backplane's own Redis connection. While its subscription is down, group sends
-/// from and to this node are lost; when it is back, every connection on this node is told
-/// <c>ResyncRequired</c> for all its rooms, and catches up with <c>Sync</c>.
+/// Watches the backplane. Once something failed on it (its connection dropped, a send or a
+/// subscription timed out against a Redis that hangs), it checks every second whether Redis
+/// answers again; when it does, the connections of this node that could not be subscribed are
+/// closed to reconnect whole (<see cref="OutageTolerantLifetimeManager{THub}"/>), and every other
+/// one is told <c>ResyncRequired</c> for all its rooms, and catches up with <c>Sync</c>.
 /// </summary>
 public sealed partial class BackplaneMonitor(IServiceProvider services, ChatMetrics metrics, ILogger<BackplaneMonitor> logger)
+    : BackgroundService
 {
-    private int down;
+    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
+
+    private IConnectionMultiplexer? multiplexer;
+    private int failed;
 
     /// <summary>Opens the backplane's connection with <paramref name="configuration"/> and watches it.</summary>
     public async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration, TextWriter log)
     {
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration, log);
-        multiplexer.ConnectionFailed += (_, e) =>
+        var connected = await ConnectionMultiplexer.ConnectAsync(configuration, log);
+        connected.ConnectionFailed += (_, e) =>
         {
-            if (e.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref down, 1) == 0)
+            if (e.ConnectionType == ConnectionType.Subscription)
             {
-                metrics.RedisFailed();
-                LogLost(logger, e.Exception);
+                NoteFailure();
             }
         };
-        multiplexer.ConnectionRestored += (_, e) =>
+        multiplexer = connected;
+        return connected;
+    }
+
+    /// <summary>Something was lost on the backplane: once it answers again, this node's connections are mended.</summary>
+    public void NoteFailure()
+    {
+        if (Interlocked.Exchange(ref failed, 1) == 0)
         {
-            if (e.ConnectionType == ConnectionType.Subscription && Interlocked.Exchange(ref down, 0) == 1)
+            metrics.RedisFailed();
+            LogLost(logger);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CheckEvery);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (Volatile.Read(ref failed) == 1 && multiplexer is { IsConnected: true } backplane && await AnswersAsync(backplane))
             {
-                _ = ResyncAsync();
+                Volatile.Write(ref failed, 0);
+                await ResyncAsync();
             }
-        };
-        return multiplexer;
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(IConnectionMultiplexer backplane)
+    {
+        try
+        {
+            await backplane.GetSubscriber().PingAsync();
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
     }
 
     private async Task ResyncAsync()
@@ -42,8 +78,8 @@ public sealed partial class BackplaneMonitor(IServiceProvider services, ChatMetr
         LogRestored(logger);
         try
         {
-            // Resolved late: the broadcaster needs the hub context, which needs the backplane
-            // this monitor helps to build.
+            // Resolved late: both need the backplane that this monitor helps to build.
+            await services.GetRequiredService<OutageTolerantLifetimeManager<ChatHub>>().MendAsync();
             await services.GetRequiredService<RoomBroadcaster>().ResyncRequiredOnThisNodeAsync(null);
         }
         catch (Exception e)
@@ -52,12 +88,12 @@ public sealed partial class BackplaneMonitor(IServiceProvider services, ChatMetr
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The backplane lost Redis: group sends are lost until it is back")]
-    private static partial void LogLost(ILogger logger, Exception? exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The backplane failed: group sends may be lost until Redis answers again")]
+    private static partial void LogLost(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The backplane has Redis again: telling this node's connections to Sync")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The backplane answers again: mending this node's connections and telling them to Sync")]
     private static partial void LogRestored(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Telling this node's connections to Sync failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Mending this node's connections after a backplane failure failed")]
     private static partial void LogResyncFailed(ILogger logger, Exception exception);
 }

@@ -99,6 +99,57 @@ public sealed class ClusterConnections(ChatRedisConnection redis, IOptions<Clust
     }
 
     /// <summary>
+    /// Makes this node's entries in the registry match <paramref name="open"/>, its connections
+    /// now: entries of connections that closed while Redis was out of reach go, connections that
+    /// opened meanwhile are listed. Each user's open connections are read after the user's
+    /// entries, so a connection opening meanwhile is not dropped. Returns the users whose entries
+    /// changed.
+    /// </summary>
+    public async Task<IReadOnlyCollection<Guid>> ReconcileNodeAsync(UserConnections open)
+    {
+        var db = await redis.DatabaseAsync();
+        var listed = (await db.SetMembersAsync(NodeUsersKey(NodeId)))
+            .Select(u => Guid.TryParse(u.ToString(), out var id) ? id : (Guid?)null)
+            .OfType<Guid>();
+        var prefix = ConnectionEntry.NodePrefix(NodeId);
+        var changed = new HashSet<Guid>();
+        foreach (var userId in listed.Union(open.Snapshot().Keys).ToArray())
+        {
+            var entries = (await db.SetMembersAsync(UserKey(userId)))
+                .Select(e => e.ToString())
+                .Where(e => e.StartsWith(prefix, StringComparison.Ordinal))
+                .ToHashSet();
+            var wanted = open.Of(userId).Select(c => ConnectionEntry.Format(NodeId, c)).ToHashSet();
+            var gone = entries.Except(wanted).Select(e => (RedisValue)e).ToArray();
+            if (gone.Length > 0)
+            {
+                await db.SetRemoveAsync(UserKey(userId), gone);
+                changed.Add(userId);
+            }
+
+            foreach (var connectionId in open.Of(userId))
+            {
+                if (!entries.Contains(ConnectionEntry.Format(NodeId, connectionId)))
+                {
+                    await AddAsync(userId, connectionId);
+                    changed.Add(userId);
+                }
+            }
+
+            if (wanted.Count == 0)
+            {
+                // Through the remove script: it keeps the user listed if a connection opened meanwhile.
+                await db.ScriptEvaluateAsync(
+                    RemoveScript,
+                    [UserKey(userId), NodeUsersKey(NodeId)],
+                    [ConnectionEntry.Format(NodeId, "-"), userId.ToString("N"), prefix]);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
     /// Renews this node's heartbeat and lists the node in the registry. True when the node was not
     /// listed: on the first beat, or when a sweeper took the node for dead (it missed its beats)
     /// and released its users.

@@ -10,6 +10,7 @@ using Chat.Hubs.Limits;
 using Chat.Hubs.Typing;
 using FluentValidation;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace Chat.Hubs.Messages;
 
@@ -102,17 +103,25 @@ public sealed class MessageSender(
         if (!result.Duplicate)
         {
             metrics.MessageReceived();
+            // Stored is stored: from here on nothing fails the send. The sender gets the ack, or
+            // would resend and find a duplicate anyway; members who missed the delivery are told
+            // to Sync once the backplane is back (BackplaneMonitor).
             try
             {
                 // Before the delivery: members see the typist leave the list as the message arrives.
                 await typing.MessageSentAsync(sender.UserId, roomId);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                logger.LogWarning(e, "Typing of {UserId} could not be cleared as their message arrived", sender.UserId);
+            }
+
+            try
+            {
                 await broadcaster.MessageStoredAsync(result.Message.ToDto(), sender.ConnectionId);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Stored is stored: the sender gets the ack, or would resend and find a duplicate
-                // anyway. Members who missed the delivery are told to Sync once the backplane is
-                // back (BackplaneMonitor).
                 logger.LogError(e, "Message {MessageId} is stored but its delivery failed", result.Message.Id);
                 metrics.BroadcastFailed();
             }

@@ -13,6 +13,7 @@ namespace Chat.Hubs.Presence;
 /// </summary>
 public sealed class NodeHeartbeat(
     ClusterConnections cluster,
+    ConnectionDirectory connections,
     UserConnections local,
     PresenceService presence,
     IOptions<ClusterOptions> options,
@@ -68,6 +69,12 @@ public sealed class NodeHeartbeat(
             if (newlyListed && restoreWhenSwept)
             {
                 await RestoreAsync(cancellationToken);
+            }
+
+            // Changes that could not reach the registry while Redis was away are caught up now.
+            foreach (var userId in await connections.ReconcileAsync())
+            {
+                await presence.SettleAsync(userId, cancellationToken: cancellationToken);
             }
         }
         catch (Exception e) when (e is RedisException or TimeoutException or NpgsqlException)

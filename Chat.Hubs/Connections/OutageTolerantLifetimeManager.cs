@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using Chat.Data;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Chat.Hubs.Connections;
+
+/// <summary>
+/// The Redis backplane, made to keep the node up while Redis is away: a connection still opens,
+/// joins its rooms and is served, and a send that cannot be published is counted and dropped
+/// instead of failing the call that made it (members catch up through <c>ResyncRequired</c>).
+/// </summary>
+/// <remarks>
+/// What could not be done meanwhile is mended when the backplane answers again (<see cref="MendAsync"/>,
+/// called by <see cref="BackplaneMonitor"/>): a connection of this node whose subscriptions or
+/// group changes failed is closed, so that its client reconnects and enters exactly the rooms the
+/// database says (a kick or leave during the outage then holds); a removal of another node's
+/// connection from a group is sent again until it holds.
+/// </remarks>
+public sealed partial class OutageTolerantLifetimeManager<THub>(
+    HubLifetimeManager<THub> backplane, BackplaneMonitor monitor, ChatMetrics metrics, ILogger<OutageTolerantLifetimeManager<THub>> logger)
+    : HubLifetimeManager<THub>, IDisposable
+    where THub : Hub
+{
+    private readonly ConcurrentDictionary<string, HubConnectionContext> local = new();
+    private readonly ConcurrentDictionary<string, bool> unsubscribed = new();
+    private readonly ConcurrentDictionary<(string ConnectionId, string Group), bool> removalsDue = new();
+
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        local[connection.ConnectionId] = connection;
+        if (!await TryAsync(() => backplane.OnConnectedAsync(connection)))
+        {
+            unsubscribed[connection.ConnectionId] = true;
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        local.TryRemove(connection.ConnectionId, out _);
+        unsubscribed.TryRemove(connection.ConnectionId, out _);
+        await TryAsync(() => backplane.OnDisconnectedAsync(connection));
+    }
+
+    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (!await TryAsync(() => backplane.AddToGroupAsync(connectionId, groupName, cancellationToken)) && local.ContainsKey(connectionId))
+        {
+            unsubscribed[connectionId] = true;
+        }
+    }
+
+    public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    {
+        if (await TryAsync(() => backplane.RemoveFromGroupAsync(connectionId, groupName, cancellationToken)))
+        {
+            return;
+        }
+
+        if (local.ContainsKey(connectionId))
+        {
+            unsubscribed[connectionId] = true;
+        }
+        else
+        {
+            removalsDue[(connectionId, groupName)] = true;
+        }
+    }
+
+    /// <summary>
+    /// The backplane is back: closes this node's connections whose subscriptions or group changes
+    /// failed meanwhile, and sends again the removals of other nodes' connections from groups.
+    /// </summary>
+    public async Task MendAsync()
+    {
+        foreach (var connectionId in unsubscribed.Keys)
+        {
+            if (unsubscribed.TryRemove(connectionId, out _) && local.TryGetValue(connectionId, out var connection))
+            {
+                LogClosingUnsubscribed(logger, connectionId);
+                connection.Abort();
+            }
+        }
+
+        foreach (var (connectionId, group) in removalsDue.Keys)
+        {
+            if (await TryAsync(() => backplane.RemoveFromGroupAsync(connectionId, group)))
+            {
+                removalsDue.TryRemove((connectionId, group), out _);
+            }
+        }
+    }
+
+    public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendAllAsync(methodName, args, cancellationToken));
+
+    public override Task SendAllExceptAsync(
+        string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken));
+
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendConnectionAsync(connectionId, methodName, args, cancellationToken));
+
+    public override Task SendConnectionsAsync(
+        IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken));
+
+    public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendGroupAsync(groupName, methodName, args, cancellationToken));
+
+    public override Task SendGroupsAsync(
+        IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendGroupsAsync(groupNames, methodName, args, cancellationToken));
+
+    public override Task SendGroupExceptAsync(
+        string groupName, string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendGroupExceptAsync(groupName, methodName, args, excludedConnectionIds, cancellationToken));
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendUserAsync(userId, methodName, args, cancellationToken));
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        SendAsync(() => backplane.SendUsersAsync(userIds, methodName, args, cancellationToken));
+
+    public override Task<T> InvokeConnectionAsync<T>(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken) =>
+        backplane.InvokeConnectionAsync<T>(connectionId, methodName, args, cancellationToken);
+
+    public override Task SetConnectionResultAsync(string connectionId, Microsoft.AspNetCore.SignalR.Protocol.CompletionMessage result) =>
+        backplane.SetConnectionResultAsync(connectionId, result);
+
+    public override bool TryGetReturnType(string invocationId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type) =>
+        backplane.TryGetReturnType(invocationId, out type);
+
+    public void Dispose()
+    {
+        try
+        {
+            (backplane as IDisposable)?.Dispose();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // A node stopping while Redis is away: its subscriptions die with its connection anyway.
+            LogUnsubscribeFailed(logger, e);
+        }
+    }
+
+    private async Task SendAsync(Func<Task> send)
+    {
+        if (!await TryAsync(send))
+        {
+            metrics.BroadcastFailed();
+        }
+    }
+
+    private async Task<bool> TryAsync(Func<Task> operation)
+    {
+        try
+        {
+            await operation();
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            metrics.RedisFailed();
+            monitor.NoteFailure();
+            LogBackplaneFailed(logger, e);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A backplane operation failed; the node goes on without it until Redis answers again")]
+    private static partial void LogBackplaneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing connection {ConnectionId}, whose subscriptions failed while Redis was away, so that it reconnects whole")]
+    private static partial void LogClosingUnsubscribed(ILogger logger, string connectionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from the backplane failed on shutdown")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception);
+}
