@@ -48,6 +48,11 @@ internal sealed class ActivityWriter(ActivityLog log, ActivityRepository reposit
         {
             await WriteBatchAsync(cancellationToken);
         }
+
+        if (log.Reader.Count > 0)
+        {
+            logger.LogWarning("The stop's deadline passed with {Count} activity entries not written", log.Reader.Count);
+        }
     }
 
     /// <summary>Writes up to one batch of what is queued; true when the batch was full.</summary>
