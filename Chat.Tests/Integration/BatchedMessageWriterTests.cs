@@ -32,7 +32,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         var goneRoom = Text(Guid.NewGuid(), alice.Id, Guid.NewGuid(), "nobody home");
         var sameIdElsewhere = Text(other.Id, alice.Id, clientMessageId, "hello there");
         await using var connection = await Database.OpenConnectionAsync();
-        var results = (await MessageBatch.WriteAsync(connection, [new(first), new(fromBob), new(repeat), new(goneRoom), new(sameIdElsewhere)], CancellationToken.None))
+        var results = (await MessageBatch.WriteAsync(connection, [new(first), new(fromBob), new(repeat), new(goneRoom), new(sameIdElsewhere)], retried: false, CancellationToken.None))
             .Select(a => a.Result).ToArray();
 
         Assert.Equal((lastSeq + 1, false), (results[0]!.Message.Seq, results[0]!.Duplicate));
@@ -45,7 +45,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         Assert.Equal("bob", results[1]!.Message.SenderName);
 
         // A later batch recognises it too, and takes no seq for it.
-        var again = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, alice.Id, clientMessageId, "hello"))], CancellationToken.None);
+        var again = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, alice.Id, clientMessageId, "hello"))], retried: false, CancellationToken.None);
         Assert.Equal((first.Id, true), (again[0].Result!.Message.Id, again[0].Result!.Duplicate));
         Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
 
@@ -53,7 +53,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         var before = Text(room.Id, bob.Id, Guid.NewGuid(), "before the resend");
         var after = Text(room.Id, bob.Id, Guid.NewGuid(), "after the resend");
         var mixed = await MessageBatch.WriteAsync(
-            connection, [new(before), new(Text(room.Id, alice.Id, clientMessageId, "hello")), new(after)], CancellationToken.None);
+            connection, [new(before), new(Text(room.Id, alice.Id, clientMessageId, "hello")), new(after)], retried: false, CancellationToken.None);
         Assert.Equal((lastSeq + 3, false), (mixed[0].Result!.Message.Seq, mixed[0].Result!.Duplicate));
         Assert.Equal((first.Id, true), (mixed[1].Result!.Message.Id, mixed[1].Result!.Duplicate));
         Assert.Equal((lastSeq + 4, false), (mixed[2].Result!.Message.Seq, mixed[2].Result!.Duplicate));
@@ -239,6 +239,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
 
     private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds, int writers = 1, int maxBatchSize = 512) => new(
         dataSource,
+        TestPipelines.For(dataSource),
         Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds, Writers = writers, MaxBatchSize = maxBatchSize }),
         TestMetrics.Create(),
         NullLogger<BatchedMessageWriter>.Instance);
