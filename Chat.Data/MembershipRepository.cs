@@ -76,17 +76,20 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource, DatabasePi
     }
 
     /// <summary>The ids of the rooms whose groups a connection of the user belongs in.</summary>
-    public Task<IReadOnlyList<Guid>> RoomIdsOfAsync(Guid userId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Guid>> RoomIdsOfAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(dataSource, (connection, token) => RoomIdsOfAsync(connection, userId, token), cancellationToken);
+
+    /// <summary><see cref="RoomIdsOfAsync(Guid, CancellationToken)"/> on a connection the caller holds already.</summary>
+    internal static async Task<IReadOnlyList<Guid>> RoomIdsOfAsync(NpgsqlConnection connection, Guid userId, CancellationToken cancellationToken)
     {
         const string sql = """
             select rm.room_id from room_members rm
             where rm.user_id = @UserId
               and not exists (select 1 from room_bans b where b.room_id = rm.room_id and b.user_id = rm.user_id)
             """;
-        return pipeline.ExecuteAsync<IReadOnlyList<Guid>>(
-            dataSource,
-            async (connection, token) => (await connection.QueryAsync<Guid>(new CommandDefinition(sql, new { UserId = userId }, cancellationToken: token))).AsList(),
-            cancellationToken);
+        var rows = await connection.QueryAsync<Guid>(
+            new CommandDefinition(sql, new { UserId = userId }, cancellationToken: cancellationToken));
+        return rows.AsList();
     }
 
     public Task<bool> IsBannedAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)

@@ -15,6 +15,10 @@ namespace Chat.Data;
 /// A session-level advisory lock rather than a row lock: a change is committed at once (REST
 /// answers with it as soon as anyone hears of it) while the lock is still held for announcing it,
 /// so the announcements of one user's changes go out in the order the changes were made.
+/// Everything a decision needs from the database while the user is locked it reads on the lock's
+/// own connection (<see cref="RoomIdsAsync"/>): a holder that waited for a second pooled
+/// connection could wait forever once every connection of the pool is held by a lock, or by a
+/// decision waiting for one.
 /// </remarks>
 public sealed class PresenceLock : IAsyncDisposable
 {
@@ -70,6 +74,13 @@ public sealed class PresenceLock : IAsyncDisposable
         await ReleaseAsync(connection, userId);
         return null;
     }
+
+    /// <summary>
+    /// The ids of the rooms whose groups the user's connections belong in, read on the lock's
+    /// connection (see <see cref="MembershipRepository.RoomIdsOfAsync(Guid, CancellationToken)"/>).
+    /// </summary>
+    public Task<IReadOnlyList<Guid>> RoomIdsAsync(CancellationToken cancellationToken = default) =>
+        MembershipRepository.RoomIdsOfAsync(connection, userId, cancellationToken);
 
     /// <summary>Stores a new presence; committed at once, visible to every node.</summary>
     /// <remarks>
