@@ -44,7 +44,7 @@ public class NodeFixture(
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var node in started)
         {
@@ -138,6 +138,30 @@ public sealed class SmallAnswersNodeFixture() : NodeFixture(new Dictionary<strin
 public sealed class SmallPoolNodeFixture() : NodeFixture(connectionOptions: $"Maximum Pool Size={MaxPoolSize}")
 {
     public const int MaxPoolSize = 3;
+}
+
+/// <summary>
+/// One node that reaches its database through a <see cref="PostgresRelay"/>, which a test can
+/// have break a connection right after a commit.
+/// </summary>
+public sealed class RelayedNodeFixture : NodeFixture
+{
+    public RelayedNodeFixture()
+        : this(new PostgresRelay())
+    {
+    }
+
+    // Options later in a connection string win: the relay's host and port replace the server's.
+    private RelayedNodeFixture(PostgresRelay relay)
+        : base(connectionOptions: relay.ConnectionOptions) => Relay = relay;
+
+    public PostgresRelay Relay { get; }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Relay.DisposeAsync();
+    }
 }
 
 /// <summary>Two nodes on one database, with or without a Redis backplane between them.</summary>

@@ -64,6 +64,41 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_batch_stored_again_after_its_commit_answers_each_message_with_its_row_and_stores_nothing_twice()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var lastSeq = await LastSeqAsync(room.Id);
+        var resent = Text(room.Id, bob.Id, Guid.NewGuid(), "stored before the batch");
+        await using var connection = await Database.OpenConnectionAsync();
+        await MessageBatch.WriteAsync(connection, [new(resent)], retried: false, CancellationToken.None);
+        var clientMessageId = Guid.NewGuid();
+        BatchItem[] batch =
+        [
+            new(Text(room.Id, alice.Id, clientMessageId, "one")),
+            new(Text(room.Id, alice.Id, clientMessageId, "one")),
+            new(Text(room.Id, alice.Id, clientMessageId: null, "written by the service")),
+            new(Text(room.Id, bob.Id, resent.ClientMessageId, "stored before the batch")),
+        ];
+
+        // The first call commits, and its answer is lost as far as the writer knows.
+        var first = await MessageBatch.WriteAsync(connection, batch, retried: false, CancellationToken.None);
+        var again = await MessageBatch.WriteAsync(connection, batch, retried: true, CancellationToken.None);
+
+        Assert.Equal(
+            first.Select(o => (o.Result!.Message.Id, o.Result.Message.Seq, o.Result.Duplicate)),
+            again.Select(o => (o.Result!.Message.Id, o.Result.Message.Seq, o.Result.Duplicate)));
+        Assert.Equal([false, true, false, true], again.Select(o => o.Result!.Duplicate));
+        Assert.Equal(lastSeq + 3, await LastSeqAsync(room.Id));
+        Assert.Equal(
+            [lastSeq + 1, lastSeq + 2, lastSeq + 3],
+            await connection.QueryAsync<long>("select seq from messages where room_id = @Id and seq > @LastSeq order by seq", new { room.Id, LastSeq = lastSeq }));
+
+        // A retried call whose earlier try stored nothing stores its messages as usual.
+        var fresh = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, bob.Id, Guid.NewGuid(), "new"))], retried: true, CancellationToken.None);
+        Assert.Equal((lastSeq + 4, false), (fresh[0].Result!.Message.Seq, fresh[0].Result!.Duplicate));
+    }
+
+    [Fact]
     public async Task A_message_the_database_refuses_fails_alone_and_the_rest_of_its_batch_is_stored()
     {
         var (alice, bob, room) = await TestRooms.OfTwoAsync(fixture.Node);
@@ -244,7 +279,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         TestMetrics.Create(),
         NullLogger<BatchedMessageWriter>.Instance);
 
-    private static NewMessage Text(Guid roomId, Guid senderId, Guid clientMessageId, string content)
+    private static NewMessage Text(Guid roomId, Guid senderId, Guid? clientMessageId, string content)
     {
         var ticks = DateTime.UtcNow.Ticks;
         return new NewMessage(
