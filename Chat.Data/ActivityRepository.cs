@@ -1,3 +1,4 @@
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,9 +10,10 @@ namespace Chat.Data;
 /// No foreign keys on the log: it is history, and a deleted user or room must not delete it or
 /// make a batch fail.
 /// </remarks>
-public sealed class ActivityRepository(NpgsqlDataSource dataSource)
+public sealed class ActivityRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     /// <summary>Appends a batch with one binary COPY: far cheaper than a statement per row.</summary>
+    /// <remarks>Not retried: a second copy after a lost commit would log every entry twice.</remarks>
     public async Task AppendAsync(IReadOnlyCollection<ActivityEntry> entries, CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0)
@@ -43,7 +45,7 @@ public sealed class ActivityRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>How often each action happened per UTC day since <paramref name="since"/>, newest day first.</summary>
-    public async Task<IReadOnlyList<ActivityCount>> CountsAsync(DateTime since, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ActivityCount>> CountsAsync(DateTime since, CancellationToken cancellationToken = default)
     {
         const string sql = """
             select (at at time zone 'UTC')::date::timestamp as day, action, count(*) as count
@@ -52,8 +54,10 @@ public sealed class ActivityRepository(NpgsqlDataSource dataSource)
             group by 1, 2
             order by 1 desc, 2
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<ActivityCount>(
-            new CommandDefinition(sql, new { Since = since }, cancellationToken: cancellationToken))];
+        return pipeline.ExecuteAsync<IReadOnlyList<ActivityCount>>(
+            dataSource,
+            async (connection, token) => [.. await connection.QueryAsync<ActivityCount>(
+                new CommandDefinition(sql, new { Since = since }, cancellationToken: token))],
+            cancellationToken);
     }
 }

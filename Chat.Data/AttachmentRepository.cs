@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Data;
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,7 +8,8 @@ using NpgsqlTypes;
 namespace Chat.Data;
 
 /// <summary>Stores uploaded files in PostgreSQL and reads them back in chunks.</summary>
-public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
+/// <remarks>Reads go through <see cref="DatabasePipeline"/>; each write says whether it does and why.</remarks>
+public sealed class AttachmentRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     /// <summary>
     /// How much of a file one read fetches. A download holds a pooled connection only while one
@@ -34,6 +36,7 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
     /// Stores a file's description and its bytes, read from <paramref name="content"/> as they are
     /// sent, unless the uploader's files would then hold more than <paramref name="quotaBytes"/>.
     /// </summary>
+    /// <remarks>Not retried: the upload's bytes are read from the request as they are stored, and cannot be read twice.</remarks>
     public async Task<AttachmentStored> CreateAsync(
         StoredAttachment attachment, Stream content, long quotaBytes, CancellationToken cancellationToken = default)
     {
@@ -81,16 +84,14 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>How many bytes the user's files hold now.</summary>
-    public async Task<long> StoredBytesAsync(Guid uploaderId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await StoredBytesAsync(connection, null, uploaderId, cancellationToken);
-    }
+    public Task<long> StoredBytesAsync(Guid uploaderId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(dataSource, (connection, token) => StoredBytesAsync(connection, null, uploaderId, token), cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="batchSize"/> files uploaded before <paramref name="uploadedBefore"/>
     /// that no live message shows: uploads never sent, or whose send failed. Returns how many went.
     /// </summary>
+    /// <remarks>Not retried: the retention pass that calls it runs again anyway, and picks up what is left.</remarks>
     public async Task<int> DeleteUnusedAsync(DateTime uploadedBefore, int batchSize, CancellationToken cancellationToken = default)
     {
         const string sql = """
@@ -114,27 +115,30 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken));
 
     /// <summary>A file's description, without its bytes.</summary>
-    public async Task<StoredAttachment?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    public Task<StoredAttachment?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
         const string sql = $"select {Columns} from attachments where id = @Id";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<StoredAttachment>(
-            new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<StoredAttachment>(new CommandDefinition(sql, new { Id = id }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>Who the live messages that show the file are between: each one's sender and recipient (null for a room message).</summary>
-    public async Task<IReadOnlyList<AttachmentUse>> UsesAsync(Guid id, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AttachmentUse>> UsesAsync(Guid id, CancellationToken cancellationToken = default)
     {
         const string sql = "select sender_id, to_user_id, client_message_id from messages where attachment_id = @Id and not deleted";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AttachmentUse>(new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
-        return rows.AsList();
+        return pipeline.ExecuteAsync<IReadOnlyList<AttachmentUse>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<AttachmentUse>(new CommandDefinition(sql, new { Id = id }, cancellationToken: token))).AsList(),
+            cancellationToken);
     }
 
     /// <summary>
     /// Writes the file's bytes to <paramref name="destination"/>, one chunk per query. Returns how
     /// many bytes were written: fewer than the size when the file was deleted meanwhile.
     /// </summary>
+    /// <remarks>Each chunk's read is retried on its own; what reached the client already is not read again.</remarks>
     public async Task<long> CopyContentAsync(Guid id, long size, Stream destination, CancellationToken cancellationToken = default)
     {
         // substring() counts from 1; on an uncompressed, out-of-line value it fetches only the
@@ -147,7 +151,8 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
             while (written < size)
             {
                 var count = (int)Math.Min(ChunkSize, size - written);
-                var read = await ReadChunkAsync(sql, id, checked((int)written + 1), count, buffer, cancellationToken);
+                var from = checked((int)written + 1);
+                var read = await pipeline.ExecuteAsync(token => ReadChunkAsync(sql, id, from, count, buffer, token), cancellationToken);
                 if (read == 0)
                 {
                     break;
@@ -165,7 +170,7 @@ public sealed class AttachmentRepository(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<int> ReadChunkAsync(string sql, Guid id, int from, int count, byte[] buffer, CancellationToken cancellationToken)
+    private async ValueTask<int> ReadChunkAsync(string sql, Guid id, int from, int count, byte[] buffer, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("Id", id);

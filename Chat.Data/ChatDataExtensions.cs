@@ -1,8 +1,10 @@
+using Chat.Data.Resilience;
 using Chat.Data.Writing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
 
@@ -12,8 +14,8 @@ namespace Chat.Data;
 public static class ChatDataExtensions
 {
     /// <summary>
-    /// Adds the pooled data source for <c>ConnectionStrings:Chat</c>, the repositories and the
-    /// start-up migration.
+    /// Adds the pooled data source for <c>ConnectionStrings:Chat</c>, the resilience pipeline of
+    /// the calls that may be retried, the repositories and the start-up migration.
     /// </summary>
     public static IHostApplicationBuilder AddChatData(this IHostApplicationBuilder builder)
     {
@@ -32,6 +34,14 @@ public static class ChatDataExtensions
         builder.Services.AddKeyedSingleton<ResiliencePipeline>(
             ChatDataResilience.StartupPipeline,
             (services, _) => ChatDataResilience.CreateStartup(services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddOptionsWithValidateOnStart<DatabaseResilienceOptions>()
+            .BindConfiguration(DatabaseResilienceOptions.SectionName)
+            .ValidateDataAnnotations();
+        builder.Services.AddSingleton(services => new DatabasePipeline(
+            [services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredKeyedService<NpgsqlDataSource>(BatchedMessageWriter.DataSourceKey)],
+            services.GetRequiredService<IOptions<DatabaseResilienceOptions>>().Value,
+            services.GetRequiredService<ChatMetrics>(),
+            services.GetRequiredService<ILogger<DatabasePipeline>>()));
 
         builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton<UserRepository>();
@@ -54,7 +64,7 @@ public static class ChatDataExtensions
 
     private static NpgsqlDataSource BuildDataSource(IServiceProvider services, bool forMessageWriter)
     {
-        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChatDataOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<ChatDataOptions>>().Value;
         var dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString);
         if (!options.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
         {
@@ -62,6 +72,15 @@ public static class ChatDataExtensions
             // them once per connection spares PostgreSQL parsing and planning them thousands of
             // times a second. A connection string that sets it wins.
             dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+
+        if (!dataSource.ConnectionStringBuilder.Keys.Cast<string>().Contains(nameof(NpgsqlConnectionStringBuilder.Timeout)))
+        {
+            // Npgsql waits 15 s for a new connection (or a free pooled one) by default; when the
+            // server is out of reach, a call that is not under the pipeline's time budget (a join,
+            // an upload) should fail with unavailable well before that. The keys are the ones the
+            // connection string sets, under their canonical names; one that sets it wins.
+            dataSource.ConnectionStringBuilder.Timeout = 5;
         }
 
         if (forMessageWriter)

@@ -19,6 +19,8 @@ public sealed class ChatMetrics
     private readonly Histogram<int> batchSize;
     private readonly Counter<long> databaseErrors;
     private readonly Counter<long> redisErrors;
+    private readonly Counter<long> databaseRetries;
+    private readonly Counter<long> databaseCircuitOpened;
     private readonly Counter<long> rateLimited;
     private readonly Counter<long> broadcastFailures;
 
@@ -38,6 +40,11 @@ public sealed class ChatMetrics
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] });
         databaseErrors = meter.CreateCounter<long>(
             "chat.database.errors", unit: "{error}", description: "Hub calls and REST requests that failed because PostgreSQL did");
+        databaseRetries = meter.CreateCounter<long>(
+            "chat.database.retries", unit: "{retry}", description: "Database calls tried again after a transient fault (a broken connection, a restarted server)");
+        databaseCircuitOpened = meter.CreateCounter<long>(
+            "chat.database.circuit.opened", unit: "{opening}",
+            description: "Times the database circuit opened: database calls then fail at once with unavailable for a while");
         redisErrors = meter.CreateCounter<long>(
             "chat.redis.errors", unit: "{error}", description: "Hub calls and REST requests that failed because Redis did");
         broadcastFailures = meter.CreateCounter<long>(
@@ -66,6 +73,10 @@ public sealed class ChatMetrics
     public void RedisFailed() => redisErrors.Add(1);
 
     public void BroadcastFailed() => broadcastFailures.Add(1);
+
+    public void DatabaseRetried() => databaseRetries.Add(1);
+
+    public void DatabaseCircuitOpened() => databaseCircuitOpened.Add(1);
 
     /// <summary>A call refused by <paramref name="limit"/>: a budget's name (messages, reactions, …) or <c>slow_mode</c>.</summary>
     public void RateLimited(string limit) => rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));

@@ -1,3 +1,4 @@
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 
@@ -17,8 +18,10 @@ public sealed record RoomInvitation
 }
 
 /// <summary>Stores room invitations and counts their uses.</summary>
-public sealed class InvitationRepository(NpgsqlDataSource dataSource)
+/// <remarks>Reads go through <see cref="DatabasePipeline"/>; each write says whether it does and why.</remarks>
+public sealed class InvitationRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
+    /// <remarks>Not retried: a second try after a lost commit would fail on the invitation's id, stored already.</remarks>
     public async Task CreateAsync(RoomInvitation invitation, CancellationToken cancellationToken = default)
     {
         const string sql = """
@@ -29,19 +32,21 @@ public sealed class InvitationRepository(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(sql, invitation, cancellationToken: cancellationToken));
     }
 
-    public async Task<RoomInvitation?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    public Task<RoomInvitation?> FindAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
     {
         const string sql = """
             select id, token_hash, room_id, created_by, expires_at, max_uses, uses, created_at
             from room_invitations where token_hash = @TokenHash
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<RoomInvitation>(
-            new CommandDefinition(sql, new { TokenHash = tokenHash }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<RoomInvitation>(
+                new CommandDefinition(sql, new { TokenHash = tokenHash }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>The room's invitations that may still be used at <paramref name="now"/>, newest first.</summary>
-    public async Task<IReadOnlyList<RoomInvitation>> ListUsableAsync(Guid roomId, DateTime now, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RoomInvitation>> ListUsableAsync(Guid roomId, DateTime now, CancellationToken cancellationToken = default)
     {
         const string sql = """
             select id, token_hash, room_id, created_by, expires_at, max_uses, uses, created_at
@@ -49,13 +54,15 @@ public sealed class InvitationRepository(NpgsqlDataSource dataSource)
             where room_id = @RoomId and expires_at > @Now and (max_uses is null or uses < max_uses)
             order by created_at desc
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RoomInvitation>(
-            new CommandDefinition(sql, new { RoomId = roomId, Now = now }, cancellationToken: cancellationToken));
-        return rows.AsList();
+        return pipeline.ExecuteAsync<IReadOnlyList<RoomInvitation>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<RoomInvitation>(
+                new CommandDefinition(sql, new { RoomId = roomId, Now = now }, cancellationToken: token))).AsList(),
+            cancellationToken);
     }
 
     /// <summary>Deletes one of the room's invitations; false when the room has none by that id.</summary>
+    /// <remarks>Not retried: a second try after a lost commit would find nothing to delete and answer false.</remarks>
     public async Task<bool> DeleteAsync(Guid roomId, Guid invitationId, CancellationToken cancellationToken = default)
     {
         const string sql = "delete from room_invitations where room_id = @RoomId and id = @Id";
@@ -68,6 +75,7 @@ public sealed class InvitationRepository(NpgsqlDataSource dataSource)
     /// Counts one use when the invitation is still valid at <paramref name="now"/>; false when it
     /// has expired or is used up. One conditional update, so concurrent accepts never exceed max_uses.
     /// </summary>
+    /// <remarks>Not retried: each run counts a use, so a second try after a lost commit would count two.</remarks>
     public async Task<bool> TryUseAsync(byte[] tokenHash, DateTime now, CancellationToken cancellationToken = default)
     {
         const string sql = """

@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Data.Resilience;
 using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
@@ -6,7 +7,8 @@ using Npgsql;
 namespace Chat.Data;
 
 /// <summary>Stores who belongs to which room, with role, mute and receipt pointers, and the bans.</summary>
-public sealed class MembershipRepository(NpgsqlDataSource dataSource)
+/// <remarks>Reads go through <see cref="DatabasePipeline"/>; each write says whether it does and why.</remarks>
+public sealed class MembershipRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     /// <summary>A member's columns, of room_members rm joined with users u; the mute is the room's sanction on the user.</summary>
     internal const string MemberColumns = """
@@ -15,32 +17,36 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
         rm.joined_at, rm.delivered_seq, rm.read_seq, rm.read_at
         """;
 
-    public async Task<RoomMember?> FindAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    public Task<RoomMember?> FindAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         const string sql = $"""
             select {MemberColumns} from room_members rm join users u on u.id = rm.user_id
             where rm.room_id = @RoomId and rm.user_id = @UserId
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<RoomMember>(new CommandDefinition(
-            sql, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<RoomMember>(new CommandDefinition(
+                sql, new { RoomId = roomId, UserId = userId }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>The room's rules, a ban and the membership of <paramref name="userId"/>; null when the room does not exist.</summary>
-    public async Task<UserRoomState?> RoomStateAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var states = await UserRoomStates.ReadAsync(connection, transaction: null, [(roomId, userId)], cancellationToken);
-        return states.GetValueOrDefault((roomId, userId));
-    }
+    public Task<UserRoomState?> RoomStateAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(
+            dataSource,
+            async (connection, token) =>
+            {
+                var states = await UserRoomStates.ReadAsync(connection, transaction: null, [(roomId, userId)], token);
+                return states.GetValueOrDefault((roomId, userId));
+            },
+            cancellationToken);
 
-    /// <summary>The members of a room, earliest first.</summary>
     /// <summary>
     /// A page of the room's members in user id order: the first <paramref name="limit"/> after
     /// <paramref name="afterUserId"/> (from the start when null), so a member who joins or leaves
     /// meanwhile never shifts the pages after them.
     /// </summary>
-    public async Task<IReadOnlyList<RoomMember>> ListAsync(
+    public Task<IReadOnlyList<RoomMember>> ListAsync(
         Guid roomId, Guid? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
         const string sql = $"""
@@ -49,44 +55,51 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
             order by rm.user_id
             limit @Limit
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RoomMember>(new CommandDefinition(
-            sql, new { RoomId = roomId, After = afterUserId ?? Guid.Empty, Limit = limit }, cancellationToken: cancellationToken));
-        return rows.AsList();
+        return pipeline.ExecuteAsync<IReadOnlyList<RoomMember>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<RoomMember>(new CommandDefinition(
+                sql, new { RoomId = roomId, After = afterUserId ?? Guid.Empty, Limit = limit }, cancellationToken: token))).AsList(),
+            cancellationToken);
     }
 
     /// <summary>How many of the room's members are connected (any status but offline).</summary>
-    public async Task<int> OnlineCountAsync(Guid roomId, CancellationToken cancellationToken = default)
+    public Task<int> OnlineCountAsync(Guid roomId, CancellationToken cancellationToken = default)
     {
         const string sql = """
             select count(*)::int from room_members rm join users u on u.id = rm.user_id
             where rm.room_id = @RoomId and u.status <> 'offline'
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(
-            new CommandDefinition(sql, new { RoomId = roomId }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteScalarAsync<int>(new CommandDefinition(sql, new { RoomId = roomId }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>The ids of the rooms whose groups a connection of the user belongs in.</summary>
-    public async Task<IReadOnlyList<Guid>> RoomIdsOfAsync(Guid userId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Guid>> RoomIdsOfAsync(Guid userId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(dataSource, (connection, token) => RoomIdsOfAsync(connection, userId, token), cancellationToken);
+
+    /// <summary><see cref="RoomIdsOfAsync(Guid, CancellationToken)"/> on a connection the caller holds already.</summary>
+    internal static async Task<IReadOnlyList<Guid>> RoomIdsOfAsync(NpgsqlConnection connection, Guid userId, CancellationToken cancellationToken)
     {
         const string sql = """
             select rm.room_id from room_members rm
             where rm.user_id = @UserId
               and not exists (select 1 from room_bans b where b.room_id = rm.room_id and b.user_id = rm.user_id)
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Guid>(
             new CommandDefinition(sql, new { UserId = userId }, cancellationToken: cancellationToken));
         return rows.AsList();
     }
 
-    public async Task<bool> IsBannedAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    public Task<bool> IsBannedAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         const string sql = "select exists (select 1 from room_bans where room_id = @RoomId and user_id = @UserId)";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            sql, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                sql, new { RoomId = roomId, UserId = userId }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -94,6 +107,10 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     /// unless the room has reached its <c>maxMembers</c>. Stores nothing (no message, not full)
     /// when the user was a member already, is banned, or the room is gone.
     /// </summary>
+    /// <remarks>
+    /// Not retried: a second try after a commit whose answer was lost would find the user a
+    /// member already, store nothing and answer as if the join had not happened.
+    /// </remarks>
     public async Task<JoinResult> JoinAsync(
         Guid roomId, Guid userId, RoomRole role, NewMessage joinMessage, CancellationToken cancellationToken = default)
     {
@@ -144,6 +161,7 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource)
     /// Ends the membership and stores <paramref name="leaveMessage"/> in the same transaction.
     /// Returns the stored leave message, or null when the user was not a member.
     /// </summary>
+    /// <remarks>Not retried: a second try after a lost commit would find no membership and answer null.</remarks>
     public async Task<StoredMessage?> LeaveAsync(
         Guid roomId, Guid userId, NewMessage leaveMessage, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using Chat.Data.Resilience;
 using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
@@ -5,7 +6,8 @@ using Npgsql;
 namespace Chat.Data;
 
 /// <summary>Stores and reads a room's messages.</summary>
-public sealed class MessageRepository(NpgsqlDataSource dataSource)
+/// <remarks>Reads go through <see cref="DatabasePipeline"/>; each write says whether it does and why.</remarks>
+public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     // A private message is visible to its sender and its recipient only.
     private const string Visible = "(m.to_user_id is null or m.to_user_id = @ViewerId or m.sender_id = @ViewerId)";
@@ -75,6 +77,11 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     /// Stores a message (idempotently by client message id) in a transaction of its own; null when
     /// the room is gone. <paramref name="permission"/>, when given, decides under the room's lock.
     /// </summary>
+    /// <remarks>
+    /// Not retried (this is the <c>PerMessage</c> writer, kept to compare against): a second try
+    /// after a lost commit would find its own row under the client message id and answer it as a
+    /// duplicate, which is never broadcast. The batched writer tells its own rows apart.
+    /// </remarks>
     public async Task<AppendResult?> AppendAsync(NewMessage message, ISendPermission? permission = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -106,16 +113,17 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
     /// newest <paramref name="limit"/> before <paramref name="beforeSeq"/>, or the oldest after
     /// <paramref name="afterSeq"/> when that is given.
     /// </summary>
-    public async Task<IReadOnlyList<StoredMessage>> ListAsync(
+    public Task<IReadOnlyList<StoredMessage>> ListAsync(
         Guid roomId, Guid viewerId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var sql = afterSeq is null ? Latest : After;
-        var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
-            sql,
-            new { RoomId = roomId, ViewerId = viewerId, BeforeSeq = beforeSeq, AfterSeq = afterSeq ?? 0, Limit = limit },
-            cancellationToken: cancellationToken));
-        return rows.AsList();
+        return pipeline.ExecuteAsync<IReadOnlyList<StoredMessage>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<StoredMessage>(new CommandDefinition(
+                sql,
+                new { RoomId = roomId, ViewerId = viewerId, BeforeSeq = beforeSeq, AfterSeq = afterSeq ?? 0, Limit = limit },
+                cancellationToken: token))).AsList(),
+            cancellationToken);
     }
 
     /// <summary>The newest message <paramref name="viewerId"/> may see in each of the rooms.</summary>
@@ -127,32 +135,39 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource)
             return new Dictionary<Guid, StoredMessage>();
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<StoredMessage>(new CommandDefinition(
-            LastOfRooms, new { RoomIds = roomIds.ToArray(), ViewerId = viewerId }, cancellationToken: cancellationToken));
+        var rows = await pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QueryAsync<StoredMessage>(new CommandDefinition(
+                LastOfRooms, new { RoomIds = roomIds.ToArray(), ViewerId = viewerId }, cancellationToken: token)),
+            cancellationToken);
         return rows.ToDictionary(m => m.RoomId);
     }
 
     /// <summary>One message of a room, if <paramref name="viewerId"/> may see it (deleted ones included).</summary>
-    public async Task<StoredMessage?> FindAsync(Guid roomId, Guid messageId, Guid viewerId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
-            FindVisible, new { RoomId = roomId, MessageId = messageId, ViewerId = viewerId }, cancellationToken: cancellationToken));
-    }
+    public Task<StoredMessage?> FindAsync(Guid roomId, Guid messageId, Guid viewerId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
+                FindVisible, new { RoomId = roomId, MessageId = messageId, ViewerId = viewerId }, cancellationToken: token)),
+            cancellationToken);
 
     /// <summary>Replaces a message's content and stamps the edit; null when it is missing or deleted.</summary>
-    public async Task<StoredMessage?> EditAsync(
-        Guid roomId, Guid messageId, string content, DateTime editedAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
-            Edit,
-            new { RoomId = roomId, MessageId = messageId, Content = content, EditedAt = editedAt },
-            cancellationToken: cancellationToken));
-    }
+    /// <remarks>Retried: the same content and time again leave the same row, which it answers again.</remarks>
+    public Task<StoredMessage?> EditAsync(
+        Guid roomId, Guid messageId, string content, DateTime editedAt, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
+                Edit,
+                new { RoomId = roomId, MessageId = messageId, Content = content, EditedAt = editedAt },
+                cancellationToken: token)),
+            cancellationToken);
 
     /// <summary>Marks a message deleted and empties it; false when it was deleted already (or is missing).</summary>
+    /// <remarks>
+    /// Not retried: a second try after a lost commit would answer "deleted already", and the
+    /// deletion would never be announced.
+    /// </remarks>
     public async Task<bool> DeleteAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 
@@ -11,18 +12,19 @@ public sealed record RetainedRoom
 }
 
 /// <summary>Finds rooms with a retention limit and deletes their old messages in small batches.</summary>
-public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource)
+public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
-    public async Task<IReadOnlyList<RetainedRoom>> RoomsWithRetentionAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RetainedRoom>> RoomsWithRetentionAsync(CancellationToken cancellationToken = default)
     {
         const string sql = """
             select id, (settings->>'retentionDays')::int as retention_days
             from rooms
             where jsonb_typeof(settings->'retentionDays') = 'number'
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RetainedRoom>(new CommandDefinition(sql, cancellationToken: cancellationToken));
-        return rows.AsList();
+        return pipeline.ExecuteAsync<IReadOnlyList<RetainedRoom>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<RetainedRoom>(new CommandDefinition(sql, cancellationToken: token))).AsList(),
+            cancellationToken);
     }
 
     /// <summary>
@@ -35,6 +37,7 @@ public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource)
     /// A room's seq follows its sending times (both are taken as a message is sent), so its old
     /// messages are the start of its log: reading that start through the (room_id, seq) index
     /// finds them without an index of sending times, which every stored message would pay for.
+    /// Not retried: the retention pass runs again anyway and deletes what is left.
     /// </remarks>
     public async Task<int> DeleteBatchAsync(Guid roomId, DateTime cutoff, int batchSize, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using Chat.Data.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Polly;

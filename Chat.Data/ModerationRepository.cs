@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 
@@ -13,19 +14,28 @@ public enum RoleChange
 }
 
 /// <summary>Stores role changes, mutes and bans.</summary>
-public sealed class ModerationRepository(NpgsqlDataSource dataSource)
+/// <remarks>Each write says whether it goes through <see cref="DatabasePipeline"/> and why.</remarks>
+public sealed class ModerationRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     /// <summary>
     /// Gives a member a new role, refusing to take the role of the room's last admin away. The
     /// room's admin rows are locked first, so two admins demoting each other at once cannot leave
     /// the room with none.
     /// </summary>
-    public async Task<RoleChange> ChangeRoleAsync(Guid roomId, Guid userId, RoomRole role, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Retried: a second try after a lost commit finds the role set already, sets it again and
+    /// answers Changed as the first did (a member who holds the role is no longer the last admin
+    /// to demote, and an admin made admin again is fine).
+    /// </remarks>
+    public Task<RoleChange> ChangeRoleAsync(Guid roomId, Guid userId, RoomRole role, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(dataSource, (connection, token) => ChangeRoleAsync(connection, roomId, userId, role, token), cancellationToken);
+
+    private static async Task<RoleChange> ChangeRoleAsync(
+        NpgsqlConnection connection, Guid roomId, Guid userId, RoomRole role, CancellationToken cancellationToken)
     {
         const string lockAdmins = "select user_id from room_members where room_id = @RoomId and role = 'admin' for update";
         const string current = "select role from room_members where room_id = @RoomId and user_id = @UserId for update";
         const string update = "update room_members set role = @Role where room_id = @RoomId and user_id = @UserId";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var admins = (await connection.QueryAsync<Guid>(new CommandDefinition(
             lockAdmins, new { RoomId = roomId }, transaction, cancellationToken: cancellationToken))).AsList();
@@ -48,7 +58,8 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Sets or clears (null) the end of a member's mute; false when the user is not a member.</summary>
-    public async Task<bool> SetMutedUntilAsync(Guid roomId, Guid userId, DateTime? mutedUntil, CancellationToken cancellationToken = default)
+    /// <remarks>Retried: setting the same end, or clearing it again, answers the same.</remarks>
+    public Task<bool> SetMutedUntilAsync(Guid roomId, Guid userId, DateTime? mutedUntil, CancellationToken cancellationToken = default)
     {
         // The mute is kept apart from the membership, so that leaving does not lift it; only a
         // member is muted or unmuted here, as the routes name a member.
@@ -62,12 +73,14 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource)
                  lifted as (delete from room_mutes where room_id = @RoomId and user_id = @UserId and exists (select 1 from member))
             select count(*)::int from member
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return mutedUntil is { } until
-            ? await connection.ExecuteAsync(new CommandDefinition(
-                mute, new { RoomId = roomId, UserId = userId, MutedUntil = until }, cancellationToken: cancellationToken)) == 1
-            : await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                unmute, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken)) == 1;
+        return pipeline.ExecuteAsync(
+            dataSource,
+            async (connection, token) => mutedUntil is { } until
+                ? await connection.ExecuteAsync(new CommandDefinition(
+                    mute, new { RoomId = roomId, UserId = userId, MutedUntil = until }, cancellationToken: token)) == 1
+                : await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    unmute, new { RoomId = roomId, UserId = userId }, cancellationToken: token)) == 1,
+            cancellationToken);
     }
 
     /// <summary>
@@ -75,6 +88,10 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource)
     /// when there was a membership to end. Returns the stored leave message, or null when the user
     /// was not a member (the ban is stored all the same).
     /// </summary>
+    /// <remarks>
+    /// Not retried: a second try after a lost commit would find the membership ended already and
+    /// answer null, so the removal would never be announced.
+    /// </remarks>
     public async Task<StoredMessage?> BanAsync(
         Guid roomId, Guid userId, Guid bannedBy, string? reason, NewMessage leaveMessage, CancellationToken cancellationToken = default)
     {
@@ -100,6 +117,7 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Lifts a ban; false when there was none.</summary>
+    /// <remarks>Not retried: a second try after a lost commit would find no ban and answer false.</remarks>
     public async Task<bool> UnbanAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         const string sql = "delete from room_bans where room_id = @RoomId and user_id = @UserId";

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Chat.Contracts;
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 
@@ -14,6 +15,10 @@ namespace Chat.Data;
 /// A session-level advisory lock rather than a row lock: a change is committed at once (REST
 /// answers with it as soon as anyone hears of it) while the lock is still held for announcing it,
 /// so the announcements of one user's changes go out in the order the changes were made.
+/// Everything a decision needs from the database while the user is locked it reads on the lock's
+/// own connection (<see cref="RoomIdsAsync"/>): a holder that waited for a second pooled
+/// connection could wait forever once every connection of the pool is held by a lock, or by a
+/// decision waiting for one.
 /// </remarks>
 public sealed class PresenceLock : IAsyncDisposable
 {
@@ -37,16 +42,22 @@ public sealed class PresenceLock : IAsyncDisposable
     public DateTime? LastSeenAt { get; private set; }
 
     /// <summary>Locks the user and reads the stored presence; null (and nothing held) when there is no such user.</summary>
-    internal static async Task<PresenceLock?> AcquireAsync(NpgsqlDataSource dataSource, Guid userId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Retried: nothing is written yet, and a try whose connection broke took its lock with it.
+    /// The wait for the lock counts towards the pipeline's time budget.
+    /// </remarks>
+    internal static Task<PresenceLock?> AcquireAsync(
+        NpgsqlDataSource dataSource, DatabasePipeline pipeline, Guid userId, CancellationToken cancellationToken) =>
+        pipeline.ExecuteAsync(token => TryAcquireAsync(dataSource, userId, token), cancellationToken).AsTask();
+
+    private static async ValueTask<PresenceLock?> TryAcquireAsync(NpgsqlDataSource dataSource, Guid userId, CancellationToken cancellationToken)
     {
         const string sql = "select status, last_seen_at from users where id = @Id";
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var locked = false;
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(
                 "select pg_advisory_lock(@Class, @Key)", new { Class = PresenceLockClass, Key = KeyOf(userId) }, cancellationToken: cancellationToken));
-            locked = true;
             var row = await connection.QuerySingleOrDefaultAsync<StoredPresence>(
                 new CommandDefinition(sql, new { Id = userId }, cancellationToken: cancellationToken));
             if (row is not null)
@@ -56,15 +67,26 @@ public sealed class PresenceLock : IAsyncDisposable
         }
         catch
         {
-            await ReleaseAsync(connection, userId, locked);
+            await ReleaseAfterFailureAsync(connection, userId);
             throw;
         }
 
-        await ReleaseAsync(connection, userId, locked);
+        await ReleaseAsync(connection, userId);
         return null;
     }
 
+    /// <summary>
+    /// The ids of the rooms whose groups the user's connections belong in, read on the lock's
+    /// connection (see <see cref="MembershipRepository.RoomIdsOfAsync(Guid, CancellationToken)"/>).
+    /// </summary>
+    public Task<IReadOnlyList<Guid>> RoomIdsAsync(CancellationToken cancellationToken = default) =>
+        MembershipRepository.RoomIdsOfAsync(connection, userId, cancellationToken);
+
     /// <summary>Stores a new presence; committed at once, visible to every node.</summary>
+    /// <remarks>
+    /// Not retried: it runs in the lock's session, and a session that broke took the lock with
+    /// it, so another try would decide without holding it. The caller's decision fails instead.
+    /// </remarks>
     public async Task SetAsync(PresenceStatus status, DateTime? lastSeenAt, CancellationToken cancellationToken = default)
     {
         const string sql = "update users set status = @Status, last_seen_at = @LastSeenAt where id = @Id";
@@ -75,13 +97,28 @@ public sealed class PresenceLock : IAsyncDisposable
     }
 
     /// <summary>Lets the next decision about this user go ahead.</summary>
-    public ValueTask DisposeAsync() => ReleaseAsync(connection, userId, locked: true);
+    public ValueTask DisposeAsync() => ReleaseAsync(connection, userId);
 
-    private static async ValueTask ReleaseAsync(NpgsqlConnection connection, Guid userId, bool locked)
+    // Unlocks even when the lock may not have been granted: a call cancelled (out of time) just
+    // as the server granted it must still give it back, or the user stays locked until the
+    // pooled connection happens to be reset. Best effort: unlocking what is not held only warns,
+    // a broken session has dropped its locks already, and the failure to report is the first.
+    private static async ValueTask ReleaseAfterFailureAsync(NpgsqlConnection connection, Guid userId)
     {
         try
         {
-            if (locked && connection.State == System.Data.ConnectionState.Open)
+            await ReleaseAsync(connection, userId);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or OperationCanceledException)
+        {
+        }
+    }
+
+    private static async ValueTask ReleaseAsync(NpgsqlConnection connection, Guid userId)
+    {
+        try
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
                     "select pg_advisory_unlock(@Class, @Key)", new { Class = PresenceLockClass, Key = KeyOf(userId) }));

@@ -69,6 +69,8 @@ public sealed class ReactionRepository(NpgsqlDataSource dataSource)
         Guid roomId, Guid messageId, Guid userId, string emoji, CancellationToken cancellationToken = default) =>
         ChangeAsync(Delete, new { RoomId = roomId, MessageId = messageId, UserId = userId, Emoji = emoji }, cancellationToken);
 
+    // Not retried: a second try after a lost commit would find the reaction there (or gone)
+    // already and answer "nothing changed", so the change would never be announced.
     private async Task<ReactionOutcome> ChangeAsync(string change, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

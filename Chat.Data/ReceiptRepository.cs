@@ -1,4 +1,5 @@
 using System.Data;
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -15,7 +16,7 @@ public sealed record ReceiptPointers(
     DateTime? ReadAt);
 
 /// <summary>Writes the receipt pointers kept in <c>room_members</c>.</summary>
-public sealed class ReceiptRepository(NpgsqlDataSource dataSource)
+public sealed class ReceiptRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     // greatest() keeps every pointer forward-only in the database too: two nodes may hold
     // pointers for the same member, and whichever flushes last must not move one back. readAt
@@ -33,26 +34,27 @@ public sealed class ReceiptRepository(NpgsqlDataSource dataSource)
 
     /// <summary>Moves the stored pointers forward to <paramref name="pointers"/>, all in one statement.</summary>
     /// <returns>How many memberships were updated (ended ones are skipped).</returns>
-    public async Task<int> WriteAsync(IReadOnlyCollection<ReceiptPointers> pointers, CancellationToken cancellationToken = default)
+    /// <remarks>Retried: pointers only move forward (greatest()), so writing them twice changes nothing.</remarks>
+    public Task<int> WriteAsync(IReadOnlyCollection<ReceiptPointers> pointers, CancellationToken cancellationToken = default)
     {
         if (pointers.Count == 0)
         {
-            return 0;
+            return Task.FromResult(0);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            Write,
-            new
-            {
-                RoomIds = pointers.Select(p => p.RoomId).ToArray(),
-                UserIds = pointers.Select(p => p.UserId).ToArray(),
-                JoinedAt = pointers.Select(p => p.JoinedAt).ToArray(),
-                Delivered = pointers.Select(p => p.DeliveredSeq).ToArray(),
-                Read = pointers.Select(p => p.ReadSeq).ToArray(),
-                ReadAt = new TimestampArray([.. pointers.Select(p => p.ReadAt)]),
-            },
-            cancellationToken: cancellationToken));
+        var parameters = new
+        {
+            RoomIds = pointers.Select(p => p.RoomId).ToArray(),
+            UserIds = pointers.Select(p => p.UserId).ToArray(),
+            JoinedAt = pointers.Select(p => p.JoinedAt).ToArray(),
+            Delivered = pointers.Select(p => p.DeliveredSeq).ToArray(),
+            Read = pointers.Select(p => p.ReadSeq).ToArray(),
+            ReadAt = new TimestampArray([.. pointers.Select(p => p.ReadAt)]),
+        };
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteAsync(new CommandDefinition(Write, parameters, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 
@@ -12,7 +13,8 @@ public sealed record RoomListing
 }
 
 /// <summary>Stores rooms and their settings.</summary>
-public sealed class RoomRepository(NpgsqlDataSource dataSource)
+/// <remarks>Reads go through <see cref="DatabasePipeline"/>; each write says whether it does and why.</remarks>
+public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     private const string Columns = """
         r.id, r.name, r.topic, r.is_private, r.settings::text as settings, r.last_seq, r.created_by, r.created_at,
@@ -20,6 +22,7 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Stores a new room with its creator as the first admin.</summary>
+    /// <remarks>Not retried: a second try after a lost commit would fail on the room's id, stored already.</remarks>
     public async Task CreateAsync(Room room, Guid creatorId, CancellationToken cancellationToken = default)
     {
         const string insertRoom = """
@@ -54,16 +57,17 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<Room?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    public Task<Room?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
         const string sql = $"select {Columns} from rooms r where r.id = @Id";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<Room>(
-            new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<Room>(new CommandDefinition(sql, new { Id = id }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>The rooms <paramref name="userId"/> is a member of, newest activity first.</summary>
-    public async Task<IReadOnlyList<RoomListing>> ListForMemberAsync(Guid userId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<RoomListing>> ListForMemberAsync(Guid userId, CancellationToken cancellationToken = default)
     {
         // Unread counts what others said that the user may see: joins, leaves and own messages don't count.
         const string sql = $"""
@@ -75,44 +79,41 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource)
             from rooms r join room_members rm on rm.room_id = r.id and rm.user_id = @UserId
             order by r.last_seq desc, r.created_at desc
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Room, int, RoomListing>(
-            new CommandDefinition(sql, new { UserId = userId }, cancellationToken: cancellationToken),
-            (room, unread) => new RoomListing { Room = room, UnreadCount = unread },
-            splitOn: "unread_count");
-        return rows.AsList();
+        return pipeline.ExecuteAsync<IReadOnlyList<RoomListing>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<Room, int, RoomListing>(
+                new CommandDefinition(sql, new { UserId = userId }, cancellationToken: token),
+                (room, unread) => new RoomListing { Room = room, UnreadCount = unread },
+                splitOn: "unread_count")).AsList(),
+            cancellationToken);
     }
 
     /// <summary>Renames a room or changes its topic; null leaves a field as it is.</summary>
+    /// <remarks>Retried: it sets the same values however often it runs.</remarks>
     public async Task<Room?> UpdateAsync(Guid id, string? name, string? topic, CancellationToken cancellationToken = default)
     {
         const string sql = """
             update rooms set name = coalesce(@Name, name), topic = coalesce(@Topic, topic)
             where id = @Id
             """;
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                sql, new { Id = id, Name = name, Topic = topic }, cancellationToken: cancellationToken));
-        }
-
+        await pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id, Name = name, Topic = topic }, cancellationToken: token)),
+            cancellationToken);
         return await FindAsync(id, cancellationToken);
     }
+
     /// <summary>Replaces a room's settings; null when the room does not exist.</summary>
+    /// <remarks>Retried: it sets the same settings however often it runs.</remarks>
     public async Task<Room?> UpdateSettingsAsync(Guid id, RoomSettings settings, CancellationToken cancellationToken = default)
     {
         const string sql = "update rooms set settings = cast(@Settings as jsonb) where id = @Id";
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        {
-            var updated = await connection.ExecuteAsync(new CommandDefinition(
-                sql, new { Id = id, Settings = JsonTypeHandlers.ToJson(settings) }, cancellationToken: cancellationToken));
-            if (updated == 0)
-            {
-                return null;
-            }
-        }
-
-        return await FindAsync(id, cancellationToken);
+        var updated = await pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteAsync(new CommandDefinition(
+                sql, new { Id = id, Settings = JsonTypeHandlers.ToJson(settings) }, cancellationToken: token)),
+            cancellationToken);
+        return updated == 0 ? null : await FindAsync(id, cancellationToken);
     }
 
     /// <summary>
@@ -120,7 +121,7 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource)
     /// name contains <paramref name="name"/> (when given) and that have a member called
     /// <paramref name="memberUserName"/> (when given); the closest names first.
     /// </summary>
-    public async Task<IReadOnlyList<Room>> SearchAsync(
+    public Task<IReadOnlyList<Room>> SearchAsync(
         Guid userId, string? name, string? memberUserName, int limit, CancellationToken cancellationToken = default)
     {
         // Only the filters asked for go into the statement: an "@p is null or ..." filter would
@@ -151,12 +152,13 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource)
             limit @Limit
             """;
         var pattern = name is null ? null : "%" + EscapeLike(name) + "%";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Room>(new CommandDefinition(
-            sql,
-            new { UserId = userId, Pattern = pattern, Name = name, Member = memberUserName, Limit = limit },
-            cancellationToken: cancellationToken));
-        return rows.AsList();
+        return pipeline.ExecuteAsync<IReadOnlyList<Room>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<Room>(new CommandDefinition(
+                sql,
+                new { UserId = userId, Pattern = pattern, Name = name, Member = memberUserName, Limit = limit },
+                cancellationToken: token))).AsList(),
+            cancellationToken);
     }
 
     private static string EscapeLike(string text) =>

@@ -1,15 +1,21 @@
 using Chat.Contracts;
+using Chat.Data.Resilience;
 using Dapper;
 using Npgsql;
 
 namespace Chat.Data;
 
 /// <summary>Stores user accounts, profiles and last-known presence.</summary>
-public sealed class UserRepository(NpgsqlDataSource dataSource)
+/// <remarks>Reads go through <see cref="DatabasePipeline"/>; each write says whether it does and why.</remarks>
+public sealed class UserRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     private const string Columns = "id, user_name, display_name, avatar_url, password_hash, role, status, last_seen_at, created_at";
 
     /// <summary>Stores a new user; false when the userName is taken.</summary>
+    /// <remarks>
+    /// Not retried: a second try after a commit whose answer was lost would find the name taken
+    /// by the very user it stored, and refuse the registration.
+    /// </remarks>
     public async Task<bool> CreateAsync(ChatUser user, CancellationToken cancellationToken = default)
     {
         const string sql = """
@@ -35,25 +41,29 @@ public sealed class UserRepository(NpgsqlDataSource dataSource)
         return inserted == 1;
     }
 
-    public async Task<ChatUser?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    public Task<ChatUser?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
         const string sql = $"select {Columns} from users where id = @Id";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ChatUser>(
-            new CommandDefinition(sql, new { Id = id }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<ChatUser>(new CommandDefinition(sql, new { Id = id }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>Finds a user by userName, which is stored lower-case.</summary>
-    public async Task<ChatUser?> FindByUserNameAsync(string userName, CancellationToken cancellationToken = default)
+    public Task<ChatUser?> FindByUserNameAsync(string userName, CancellationToken cancellationToken = default)
     {
         const string sql = $"select {Columns} from users where user_name = @UserName";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ChatUser>(new CommandDefinition(
-            sql, new { UserName = userName.ToLowerInvariant() }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<ChatUser>(new CommandDefinition(
+                sql, new { UserName = userName.ToLowerInvariant() }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>Changes display name and avatar; null leaves a field as it is.</summary>
-    public async Task<ChatUser?> UpdateProfileAsync(
+    /// <remarks>Retried: it sets the same values and answers the same row however often it runs.</remarks>
+    public Task<ChatUser?> UpdateProfileAsync(
         Guid id, string? displayName, string? avatarUrl, CancellationToken cancellationToken = default)
     {
         const string sql = $"""
@@ -63,9 +73,11 @@ public sealed class UserRepository(NpgsqlDataSource dataSource)
             where id = @Id
             returning {Columns}
             """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ChatUser>(new CommandDefinition(
-            sql, new { Id = id, DisplayName = displayName, AvatarUrl = avatarUrl }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.QuerySingleOrDefaultAsync<ChatUser>(new CommandDefinition(
+                sql, new { Id = id, DisplayName = displayName, AvatarUrl = avatarUrl }, cancellationToken: token)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -73,17 +85,20 @@ public sealed class UserRepository(NpgsqlDataSource dataSource)
     /// user does not exist.
     /// </summary>
     public Task<PresenceLock?> LockPresenceAsync(Guid id, CancellationToken cancellationToken = default) =>
-        PresenceLock.AcquireAsync(dataSource, id, cancellationToken);
+        PresenceLock.AcquireAsync(dataSource, pipeline, id, cancellationToken);
 
     /// <summary>
     /// Marks everyone who is not offline as offline, last seen <paramref name="lastSeenAt"/>, and
     /// returns how many there were: a single node starting has no connections yet.
     /// </summary>
-    public async Task<int> MarkEveryoneOfflineAsync(DateTime lastSeenAt, CancellationToken cancellationToken = default)
+    /// <remarks>Retried: a second run finds everyone offline already (and counts none, which is only logged).</remarks>
+    public Task<int> MarkEveryoneOfflineAsync(DateTime lastSeenAt, CancellationToken cancellationToken = default)
     {
         const string sql = "update users set status = @Offline, last_seen_at = @LastSeenAt where status <> @Offline";
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            sql, new { Offline = DbText.Of(PresenceStatus.Offline), LastSeenAt = lastSeenAt }, cancellationToken: cancellationToken));
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteAsync(new CommandDefinition(
+                sql, new { Offline = DbText.Of(PresenceStatus.Offline), LastSeenAt = lastSeenAt }, cancellationToken: token)),
+            cancellationToken);
     }
 }

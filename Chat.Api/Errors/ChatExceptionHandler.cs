@@ -1,9 +1,9 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Data.Resilience;
 using Chat.Hubs.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace Chat.Api.Errors;
 
@@ -21,7 +21,8 @@ internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILog
             BadHttpRequestException when TooLarge(exception) is { } tooLarge =>
                 Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.TooLarge, "The request body is too large", tooLarge.Message),
             BadHttpRequestException bad => Problem(bad.StatusCode, ErrorCodes.Invalid, "The request could not be read", Describe(bad)),
-            NpgsqlException or StackExchange.Redis.RedisException or TimeoutException => Unavailable(exception),
+            _ when DatabaseFaults.IsUnavailable(exception) => Unavailable(exception),
+            StackExchange.Redis.RedisException or TimeoutException => Unavailable(exception),
             _ => null,
         };
         if (problem is null)

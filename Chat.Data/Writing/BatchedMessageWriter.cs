@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Chat.Data.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     private readonly CancellationTokenSource stopping = new();
     private readonly Channel<PendingMessage> queue;
     private readonly NpgsqlDataSource dataSource;
+    private readonly DatabasePipeline pipeline;
     private readonly ChatMetrics metrics;
     private readonly ILogger<BatchedMessageWriter> logger;
     private readonly int maxBatchSize;
@@ -30,11 +32,13 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
 
     public BatchedMessageWriter(
         [FromKeyedServices(DataSourceKey)] NpgsqlDataSource dataSource,
+        DatabasePipeline pipeline,
         IOptions<MessageWriterOptions> options,
         ChatMetrics metrics,
         ILogger<BatchedMessageWriter> logger)
     {
         this.dataSource = dataSource;
+        this.pipeline = pipeline;
         this.metrics = metrics;
         this.logger = logger;
         maxBatchSize = options.Value.MaxBatchSize;
@@ -188,14 +192,14 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         metrics.BatchWritten(batch.Count);
         try
         {
-            // Not cancelled by a stop: a batch cut short would fail senders who are still connected.
-            await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+            // Before a connection is taken: a batch holding one while it waited could leave the
+            // batch it waits for none, in a pool no larger than the batches in flight.
             if (after is not null)
             {
                 await after;
             }
 
-            var outcomes = await MessageBatch.WriteAsync(connection, [.. batch.Select(p => p.Item)], CancellationToken.None);
+            var outcomes = await StoreAsync([.. batch.Select(p => p.Item)]);
             AckDispatcher.Dispatch(batch, outcomes);
         }
         catch (PostgresException e) when (batch.Count > 1 && IsAboutTheData(e))
@@ -219,15 +223,33 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-                var outcomes = await MessageBatch.WriteAsync(connection, [pending.Item], CancellationToken.None);
-                AckDispatcher.Dispatch([pending], outcomes);
+                AckDispatcher.Dispatch([pending], await StoreAsync([pending.Item]));
             }
             catch (Exception e)
             {
                 AckDispatcher.Dispatch([pending], [new BatchOutcome(null, e)]);
             }
         }
+    }
+
+    /// <summary>
+    /// Stores one batch in one transaction, tried again on a fresh connection after a transient
+    /// fault: safe, because a batch stored again answers what an earlier try committed with the
+    /// rows it stored (see <see cref="MessageBatch.WriteAsync"/>).
+    /// </summary>
+    private ValueTask<BatchOutcome[]> StoreAsync(IReadOnlyList<BatchItem> items)
+    {
+        var tries = 0;
+        // Not cancelled by a stop: a batch cut short would fail senders who are still connected.
+        // The pipeline's token bounds the batch's time instead.
+        return pipeline.ExecuteAsync(
+            async token =>
+            {
+                var retried = tries++ > 0;
+                await using var connection = await dataSource.OpenConnectionAsync(token);
+                return await MessageBatch.WriteAsync(connection, items, retried, token);
+            },
+            CancellationToken.None);
     }
 
     // Class 22 (data exception) and 23 (integrity constraint violation): the rows, not the server.

@@ -34,6 +34,14 @@ internal static class MessageBatch
     // The index that makes sends idempotent (migration 1): a row it refuses is a resend.
     private const string ClientKeyIndex = "messages_client_message_id";
 
+    // The batch's own messages, by the ids the writer gave them: found only when an earlier try
+    // of this very batch committed and lost its answer (see WriteAsync).
+    private const string FindOwn = $"""
+        select {MessageLog.Columns}
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
+        where m.id = any(@Ids)
+        """;
+
     // For senders the batch has no state of (messages the service writes itself).
     private const string FindSenderNames = "select id, display_name from users where id = any(@Ids)";
 
@@ -45,30 +53,38 @@ internal static class MessageBatch
     /// when both copies are in this batch) marked duplicate, null for a room that is gone, or the
     /// refusal its permission threw (that message alone is left out).
     /// </summary>
+    /// <remarks>
+    /// <paramref name="retried"/> says an earlier call with the same batch failed, perhaps after
+    /// its commit went through (the connection broke before the answer came back). Storing the
+    /// batch again is then safe: each message keeps the id the writer gave it, so a message that
+    /// is already stored under that id is answered with its row, as the first call would have
+    /// answered (not as a duplicate: this is no resend, and its delivery is still to come); the
+    /// rest are stored now. Nothing is stored twice, and nobody is answered twice.
+    /// </remarks>
     public static async Task<BatchOutcome[]> WriteAsync(
-        NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, bool retried, CancellationToken cancellationToken)
     {
         try
         {
             // Resends are rare (a lost ack, a reconnect), so a batch first goes without looking
             // its client message ids up: the unique index checks them anyway as the rows go in.
-            return await WriteOnceAsync(connection, batch, lookUpResends: false, cancellationToken);
+            return await WriteOnceAsync(connection, batch, lookUpOwn: retried, lookUpResends: false, cancellationToken);
         }
         catch (PostgresException e) when (e.IsUniqueViolation() && e.ConstraintName == ClientKeyIndex)
         {
             // Nothing of the first try was kept; this one outcomes the resends with their first rows.
-            return await WriteOnceAsync(connection, batch, lookUpResends: true, cancellationToken);
+            return await WriteOnceAsync(connection, batch, lookUpOwn: retried, lookUpResends: true, cancellationToken);
         }
     }
 
     /// <summary>One try at <see cref="WriteAsync"/>: one transaction, committed or rolled back.</summary>
     private static async Task<BatchOutcome[]> WriteOnceAsync(
-        NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, bool lookUpResends, CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyList<BatchItem> batch, bool lookUpOwn, bool lookUpResends, CancellationToken cancellationToken)
     {
         var outcomes = new BatchOutcome[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var state = await ReadAsync(connection, transaction, batch, lookUpResends, cancellationToken);
+        var state = await ReadAsync(connection, transaction, batch, lookUpOwn, lookUpResends, cancellationToken);
         var allowed = CheckPermissions(batch, state, outcomes);
 
         // Seqs in arrival order, so one sender's messages to a room keep the order they were sent in.
@@ -80,6 +96,18 @@ internal static class MessageBatch
             var message = batch[i].Message;
             if (!allowed[i])
             {
+                continue;
+            }
+
+            if (state.Own.TryGetValue(message.Id, out var own))
+            {
+                outcomes[i] = new BatchOutcome(new AppendResult(own, Duplicate: false));
+                if (ClientKey.Of(message) is { } ownKey)
+                {
+                    // A copy later in the batch is a resend of this one.
+                    firstOfKey[ownKey] = i;
+                }
+
                 continue;
             }
 
@@ -127,8 +155,9 @@ internal static class MessageBatch
     /// <summary>
     /// Locks the batch's rooms and reads what deciding on its messages takes, in one round trip:
     /// each room's last seq (a room that is gone has none), the room state of every sender whose
-    /// permission is checked, on a second try the messages already stored under the batch's
-    /// client message ids (see <see cref="WriteAsync"/>), and
+    /// permission is checked, on a retried call the batch's own messages an earlier call stored,
+    /// on a second try the messages already stored under the batch's client message ids (see
+    /// <see cref="WriteAsync"/>), and
     /// what the acks show that the batch does not carry: the names of senders without a state
     /// and the descriptions of attached files. The statements run in this order, so everything
     /// after the first is read under the locks.
@@ -137,6 +166,7 @@ internal static class MessageBatch
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
         IReadOnlyList<BatchItem> batch,
+        bool lookUpOwn,
         bool lookUpResends,
         CancellationToken cancellationToken)
     {
@@ -160,6 +190,11 @@ internal static class MessageBatch
             reads.BatchCommands.Add(UserRoomStates.Command(senders));
         }
 
+        if (lookUpOwn)
+        {
+            reads.BatchCommands.Add(ByIds(FindOwn, [.. batch.Select(item => item.Message.Id)]));
+        }
+
         if (keyed.Length > 0)
         {
             reads.BatchCommands.Add(FindStoredCommand(keyed));
@@ -181,6 +216,17 @@ internal static class MessageBatch
         var senderStates = senders.Count > 0 && await reader.NextResultAsync(cancellationToken)
             ? await UserRoomStates.ReadRowsAsync(reader, senders.Count, cancellationToken)
             : [];
+        var own = new Dictionary<Guid, StoredMessage>();
+        if (lookUpOwn && await reader.NextResultAsync(cancellationToken))
+        {
+            var parse = reader.GetRowParser<StoredMessage>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = parse(reader);
+                own[row.Id] = row;
+            }
+        }
+
         var stored = new Dictionary<ClientKey, StoredMessage>();
         if (keyed.Length > 0 && await reader.NextResultAsync(cancellationToken))
         {
@@ -212,7 +258,7 @@ internal static class MessageBatch
             }
         }
 
-        return new BatchState(lastSeqs, senderStates, stored, unnamedSenders, attachments);
+        return new BatchState(lastSeqs, senderStates, own, stored, unnamedSenders, attachments);
     }
 
     /// <summary>
@@ -270,7 +316,8 @@ internal static class MessageBatch
         {
             var (message, permission) = batch[i];
             allowed[i] = state.LastSeqs.ContainsKey(message.RoomId);
-            if (!allowed[i] || permission is null)
+            // A message an earlier call stored was allowed then; it is answered, not judged again.
+            if (!allowed[i] || permission is null || state.Own.ContainsKey(message.Id))
             {
                 continue;
             }
@@ -343,6 +390,7 @@ internal static class MessageBatch
     private sealed record BatchState(
         Dictionary<Guid, long> LastSeqs,
         Dictionary<(Guid RoomId, Guid UserId), UserRoomState> SenderStates,
+        Dictionary<Guid, StoredMessage> Own,
         Dictionary<ClientKey, StoredMessage> Stored,
         Dictionary<Guid, string> UnnamedSenders,
         Dictionary<Guid, StoredAttachment> Attachments);

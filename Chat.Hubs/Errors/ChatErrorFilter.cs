@@ -1,8 +1,8 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Data.Resilience;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Chat.Hubs.Errors;
 
@@ -23,7 +23,7 @@ internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger, ChatMetri
         {
             throw new HubException(e.WireMessage);
         }
-        catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException or TimeoutException
+        catch (Exception e) when ((DatabaseFaults.IsUnavailable(e) || e is StackExchange.Redis.RedisException or TimeoutException)
             && !invocationContext.Context.ConnectionAborted.IsCancellationRequested)
         {
             logger.LogError(e, "Storage failed during {Method}", invocationContext.HubMethodName);

@@ -1,9 +1,9 @@
 using Chat.Data;
+using Chat.Data.Resilience;
 using Chat.Hubs.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace Chat.Hubs.Presence;
@@ -48,7 +48,7 @@ public sealed class DeadNodeSweeper(
                 {
                     await SweepAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is RedisException or TimeoutException or NpgsqlException)
+                catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e))
                 {
                     // The claim lapses, and this or another node tries again.
                     logger.LogWarning(e, "Sweeping dead nodes failed");
@@ -91,7 +91,7 @@ public sealed class DeadNodeSweeper(
                 logger.LogInformation("Marked {Count} users offline who were present when the node last stopped", count);
             }
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException || DatabaseFaults.IsUnavailable(e))
         {
             // An unreachable database must not keep the node from starting: readiness reports it.
             logger.LogWarning(e, "Could not reset presence at start-up");

@@ -1,8 +1,8 @@
+using Chat.Data.Resilience;
 using Chat.Hubs.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using StackExchange.Redis;
 
 namespace Chat.Hubs.Presence;
@@ -77,7 +77,7 @@ public sealed class NodeHeartbeat(
                 await presence.SettleAsync(userId, cancellationToken: cancellationToken);
             }
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or NpgsqlException)
+        catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e))
         {
             logger.LogWarning(e, "Node heartbeat failed");
         }
@@ -121,7 +121,8 @@ public sealed class NodeHeartbeat(
 
             await cluster.ForgetNodeAsync(cluster.NodeId);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or NpgsqlException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException or ObjectDisposedException
+            || DatabaseFaults.IsUnavailable(e))
         {
             // Still listed without a heartbeat: another node's sweeper finishes the work. (A host
             // torn down hard may already have disposed the Redis connection: same outcome.)

@@ -23,7 +23,6 @@ namespace Chat.Hubs.Presence;
 public sealed class PresenceService(
     ConnectionDirectory connections,
     UserRepository users,
-    MembershipRepository members,
     RoomBroadcaster broadcaster,
     TimeProvider clock,
     ILogger<PresenceService> logger)
@@ -64,7 +63,9 @@ public sealed class PresenceService(
         // Announced after the change is stored, so a client that hears it and asks REST gets the
         // same answer, and while the user is still locked, so the rooms hear a user's changes in
         // the order they were made.
-        var rooms = roomIds ?? await members.RoomIdsOfAsync(change.UserId, cancellationToken);
+        // On the lock's own connection: a decision that asked the pool for a second connection
+        // while holding one would wait forever once a burst of disconnects held them all.
+        var rooms = roomIds ?? await stored.RoomIdsAsync(cancellationToken);
         try
         {
             await broadcaster.PresenceChangedAsync(rooms, change);

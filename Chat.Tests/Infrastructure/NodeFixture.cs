@@ -8,15 +8,23 @@ namespace Chat.Tests.Infrastructure;
 /// <summary>
 /// A fresh database and <paramref name="nodes"/> nodes on it, shared by the tests of one class,
 /// linked by the test Redis when <paramref name="linkedByRedis"/>, telling time by
-/// <paramref name="clock"/> when one is given. The class fixtures below differ only in the
-/// settings their nodes start with; each is a type of its own because xunit shares a class
-/// fixture by its type.
+/// <paramref name="clock"/> when one is given, with <paramref name="connectionOptions"/> (such as
+/// <c>Maximum Pool Size=3</c>) added to the nodes' connection string. The class fixtures below
+/// differ only in the settings their nodes start with; each is a type of its own because xunit
+/// shares a class fixture by its type.
 /// </summary>
 public class NodeFixture(
-    IDictionary<string, string?>? settings = null, int nodes = 1, bool linkedByRedis = false, TimeProvider? clock = null) : IAsyncLifetime
+    IDictionary<string, string?>? settings = null,
+    int nodes = 1,
+    bool linkedByRedis = false,
+    TimeProvider? clock = null,
+    string? connectionOptions = null) : IAsyncLifetime
 {
     private readonly List<ChatNode> started = [];
     private string connectionString = "";
+
+    /// <summary>The name of the fixture's database, for a test that acts on it from an admin connection.</summary>
+    public string DatabaseName => new NpgsqlConnectionStringBuilder(connectionString).Database!;
 
     /// <summary>The clock the nodes tell time by: the system's unless the fixture gave one.</summary>
     public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
@@ -29,13 +37,14 @@ public class NodeFixture(
     public async Task InitializeAsync()
     {
         connectionString = await TestServers.CreateDatabaseAsync();
+        var nodeConnectionString = connectionOptions is null ? connectionString : $"{connectionString};{connectionOptions}";
         for (var i = 0; i < nodes; i++)
         {
-            started.Add(ChatNode.Start(connectionString, linkedByRedis ? TestServers.Redis : null, settings, Clock));
+            started.Add(ChatNode.Start(nodeConnectionString, linkedByRedis ? TestServers.Redis : null, settings, Clock));
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var node in started)
         {
@@ -121,6 +130,39 @@ public sealed class SmallAnswersNodeFixture() : NodeFixture(new Dictionary<strin
 {
     ["Chat:MaxAnswerBytes"] = "16384",
 });
+
+/// <summary>
+/// One node whose pools hold at most <see cref="MaxPoolSize"/> connections each, so that a burst
+/// of a dozen users already asks for more connections than there are.
+/// </summary>
+public sealed class SmallPoolNodeFixture() : NodeFixture(connectionOptions: $"Maximum Pool Size={MaxPoolSize}")
+{
+    public const int MaxPoolSize = 3;
+}
+
+/// <summary>
+/// One node that reaches its database through a <see cref="PostgresRelay"/>, which a test can
+/// have break a connection right after a commit.
+/// </summary>
+public sealed class RelayedNodeFixture : NodeFixture
+{
+    public RelayedNodeFixture()
+        : this(new PostgresRelay())
+    {
+    }
+
+    // Options later in a connection string win: the relay's host and port replace the server's.
+    private RelayedNodeFixture(PostgresRelay relay)
+        : base(connectionOptions: relay.ConnectionOptions) => Relay = relay;
+
+    public PostgresRelay Relay { get; }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Relay.DisposeAsync();
+    }
+}
 
 /// <summary>Two nodes on one database, with or without a Redis backplane between them.</summary>
 public abstract class TwoNodeFixture(bool linkedByRedis, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)

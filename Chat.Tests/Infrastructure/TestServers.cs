@@ -40,6 +40,53 @@ public static class TestServers
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Ends every session on database <paramref name="name"/> from an admin connection, as a
+    /// restart of the server would end them; returns how many there were. The server itself, and
+    /// every other test class's database on it, carry on.
+    /// </summary>
+    public static async Task<int> EndSessionsAsync(string name)
+    {
+        await using var admin = new NpgsqlConnection(Postgres);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*)::int from (select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()) ended",
+            admin);
+        command.Parameters.AddWithValue(name);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>How many sessions database <paramref name="name"/> has open now.</summary>
+    public static async Task<int> SessionCountAsync(string name)
+    {
+        await using var admin = new NpgsqlConnection(Postgres);
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand("select count(*)::int from pg_stat_activity where datname = $1", admin);
+        command.Parameters.AddWithValue(name);
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Takes database <paramref name="name"/> out of reach (no new sessions, the open ones ended)
+    /// or, with <paramref name="reachable"/>, brings it back: an outage of one database that
+    /// leaves the shared server running.
+    /// </summary>
+    public static async Task SetReachableAsync(string name, bool reachable)
+    {
+        await using (var admin = new NpgsqlConnection(Postgres))
+        {
+            await admin.OpenAsync();
+            // A name cannot be a parameter here; it is one of CreateDatabaseAsync's own.
+            await using var command = new NpgsqlCommand($"alter database {name} allow_connections {(reachable ? "true" : "false")}", admin);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        if (!reachable)
+        {
+            await EndSessionsAsync(name);
+        }
+    }
+
     private static string Require(string variable, string what) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
             ? value

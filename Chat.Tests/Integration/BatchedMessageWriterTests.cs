@@ -32,7 +32,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         var goneRoom = Text(Guid.NewGuid(), alice.Id, Guid.NewGuid(), "nobody home");
         var sameIdElsewhere = Text(other.Id, alice.Id, clientMessageId, "hello there");
         await using var connection = await Database.OpenConnectionAsync();
-        var results = (await MessageBatch.WriteAsync(connection, [new(first), new(fromBob), new(repeat), new(goneRoom), new(sameIdElsewhere)], CancellationToken.None))
+        var results = (await MessageBatch.WriteAsync(connection, [new(first), new(fromBob), new(repeat), new(goneRoom), new(sameIdElsewhere)], retried: false, CancellationToken.None))
             .Select(a => a.Result).ToArray();
 
         Assert.Equal((lastSeq + 1, false), (results[0]!.Message.Seq, results[0]!.Duplicate));
@@ -45,7 +45,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         Assert.Equal("bob", results[1]!.Message.SenderName);
 
         // A later batch recognises it too, and takes no seq for it.
-        var again = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, alice.Id, clientMessageId, "hello"))], CancellationToken.None);
+        var again = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, alice.Id, clientMessageId, "hello"))], retried: false, CancellationToken.None);
         Assert.Equal((first.Id, true), (again[0].Result!.Message.Id, again[0].Result!.Duplicate));
         Assert.Equal(lastSeq + 2, await LastSeqAsync(room.Id));
 
@@ -53,7 +53,7 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         var before = Text(room.Id, bob.Id, Guid.NewGuid(), "before the resend");
         var after = Text(room.Id, bob.Id, Guid.NewGuid(), "after the resend");
         var mixed = await MessageBatch.WriteAsync(
-            connection, [new(before), new(Text(room.Id, alice.Id, clientMessageId, "hello")), new(after)], CancellationToken.None);
+            connection, [new(before), new(Text(room.Id, alice.Id, clientMessageId, "hello")), new(after)], retried: false, CancellationToken.None);
         Assert.Equal((lastSeq + 3, false), (mixed[0].Result!.Message.Seq, mixed[0].Result!.Duplicate));
         Assert.Equal((first.Id, true), (mixed[1].Result!.Message.Id, mixed[1].Result!.Duplicate));
         Assert.Equal((lastSeq + 4, false), (mixed[2].Result!.Message.Seq, mixed[2].Result!.Duplicate));
@@ -61,6 +61,41 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
         Assert.Equal(
             [lastSeq + 1, lastSeq + 2, lastSeq + 3, lastSeq + 4],
             await connection.QueryAsync<long>("select seq from messages where room_id = @Id and seq > @LastSeq order by seq", new { room.Id, LastSeq = lastSeq }));
+    }
+
+    [Fact]
+    public async Task A_batch_stored_again_after_its_commit_answers_each_message_with_its_row_and_stores_nothing_twice()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(fixture.Node);
+        var lastSeq = await LastSeqAsync(room.Id);
+        var resent = Text(room.Id, bob.Id, Guid.NewGuid(), "stored before the batch");
+        await using var connection = await Database.OpenConnectionAsync();
+        await MessageBatch.WriteAsync(connection, [new(resent)], retried: false, CancellationToken.None);
+        var clientMessageId = Guid.NewGuid();
+        BatchItem[] batch =
+        [
+            new(Text(room.Id, alice.Id, clientMessageId, "one")),
+            new(Text(room.Id, alice.Id, clientMessageId, "one")),
+            new(Text(room.Id, alice.Id, clientMessageId: null, "written by the service")),
+            new(Text(room.Id, bob.Id, resent.ClientMessageId, "stored before the batch")),
+        ];
+
+        // The first call commits, and its answer is lost as far as the writer knows.
+        var first = await MessageBatch.WriteAsync(connection, batch, retried: false, CancellationToken.None);
+        var again = await MessageBatch.WriteAsync(connection, batch, retried: true, CancellationToken.None);
+
+        Assert.Equal(
+            first.Select(o => (o.Result!.Message.Id, o.Result.Message.Seq, o.Result.Duplicate)),
+            again.Select(o => (o.Result!.Message.Id, o.Result.Message.Seq, o.Result.Duplicate)));
+        Assert.Equal([false, true, false, true], again.Select(o => o.Result!.Duplicate));
+        Assert.Equal(lastSeq + 3, await LastSeqAsync(room.Id));
+        Assert.Equal(
+            [lastSeq + 1, lastSeq + 2, lastSeq + 3],
+            await connection.QueryAsync<long>("select seq from messages where room_id = @Id and seq > @LastSeq order by seq", new { room.Id, LastSeq = lastSeq }));
+
+        // A retried call whose earlier try stored nothing stores its messages as usual.
+        var fresh = await MessageBatch.WriteAsync(connection, [new(Text(room.Id, bob.Id, Guid.NewGuid(), "new"))], retried: true, CancellationToken.None);
+        Assert.Equal((lastSeq + 4, false), (fresh[0].Result!.Message.Seq, fresh[0].Result!.Duplicate));
     }
 
     [Fact]
@@ -239,11 +274,12 @@ public sealed class BatchedMessageWriterTests(ChatNodeFixture fixture) : IClassF
 
     private static BatchedMessageWriter Writer(NpgsqlDataSource dataSource, int maxDelayMilliseconds, int writers = 1, int maxBatchSize = 512) => new(
         dataSource,
+        TestPipelines.For(dataSource),
         Options.Create(new MessageWriterOptions { MaxDelayMilliseconds = maxDelayMilliseconds, Writers = writers, MaxBatchSize = maxBatchSize }),
         TestMetrics.Create(),
         NullLogger<BatchedMessageWriter>.Instance);
 
-    private static NewMessage Text(Guid roomId, Guid senderId, Guid clientMessageId, string content)
+    private static NewMessage Text(Guid roomId, Guid senderId, Guid? clientMessageId, string content)
     {
         var ticks = DateTime.UtcNow.Ticks;
         return new NewMessage(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
@@ -30,19 +29,19 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
             async () =>
             {
                 scraped = await http.GetStringAsync("metrics");
-                return Sample(scraped, "chat_messages_received", "_total") >= 3;
+                return PrometheusText.Sample(scraped, "chat_messages_received", "_total") >= 3;
             },
             TimeSpan.FromSeconds(10),
             "the received counter counts the three messages");
 
-        Assert.True(Sample(scraped, "chat_messages_ack_latency", "_count") >= 3, scraped);
-        Assert.True(Sample(scraped, "chat_messages_delivered", "_total") >= 3, scraped);
-        Assert.True(Sample(scraped, "chat_writer_batch_size", "_count") >= 1, scraped);
-        Assert.Contains(Names(scraped), name => name.StartsWith("chat_writer_batch_size", StringComparison.Ordinal) && name.EndsWith("_bucket", StringComparison.Ordinal));
+        Assert.True(PrometheusText.Sample(scraped, "chat_messages_ack_latency", "_count") >= 3, scraped);
+        Assert.True(PrometheusText.Sample(scraped, "chat_messages_delivered", "_total") >= 3, scraped);
+        Assert.True(PrometheusText.Sample(scraped, "chat_writer_batch_size", "_count") >= 1, scraped);
+        Assert.Contains(PrometheusText.Names(scraped), name => name.StartsWith("chat_writer_batch_size", StringComparison.Ordinal) && name.EndsWith("_bucket", StringComparison.Ordinal));
         // The framework's meters: SignalR's connections, ASP.NET Core's requests, the runtime's GC.
-        Assert.Contains(Names(scraped), name => name.StartsWith("signalr_server_active_connections", StringComparison.Ordinal));
-        Assert.Contains(Names(scraped), name => name.StartsWith("http_server_request_duration", StringComparison.Ordinal));
-        Assert.Contains(Names(scraped), name => name.StartsWith("dotnet_gc_", StringComparison.Ordinal));
+        Assert.Contains(PrometheusText.Names(scraped), name => name.StartsWith("signalr_server_active_connections", StringComparison.Ordinal));
+        Assert.Contains(PrometheusText.Names(scraped), name => name.StartsWith("http_server_request_duration", StringComparison.Ordinal));
+        Assert.Contains(PrometheusText.Names(scraped), name => name.StartsWith("dotnet_gc_", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -60,7 +59,7 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
 
         using var http = Node.Http();
         await Poll.UntilAsync(
-            async () => Sample(await http.GetStringAsync("metrics"), "chat_rate_limit_refusals", "_total", "limit=\"slow_mode\"") >= 1,
+            async () => PrometheusText.Sample(await http.GetStringAsync("metrics"), "chat_rate_limit_refusals", "_total", "limit=\"slow_mode\"") >= 1,
             TimeSpan.FromSeconds(10),
             "the refusal is counted under slow_mode");
     }
@@ -69,7 +68,7 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
     public async Task A_node_reports_its_own_traffic_only_when_another_node_runs_in_the_same_process()
     {
         using var http = Node.Http();
-        var before = Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total");
+        var before = PrometheusText.Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total");
         var database = await TestServers.CreateDatabaseAsync();
         try
         {
@@ -88,11 +87,11 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
             await bobClient.SendTextAsync(ownRoom.Id, "here");
 
             await Poll.UntilAsync(
-                async () => Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total") > before,
+                async () => PrometheusText.Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total") > before,
                 TimeSpan.FromSeconds(10),
                 "this node counts its own message");
             // The other node's five are its own business.
-            Assert.Equal(before + 1, Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total"));
+            Assert.Equal(before + 1, PrometheusText.Sample(await http.GetStringAsync("metrics"), "chat_messages_received", "_total"));
         }
         finally
         {
@@ -114,35 +113,6 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         finally
         {
             await TestServers.DropDatabaseAsync(database);
-        }
-    }
-
-    /// <summary>
-    /// The sum of the samples whose metric name starts with <paramref name="prefix"/> and ends with
-    /// <paramref name="suffix"/>, and whose labels hold <paramref name="label"/> when one is given.
-    /// </summary>
-    private static double Sample(string scraped, string prefix, string suffix, string label = "") => Samples(scraped)
-        .Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal) && s.Name.EndsWith(suffix, StringComparison.Ordinal)
-            && s.Labels.Contains(label, StringComparison.Ordinal))
-        .Sum(s => s.Value);
-
-    private static IEnumerable<string> Names(string scraped) => Samples(scraped).Select(s => s.Name);
-
-    // Prometheus text: "name{labels} value [timestamp]" per line, comments start with '#'.
-    private static IEnumerable<(string Name, string Labels, double Value)> Samples(string scraped)
-    {
-        foreach (var line in scraped.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            // Label values may hold braces (route templates), never the value after them.
-            var nameEnd = line.IndexOfAny(['{', ' ']);
-            var valueStart = line[nameEnd] == '{' ? line.LastIndexOf('}') + 1 : nameEnd;
-            var value = line[valueStart..].Trim().Split(' ')[0];
-            yield return (line[..nameEnd], line[nameEnd..valueStart], double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
         }
     }
 }

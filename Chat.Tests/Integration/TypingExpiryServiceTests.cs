@@ -36,6 +36,7 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
         collection.AddSingleton<ClusterConnections>();
         collection.AddSingleton<ConnectionDirectory>();
         collection.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        collection.AddSingleton(provider => TestPipelines.For(provider.GetRequiredService<NpgsqlDataSource>()));
         collection.AddSingleton<MigrationRunner>();
         collection.AddSingleton<BlockRepository>();
         collection.AddSingleton<UserRepository>();

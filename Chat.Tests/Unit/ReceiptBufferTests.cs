@@ -1,5 +1,6 @@
 using Chat.Data;
 using Chat.Hubs.Receipts;
+using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -24,7 +25,7 @@ public sealed class ReceiptBufferTests : IDisposable
     public ReceiptBufferTests()
     {
         buffer = new ReceiptBuffer(
-            new ReceiptRepository(dataSource),
+            new ReceiptRepository(dataSource, TestPipelines.For(dataSource)),
             clock,
             Options.Create(new ReceiptOptions { IdleSeconds = 60 }),
             services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
