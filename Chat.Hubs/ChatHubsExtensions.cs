@@ -77,6 +77,7 @@ public static class ChatHubsExtensions
             services.AddSingleton(s => new OutageTolerantLifetimeManager<ChatHub>(
                 s.GetRequiredService<RedisHubLifetimeManager<ChatHub>>(),
                 s.GetRequiredService<BackplaneMonitor>(),
+                s.GetRequiredService<RedisHealth>(),
                 s.GetRequiredService<Chat.Data.ChatMetrics>(),
                 s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<OutageTolerantLifetimeManager<ChatHub>>>()));
             services.AddSingleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<OutageTolerantLifetimeManager<ChatHub>>());
@@ -92,6 +93,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<HubBudgetFilter>();
         services.AddSingleton<IUserIdProvider, ChatUserIdProvider>();
         services.AddSingleton<ChatRedisConnection>();
+        services.AddSingleton<RedisHealth>();
         services.AddSingleton<UserConnections>();
         services.AddSingleton<ClusterConnections>();
         services.AddSingleton<ConnectionDirectory>();

@@ -8,19 +8,19 @@ using StackExchange.Redis;
 namespace Chat.Hubs.Connections;
 
 /// <summary>
-/// Watches the backplane. Once something failed on it (its connection dropped, a send or a
-/// subscription timed out against a Redis that hangs), it checks every second whether Redis
-/// answers again; when it does, the connections of this node that could not be subscribed are
+/// Watches the backplane. Once something failed on Redis (its connection dropped, a command timed
+/// out against a Redis that hangs: see <see cref="RedisHealth"/>), it checks every second whether
+/// Redis answers again; when it does, the connections of this node that could not be subscribed are
 /// closed to reconnect whole (<see cref="OutageTolerantLifetimeManager{THub}"/>), and every other
 /// one is told <c>ResyncRequired</c> for all its rooms, and catches up with <c>Sync</c>.
 /// </summary>
-public sealed partial class BackplaneMonitor(IServiceProvider services, ChatMetrics metrics, ILogger<BackplaneMonitor> logger)
+public sealed partial class BackplaneMonitor(
+    IServiceProvider services, RedisHealth health, ChatMetrics metrics, ILogger<BackplaneMonitor> logger)
     : BackgroundService
 {
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
 
     private IConnectionMultiplexer? multiplexer;
-    private int failed;
 
     /// <summary>Opens the backplane's connection with <paramref name="configuration"/> and watches it.</summary>
     public async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration, TextWriter log)
@@ -40,7 +40,7 @@ public sealed partial class BackplaneMonitor(IServiceProvider services, ChatMetr
     /// <summary>Something was lost on the backplane: once it answers again, this node's connections are mended.</summary>
     public void NoteFailure()
     {
-        if (Interlocked.Exchange(ref failed, 1) == 0)
+        if (health.NoteFailure())
         {
             metrics.RedisFailed();
             LogLost(logger);
@@ -52,9 +52,8 @@ public sealed partial class BackplaneMonitor(IServiceProvider services, ChatMetr
         using var timer = new PeriodicTimer(CheckEvery);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (Volatile.Read(ref failed) == 1 && multiplexer is { IsConnected: true } backplane && await AnswersAsync(backplane))
+            if (health.IsAway && multiplexer is { IsConnected: true } backplane && await AnswersAsync(backplane) && health.NoteAnswered())
             {
-                Volatile.Write(ref failed, 0);
                 await ResyncAsync();
             }
         }

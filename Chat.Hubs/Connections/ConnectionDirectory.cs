@@ -19,7 +19,7 @@ namespace Chat.Hubs.Connections;
 /// (a user shown online for good, a connection slot used up) and none that opened is missing.
 /// </remarks>
 public sealed partial class ConnectionDirectory(
-    UserConnections local, ClusterConnections cluster, ChatMetrics metrics, ILogger<ConnectionDirectory> logger)
+    UserConnections local, ClusterConnections cluster, RedisHealth health, ChatMetrics metrics, ILogger<ConnectionDirectory> logger)
 {
     private int registryBehind;
 
@@ -44,7 +44,7 @@ public sealed partial class ConnectionDirectory(
     public async Task<IReadOnlyList<string>> OfAsync(Guid userId)
     {
         var here = local.Of(userId);
-        if (!cluster.Enabled)
+        if (!cluster.Enabled || health.IsAway)
         {
             return here;
         }
@@ -66,7 +66,7 @@ public sealed partial class ConnectionDirectory(
     }
 
     /// <summary>How many connections the user has open on every live node.</summary>
-    public async Task<int> CountAsync(Guid userId) => cluster.Enabled ? (await OfAsync(userId)).Count : local.Count(userId);
+    public async Task<int> CountAsync(Guid userId) => cluster.Enabled && !health.IsAway ? (await OfAsync(userId)).Count : local.Count(userId);
 
     /// <summary>
     /// Makes the registry's entries of this node match its open connections, when a change could
@@ -75,7 +75,7 @@ public sealed partial class ConnectionDirectory(
     /// </summary>
     public async Task<IReadOnlyCollection<Guid>> ReconcileAsync(bool force = false)
     {
-        if (!cluster.Enabled || (Interlocked.Exchange(ref registryBehind, 0) == 0 && !force))
+        if (!cluster.Enabled || health.IsAway || (Interlocked.Exchange(ref registryBehind, 0) == 0 && !force))
         {
             return [];
         }
@@ -95,6 +95,12 @@ public sealed partial class ConnectionDirectory(
 
     private async Task InRegistryAsync(Func<Task> change)
     {
+        if (health.IsAway)
+        {
+            Volatile.Write(ref registryBehind, 1);
+            return;
+        }
+
         try
         {
             await change();
@@ -109,7 +115,10 @@ public sealed partial class ConnectionDirectory(
     private void Degraded(Exception e)
     {
         metrics.RedisFailed();
-        LogDegraded(logger, e);
+        if (health.NoteFailure())
+        {
+            LogDegraded(logger, e);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The connection registry is out of reach; this node answers from its own connections until Redis is back")]

@@ -19,7 +19,11 @@ namespace Chat.Hubs.Connections;
 /// connection from a group is sent again until it holds.
 /// </remarks>
 public sealed partial class OutageTolerantLifetimeManager<THub>(
-    HubLifetimeManager<THub> backplane, BackplaneMonitor monitor, ChatMetrics metrics, ILogger<OutageTolerantLifetimeManager<THub>> logger)
+    HubLifetimeManager<THub> backplane,
+    BackplaneMonitor monitor,
+    RedisHealth health,
+    ChatMetrics metrics,
+    ILogger<OutageTolerantLifetimeManager<THub>> logger)
     : HubLifetimeManager<THub>, IDisposable
     where THub : Hub
 {
@@ -155,6 +159,13 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
 
     private async Task<bool> TryAsync(Func<Task> operation)
     {
+        // Not asked at all while Redis is taken to be away: against one that hangs, each call
+        // would wait out its timeout. What is skipped is mended as what failed.
+        if (health.IsAway)
+        {
+            return false;
+        }
+
         try
         {
             await operation();

@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -27,12 +28,15 @@ public sealed class RateBudgets
     private readonly ChatMetrics metrics;
     private readonly ILogger<RateBudgets> logger;
     private readonly TimeProvider clock;
+    private readonly RedisHealth health;
     private long lastFallbackLog = long.MinValue;
 
-    public RateBudgets(LocalBudgets local, RedisBudgets redis, ChatMetrics metrics, ILogger<RateBudgets> logger, TimeProvider clock)
+    public RateBudgets(
+        LocalBudgets local, RedisBudgets redis, RedisHealth health, ChatMetrics metrics, ILogger<RateBudgets> logger, TimeProvider clock)
     {
         this.local = local;
         this.redis = redis;
+        this.health = health;
         this.metrics = metrics;
         this.logger = logger;
         this.clock = clock;
@@ -97,12 +101,18 @@ public sealed class RateBudgets
 
     private async Task<TimeSpan?> InRedisAsync(Budget budget, Func<Task<TimeSpan?>> call, Func<TimeSpan?> onThisNode)
     {
+        if (health.IsAway)
+        {
+            return onThisNode();
+        }
+
         try
         {
             return await call();
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            health.NoteFailure();
             var now = clock.GetTimestamp();
             var last = Interlocked.Read(ref lastFallbackLog);
             if ((last == long.MinValue || clock.GetElapsedTime(last, now) > FallbackLogInterval)

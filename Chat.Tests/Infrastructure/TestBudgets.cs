@@ -16,6 +16,7 @@ public static class TestBudgets
         return new RateBudgets(
             new LocalBudgets(options, clock),
             new RedisBudgets(redis, options, clock),
+            new RedisHealth(),
             TestMetrics.Create(),
             NullLogger<RateBudgets>.Instance,
             clock);
