@@ -21,6 +21,7 @@ public sealed partial class BackplaneMonitor(
     private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
 
     private IConnectionMultiplexer? multiplexer;
+    private int mendDue;
 
     /// <summary>Opens the backplane's connection with <paramref name="configuration"/> and watches it.</summary>
     public async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration, TextWriter log)
@@ -30,30 +31,40 @@ public sealed partial class BackplaneMonitor(
         {
             if (e.ConnectionType == ConnectionType.Subscription)
             {
-                NoteFailure();
+                NoteFailure(e.Exception ?? new RedisConnectionException(e.FailureType, "the backplane's subscription connection failed"));
             }
         };
         multiplexer = connected;
         return connected;
     }
 
-    /// <summary>Something was lost on the backplane: once it answers again, this node's connections are mended.</summary>
-    public void NoteFailure()
+    /// <summary>
+    /// Something was lost on the backplane: once Redis answers (again), this node's connections
+    /// are mended and told to Sync.
+    /// </summary>
+    public void NoteFailure(Exception failure)
     {
-        if (health.NoteFailure())
+        metrics.RedisFailed();
+        if (health.NoteFailure(failure))
         {
-            metrics.RedisFailed();
             LogLost(logger);
         }
+
+        Volatile.Write(ref mendDue, 1);
     }
+
+    /// <summary>Something was not done on the backplane because Redis was taken to be away: it is mended all the same.</summary>
+    public void NoteSkipped() => Volatile.Write(ref mendDue, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(CheckEvery);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (health.IsAway && multiplexer is { IsConnected: true } backplane && await AnswersAsync(backplane) && health.NoteAnswered())
+            if ((Volatile.Read(ref mendDue) == 1 || health.IsAway) && multiplexer is { IsConnected: true } backplane && await AnswersAsync(backplane))
             {
+                health.NoteAnswered();
+                Volatile.Write(ref mendDue, 0);
                 await ResyncAsync();
             }
         }
@@ -66,8 +77,9 @@ public sealed partial class BackplaneMonitor(
             await backplane.GetSubscriber().PingAsync();
             return true;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException)
         {
+            // A connection torn down under the ping cancels it: not answering either.
             return false;
         }
     }

@@ -115,7 +115,7 @@ public sealed partial class ConnectionDirectory(
     private void Degraded(Exception e)
     {
         metrics.RedisFailed();
-        if (health.NoteFailure())
+        if (health.NoteFailure(e))
         {
             LogDegraded(logger, e);
         }

@@ -31,6 +31,9 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
     private readonly ConcurrentDictionary<string, bool> unsubscribed = new();
     private readonly ConcurrentDictionary<(string ConnectionId, string Group), bool> removalsDue = new();
 
+    private const int RemovalAttempts = 3;
+    private static readonly TimeSpan RemovalRetryDelay = TimeSpan.FromMilliseconds(200);
+
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         local[connection.ConnectionId] = connection;
@@ -55,16 +58,28 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
         }
     }
 
+    /// <summary>
+    /// A removal is never skipped, even while Redis is taken to be away: a kicked or banned member
+    /// must stop hearing the room. Tried a few times; then a connection of this node is closed at
+    /// once (it reconnects into the rooms the database says), another node's is removed again
+    /// once the backplane answers.
+    /// </summary>
     public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
-        if (await TryAsync(() => backplane.RemoveFromGroupAsync(connectionId, groupName, cancellationToken)))
+        for (var attempt = 0; attempt < RemovalAttempts; attempt++)
         {
-            return;
+            if (await TryAsync(() => backplane.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), evenWhenAway: true))
+            {
+                return;
+            }
+
+            await Task.Delay(RemovalRetryDelay, cancellationToken);
         }
 
-        if (local.ContainsKey(connectionId))
+        if (local.TryGetValue(connectionId, out var connection))
         {
-            unsubscribed[connectionId] = true;
+            LogClosingUnsubscribed(logger, connectionId);
+            connection.Abort();
         }
         else
         {
@@ -89,7 +104,7 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
 
         foreach (var (connectionId, group) in removalsDue.Keys)
         {
-            if (await TryAsync(() => backplane.RemoveFromGroupAsync(connectionId, group)))
+            if (await TryAsync(() => backplane.RemoveFromGroupAsync(connectionId, group), evenWhenAway: true))
             {
                 removalsDue.TryRemove((connectionId, group), out _);
             }
@@ -157,12 +172,13 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
         }
     }
 
-    private async Task<bool> TryAsync(Func<Task> operation)
+    private async Task<bool> TryAsync(Func<Task> operation, bool evenWhenAway = false)
     {
         // Not asked at all while Redis is taken to be away: against one that hangs, each call
         // would wait out its timeout. What is skipped is mended as what failed.
-        if (health.IsAway)
+        if (health.IsAway && !evenWhenAway)
         {
+            monitor.NoteSkipped();
             return false;
         }
 
@@ -173,8 +189,7 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            metrics.RedisFailed();
-            monitor.NoteFailure();
+            monitor.NoteFailure(e);
             LogBackplaneFailed(logger, e);
             return false;
         }

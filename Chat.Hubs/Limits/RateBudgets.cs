@@ -112,7 +112,7 @@ public sealed class RateBudgets
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            health.NoteFailure();
+            health.NoteFailure(e);
             var now = clock.GetTimestamp();
             var last = Interlocked.Read(ref lastFallbackLog);
             if ((last == long.MinValue || clock.GetElapsedTime(last, now) > FallbackLogInterval)

@@ -48,7 +48,8 @@ public sealed class DeadNodeSweeper(
                 {
                     await SweepAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e))
+                catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e)
+                    || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
                 {
                     // The claim lapses, and this or another node tries again.
                     logger.LogWarning(e, "Sweeping dead nodes failed");

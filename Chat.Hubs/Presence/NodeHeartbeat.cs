@@ -77,7 +77,10 @@ public sealed class NodeHeartbeat(
                 await presence.SettleAsync(userId, cancellationToken: cancellationToken);
             }
         }
-        catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e))
+        // A command cut off by a connection torn down under it ends as a cancelled task: as much a
+        // Redis fault as the others, and no reason to stop beating.
+        catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e)
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.LogWarning(e, "Node heartbeat failed");
         }

@@ -16,7 +16,7 @@ public static class TestBudgets
         return new RateBudgets(
             new LocalBudgets(options, clock),
             new RedisBudgets(redis, options, clock),
-            new RedisHealth(),
+            new RedisHealth(clock),
             TestMetrics.Create(),
             NullLogger<RateBudgets>.Instance,
             clock);

@@ -32,6 +32,7 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
         collection.AddSingleton<TimeProvider>(clock);
         collection.AddOptions<ChatRedisOptions>();
         collection.AddSingleton<ChatRedisConnection>();
+        collection.AddSingleton<RedisHealth>();
         collection.AddSingleton<UserConnections>();
         collection.AddSingleton<ClusterConnections>();
         collection.AddSingleton<ConnectionDirectory>();

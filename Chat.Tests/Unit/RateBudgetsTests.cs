@@ -57,7 +57,7 @@ public sealed class RateBudgetsTests
         }));
         await using var _ = unreachable;
         var budgets = new RateBudgets(
-            new LocalBudgets(limits, clock), new RedisBudgets(unreachable, limits, clock), new RedisHealth(), TestMetrics.Create(), NullLogger<RateBudgets>.Instance, clock);
+            new LocalBudgets(limits, clock), new RedisBudgets(unreachable, limits, clock), new RedisHealth(clock), TestMetrics.Create(), NullLogger<RateBudgets>.Instance, clock);
 
         for (var i = 0; i < 3; i++)
         {
