@@ -9,6 +9,7 @@ using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Moderation;
+using Chat.Hubs.Outgoing;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
 using Chat.Hubs.Receipts;
@@ -62,6 +63,9 @@ public static class ChatHubsExtensions
             {
                 hub.MaximumReceiveMessageSize = chat.Value.MaximumReceiveMessageSize;
                 hub.MaximumParallelInvocationsPerClient = chat.Value.CallsInFlightPerConnection;
+                // What a stateful-reconnect client may leave unacknowledged before a write to it
+                // waits: the same bound as what may queue for any connection (QueuedConnection).
+                hub.StatefulReconnectBufferSize = chat.Value.MaxOutgoingBytesPerConnection;
             });
 
         var redis = builder.Configuration.GetSection(ChatRedisOptions.SectionName).Get<ChatRedisOptions>() ?? new ChatRedisOptions();
@@ -75,6 +79,9 @@ public static class ChatHubsExtensions
                 o.Configuration = ChatRedisConnection.Configure(chatRedis.Value);
             });
         }
+
+        // After the backplane: it wraps whichever lifetime manager that chose.
+        services.AddQueuedDelivery<ChatHub>(redis.Enabled);
 
         services.AddSingleton<SequentialInvocationFilter>();
         services.AddSingleton<ChatErrorFilter>();

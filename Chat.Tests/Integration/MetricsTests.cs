@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Net;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
+using static Chat.Tests.Infrastructure.PrometheusText;
 
 namespace Chat.Tests.Integration;
 
@@ -114,35 +114,6 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
         finally
         {
             await TestServers.DropDatabaseAsync(database);
-        }
-    }
-
-    /// <summary>
-    /// The sum of the samples whose metric name starts with <paramref name="prefix"/> and ends with
-    /// <paramref name="suffix"/>, and whose labels hold <paramref name="label"/> when one is given.
-    /// </summary>
-    private static double Sample(string scraped, string prefix, string suffix, string label = "") => Samples(scraped)
-        .Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal) && s.Name.EndsWith(suffix, StringComparison.Ordinal)
-            && s.Labels.Contains(label, StringComparison.Ordinal))
-        .Sum(s => s.Value);
-
-    private static IEnumerable<string> Names(string scraped) => Samples(scraped).Select(s => s.Name);
-
-    // Prometheus text: "name{labels} value [timestamp]" per line, comments start with '#'.
-    private static IEnumerable<(string Name, string Labels, double Value)> Samples(string scraped)
-    {
-        foreach (var line in scraped.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            // Label values may hold braces (route templates), never the value after them.
-            var nameEnd = line.IndexOfAny(['{', ' ']);
-            var valueStart = line[nameEnd] == '{' ? line.LastIndexOf('}') + 1 : nameEnd;
-            var value = line[valueStart..].Trim().Split(' ')[0];
-            yield return (line[..nameEnd], line[nameEnd..valueStart], double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture));
         }
     }
 }

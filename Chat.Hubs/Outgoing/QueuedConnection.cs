@@ -1,0 +1,270 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Chat.Hubs.Outgoing;
+
+/// <summary>
+/// What SignalR's lifetime manager holds in place of a hub connection, so that no send waits for
+/// one connection: a message goes to the connection at once when it takes it at once, and
+/// otherwise queues behind the write under way. A connection whose queue passes
+/// <see cref="OutgoingLimits.MaxQueuedBytes"/>, or whose write waits longer than
+/// <see cref="OutgoingLimits.MaxWriteWait"/>, is cut off.
+/// </summary>
+/// <remarks>
+/// SignalR's lifetime managers (the in-process one and Redis's) await each connection's write of
+/// a group send, and the Redis one handles a channel's messages one after another: a member whose
+/// client stops reading (its transport's buffer fills) or, with stateful reconnect, stops
+/// acknowledging (its replay buffer fills) would hold up every later message of the room on the
+/// node. Both managers write only through the connection objects they were given on connect, so
+/// handing them this stand-in reaches every send, local or from Redis, without changing how they
+/// serialize a message once for all its recipients. Only the hub's answers to the connection's
+/// own calls go to the connection directly: they wait for nobody else.
+/// <para>
+/// A connection that is behind may get an answer to its own call before events queued here
+/// earlier; clients order messages by seq, and one this far behind is about to be cut off.
+/// </para>
+/// </remarks>
+internal sealed class QueuedConnection : HubConnectionContext
+{
+    private static readonly HubConnectionContextOptions StandInOptions = new();
+
+    private readonly HubConnectionContext connection;
+    private readonly OutgoingLimits limits;
+    private readonly Lock gate = new();
+    private readonly Queue<(SerializedHubMessage Message, int Bytes)> queue = new();
+    private long queuedBytes;
+    private bool writing;
+    private long writeStartedAt;
+    private bool closed;
+    private long cutOffAt;
+    private bool transportAborted;
+
+    // The base class wants a connection of its own; it gets a detached one, because every member
+    // the lifetime managers use is forwarded to the real connection below.
+    public QueuedConnection(HubConnectionContext connection, OutgoingLimits limits)
+        : base(new DefaultConnectionContext(connection.ConnectionId), StandInOptions, NullLoggerFactory.Instance)
+    {
+        this.connection = connection;
+        this.limits = limits;
+        UserIdentifier = connection.UserIdentifier;
+    }
+
+    /// <summary>The connection this stands in for.</summary>
+    public HubConnectionContext Connection => connection;
+
+    public override CancellationToken ConnectionAborted => connection.ConnectionAborted;
+
+    public override string ConnectionId => connection.ConnectionId;
+
+    public override ClaimsPrincipal User => connection.User;
+
+    public override IFeatureCollection Features => connection.Features;
+
+    public override IDictionary<object, object?> Items => connection.Items;
+
+    public override IHubProtocol Protocol
+    {
+        get => connection.Protocol;
+        set => connection.Protocol = value;
+    }
+
+    /// <summary>Bytes waiting behind the write under way.</summary>
+    public long QueuedBytes
+    {
+        get
+        {
+            lock (gate)
+            {
+                return queuedBytes;
+            }
+        }
+    }
+
+    public override void Abort() => connection.Abort();
+
+    // Never waits: the lifetime manager's send to everyone else goes on at once.
+    public override ValueTask WriteAsync(HubMessage message, CancellationToken cancellationToken = default)
+    {
+        Deliver(message, null);
+        return default;
+    }
+
+    public override ValueTask WriteAsync(SerializedHubMessage message, CancellationToken cancellationToken = default)
+    {
+        Deliver(null, message);
+        return default;
+    }
+
+    /// <summary>
+    /// Checks the write under way against its time bound, and drops the transport of a connection
+    /// cut off a while ago that has still not closed.
+    /// </summary>
+    public void Check()
+    {
+        var now = limits.Clock.GetTimestamp();
+        long queued;
+        TimeSpan waited;
+        lock (gate)
+        {
+            if (closed)
+            {
+                if (cutOffAt == 0 || transportAborted || limits.Clock.GetElapsedTime(cutOffAt, now) <= limits.MaxWriteWait)
+                {
+                    return;
+                }
+
+                transportAborted = true;
+                queued = -1;
+                waited = default;
+            }
+            else
+            {
+                waited = writing ? limits.Clock.GetElapsedTime(writeStartedAt, now) : TimeSpan.Zero;
+                if (waited <= limits.MaxWriteWait)
+                {
+                    return;
+                }
+
+                queued = CloseLocked(now);
+            }
+        }
+
+        if (queued < 0)
+        {
+            limits.AbortTransport(connection);
+        }
+        else
+        {
+            limits.CutOff(connection, CutOffReason.WriteWait, queued, waited);
+        }
+    }
+
+    /// <summary>The connection closed: what still waits for it is dropped.</summary>
+    public void Closed()
+    {
+        lock (gate)
+        {
+            closed = true;
+            queue.Clear();
+            queuedBytes = 0;
+        }
+    }
+
+    private void Deliver(HubMessage? message, SerializedHubMessage? serialized)
+    {
+        long overflow;
+        TimeSpan waited;
+        lock (gate)
+        {
+            if (closed)
+            {
+                return;
+            }
+
+            if (writing)
+            {
+                if (!Enqueue(serialized ?? new SerializedHubMessage(message!), out overflow, out waited))
+                {
+                    return;
+                }
+            }
+            else
+            {
+                overflow = -1;
+                waited = default;
+                writing = true;
+                writeStartedAt = limits.Clock.GetTimestamp();
+            }
+        }
+
+        if (overflow >= 0)
+        {
+            limits.CutOff(connection, CutOffReason.OutgoingBytes, overflow, waited);
+            return;
+        }
+
+        var write = serialized is null ? connection.WriteAsync(message!) : connection.WriteAsync(serialized);
+        if (write.IsCompletedSuccessfully)
+        {
+            write.GetAwaiter().GetResult();
+            lock (gate)
+            {
+                if (queue.Count == 0)
+                {
+                    writing = false;
+                    return;
+                }
+            }
+        }
+
+        // Either the write waits, or others queued meanwhile: from here on the queue is written
+        // in order, each write after the one before, while the caller goes on.
+        _ = WriteQueuedAsync(write);
+    }
+
+    private async Task WriteQueuedAsync(ValueTask write)
+    {
+        while (true)
+        {
+            try
+            {
+                await write;
+            }
+            catch (OperationCanceledException)
+            {
+                // The connection closed under the write; SignalR has dealt with it.
+            }
+
+            SerializedHubMessage next;
+            lock (gate)
+            {
+                if (closed || !queue.TryDequeue(out var queued))
+                {
+                    writing = false;
+                    return;
+                }
+
+                queuedBytes -= queued.Bytes;
+                next = queued.Message;
+                writeStartedAt = limits.Clock.GetTimestamp();
+            }
+
+            write = connection.WriteAsync(next);
+        }
+    }
+
+    /// <summary>Queues a message; true when the queue passed its bound and the connection is now cut off.</summary>
+    private bool Enqueue(SerializedHubMessage message, out long queued, out TimeSpan waited)
+    {
+        // The connection's own protocol serializes it now rather than at its write: the bytes are
+        // what the bound counts, and SignalR keeps them for every other connection of that protocol.
+        var bytes = message.GetSerializedMessage(connection.Protocol).Length;
+        queue.Enqueue((message, bytes));
+        queuedBytes += bytes;
+        if (queuedBytes <= limits.MaxQueuedBytes)
+        {
+            queued = -1;
+            waited = default;
+            return false;
+        }
+
+        var now = limits.Clock.GetTimestamp();
+        waited = limits.Clock.GetElapsedTime(writeStartedAt, now);
+        queued = CloseLocked(now);
+        return true;
+    }
+
+    private long CloseLocked(long now)
+    {
+        var queued = queuedBytes;
+        closed = true;
+        cutOffAt = now;
+        queue.Clear();
+        queuedBytes = 0;
+        return queued;
+    }
+}

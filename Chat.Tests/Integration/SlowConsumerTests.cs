@@ -1,0 +1,100 @@
+using Chat.Client;
+using Chat.Contracts;
+using Chat.Tests.Client;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>
+/// Members whose clients do not take their data, on one node: while the room is sent far more
+/// than they take, everyone else is acked and served promptly, and the node cuts them off; a
+/// client cut off this way catches up with <c>Sync</c> and misses nothing.
+/// </summary>
+public sealed class SlowConsumerTests(ChatNodeFixture fixture) : IClassFixture<ChatNodeFixture>
+{
+    private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(20);
+
+    private ChatNode Node => fixture.Node;
+
+    [Theory]
+    [InlineData(StuckClient.StopsReading)]
+    [InlineData(StuckClient.NeverAcknowledges)]
+    public async Task A_member_that_does_not_take_its_data_holds_up_no_one_and_is_cut_off(StuckClient kind)
+    {
+        var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
+        var dave = await TestUser.RegisterAsync(Node, "dave");
+        await dave.JoinAsync(Node, room.Id);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await using var carolHub = await HubClient.ConnectAsync(Node, carol, HubProtocol.Json);
+        var cutOffBefore = await PrometheusText.CounterAsync(Node, "chat_connections_cut_off");
+        await using var daveStuck = await RawHubClient.StuckInRoomAsync(Node.Address, dave, room.Id, kind);
+
+        await RoomFlood.SendAsync(aliceHub, room.Id, ("bob", bobHub), ("carol", carolHub));
+
+        await Poll.UntilAsync(
+            async () => await PrometheusText.CounterAsync(Node, "chat_connections_cut_off") > cutOffBefore,
+            CutOffWithin,
+            "the node counts dave's connection as cut off");
+        await SlowConsumerAssert.GoesOfflineAsync(bobHub, dave.Id, CutOffWithin);
+        if (kind == StuckClient.NeverAcknowledges)
+        {
+            await daveStuck.WaitUntilClosedAsync(CutOffWithin);
+            Assert.True(daveStuck.ClosedByServer);
+        }
+    }
+
+    [Fact]
+    public async Task A_chat_client_that_stops_taking_its_data_is_cut_off_and_then_gets_every_message_it_missed()
+    {
+        var (alice, dave, room) = await TestRooms.OfTwoAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var daveClient = new ChatClient(ClientFactory.Options(Node.Address, dave.Token));
+        // Dave's app stops at the first message, as a frozen UI would: the client runs event
+        // handlers on its receive loop, so it reads and acknowledges nothing more meanwhile.
+        var frozen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var raised = new List<MessageDto>();
+        daveClient.MessageReceived += async message =>
+        {
+            lock (raised)
+            {
+                raised.Add(message);
+            }
+
+            await frozen.Task;
+        };
+        var recovered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        daveClient.Recovered += () =>
+        {
+            recovered.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await daveClient.StartAsync();
+        await daveClient.JoinRoomAsync(room.Id);
+        var cutOffBefore = await PrometheusText.CounterAsync(Node, "chat_connections_cut_off");
+
+        var sent = await RoomFlood.SendAsync(aliceHub, room.Id);
+        await Poll.UntilAsync(
+            async () => await PrometheusText.CounterAsync(Node, "chat_connections_cut_off") > cutOffBefore,
+            CutOffWithin,
+            "the node counts dave's connection as cut off");
+        frozen.SetResult();
+
+        await recovered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        List<MessageDto> texts = [];
+        await Poll.UntilAsync(
+            () =>
+            {
+                lock (raised)
+                {
+                    texts = [.. raised.Where(m => m.Type == MessageType.Text)];
+                }
+
+                return texts.Count >= sent.Count;
+            },
+            TimeSpan.FromSeconds(30),
+            "dave's client raises every message sent while it was stuck");
+        // Each once; live ones in the order they came, which for messages stored together need not be seq order.
+        Assert.Equal(sent.Select(a => a.MessageId), texts.OrderBy(m => m.Seq).Select(m => m.Id));
+    }
+}
