@@ -1,3 +1,4 @@
+using Chat.Bench.Load;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Cluster;
@@ -13,9 +14,9 @@ public sealed class SlowConsumerClusterTests(ChatClusterFixture cluster) : IClas
     private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(20);
 
     [Theory]
-    [InlineData(StuckClient.StopsReading)]
-    [InlineData(StuckClient.NeverAcknowledges)]
-    public async Task A_member_that_does_not_take_its_data_holds_up_no_one_on_its_node_and_is_cut_off(StuckClient kind)
+    [InlineData(StuckKind.StopsReading)]
+    [InlineData(StuckKind.NeverAcknowledges)]
+    public async Task A_member_that_does_not_take_its_data_holds_up_no_one_on_its_node_and_is_cut_off(StuckKind kind)
     {
         var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(cluster.NodeA);
         var dave = await TestUser.RegisterAsync(cluster.NodeA, "dave");
@@ -27,7 +28,7 @@ public sealed class SlowConsumerClusterTests(ChatClusterFixture cluster) : IClas
         await using var bobOnB = await HubClient.ConnectAsync(cluster.NodeB, bob);
         await using var carolOnB = await HubClient.ConnectAsync(cluster.NodeB, carol, HubProtocol.Json);
         var cutOffBefore = await PrometheusText.CounterAsync(cluster.NodeB, "chat_connections_cut_off");
-        await using var daveOnB = await RawHubClient.StuckInRoomAsync(cluster.NodeB.Address, dave, room.Id, kind);
+        await using var daveOnB = await RawHubConnection.StuckInRoomAsync(cluster.NodeB.Address, dave.Token, room.Id, kind);
 
         await RoomFlood.SendAsync(aliceOnA, room.Id, ("bob on B", bobOnB), ("carol on B", carolOnB), ("erin on A", erinOnA));
 
@@ -37,7 +38,7 @@ public sealed class SlowConsumerClusterTests(ChatClusterFixture cluster) : IClas
             "node B counts dave's connection as cut off");
         // Presence lives in PostgreSQL and travels through Redis: alice on the other node hears it too.
         await SlowConsumerAssert.GoesOfflineAsync(aliceOnA, dave.Id, CutOffWithin);
-        if (kind == StuckClient.NeverAcknowledges)
+        if (kind == StuckKind.NeverAcknowledges)
         {
             await daveOnB.WaitUntilClosedAsync(CutOffWithin);
             Assert.True(daveOnB.ClosedByServer);

@@ -1,3 +1,4 @@
+using Chat.Bench.Load;
 using Chat.Client;
 using Chat.Contracts;
 using Chat.Tests.Client;
@@ -17,9 +18,9 @@ public sealed class SlowConsumerTests(ChatNodeFixture fixture) : IClassFixture<C
     private ChatNode Node => fixture.Node;
 
     [Theory]
-    [InlineData(StuckClient.StopsReading)]
-    [InlineData(StuckClient.NeverAcknowledges)]
-    public async Task A_member_that_does_not_take_its_data_holds_up_no_one_and_is_cut_off(StuckClient kind)
+    [InlineData(StuckKind.StopsReading)]
+    [InlineData(StuckKind.NeverAcknowledges)]
+    public async Task A_member_that_does_not_take_its_data_holds_up_no_one_and_is_cut_off(StuckKind kind)
     {
         var (alice, bob, carol, room) = await TestRooms.OfThreeAsync(Node);
         var dave = await TestUser.RegisterAsync(Node, "dave");
@@ -28,7 +29,7 @@ public sealed class SlowConsumerTests(ChatNodeFixture fixture) : IClassFixture<C
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         await using var carolHub = await HubClient.ConnectAsync(Node, carol, HubProtocol.Json);
         var cutOffBefore = await PrometheusText.CounterAsync(Node, "chat_connections_cut_off");
-        await using var daveStuck = await RawHubClient.StuckInRoomAsync(Node.Address, dave, room.Id, kind);
+        await using var daveStuck = await RawHubConnection.StuckInRoomAsync(Node.Address, dave.Token, room.Id, kind);
 
         await RoomFlood.SendAsync(aliceHub, room.Id, ("bob", bobHub), ("carol", carolHub));
 
@@ -37,7 +38,7 @@ public sealed class SlowConsumerTests(ChatNodeFixture fixture) : IClassFixture<C
             CutOffWithin,
             "the node counts dave's connection as cut off");
         await SlowConsumerAssert.GoesOfflineAsync(bobHub, dave.Id, CutOffWithin);
-        if (kind == StuckClient.NeverAcknowledges)
+        if (kind == StuckKind.NeverAcknowledges)
         {
             await daveStuck.WaitUntilClosedAsync(CutOffWithin);
             Assert.True(daveStuck.ClosedByServer);

@@ -7,15 +7,16 @@ using System.Text;
 using System.Text.Json;
 using Chat.Contracts;
 
-namespace Chat.Tests.Infrastructure;
+namespace Chat.Bench.Load;
 
 /// <summary>
-/// A hub client written against the wire (SignalR's JSON protocol over a WebSocket), for what
+/// A hub connection written against the wire (SignalR's JSON protocol over a WebSocket), for what
 /// the real clients never do: stop reading their socket, or take everything and never
-/// acknowledge it with stateful reconnect. Its socket's receive buffer is kept small, so that a
-/// client that stops reading shows on the server after kilobytes rather than megabytes.
+/// acknowledge it with stateful reconnect. The bench's stuck members and the tests use it. Its
+/// socket's receive buffer is kept small, so that the server feels a client that stops reading
+/// after its own buffers fill rather than the client's too.
 /// </summary>
-public sealed class RawHubClient : IAsyncDisposable
+public sealed class RawHubConnection : IAsyncDisposable
 {
     private const byte RecordSeparator = 0x1e;
     private const int SocketReceiveBuffer = 8 * 1024;
@@ -27,10 +28,7 @@ public sealed class RawHubClient : IAsyncDisposable
     private int nextInvocationId;
     private Task? readingAll;
 
-    private RawHubClient(ClientWebSocket socket) => this.socket = socket;
-
-    /// <summary>Seqs of the room messages received, in arrival order.</summary>
-    public List<long> ReceivedSeqs { get; } = [];
+    private RawHubConnection(ClientWebSocket socket) => this.socket = socket;
 
     /// <summary>Whether the server closed the connection (a close frame, or the socket dropped).</summary>
     public bool ClosedByServer { get; private set; }
@@ -40,18 +38,18 @@ public sealed class RawHubClient : IAsyncDisposable
     /// the WebSocket and completes the JSON handshake, in version 2 so that stateful reconnect
     /// stays on.
     /// </summary>
-    public static async Task<RawHubClient> ConnectAsync(Uri node, TestUser user, bool statefulReconnect)
+    public static async Task<RawHubConnection> ConnectAsync(Uri node, string token, bool statefulReconnect)
     {
         using var http = new HttpClient { BaseAddress = node };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", user.Token);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var negotiateUri = $"{IChatHub.Path.TrimStart('/')}/negotiate?negotiateVersion=1{(statefulReconnect ? "&useStatefulReconnect=true" : "")}";
         using var negotiated = await http.PostAsync(negotiateUri, content: null);
         negotiated.EnsureSuccessStatusCode();
         var answer = await negotiated.Content.ReadFromJsonAsync<JsonElement>();
         var connectionToken = answer.GetProperty("connectionToken").GetString()!;
-        if (statefulReconnect)
+        if (statefulReconnect && !(answer.TryGetProperty("useStatefulReconnect", out var offered) && offered.GetBoolean()))
         {
-            Assert.True(answer.GetProperty("useStatefulReconnect").GetBoolean(), "the node offers stateful reconnect");
+            throw new InvalidOperationException("The node does not offer stateful reconnect");
         }
 
         var socket = new ClientWebSocket();
@@ -76,26 +74,47 @@ public sealed class RawHubClient : IAsyncDisposable
         var hubUri = new UriBuilder(new Uri(node, IChatHub.Path.TrimStart('/')))
         {
             Scheme = "ws",
-            Query = $"id={Uri.EscapeDataString(connectionToken)}&access_token={Uri.EscapeDataString(user.Token)}",
+            Query = $"id={Uri.EscapeDataString(connectionToken)}&access_token={Uri.EscapeDataString(token)}",
         }.Uri;
         await socket.ConnectAsync(hubUri, new HttpMessageInvoker(handler), CancellationToken.None);
 
-        var client = new RawHubClient(socket);
-        await client.SendAsync("""{"protocol":"json","version":2}""");
-        using var handshake = await client.ReadRecordAsync();
-        Assert.False(handshake.RootElement.TryGetProperty("error", out var error), $"handshake refused: {error}");
+        var client = new RawHubConnection(socket);
+        try
+        {
+            await client.SendAsync("""{"protocol":"json","version":2}""");
+            using var handshake = await client.ReadRecordAsync();
+            if (handshake.RootElement.TryGetProperty("error", out var error))
+            {
+                throw new InvalidOperationException($"The handshake was refused: {error}");
+            }
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+
         return client;
     }
 
     /// <summary>
-    /// A client of <paramref name="user"/> in the room that, once it has joined, stops taking its
-    /// data the way <paramref name="kind"/> says.
+    /// A member's connection that joins the room and from then on stops taking its data the way
+    /// <paramref name="kind"/> says.
     /// </summary>
-    public static async Task<RawHubClient> StuckInRoomAsync(Uri node, TestUser user, Guid roomId, StuckClient kind)
+    public static async Task<RawHubConnection> StuckInRoomAsync(Uri node, string token, Guid roomId, StuckKind kind)
     {
-        var client = await ConnectAsync(node, user, statefulReconnect: kind == StuckClient.NeverAcknowledges);
-        await client.InvokeAsync(nameof(IChatHub.JoinRoom), roomId.ToString());
-        if (kind == StuckClient.NeverAcknowledges)
+        var client = await ConnectAsync(node, token, statefulReconnect: kind == StuckKind.NeverAcknowledges);
+        try
+        {
+            await client.InvokeAsync(nameof(IChatHub.JoinRoom), roomId.ToString());
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+
+        if (kind == StuckKind.NeverAcknowledges)
         {
             client.ReadEverythingAndNeverAcknowledge();
         }
@@ -103,7 +122,7 @@ public sealed class RawHubClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Calls a hub method and reads until its completion, keeping the room messages that come before it.</summary>
+    /// <summary>Calls a hub method and reads until its completion, passing over what the server sends before it.</summary>
     public async Task<JsonElement> InvokeAsync(string method, params object?[] arguments)
     {
         var id = (++nextInvocationId).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -114,11 +133,13 @@ public sealed class RawHubClient : IAsyncDisposable
             var root = record.RootElement;
             if (root.GetProperty("type").GetInt32() == 3 && root.GetProperty("invocationId").GetString() == id)
             {
-                Assert.False(root.TryGetProperty("error", out var error), $"{method} failed: {error}");
+                if (root.TryGetProperty("error", out var error))
+                {
+                    throw new InvalidOperationException($"{method} failed: {error}");
+                }
+
                 return root.TryGetProperty("result", out var result) ? result.Clone() : default;
             }
-
-            Note(root);
         }
     }
 
@@ -152,25 +173,11 @@ public sealed class RawHubClient : IAsyncDisposable
             while (true)
             {
                 using var record = await ReadRecordAsync();
-                Note(record.RootElement);
             }
         }
         catch (Exception e) when (e is WebSocketException or EndOfStreamException or OperationCanceledException)
         {
             ClosedByServer = !stopping.IsCancellationRequested;
-        }
-    }
-
-    private void Note(JsonElement record)
-    {
-        if (record.GetProperty("type").GetInt32() == 1
-            && record.GetProperty("target").GetString() == nameof(IChatClient.MessageReceived))
-        {
-            var message = record.GetProperty("arguments")[0];
-            lock (ReceivedSeqs)
-            {
-                ReceivedSeqs.Add(message.GetProperty("seq").GetInt64());
-            }
         }
     }
 

@@ -1,8 +1,11 @@
-namespace Chat.Tests.Infrastructure;
+namespace Chat.Bench.Load;
 
-/// <summary>The two ways a member's client stops taking its data.</summary>
-public enum StuckClient
+/// <summary>How a room member's client stops taking its data (see <see cref="RawHubConnection"/>).</summary>
+public enum StuckKind
 {
+    /// <summary>No member is stuck.</summary>
+    None,
+
     /// <summary>Stops reading its socket: the server's buffers for it fill and its writes wait.</summary>
     StopsReading,
 
