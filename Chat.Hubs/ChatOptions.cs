@@ -72,4 +72,12 @@ public sealed class ChatOptions
     /// </remarks>
     [Range(1, 300)]
     public int MaxWriteWaitSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// How long a stateful-reconnect client may leave a delivery unacknowledged before it is cut
+    /// off. Clients acknowledge about once a second; a short network blip that stateful
+    /// reconnect smooths over stays well within it.
+    /// </summary>
+    [Range(2, 3600)]
+    public int MaxUnacknowledgedSeconds { get; set; } = 10;
 }

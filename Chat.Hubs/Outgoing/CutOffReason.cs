@@ -11,4 +11,10 @@ public static class CutOffReason
     /// reading, or with stateful reconnect left its replay buffer full of unacknowledged messages.
     /// </summary>
     public const string WriteWait = "write_wait";
+
+    /// <summary>
+    /// A stateful-reconnect client left a delivery unacknowledged longer than
+    /// <see cref="ChatOptions.MaxUnacknowledgedSeconds"/>, though it had room in its replay buffer.
+    /// </summary>
+    public const string Unacknowledged = "unacknowledged";
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chat.Hubs.Outgoing;
 
@@ -15,6 +16,8 @@ public static class OutgoingExtensions
     public static IServiceCollection AddQueuedDelivery<THub>(this IServiceCollection services, bool redisEnabled)
         where THub : Hub
     {
+        // Each connection gets a protocol of its own that notes the client's acknowledgements.
+        services.Replace(ServiceDescriptor.Singleton<IHubProtocolResolver, AckTrackingProtocolResolver>());
         services.AddSingleton<OutgoingLimits>();
         services.AddSingleton<QueuedConnections>();
         services.AddHostedService<SlowConsumerSweeper>();

@@ -18,6 +18,9 @@ internal sealed class OutgoingLimits(IOptions<ChatOptions> options, ChatMetrics 
     /// <summary>How long one write may wait; also how long a cut-off connection gets to close by itself.</summary>
     public TimeSpan MaxWriteWait { get; } = TimeSpan.FromSeconds(options.Value.MaxWriteWaitSeconds);
 
+    /// <summary>How long a stateful-reconnect client may leave a delivery unacknowledged.</summary>
+    public TimeSpan MaxUnacknowledged { get; } = TimeSpan.FromSeconds(options.Value.MaxUnacknowledgedSeconds);
+
     /// <summary>
     /// The clock of the bounds: the system's, not the injected one. They time the network, which
     /// runs on real time; a test that moves a fake clock by minutes must not find every write
@@ -26,12 +29,12 @@ internal sealed class OutgoingLimits(IOptions<ChatOptions> options, ChatMetrics 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Counts, logs and closes a connection that passed a bound.</summary>
-    public void CutOff(HubConnectionContext connection, string reason, long queuedBytes, TimeSpan writeWaited)
+    public void CutOff(HubConnectionContext connection, string reason, long queuedBytes, TimeSpan waited)
     {
         metrics.ConnectionCutOff(reason);
         logger.LogWarning(
-            "Cut off connection {ConnectionId} of user {UserId} ({Reason}): {QueuedBytes} bytes were waiting for it, its write for {WriteWaitedMs} ms",
-            connection.ConnectionId, connection.UserIdentifier, reason, queuedBytes, (long)writeWaited.TotalMilliseconds);
+            "Cut off connection {ConnectionId} of user {UserId} ({Reason}): {QueuedBytes} bytes were waiting for it, and its oldest write or delivery for {WaitedMs} ms",
+            connection.ConnectionId, connection.UserIdentifier, reason, queuedBytes, (long)waited.TotalMilliseconds);
 
         // Closed as SignalR closes a connection whose token expired: its write under way stops
         // waiting at once, and the client is sent a close that invites it to reconnect.

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -11,8 +12,9 @@ namespace Chat.Hubs.Outgoing;
 /// What SignalR's lifetime manager holds in place of a hub connection, so that no send waits for
 /// one connection: a message goes to the connection at once when it takes it at once, and
 /// otherwise queues behind the write under way. A connection whose queue passes
-/// <see cref="OutgoingLimits.MaxQueuedBytes"/>, or whose write waits longer than
-/// <see cref="OutgoingLimits.MaxWriteWait"/>, is cut off.
+/// <see cref="OutgoingLimits.MaxQueuedBytes"/>, whose write waits longer than
+/// <see cref="OutgoingLimits.MaxWriteWait"/>, or which (with stateful reconnect) leaves a delivery
+/// unacknowledged longer than <see cref="OutgoingLimits.MaxUnacknowledged"/>, is cut off.
 /// </summary>
 /// <remarks>
 /// SignalR's lifetime managers (the in-process one and Redis's) await each connection's write of
@@ -42,6 +44,8 @@ internal sealed class QueuedConnection : HubConnectionContext
     private bool closed;
     private long cutOffAt;
     private bool transportAborted;
+    private readonly bool tracksAcks;
+    private long unacknowledgedSince;
 
     // The base class wants a connection of its own; it gets a detached one, because every member
     // the lifetime managers use is forwarded to the real connection below.
@@ -51,10 +55,19 @@ internal sealed class QueuedConnection : HubConnectionContext
         this.connection = connection;
         this.limits = limits;
         UserIdentifier = connection.UserIdentifier;
-    }
 
-    /// <summary>The connection this stands in for.</summary>
-    public HubConnectionContext Connection => connection;
+        // Stateful reconnect is on when the client negotiated it and its handshake asked for a
+        // protocol version that has it; SignalR turns it off otherwise, and then nothing is acked.
+        // The feature's interface is marked preview; it is only asked whether it is there.
+#pragma warning disable CA2252
+        var negotiated = connection.Features.Get<IStatefulReconnectFeature>() is not null;
+#pragma warning restore CA2252
+        if (negotiated && connection.Protocol is AckTrackingProtocol { ClientVersion: >= 2 } protocol)
+        {
+            tracksAcks = true;
+            protocol.Acknowledged = Acknowledged;
+        }
+    }
 
     public override CancellationToken ConnectionAborted => connection.ConnectionAborted;
 
@@ -100,14 +113,15 @@ internal sealed class QueuedConnection : HubConnectionContext
     }
 
     /// <summary>
-    /// Checks the write under way against its time bound, and drops the transport of a connection
-    /// cut off a while ago that has still not closed.
+    /// Checks the write under way and the oldest unacknowledged delivery against their time
+    /// bounds, and drops the transport of a connection cut off a while ago that has not closed.
     /// </summary>
     public void Check()
     {
         var now = limits.Clock.GetTimestamp();
         long queued;
         TimeSpan waited;
+        string reason;
         lock (gate)
         {
             if (closed)
@@ -120,16 +134,22 @@ internal sealed class QueuedConnection : HubConnectionContext
                 transportAborted = true;
                 queued = -1;
                 waited = default;
+                reason = "";
+            }
+            else if (writing && limits.Clock.GetElapsedTime(writeStartedAt, now) is var writeWaited && writeWaited > limits.MaxWriteWait)
+            {
+                (reason, waited) = (CutOffReason.WriteWait, writeWaited);
+                queued = CloseLocked(now);
+            }
+            else if (unacknowledgedSince != 0
+                && limits.Clock.GetElapsedTime(unacknowledgedSince, now) is var unacknowledged && unacknowledged > limits.MaxUnacknowledged)
+            {
+                (reason, waited) = (CutOffReason.Unacknowledged, unacknowledged);
+                queued = CloseLocked(now);
             }
             else
             {
-                waited = writing ? limits.Clock.GetElapsedTime(writeStartedAt, now) : TimeSpan.Zero;
-                if (waited <= limits.MaxWriteWait)
-                {
-                    return;
-                }
-
-                queued = CloseLocked(now);
+                return;
             }
         }
 
@@ -139,7 +159,7 @@ internal sealed class QueuedConnection : HubConnectionContext
         }
         else
         {
-            limits.CutOff(connection, CutOffReason.WriteWait, queued, waited);
+            limits.CutOff(connection, reason, queued, waited);
         }
     }
 
@@ -178,6 +198,7 @@ internal sealed class QueuedConnection : HubConnectionContext
                 waited = default;
                 writing = true;
                 writeStartedAt = limits.Clock.GetTimestamp();
+                NoteDeliveryLocked(writeStartedAt);
             }
         }
 
@@ -231,6 +252,7 @@ internal sealed class QueuedConnection : HubConnectionContext
                 queuedBytes -= queued.Bytes;
                 next = queued.Message;
                 writeStartedAt = limits.Clock.GetTimestamp();
+                NoteDeliveryLocked(writeStartedAt);
             }
 
             write = connection.WriteAsync(next);
@@ -256,6 +278,25 @@ internal sealed class QueuedConnection : HubConnectionContext
         waited = limits.Clock.GetElapsedTime(writeStartedAt, now);
         queued = CloseLocked(now);
         return true;
+    }
+
+    /// <summary>The client acknowledged what it has received: the clock of unacknowledged deliveries starts again with the next.</summary>
+    private void Acknowledged()
+    {
+        lock (gate)
+        {
+            unacknowledgedSince = 0;
+        }
+    }
+
+    // An acknowledgement can leave out deliveries made while it was on its way; the next delivery
+    // starts the clock again, and a client that has stopped acknowledging gets more of them.
+    private void NoteDeliveryLocked(long now)
+    {
+        if (tracksAcks && unacknowledgedSince == 0)
+        {
+            unacknowledgedSince = now;
+        }
     }
 
     private long CloseLocked(long now)

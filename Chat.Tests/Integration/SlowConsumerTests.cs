@@ -1,8 +1,10 @@
 using Chat.Bench.Load;
 using Chat.Client;
 using Chat.Contracts;
+using Chat.Hubs.Outgoing;
 using Chat.Tests.Client;
 using Chat.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Tests.Integration;
 
@@ -16,6 +18,9 @@ public sealed class SlowConsumerTests(ChatNodeFixture fixture) : IClassFixture<C
     private static readonly TimeSpan CutOffWithin = TimeSpan.FromSeconds(20);
 
     private ChatNode Node => fixture.Node;
+
+    private Task<double> UnacknowledgedCutOffsAsync() =>
+        PrometheusText.CounterAsync(Node, "chat_connections_cut_off", $"reason=\"{CutOffReason.Unacknowledged}\"");
 
     [Theory]
     [InlineData(StuckKind.StopsReading)]
@@ -43,6 +48,36 @@ public sealed class SlowConsumerTests(ChatNodeFixture fixture) : IClassFixture<C
             await daveStuck.WaitUntilClosedAsync(CutOffWithin);
             Assert.True(daveStuck.ClosedByServer);
         }
+    }
+
+    [Fact]
+    public async Task A_stateful_member_that_never_acknowledges_is_cut_off_in_a_quiet_room_while_one_that_does_stays()
+    {
+        var (alice, bob, dave, room) = await TestRooms.OfThreeAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        // Bob's client uses stateful reconnect too, and acknowledges as clients do.
+        await using var bobClient = await ClientFactory.ConnectAsync(Node.Address, bob);
+        var bobReconnects = 0;
+        bobClient.Reconnecting += _ =>
+        {
+            Interlocked.Increment(ref bobReconnects);
+            return Task.CompletedTask;
+        };
+        await bobClient.JoinRoomAsync(room.Id);
+        var unacknowledgedBefore = await UnacknowledgedCutOffsAsync();
+        await using var daveStuck = await RawHubConnection.StuckInRoomAsync(Node.Address, dave.Token, room.Id, StuckKind.NeverAcknowledges);
+
+        // A few small messages: nowhere near any byte bound, only time passes.
+        for (var i = 0; i < 3; i++)
+        {
+            await aliceHub.SendTextAsync(room.Id, $"quiet {i}");
+        }
+
+        await daveStuck.WaitUntilClosedAsync(CutOffWithin);
+        Assert.True(daveStuck.ClosedByServer);
+        Assert.Equal(unacknowledgedBefore + 1, await UnacknowledgedCutOffsAsync());
+        Assert.Equal(HubConnectionState.Connected, bobClient.State);
+        Assert.Equal(0, bobReconnects);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Chat.Hubs;
 using Chat.Hubs.Outgoing;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Abstractions;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
@@ -19,9 +20,11 @@ public sealed class QueuedConnectionTests
 {
     private const int MaxQueuedBytes = 16 * 1024;
     private static readonly TimeSpan MaxWriteWait = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan MaxUnacknowledged = TimeSpan.FromSeconds(10);
 
     private readonly FakeTimeProvider clock = new();
-    private readonly ControlledConnection connection = new();
+    private readonly OutgoingLimits limits;
+    private readonly ControlledConnection connection = new(statefulReconnect: false);
     private readonly QueuedConnection queued;
 
     public QueuedConnectionTests()
@@ -30,8 +33,9 @@ public sealed class QueuedConnectionTests
         {
             MaxOutgoingBytesPerConnection = MaxQueuedBytes,
             MaxWriteWaitSeconds = (int)MaxWriteWait.TotalSeconds,
+            MaxUnacknowledgedSeconds = (int)MaxUnacknowledged.TotalSeconds,
         });
-        var limits = new OutgoingLimits(options, TestMetrics.Create(), NullLogger<OutgoingLimits>.Instance) { Clock = clock };
+        limits = new OutgoingLimits(options, TestMetrics.Create(), NullLogger<OutgoingLimits>.Instance) { Clock = clock };
         queued = new QueuedConnection(connection, limits);
     }
 
@@ -138,21 +142,89 @@ public sealed class QueuedConnectionTests
         Assert.False(connection.TransportAborted);
     }
 
-    private ValueTask Send(string method, int payloadBytes = 0) =>
-        queued.WriteAsync(new SerializedHubMessage(new InvocationMessage(method, [new string('x', payloadBytes)])));
+    [Fact]
+    public void A_stateful_client_that_leaves_a_delivery_unacknowledged_past_its_bound_is_cut_off()
+    {
+        var stateful = new ControlledConnection(statefulReconnect: true);
+        var stand = new QueuedConnection(stateful, limits);
+        stand.WriteAsync(Message("first"));
 
-    /// <summary>A hub connection whose writes are recorded and, once stalled, complete when the test says.</summary>
+        clock.Advance(MaxUnacknowledged);
+        stand.Check();
+        Assert.False(stateful.CloseRequested);
+
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        stand.Check();
+        Assert.True(stateful.CloseRequested);
+    }
+
+    [Fact]
+    public void A_stateful_client_that_keeps_acknowledging_stays_however_long_it_receives()
+    {
+        var stateful = new ControlledConnection(statefulReconnect: true);
+        var stand = new QueuedConnection(stateful, limits);
+        for (var second = 0; second < 60; second++)
+        {
+            stand.WriteAsync(Message($"at {second} s"));
+            clock.Advance(TimeSpan.FromSeconds(1));
+            stateful.ReceiveAck();
+            stand.Check();
+        }
+
+        Assert.False(stateful.CloseRequested);
+        Assert.Equal(60, stateful.Written.Count);
+    }
+
+    [Fact]
+    public void A_client_without_stateful_reconnect_owes_no_acknowledgements()
+    {
+        Send("first");
+        clock.Advance(TimeSpan.FromMinutes(5));
+        queued.Check();
+
+        Assert.False(connection.CloseRequested);
+    }
+
+    private ValueTask Send(string method, int payloadBytes = 0) => queued.WriteAsync(Message(method, payloadBytes));
+
+    private static SerializedHubMessage Message(string method, int payloadBytes = 0) =>
+        new(new InvocationMessage(method, [new string('x', payloadBytes)]));
+
+    /// <summary>
+    /// A hub connection whose writes are recorded and, once stalled, complete when the test says;
+    /// with <c>statefulReconnect</c>, one that negotiated it and asked for protocol version 2, as
+    /// the handshake leaves it.
+    /// </summary>
     private sealed class ControlledConnection : HubConnectionContext, IConnectionLifetimeNotificationFeature, IConnectionLifetimeFeature
     {
+        private static readonly byte[] AckFrame = "{\"type\":8,\"sequenceId\":1}\u001e"u8.ToArray();
+        private readonly AckTrackingProtocol protocol = new(new JsonHubProtocol());
         private TaskCompletionSource? stall;
 
-        public ControlledConnection()
+        public ControlledConnection(bool statefulReconnect)
             : base(new DefaultConnectionContext("connection"), new HubConnectionContextOptions(), NullLoggerFactory.Instance)
         {
-            Protocol = new JsonHubProtocol();
+            Protocol = protocol;
+            Assert.True(protocol.IsVersionSupported(statefulReconnect ? 2 : 1));
             Features.Set<IConnectionLifetimeNotificationFeature>(this);
             Features.Set<IConnectionLifetimeFeature>(this);
+            if (statefulReconnect)
+            {
+#pragma warning disable CA2252 // A preview interface: the stand-in only asks whether it is there.
+                Features.Set<IStatefulReconnectFeature>(new NegotiatedStatefulReconnect());
+#pragma warning restore CA2252
+            }
         }
+
+        /// <summary>An acknowledgement arrives from the client, through the protocol as off the wire.</summary>
+        public void ReceiveAck()
+        {
+            var input = new System.Buffers.ReadOnlySequence<byte>(AckFrame);
+            Assert.True(protocol.TryParseMessage(ref input, null!, out var message));
+            Assert.IsType<AckMessage>(message);
+        }
+
+
 
         public List<string> Written { get; } = [];
 
@@ -186,4 +258,17 @@ public sealed class QueuedConnectionTests
             return stall is { } waiting ? new ValueTask(waiting.Task) : default;
         }
     }
+
+#pragma warning disable CA2252 // A preview interface, implemented only to be there.
+    private sealed class NegotiatedStatefulReconnect : IStatefulReconnectFeature
+    {
+        public void OnReconnected(Func<System.IO.Pipelines.PipeWriter, Task> notifyOnReconnect)
+        {
+        }
+
+        public void DisableReconnect()
+        {
+        }
+    }
+#pragma warning restore CA2252
 }
