@@ -47,10 +47,10 @@ internal sealed class QueuedConnection : HubConnectionContext
     private readonly bool tracksAcks;
     private long unacknowledgedSince;
 
-    // The base class wants a connection of its own; it gets a detached one, because every member
-    // the lifetime managers use is forwarded to the real connection below.
+    // The base class wants a connection of its own; it gets an empty one, because every member the
+    // lifetime managers use is forwarded to the real connection below.
     public QueuedConnection(HubConnectionContext connection, OutgoingLimits limits)
-        : base(new DefaultConnectionContext(connection.ConnectionId), StandInOptions, NullLoggerFactory.Instance)
+        : base(DetachedConnection.Instance, StandInOptions, NullLoggerFactory.Instance)
     {
         this.connection = connection;
         this.limits = limits;
@@ -296,6 +296,29 @@ internal sealed class QueuedConnection : HubConnectionContext
         if (tracksAcks && unacknowledgedSince == 0)
         {
             unacknowledgedSince = now;
+        }
+    }
+
+    /// <summary>
+    /// What the base class is built on: nothing to register with and nothing to close, shared by
+    /// every stand-in, so that one costs its queue and little else.
+    /// </summary>
+    private sealed class DetachedConnection : ConnectionContext
+    {
+        public static readonly DetachedConnection Instance = new();
+
+        private static readonly FeatureCollection NoFeatures = new();
+
+        public override string ConnectionId { get; set; } = "";
+
+        public override IFeatureCollection Features => NoFeatures;
+
+        public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+
+        public override System.IO.Pipelines.IDuplexPipe Transport
+        {
+            get => throw new NotSupportedException("A stand-in has no transport of its own");
+            set => throw new NotSupportedException("A stand-in has no transport of its own");
         }
     }
 
