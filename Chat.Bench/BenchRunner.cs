@@ -68,6 +68,16 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
             comparisons.Add(Compare("stored msgs/s", BatchedWriter, PerMessageWriter, batched.AckedPerSecond, perMessage.AckedPerSecond));
             comparisons.Add(Compare("ack p99 ms", BatchedWriter, PerMessageWriter, batched.AckLatency.P99, perMessage.AckLatency.P99));
         }
+        else if (settings.Stuck.Count > 1)
+        {
+            // Each kind on nodes of its own, so a cut-off or a backlog of one run never reaches the next.
+            foreach (var kind in settings.Stuck)
+            {
+                runs.Add(await RunOursAsync(settings.MessageWriterMode ?? BatchedWriter, cancellationToken, settings with { Stuck = [kind] }));
+            }
+
+            comparisons.AddRange(CompareWithoutStuck(runs));
+        }
         else
         {
             runs.Add(await RunOursAsync(settings.MessageWriterMode ?? BatchedWriter, cancellationToken));
@@ -110,10 +120,29 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
     public static string Redacted(IReadOnlyList<string> arguments) =>
         string.Join(' ', arguments.Select((a, i) => i > 0 && arguments[i - 1] == "--postgres" ? "***" : a));
 
-    private async Task<ScenarioResult> RunOursAsync(string writerMode, CancellationToken cancellationToken)
+    private async Task<ScenarioResult> RunOursAsync(string writerMode, CancellationToken cancellationToken, BenchSettings? runSettings = null)
     {
-        await using var target = await ChatServiceTarget.StartAsync(settings, writerMode, cancellationToken);
-        return await new ScenarioRun(settings, target, console).RunAsync(cancellationToken);
+        runSettings ??= settings;
+        await using var target = await ChatServiceTarget.StartAsync(runSettings, writerMode, cancellationToken);
+        return await new ScenarioRun(runSettings, target, console).RunAsync(cancellationToken);
+    }
+
+    /// <summary>Each run with a stuck member beside the run without one: what the stuck member costs the others.</summary>
+    private static IEnumerable<Comparison> CompareWithoutStuck(IReadOnlyList<ScenarioResult> runs)
+    {
+        if (runs.FirstOrDefault(r => r.Stuck == "none") is not { } clean)
+        {
+            yield break;
+        }
+
+        foreach (var stuck in runs.Where(r => r.Stuck != "none"))
+        {
+            // The kind in the measure too: medians over rounds are taken per measure.
+            yield return Compare($"delivery p99 ms, {stuck.Stuck}", stuck.Stuck, "none", stuck.Latency.P99, clean.Latency.P99);
+            yield return Compare($"delivery max ms, {stuck.Stuck}", stuck.Stuck, "none", stuck.Latency.Max, clean.Latency.Max);
+            yield return Compare($"ack p99 ms, {stuck.Stuck}", stuck.Stuck, "none", stuck.AckLatency.P99, clean.AckLatency.P99);
+            yield return Compare($"delivered/s, {stuck.Stuck}", stuck.Stuck, "none", stuck.DeliveredPerSecond, clean.DeliveredPerSecond);
+        }
     }
 
     private IEnumerable<Comparison> CompareWithBaseline(ScenarioResult ours, ScenarioResult baseline)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chat.Bench.Load;
 
 namespace Chat.Bench;
 
@@ -78,6 +79,13 @@ public sealed record BenchSettings
     /// <summary>How many steps a ramp spends, once over the bound, narrowing the gap below it (see RampSchedule).</summary>
     public int RampRefinements { get; init; } = 3;
 
+    /// <summary>
+    /// One run per entry, each on fresh nodes: with a stuck member in every room (added when the
+    /// measured window starts, not counted as a receiver) or none; the runs are compared with the
+    /// one without.
+    /// </summary>
+    public IReadOnlyList<StuckKind> Stuck { get; init; } = [StuckKind.None];
+
     /// <summary>How many times the whole comparison runs, the targets taking turns (see BenchRunner).</summary>
     public int Rounds { get; init; } = 1;
     public string? Out { get; init; }
@@ -108,6 +116,10 @@ public sealed record BenchSettings
           --connect-rate N      new connections per second    --source-addresses K  127.0.0.1..K
           --message-size B      content length                --max-inflight N  unacked sends
           --window N            outstanding sends per connection (persist)
+          --stuck K[,K...]      rooms, hot-room: add a member to each room that stops taking its data
+                                when measuring starts: none | reading (stops reading its socket) |
+                                acks (stateful reconnect, never acknowledges); a run per kind, each
+                                compared with none (e.g. --stuck none,reading,acks)
           --p99-bound MS        ramp: stop when a step's p99 passes this (default 200)
           --ramp-factor F --ramp-step SEC --ramp-max-steps N
           --ramp-retries N      ramp: run a step over the bound again N times before it counts (default 1)
@@ -176,6 +188,7 @@ public sealed record BenchSettings
                 "--ramp-retries" => settings with { RampRetries = Int(name, value, 0, 10) },
                 "--ramp-refine" => settings with { RampRefinements = Int(name, value, 0, 10) },
                 "--rounds" => settings with { Rounds = Int(name, value, 1, 20) },
+                "--stuck" => settings with { Stuck = [.. value.Split(',').Select(ParseStuck)] },
                 "--out" => settings with { Out = value },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
@@ -184,6 +197,12 @@ public sealed record BenchSettings
         if (settings.Scenario == Scenario.HotRoom && !args.Contains("--members"))
         {
             settings = settings with { Members = HotRoomMembers };
+        }
+
+        if (settings.Stuck.Any(kind => kind != StuckKind.None)
+            && (settings.Scenario is not (Scenario.Rooms or Scenario.HotRoom) || settings.Target != TargetKind.Ours))
+        {
+            throw new ArgumentException("--stuck is for rooms and hot-room on the chat service (--target ours)");
         }
 
         if (settings.Url is null && string.IsNullOrEmpty(settings.Postgres))
@@ -207,6 +226,14 @@ public sealed record BenchSettings
         "ramp" => Scenario.Ramp,
         "persist" => Scenario.Persist,
         _ => throw new ArgumentException($"unknown scenario '{value}'"),
+    };
+
+    private static StuckKind ParseStuck(string value) => value switch
+    {
+        "none" => StuckKind.None,
+        "reading" => StuckKind.StopsReading,
+        "acks" => StuckKind.NeverAcknowledges,
+        _ => throw new ArgumentException($"--stuck takes none, reading and acks, not '{value}'"),
     };
 
     private static TargetKind ParseTarget(string value) => value switch

@@ -23,6 +23,7 @@ public sealed class ChatMetrics
     private readonly Counter<long> databaseCircuitOpened;
     private readonly Counter<long> rateLimited;
     private readonly Counter<long> broadcastFailures;
+    private readonly Counter<long> cutOff;
 
     public ChatMetrics(IMeterFactory meters)
     {
@@ -52,6 +53,9 @@ public sealed class ChatMetrics
             description: "Sends to clients dropped because the backplane was away; members catch up through ResyncRequired");
         rateLimited = meter.CreateCounter<long>(
             "chat.rate_limit.refusals", unit: "{refusal}", description: "Calls refused with rate_limited, by budget (messages, slow_mode, reactions, sign_in_account, …)");
+        cutOff = meter.CreateCounter<long>(
+            "chat.connections.cut_off", unit: "{connection}",
+            description: "Hub connections closed because they did not take their data, by reason (outgoing_bytes, write_wait, …)");
     }
 
     public void MessageReceived() => received.Add(1);
@@ -80,4 +84,7 @@ public sealed class ChatMetrics
 
     /// <summary>A call refused by <paramref name="limit"/>: a budget's name (messages, reactions, …) or <c>slow_mode</c>.</summary>
     public void RateLimited(string limit) => rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
+    /// <summary>A hub connection closed for not taking its data, for <paramref name="reason"/>.</summary>
+    public void ConnectionCutOff(string reason) => cutOff.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -9,6 +9,7 @@ using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Moderation;
+using Chat.Hubs.Outgoing;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
 using Chat.Hubs.Receipts;
@@ -62,6 +63,9 @@ public static class ChatHubsExtensions
             {
                 hub.MaximumReceiveMessageSize = chat.Value.MaximumReceiveMessageSize;
                 hub.MaximumParallelInvocationsPerClient = chat.Value.CallsInFlightPerConnection;
+                // What a stateful-reconnect client may leave unacknowledged before a write to it
+                // waits: the same bound as what may queue for any connection (QueuedConnection).
+                hub.StatefulReconnectBufferSize = chat.Value.MaxOutgoingBytesPerConnection;
             });
 
         var redis = builder.Configuration.GetSection(ChatRedisOptions.SectionName).Get<ChatRedisOptions>() ?? new ChatRedisOptions();
@@ -80,13 +84,24 @@ public static class ChatHubsExtensions
                 s.GetRequiredService<RedisHealth>(),
                 s.GetRequiredService<Chat.Data.ChatMetrics>(),
                 s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<OutageTolerantLifetimeManager<ChatHub>>>()));
-            services.AddSingleton<HubLifetimeManager<ChatHub>>(s => s.GetRequiredService<OutageTolerantLifetimeManager<ChatHub>>());
             services.AddOptions<RedisOptions>().Configure<IOptions<ChatRedisOptions>, BackplaneMonitor>((o, chatRedis, monitor) =>
             {
                 o.Configuration = ChatRedisConnection.Configure(chatRedis.Value);
                 o.ConnectionFactory = log => monitor.ConnectAsync(o.Configuration, log);
             });
         }
+
+        // After the backplane: it wraps whichever lifetime manager that chose.
+        // The inner managers as services of their own, so the container builds them as SignalR
+        // would (the Redis one with its options) and disposes them at shutdown.
+        if (!redis.Enabled)
+        {
+            services.AddSingleton<DefaultHubLifetimeManager<ChatHub>>();
+        }
+
+        services.AddQueuedDelivery<ChatHub>(redis.Enabled
+            ? s => s.GetRequiredService<OutageTolerantLifetimeManager<ChatHub>>()
+            : s => s.GetRequiredService<DefaultHubLifetimeManager<ChatHub>>());
 
         services.AddSingleton<SequentialInvocationFilter>();
         services.AddSingleton<ChatErrorFilter>();

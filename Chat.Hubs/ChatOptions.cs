@@ -54,4 +54,30 @@ public sealed class ChatOptions
     /// offers it. Browsers always offer it; the .NET client does when asked.
     /// </summary>
     public bool WebSocketCompression { get; set; } = true;
+
+    /// <summary>
+    /// How many bytes of messages may wait for one connection behind a write it has not taken
+    /// yet; one more and the connection is cut off (see <see cref="Outgoing.QueuedConnection"/>).
+    /// </summary>
+    [Range(16 * 1024, 1024L * 1024 * 1024)]
+    public long MaxOutgoingBytesPerConnection { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long one write to a connection may wait, for the network or (with stateful reconnect)
+    /// for the client's acknowledgements, before the connection is cut off.
+    /// </summary>
+    /// <remarks>
+    /// Below SignalR's own five seconds, after which a stateful connection's full replay buffer
+    /// gives up waiting and closes the connection itself, so that such a client is counted too.
+    /// </remarks>
+    [Range(1, 300)]
+    public int MaxWriteWaitSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// How long a stateful-reconnect client may leave a delivery unacknowledged before it is cut
+    /// off. Clients acknowledge about once a second; a short network blip that stateful
+    /// reconnect smooths over stays well within it.
+    /// </summary>
+    [Range(2, 3600)]
+    public int MaxUnacknowledgedSeconds { get; set; } = 10;
 }

@@ -35,7 +35,7 @@ public static class ReportPrinter
     private static void PrintRun(IAnsiConsole console, ScenarioResult run)
     {
         var table = new Table()
-            .Title(Markup.Escape($"{run.Scenario} on {run.Target} ({run.TargetDescription}), {run.Protocol}"))
+            .Title(Markup.Escape($"{run.Scenario} on {run.Target} ({run.TargetDescription}), {run.Protocol}{(run.Stuck == "none" ? "" : $", a member stuck: {run.Stuck}")}"))
             .Border(TableBorder.Rounded)
             .AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("connections", $"{run.Connections:N0} (connected in {run.ConnectSeconds:N1} s)");
@@ -56,6 +56,11 @@ public static class ReportPrinter
         table.AddRow("delivered/s", N(run.DeliveredPerSecond));
         table.AddRow("delivery ms p50 p90 p99 p99.9 max", Latency(run.Latency));
         table.AddRow("ack ms p50 p90 p99 p99.9 max", Latency(run.AckLatency));
+        if (run.Stuck != "none" || run.CutOff is > 0)
+        {
+            table.AddRow("stuck member per room / cut off", $"{run.Stuck} / {(run.CutOff is { } cut ? cut.ToString("N0", CultureInfo.InvariantCulture) : "-")}");
+        }
+
         table.AddRow("errors", run.Errors.Count == 0 ? "none" : Markup.Escape(string.Join(", ", run.Errors.Select(e => $"{e.Key} {e.Value:N0}"))));
         if (run.Server is { } s)
         {

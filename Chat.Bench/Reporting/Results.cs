@@ -85,6 +85,12 @@ public sealed record ScenarioResult
     /// </summary>
     public IReadOnlyList<string>? DatabaseUpkeep { get; init; }
     public required long ClientRssBytes { get; init; }
+
+    /// <summary>The stuck member each room had in the measured window (<c>--stuck</c>), or none.</summary>
+    public string Stuck { get; init; } = "none";
+
+    /// <summary>Connections the nodes cut off for not taking their data in the measured window; null where not counted.</summary>
+    public long? CutOff { get; init; }
     public IReadOnlyList<RampStep>? Steps { get; init; }
 
     /// <summary>

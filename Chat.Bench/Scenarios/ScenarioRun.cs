@@ -19,11 +19,13 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private readonly LoadMetrics metrics = new();
     private readonly List<SimulatedUser> users = [];
     private readonly List<Guid> rooms = [];
+    private readonly List<RawHubConnection> stuckMembers = [];
     private ProcessSample? measureStart;
     private CpuSnapshot cpuStart;
     private long? allocatedStart;
     private DatabaseUpkeep? upkeepStart;
     private LoadDriver? driver;
+    private long? cutOffStart;
 
     private int RoomCount => settings.Scenario switch
     {
@@ -43,6 +45,9 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
 
     private int UserCount => settings.Scenario == Scenario.Connections ? settings.Connections : RoomCount * MembersPerRoom;
 
+    // One run has one kind; BenchRunner runs each kind asked for on nodes of its own.
+    private StuckKind Stuck => settings.Stuck is [var kind] ? kind : StuckKind.None;
+
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
         var title = $"{ScenarioName(settings.Scenario)} on {target.Name}";
@@ -54,6 +59,11 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         }
         finally
         {
+            foreach (var stuck in stuckMembers)
+            {
+                await stuck.DisposeAsync();
+            }
+
             await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism }, async (user, _) => await user.DisposeAsync());
         }
     }
@@ -103,6 +113,11 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             await WarmUpAsync(view, cancellationToken);
         }
 
+        if (Stuck != StuckKind.None)
+        {
+            await AddStuckMembersAsync(view, cancellationToken);
+        }
+
         var start = Stopwatch.GetTimestamp();
         IReadOnlyList<RampStep>? steps = null;
         switch (settings.Scenario)
@@ -131,8 +146,9 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var cpu = CpuSnapshot.Take(target).Since(cpuStart);
         var allocated = await target.AllocatedBytesAsync(cancellationToken) - allocatedStart;
         var upkeep = upkeepStart is { } begun && await target.DatabaseUpkeepAsync(cancellationToken) is { } upkeepEnd ? upkeepEnd.Since(begun) : null;
+        var cutOff = await target.CutOffConnectionsAsync(cancellationToken) - cutOffStart;
         metrics.TakeInterval();
-        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, upkeep, steps);
+        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, upkeep, steps) with { CutOff = cutOff };
     }
 
     private async Task WarmUpAsync(ProgressView view, CancellationToken cancellationToken)
@@ -153,9 +169,26 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         metrics.Reset();
     }
 
+    /// <summary>
+    /// One more member in each room, on the node the next user would get, whose connection joins
+    /// and then stops taking its data: it receives what the room sends but is no receiver the
+    /// bench counts, so the measures are the other members'.
+    /// </summary>
+    private async Task AddStuckMembersAsync(ProgressView view, CancellationToken cancellationToken)
+    {
+        view.Phase = $"adding a member that {(Stuck == StuckKind.StopsReading ? "stops reading" : "never acknowledges")} to each room";
+        for (var r = 0; r < RoomCount; r++)
+        {
+            var identity = await target.CreateUserAsync(UserCount + r, cancellationToken);
+            await target.AddMemberAsync(rooms[r], identity, cancellationToken);
+            stuckMembers.Add(await RawHubConnection.StuckInRoomAsync(identity.Node, identity.Token!, rooms[r], Stuck));
+        }
+    }
+
     /// <summary>Where the measured window starts: the servers', the database's, the bench's and the machine's counters.</summary>
     private async Task StartMeasuringAsync(CancellationToken cancellationToken)
     {
+        cutOffStart = await target.CutOffConnectionsAsync(cancellationToken);
         measureStart = target.Sample();
         cpuStart = CpuSnapshot.Take(target);
         allocatedStart = await target.AllocatedBytesAsync(cancellationToken);
@@ -302,6 +335,12 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             ServerAllocatedBytes = allocated,
             DatabaseUpkeep = upkeep,
             ClientRssBytes = Environment.WorkingSet,
+            Stuck = Stuck switch
+            {
+                StuckKind.StopsReading => "stops reading",
+                StuckKind.NeverAcknowledges => "never acknowledges",
+                _ => "none",
+            },
             Steps = steps,
             Knee = steps?.Where(s => s.WithinBound).MaxBy(s => s.RatePerRoom),
         };

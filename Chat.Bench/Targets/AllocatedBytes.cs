@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Chat.Bench.Targets;
 
 /// <summary>
@@ -39,27 +37,5 @@ public static class AllocatedBytes
     }
 
     /// <summary>The counter's value in a Prometheus text exposition; null where it is missing.</summary>
-    public static long? Parse(string exposition)
-    {
-        foreach (var line in exposition.AsSpan().EnumerateLines())
-        {
-            // "name value" or "name{labels} value", optionally followed by a timestamp.
-            if (line.StartsWith(Series) && line.Length > Series.Length && line[Series.Length] is ' ' or '{')
-            {
-                var rest = line[Series.Length..];
-                if (rest[0] == '{')
-                {
-                    rest = rest[(rest.IndexOf('}') + 1)..];
-                }
-
-                rest = rest.Trim();
-                var end = rest.IndexOf(' ');
-                return double.TryParse(end < 0 ? rest : rest[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                    ? (long)value
-                    : null;
-            }
-        }
-
-        return null;
-    }
+    public static long? Parse(string exposition) => MetricSeries.Sum(exposition, Series);
 }

@@ -46,6 +46,9 @@ public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
 
     public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync([http], cancellationToken);
 
+    // The bare hub cuts off no one: it is SignalR as it comes.
+    public Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
     public ValueTask DisposeAsync()
     {
         http.Dispose();

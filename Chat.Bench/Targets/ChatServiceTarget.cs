@@ -178,6 +178,8 @@ public sealed class ChatServiceTarget : IBenchTarget
 
     public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync(http, cancellationToken);
 
+    public Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken) => CutOffConnections.ReadAsync(http, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in http)

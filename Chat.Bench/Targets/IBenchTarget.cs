@@ -34,6 +34,9 @@ public interface IBenchTarget : IAsyncDisposable
     /// <summary>Bytes the servers' runtimes have allocated so far; null when a server does not tell.</summary>
     Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken);
 
+    /// <summary>Connections the servers have cut off for not taking their data so far; null where a server does not count them.</summary>
+    Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken);
+
     /// <summary>CPU seconds of the target's database server so far; null without one on this machine.</summary>
     double? DatabaseCpuSeconds();
 

@@ -16,6 +16,13 @@ public static class PrometheusText
 
     public static IEnumerable<string> Names(string scraped) => Samples(scraped).Select(s => s.Name);
 
+    /// <summary>The current total of counter <paramref name="name"/> (its Prometheus name, without <c>_total</c>) on <paramref name="node"/>.</summary>
+    public static async Task<double> CounterAsync(ChatNode node, string name, string label = "")
+    {
+        using var http = node.Http();
+        return Sample(await http.GetStringAsync("metrics"), name, "_total", label);
+    }
+
     // Prometheus text: "name{labels} value [timestamp]" per line, comments start with '#'.
     private static IEnumerable<(string Name, string Labels, double Value)> Samples(string scraped)
     {

@@ -196,6 +196,26 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.Contains("median of 2 rounds", Output);
     }
 
+    [Fact]
+    public async Task Stuck_members_run_once_per_kind_each_room_with_one_more_member_that_no_count_includes()
+    {
+        var document = await RunAsync("rooms", "--rooms", "2", "--members", "3", "--rate", "4", "--duration", "2", "--stuck", "none,reading,acks");
+
+        Assert.Equal(["none", "stops reading", "never acknowledges"], document.Runs.Select(r => r.Stuck));
+        foreach (var run in document.Runs)
+        {
+            // The stuck member receives what the room sends but is neither a connection nor a receiver the report counts.
+            AssertEveryMessageReachedEveryOtherMember(run, rooms: 2, members: 3);
+            Assert.NotNull(run.CutOff);
+        }
+
+        var p99 = Assert.Single(document.Comparisons, c => c.Measure == "delivery p99 ms, stops reading");
+        Assert.Equal(document.Runs[1].Latency.P99, p99.FirstValue);
+        Assert.Equal(document.Runs[0].Latency.P99, p99.SecondValue);
+        Assert.Contains(document.Comparisons, c => c.Measure == "delivery p99 ms, never acknowledges");
+        Assert.Contains("stuck member per room", Output);
+    }
+
     private string Output => output.ToString();
 
     private static void AssertEveryMessageReachedEveryOtherMember(ScenarioResult run, int rooms, int members)

@@ -2,6 +2,7 @@ using System.Net;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
+using static Chat.Tests.Infrastructure.PrometheusText;
 
 namespace Chat.Tests.Integration;
 
