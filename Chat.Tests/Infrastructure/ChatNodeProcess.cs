@@ -71,7 +71,7 @@ public sealed class ChatNodeProcess : IAsyncDisposable
     {
         if (!server.HasExited)
         {
-            UnixSignal.Terminate(server.Pid);
+            PosixSignals.Terminate(server.Pid);
         }
 
         using var wait = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));

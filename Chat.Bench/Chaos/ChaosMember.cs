@@ -1,0 +1,113 @@
+using Chat.Bench.Targets;
+using Chat.Client;
+using Chat.Contracts;
+
+namespace Chat.Bench.Chaos;
+
+/// <summary>
+/// One simulated member of a chaos run: a <see cref="ChatClient"/> in one room, on one node, with
+/// the client's own defaults. It reconnects, catches up with Sync and repeats sends whose outcome
+/// is unknown by itself: that is what the run tests, so the member adds no recovery of its own.
+/// </summary>
+public sealed class ChaosMember : IAsyncDisposable
+{
+    private readonly MessageLedger ledger;
+    private readonly MessageMarker marker;
+    private long lastSeq;
+    private long orderViolations;
+    private long repeats;
+    private long foreign;
+
+    public ChaosMember(BenchIdentity identity, int node, int room, int slot, Guid roomId, MessageLedger ledger, MessageMarker marker)
+    {
+        Identity = identity;
+        Node = node;
+        Room = room;
+        Slot = slot;
+        RoomId = roomId;
+        this.ledger = ledger;
+        this.marker = marker;
+        Client = new ChatClient(new ChatClientOptions
+        {
+            BaseAddress = identity.Node,
+            AccessTokenProvider = () => Task.FromResult(identity.Token),
+        });
+        Client.MessageReceived += OnMessage;
+    }
+
+    public BenchIdentity Identity { get; }
+
+    /// <summary>The node this member connects to (0 or 1).</summary>
+    public int Node { get; }
+
+    public int Room { get; }
+
+    /// <summary>This member's place in its room, 0 to members - 1.</summary>
+    public int Slot { get; }
+
+    public Guid RoomId { get; }
+
+    public ChatClient Client { get; }
+
+    /// <summary>Messages raised with a seq not above the one raised before in the room (repeats aside).</summary>
+    public long OrderViolations => Interlocked.Read(ref orderViolations);
+
+    /// <summary>Messages of the run raised a second time.</summary>
+    public long Repeats => Interlocked.Read(ref repeats);
+
+    /// <summary>Messages raised for a room this member is not in.</summary>
+    public long Foreign => Interlocked.Read(ref foreign);
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        await Client.StartAsync(cancellationToken);
+        await Client.JoinRoomAsync(RoomId, cancellationToken);
+    }
+
+    /// <summary>Sends message <paramref name="number"/> and records how it ended; never throws.</summary>
+    public async Task SendAsync(long number)
+    {
+        // One clientMessageId per intended message: the client repeats the send with it while the
+        // outcome is unknown, so the service can store it once.
+        var request = new SendMessageRequest(RoomId.ToString(), ClientMessageIds.New().ToString(), "text", marker.Content(number));
+        try
+        {
+            ledger.OnAcked(number, await Client.SendAsync(request));
+        }
+        catch (ChatServiceException e)
+        {
+            ledger.OnFailed(number, e.Code);
+        }
+        catch (Exception e)
+        {
+            ledger.OnFailed(number, e.GetType().Name);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Client.DisposeAsync();
+
+    // Raised by the client one message at a time, in the order it means them to be seen.
+    private Task OnMessage(MessageDto message)
+    {
+        if (message.RoomId != RoomId)
+        {
+            Interlocked.Increment(ref foreign);
+            return Task.CompletedTask;
+        }
+
+        long number = -1;
+        var ours = message.Type == MessageType.Text && marker.TryRead(message.Content, out number);
+        var first = ours && ledger.OnReceived(number, Slot);
+        if (ours && !first)
+        {
+            Interlocked.Increment(ref repeats);
+        }
+        else if (message.Seq <= lastSeq)
+        {
+            Interlocked.Increment(ref orderViolations);
+        }
+
+        lastSeq = Math.Max(lastSeq, message.Seq);
+        return Task.CompletedTask;
+    }
+}
