@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Bench.Targets;
 using Chat.Client;
 using Chat.Contracts;
@@ -13,13 +14,19 @@ public sealed class ChaosMember : IAsyncDisposable
 {
     private readonly MessageLedger ledger;
     private readonly MessageMarker marker;
+    private const int SamplesKept = 3;
+
+    private readonly List<string> violationSamples = [];
     private long lastSeq;
     private long orderViolations;
     private long repeats;
     private long foreign;
 
-    public ChaosMember(BenchIdentity identity, int node, int room, int slot, Guid roomId, MessageLedger ledger, MessageMarker marker)
+    private readonly long runStart;
+
+    public ChaosMember(BenchIdentity identity, int node, int room, int slot, Guid roomId, MessageLedger ledger, MessageMarker marker, long runStart)
     {
+        this.runStart = runStart;
         Identity = identity;
         Node = node;
         Room = room;
@@ -54,6 +61,18 @@ public sealed class ChaosMember : IAsyncDisposable
 
     /// <summary>Messages of the run raised a second time.</summary>
     public long Repeats => Interlocked.Read(ref repeats);
+
+    /// <summary>The first few order violations, described for the report.</summary>
+    public IReadOnlyList<string> ViolationSamples
+    {
+        get
+        {
+            lock (violationSamples)
+            {
+                return [.. violationSamples];
+            }
+        }
+    }
 
     /// <summary>Messages raised for a room this member is not in.</summary>
     public long Foreign => Interlocked.Read(ref foreign);
@@ -105,6 +124,13 @@ public sealed class ChaosMember : IAsyncDisposable
         else if (message.Seq <= lastSeq)
         {
             Interlocked.Increment(ref orderViolations);
+            lock (violationSamples)
+            {
+                if (violationSamples.Count < SamplesKept)
+                {
+                    violationSamples.Add($"seq {message.Seq} ({message.Type}{(ours ? $" #{number}" : "")}) after seq {lastSeq}, at {Stopwatch.GetElapsedTime(runStart).TotalSeconds:F1} s");
+                }
+            }
         }
 
         lastSeq = Math.Max(lastSeq, message.Seq);

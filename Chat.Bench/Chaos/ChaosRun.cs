@@ -65,7 +65,7 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
             var runSeconds = Seconds(Stopwatch.GetTimestamp() - runStart);
 
             phase = "checking";
-            var diagnosis = await MissedMessageProbe.RunAsync(ledger, members, cancellationToken);
+            var diagnosis = (await MissedMessageProbe.RunAsync(ledger, members, cancellationToken)).Concat(OrderViolationSamples()).ToList();
             await DisposeMembersAsync();
             var counts = await ConsistencyCheck.RunAsync(ledger, marker, settings.Postgres!, rooms, members, cancellationToken);
             var recoveries = RecoveryTimes.Measure(ledger, windows, (room, slot) => members[(room * MembersPerRoom) + slot].Node, ChaosCluster.NodeCount);
@@ -109,7 +109,7 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
 
         // CreateUserAsync put user i on node i % 2, so every room has members on both.
         members = Enumerable.Range(0, users)
-            .Select(i => new ChaosMember(identities[i], i % ChaosCluster.NodeCount, i / MembersPerRoom, i % MembersPerRoom, rooms[i / MembersPerRoom], ledger, marker))
+            .Select(i => new ChaosMember(identities[i], i % ChaosCluster.NodeCount, i / MembersPerRoom, i % MembersPerRoom, rooms[i / MembersPerRoom], ledger, marker, runStart))
             .ToArray();
 
         phase = $"connecting {users:N0} members";
@@ -182,6 +182,20 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
             }
         });
         return failed;
+    }
+
+    private IEnumerable<string> OrderViolationSamples()
+    {
+        var samples = members.Where(m => m.OrderViolations > 0).Take(10).ToList();
+        if (samples.Count > 0)
+        {
+            yield return $"seq order violations at {members.Count(m => m.OrderViolations > 0):N0} members; the first ones of {samples.Count}:";
+        }
+
+        foreach (var member in samples)
+        {
+            yield return $"  {ChaosCluster.NodeName(member.Node)} room {member.Room} member {member.Slot}: {string.Join("; ", member.ViolationSamples)}";
+        }
     }
 
     /// <summary>Closes every member's client; what they counted stays readable for the report.</summary>
