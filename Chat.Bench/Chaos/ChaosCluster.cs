@@ -48,6 +48,10 @@ public sealed class ChaosCluster : IAsyncDisposable
         }
 
         var environment = ChatServiceTarget.NodeEnvironment(settings, settings.MessageWriterMode ?? BenchRunner.BatchedWriter, redis.Configuration);
+        // One line per entry, with the time, so the nodes' logs line up with the faults the run prints.
+        environment.TryAdd("Logging__Console__FormatterName", "simple");
+        environment.TryAdd("Logging__Console__FormatterOptions__SingleLine", "true");
+        environment.TryAdd("Logging__Console__FormatterOptions__TimestampFormat", "HH:mm:ss.fff ");
         var cluster = new ChaosCluster(redis, database, ApiLocator.Find(settings.ApiDll), environment, settings.Chaos.Logs);
         try
         {
@@ -100,7 +104,38 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public void PauseNode(int node) => nodes[node]?.Pause();
 
-    public void ResumeNode(int node) => nodes[node]?.Resume();
+    /// <summary>Lets a paused node run again; false when it is no longer there to resume.</summary>
+    public bool ResumeNode(int node)
+    {
+        if (nodes[node] is not { HasExited: false } server)
+        {
+            return false;
+        }
+
+        server.Resume();
+        return true;
+    }
+
+    /// <summary>
+    /// Starts again every node that exited without being told to (a fault's end must find the
+    /// cluster whole), and says which, with the last lines it printed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RestartExitedNodesAsync(CancellationToken cancellationToken)
+    {
+        var notes = new List<string>();
+        for (var node = 0; node < NodeCount; node++)
+        {
+            if (nodes[node] is { HasExited: true } gone)
+            {
+                var lastLines = string.Join(" | ", gone.Output.Split(Environment.NewLine).TakeLast(3));
+                notes.Add($"{NodeName(node)} had exited with {gone.ExitCode} ({lastLines}); started again");
+                await KillNodeAsync(node);
+                await StartNodeAsync(node, cancellationToken);
+            }
+        }
+
+        return notes;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -56,7 +56,7 @@ public sealed class ChaosMember : IAsyncDisposable
 
     public ChatClient Client { get; }
 
-    /// <summary>Messages raised with a seq not above the one raised before in the room (repeats aside).</summary>
+    /// <summary>Messages of the run raised with a seq not above the one of the run raised before (repeats aside).</summary>
     public long OrderViolations => Interlocked.Read(ref orderViolations);
 
     /// <summary>Messages of the run raised a second time.</summary>
@@ -114,10 +114,13 @@ public sealed class ChaosMember : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        long number = -1;
-        var ours = message.Type == MessageType.Text && marker.TryRead(message.Content, out number);
-        var first = ours && ledger.OnReceived(number, Slot);
-        if (ours && !first)
+        // Only the run's own messages: the join notices of set-up are not part of it.
+        if (message.Type != MessageType.Text || !marker.TryRead(message.Content, out var number))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (!ledger.OnReceived(number, Slot))
         {
             Interlocked.Increment(ref repeats);
         }
@@ -128,7 +131,7 @@ public sealed class ChaosMember : IAsyncDisposable
             {
                 if (violationSamples.Count < SamplesKept)
                 {
-                    violationSamples.Add($"seq {message.Seq} ({message.Type}{(ours ? $" #{number}" : "")}) after seq {lastSeq}, at {Stopwatch.GetElapsedTime(runStart).TotalSeconds:F1} s");
+                    violationSamples.Add($"seq {message.Seq} (#{number}) after seq {lastSeq}, at {Stopwatch.GetElapsedTime(runStart).TotalSeconds:F1} s");
                 }
             }
         }

@@ -25,6 +25,7 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
     private readonly long runStart = Stopwatch.GetTimestamp();
+    private readonly List<string> incidents = [];
     private ChaosMember[] members = [];
     private bool membersDisposed;
     private string phase = "starting";
@@ -68,7 +69,7 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
             var diagnosis = (await MissedMessageProbe.RunAsync(ledger, members, cancellationToken)).Concat(OrderViolationSamples()).ToList();
             await DisposeMembersAsync();
             var counts = await ConsistencyCheck.RunAsync(ledger, marker, settings.Postgres!, rooms, members, cancellationToken);
-            var recoveries = RecoveryTimes.Measure(ledger, windows, (room, slot) => members[(room * MembersPerRoom) + slot].Node, ChaosCluster.NodeCount);
+            var recoveries = RecoveryTimes.Measure(ledger, windows, NodeOf, ChaosCluster.NodeCount);
             var report = Report(arguments, startedAt, runSeconds, ledger, counts, windows, recoveries, unsynced, diagnosis, cluster.Database.Description);
             await progress.CancelAsync();
             await printing;
@@ -133,12 +134,18 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
         var windows = new List<FaultWindow>();
         foreach (var fault in schedule)
         {
+            foreach (var incident in await injector.Cluster.RestartExitedNodesAsync(cancellationToken))
+            {
+                incidents.Add($"before fault {fault.Number}: {incident}");
+                console.WriteLine($"[{Clock()}] {incidents[^1]}");
+            }
+
             var name = $"fault {fault.Number}/{schedule.Count}: {FaultKinds.Name(fault.Kind)} {fault.Target}";
             phase = name;
             console.WriteLine($"[{Clock()}] {name} for {settings.Chaos.Duration(fault.Kind).TotalSeconds:N0} s");
             var window = await injector.RunAsync(fault, cancellationToken);
             windows.Add(window);
-            console.WriteLine($"[{Clock()}] {name} over after {Seconds(window.EndedAt - window.StartedAt):N1} s");
+            console.WriteLine($"[{Clock()}] {name} over after {Seconds(window.EndedAt - window.StartedAt):N1} s{string.Concat(window.Notes.Select(n => "; " + n))}");
             phase = $"calm after {name}";
             await Task.Delay(settings.Chaos.Gap, cancellationToken);
         }
@@ -184,6 +191,8 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
         return failed;
     }
 
+    private int NodeOf(int room, int slot) => members[(room * MembersPerRoom) + slot].Node;
+
     private IEnumerable<string> OrderViolationSamples()
     {
         var samples = members.Where(m => m.OrderViolations > 0).Take(10).ToList();
@@ -228,7 +237,8 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
             Math.Round(Seconds(w.EndedAt - w.StartedAt), 2),
             Rounded(recoveries[i].AcksBackSeconds),
             Rounded(recoveries[i].ConvergedSeconds),
-            recoveries[i].NeverConverged)).ToList();
+            recoveries[i].NeverConverged,
+            w.Notes)).ToList();
         var bound = settings.Chaos.ConvergenceBound.TotalSeconds;
         return new ChaosReport
         {
@@ -253,6 +263,8 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
             Faults = faults,
             Kinds = settings.Chaos.Kinds.Select(k => FaultKindSummary.Of(FaultKinds.Name(k), faults.Where(f => f.Kind == FaultKinds.Name(k)).ToList(), bound)).ToList(),
             Diagnosis = diagnosis,
+            Incidents = incidents,
+            Timeline = Timeline.Build(ledger, runStart, NodeOf, ChaosCluster.NodeCount),
         };
     }
 
@@ -291,7 +303,9 @@ public sealed class ChaosRun(BenchSettings settings, IAnsiConsole console)
         }
     }
 
-    private string Clock() => Seconds(Stopwatch.GetTimestamp() - runStart).ToString("F1", CultureInfo.InvariantCulture) + " s";
+    // Seconds into the run, and the time of day the nodes' logs carry.
+    private string Clock() =>
+        $"{Seconds(Stopwatch.GetTimestamp() - runStart).ToString("F1", CultureInfo.InvariantCulture)} s {DateTime.Now:HH:mm:ss}";
 
     private static double Seconds(long ticks) => ticks / (double)Stopwatch.Frequency;
 

@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace Chat.Bench.Chaos;
 
-/// <summary>A fault as it happened: when it began and when it ended (Stopwatch timestamps).</summary>
-public sealed record FaultWindow(PlannedFault Fault, long StartedAt, long EndedAt);
+/// <summary>
+/// A fault as it happened: when it began and when it ended (Stopwatch timestamps), and anything
+/// that did not go as planned (a node found gone at the end of its pause).
+/// </summary>
+public sealed record FaultWindow(PlannedFault Fault, long StartedAt, long EndedAt, IReadOnlyList<string> Notes);
 
 /// <summary>
 /// Carries out one fault on the cluster and holds it for its duration. Its end is when the
@@ -12,10 +15,13 @@ public sealed record FaultWindow(PlannedFault Fault, long StartedAt, long EndedA
 /// </summary>
 public sealed class FaultInjector(ChaosCluster cluster, ChaosSettings settings)
 {
+    public ChaosCluster Cluster => cluster;
+
     public async Task<FaultWindow> RunAsync(PlannedFault fault, CancellationToken cancellationToken)
     {
         var hold = settings.Duration(fault.Kind);
         var started = Stopwatch.GetTimestamp();
+        var notes = new List<string>();
         switch (fault.Kind)
         {
             case FaultKind.NodeKill:
@@ -31,7 +37,10 @@ public sealed class FaultInjector(ChaosCluster cluster, ChaosSettings settings)
                 }
                 finally
                 {
-                    cluster.ResumeNode(fault.Node);
+                    if (!cluster.ResumeNode(fault.Node))
+                    {
+                        notes.Add($"{fault.Target} was gone at the end of its pause");
+                    }
                 }
 
                 break;
@@ -70,6 +79,8 @@ public sealed class FaultInjector(ChaosCluster cluster, ChaosSettings settings)
                 throw new ArgumentOutOfRangeException(nameof(fault));
         }
 
-        return new FaultWindow(fault, started, Stopwatch.GetTimestamp());
+        // A node that died on its own is started again: the fault ends when the cluster is whole.
+        notes.AddRange(await cluster.RestartExitedNodesAsync(cancellationToken));
+        return new FaultWindow(fault, started, Stopwatch.GetTimestamp(), notes);
     }
 }

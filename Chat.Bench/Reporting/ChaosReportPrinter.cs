@@ -64,6 +64,11 @@ public static class ChaosReportPrinter
         }
 
         console.Write(faults);
+        foreach (var note in report.Faults.SelectMany(f => f.Notes.Select(n => $"fault {f.Number}: {n}")).Concat(report.Incidents))
+        {
+            console.WriteLine(note);
+        }
+
         foreach (var line in report.Diagnosis)
         {
             console.WriteLine(line);

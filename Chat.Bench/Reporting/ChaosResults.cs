@@ -11,7 +11,8 @@ public sealed record FaultResult(
     double DurationSeconds,
     double? AcksBackSeconds,
     double? ConvergedSeconds,
-    bool NeverConverged);
+    bool NeverConverged,
+    IReadOnlyList<string> Notes);
 
 /// <summary>The faults of one kind together: medians and maxima of the recoveries that happened, and how many did not.</summary>
 public sealed record FaultKindSummary(
@@ -86,6 +87,12 @@ public sealed record ChaosReport
 
     /// <summary>What a second look at the members that missed messages found.</summary>
     public required IReadOnlyList<string> Diagnosis { get; init; }
+
+    /// <summary>Nodes found gone between faults (and started again), which no fault explains.</summary>
+    public required IReadOnlyList<string> Incidents { get; init; }
+
+    /// <summary>Sends, acks per node and receipts, second by second.</summary>
+    public required IReadOnlyList<TimelineSecond> Timeline { get; init; }
 
     public bool Passed => Counts.Passed;
 }

@@ -15,13 +15,21 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private readonly Timer? flushing;
     private StreamWriter? log;
 
     private ServerProcess(Process process, Uri address, string? logPath)
     {
         this.process = process;
         Address = address;
-        log = logPath is null ? null : new StreamWriter(logPath, append: true) { AutoFlush = true };
+        if (logPath is not null)
+        {
+            // Buffered, and flushed every second rather than every line: a node in trouble can
+            // print megabytes a second, and a slow reader here would slow the node down (its
+            // console logger waits once its queue is full).
+            log = new StreamWriter(logPath, append: true, System.Text.Encoding.UTF8, 1 << 16);
+            flushing = new Timer(_ => Flush(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
     }
 
     public Uri Address { get; }
@@ -29,6 +37,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Pid => process.Id;
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>The exit code once <see cref="HasExited"/>: 137 for SIGKILL, 134 for an abort.</summary>
+    public int ExitCode => process.ExitCode;
 
     /// <summary>What the server printed last, for error messages.</summary>
     public string Output => string.Join(Environment.NewLine, output);
@@ -122,6 +133,11 @@ public sealed class ServerProcess : IAsyncDisposable
         await KillAsync();
         ExitCleanup.Forget(this);
         process.Dispose();
+        if (flushing is not null)
+        {
+            await flushing.DisposeAsync();
+        }
+
         lock (output)
         {
             log?.Dispose();
@@ -192,6 +208,14 @@ public sealed class ServerProcess : IAsyncDisposable
         lock (output)
         {
             log?.WriteLine(line);
+        }
+    }
+
+    private void Flush()
+    {
+        lock (output)
+        {
+            log?.Flush();
         }
     }
 }
