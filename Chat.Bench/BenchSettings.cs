@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chat.Bench.Chaos;
 using Chat.Bench.Load;
 
 namespace Chat.Bench;
@@ -11,6 +12,7 @@ public enum Scenario
     HotRoom,
     Ramp,
     Persist,
+    Chaos,
 }
 
 /// <summary>What the scenario runs against.</summary>
@@ -91,8 +93,11 @@ public sealed record BenchSettings
     public string? Out { get; init; }
     public bool Live { get; init; } = true;
 
+    /// <summary>The faults of the chaos scenario.</summary>
+    public ChaosSettings Chaos { get; init; } = new();
+
     public const string Usage = """
-        Chat.Bench SCENARIO [options]      scenarios: connections | rooms | hot-room | ramp | persist
+        Chat.Bench SCENARIO [options]      scenarios: connections | rooms | hot-room | ramp | persist | chaos
 
         Target (default: start Chat.Api nodes from the Release build):
           --postgres CS         PostgreSQL connection string (or ConnectionStrings__Chat)
@@ -124,6 +129,15 @@ public sealed record BenchSettings
           --ramp-factor F --ramp-step SEC --ramp-max-steps N
           --ramp-retries N      ramp: run a step over the bound again N times before it counts (default 1)
           --ramp-refine N       ramp: once over the bound, N steps halving the gap below it (default 3)
+        Chaos (two nodes, a redis-server of its own, 200 rooms x 5 members at 5/s each by default):
+          --faults N            faults of each kind (default 1), in a shuffled order, one at a time
+          --fault-kinds LIST    node-kill,redis-restart,redis-pause,postgres-restart,node-pause (default all)
+          --fault-gap SEC       calm after each fault, in which recovery is measured (default 20)
+          --node-down SEC       a killed node's time dead (1)   --node-pause SEC  a frozen node's (40)
+          --redis-down SEC      (5)   --redis-pause SEC (10)   --postgres-down SEC (5)
+          --postgres-ctl CMD    'CMD stop' and 'CMD start' stop and start the PostgreSQL cluster; without
+                                it the database fault locks the nodes out of their database instead
+          --seed N              the faults' order (default 1)  --logs DIR  keep the nodes' output there
         Output:
           --out FILE.json       write the results as JSON     --no-live  plain progress lines
         """;
@@ -190,6 +204,17 @@ public sealed record BenchSettings
                 "--rounds" => settings with { Rounds = Int(name, value, 1, 20) },
                 "--stuck" => settings with { Stuck = [.. value.Split(',').Select(ParseStuck)] },
                 "--out" => settings with { Out = value },
+                "--faults" => settings with { Chaos = settings.Chaos with { FaultsPerKind = Int(name, value, 1, 1000) } },
+                "--fault-kinds" => settings with { Chaos = settings.Chaos with { Kinds = FaultKinds.ParseList(value) } },
+                "--fault-gap" => settings with { Chaos = settings.Chaos with { Gap = Seconds(name, value) } },
+                "--node-down" => settings with { Chaos = settings.Chaos with { NodeDown = Seconds(name, value) } },
+                "--node-pause" => settings with { Chaos = settings.Chaos with { NodePause = Seconds(name, value) } },
+                "--redis-down" => settings with { Chaos = settings.Chaos with { RedisDown = Seconds(name, value) } },
+                "--redis-pause" => settings with { Chaos = settings.Chaos with { RedisPause = Seconds(name, value) } },
+                "--postgres-down" => settings with { Chaos = settings.Chaos with { PostgresDown = Seconds(name, value) } },
+                "--postgres-ctl" => settings with { Chaos = settings.Chaos with { PostgresControl = value } },
+                "--seed" => settings with { Chaos = settings.Chaos with { Seed = Int(name, value, 0) } },
+                "--logs" => settings with { Chaos = settings.Chaos with { Logs = value } },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }
@@ -205,17 +230,44 @@ public sealed record BenchSettings
             throw new ArgumentException("--stuck is for rooms and hot-room on the chat service (--target ours)");
         }
 
+        if (settings.Scenario == Scenario.Chaos)
+        {
+            settings = WithChaosDefaults(settings, args);
+        }
+
         if (settings.Url is null && string.IsNullOrEmpty(settings.Postgres))
         {
             throw new ArgumentException("give --postgres (or ConnectionStrings__Chat) so the bench can start nodes, or --url");
         }
 
-        if (settings.Url is null && settings.Nodes == 2 && string.IsNullOrEmpty(settings.Redis))
+        if (settings.Url is null && settings.Nodes == 2 && string.IsNullOrEmpty(settings.Redis) && settings.Scenario != Scenario.Chaos)
         {
             throw new ArgumentException("--nodes 2 needs --redis");
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// The chaos scenario always starts two nodes and a redis-server of its own (it kills that
+    /// one, so it must never be a shared one), and its load defaults to 1,000 users.
+    /// </summary>
+    private static BenchSettings WithChaosDefaults(BenchSettings settings, IReadOnlyList<string> args)
+    {
+        if (settings.Url is not null)
+        {
+            throw new ArgumentException("chaos starts, kills and restarts its own nodes: --url cannot be used");
+        }
+
+        settings = settings with
+        {
+            Nodes = 2,
+            Redis = null,
+            Rooms = args.Contains("--rooms") ? settings.Rooms : ChaosSettings.DefaultRooms,
+            Members = args.Contains("--members") ? settings.Members : ChaosSettings.DefaultMembers,
+            Warmup = args.Contains("--warmup") ? settings.Warmup : ChaosSettings.DefaultWarmup,
+        };
+        return settings.Members >= 2 ? settings : throw new ArgumentException("chaos needs --members 2 or more: someone must receive each message");
     }
 
     private static Scenario ParseScenario(string value) => value switch
@@ -225,6 +277,7 @@ public sealed record BenchSettings
         "hot-room" => Scenario.HotRoom,
         "ramp" => Scenario.Ramp,
         "persist" => Scenario.Persist,
+        "chaos" => Scenario.Chaos,
         _ => throw new ArgumentException($"unknown scenario '{value}'"),
     };
 

@@ -1,4 +1,5 @@
 using Chat.Bench.Baseline;
+using Chat.Bench.Chaos;
 using Spectre.Console;
 
 namespace Chat.Bench;
@@ -46,6 +47,13 @@ internal static class BenchProgram
 
         try
         {
+            if (settings.Scenario == Scenario.Chaos)
+            {
+                // A chaos run fails when anything acked was lost, stored twice or never reached a member.
+                var report = await new ChaosRun(settings, AnsiConsole.Console).RunAsync(args, stop.Token);
+                return report.Passed ? 0 : 1;
+            }
+
             await new BenchRunner(settings, AnsiConsole.Console).RunAsync(args, stop.Token);
             return 0;
         }

@@ -25,6 +25,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
 
     private readonly HubConnection connection;
+    private readonly RetryForever reconnectDelays;
     private readonly ILogger logger;
     private readonly ReceivedMessages received = new();
     private readonly TimeSpan sendRetryWindow;
@@ -40,10 +41,15 @@ public sealed partial class ChatClient : IAsyncDisposable
     private readonly List<MessageDto> held = [];
     private bool recovering;
 
+    // Set while the caller wants the client stopped (StopAsync, DisposeAsync): only then does a
+    // closed connection stay closed.
+    private volatile bool stopped;
+
     public ChatClient(ChatClientOptions options, ILogger<ChatClient>? logger = null)
     {
         this.logger = logger ?? NullLogger<ChatClient>.Instance;
         sendRetryWindow = options.SendRetryWindow;
+        reconnectDelays = new RetryForever(options.ReconnectDelays);
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(options.Root, IChatHub.Path.TrimStart('/')), o =>
             {
@@ -54,7 +60,7 @@ public sealed partial class ChatClient : IAsyncDisposable
                     o.WebSocketConfiguration = webSocket => webSocket.DangerousDeflateOptions = new WebSocketDeflateOptions();
                 }
             })
-            .WithAutomaticReconnect(new RetryForever(options.ReconnectDelays))
+            .WithAutomaticReconnect(reconnectDelays)
             .WithStatefulReconnect();
         builder = options.UseJsonProtocol
             ? builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))
@@ -76,6 +82,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         connection.On<ResyncRequiredEvent>(nameof(IChatClient.ResyncRequired), _ => BeginRecoveryAsync());
         connection.Reconnecting += OnReconnectingAsync;
         connection.Reconnected += _ => RecoverAsync();
+        connection.Closed += OnClosedAsync;
     }
 
     /// <summary>A new message, live or recovered after a reconnect; each message once, in seq order per room.</summary>
@@ -125,6 +132,7 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        stopped = false;
         bool resume;
         await delivery.WaitAsync(cancellationToken);
         try
@@ -144,7 +152,11 @@ public sealed partial class ChatClient : IAsyncDisposable
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => connection.StopAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        stopped = true;
+        return connection.StopAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Fetches what was missed in every followed room since the last seq seen and raises
@@ -189,6 +201,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        stopped = true;
         await connection.DisposeAsync();
         delivery.Dispose();
         recovery.Dispose();
@@ -261,6 +274,56 @@ public sealed partial class ChatClient : IAsyncDisposable
         finally
         {
             delivery.Release();
+        }
+    }
+
+    /// <summary>
+    /// The connection closed for good as far as SignalR is concerned: the server closed it and
+    /// said not to reconnect, which it does when its OnConnectedAsync failed (the database away
+    /// for a moment, a reconnect storm). Unless the caller stopped the client, it connects again
+    /// with the reconnect delays, and catches up as after any reconnect. Started on the side, as
+    /// the handler runs on the connection's own close.
+    /// </summary>
+    private async Task OnClosedAsync(Exception? error)
+    {
+        if (stopped)
+        {
+            return;
+        }
+
+        await OnReconnectingAsync(error);
+        _ = Task.Run(() => StartAgainAsync(error));
+    }
+
+    private async Task StartAgainAsync(Exception? error)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 0; !stopped; attempt++)
+        {
+            await Task.Delay(reconnectDelays.NextRetryDelay(new RetryContext { PreviousRetryCount = attempt, ElapsedTime = clock.Elapsed, RetryReason = error })
+                ?? TimeSpan.FromSeconds(5));
+            try
+            {
+                if (stopped || connection.State != HubConnectionState.Disconnected)
+                {
+                    return;
+                }
+
+                await connection.StartAsync();
+            }
+            catch (Exception e)
+            {
+                if (stopped || e is ObjectDisposedException)
+                {
+                    return;
+                }
+
+                LogStartAgainFailed(logger, e);
+                continue;
+            }
+
+            await RecoverAsync();
+            return;
         }
     }
 
@@ -438,6 +501,9 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catching up after a reconnect failed; trying again")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connecting again after the hub closed the connection failed; trying again")]
+    private static partial void LogStartAgainFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The outcome of send {ClientMessageId} is unknown; sending it again")]
     private static partial void LogSendRetried(ILogger logger, string clientMessageId, Exception exception);

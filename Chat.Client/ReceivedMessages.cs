@@ -14,13 +14,26 @@ internal sealed class ReceivedMessages(int rememberedIds = 10_000)
     private readonly HashSet<Guid> ids = [];
     private readonly Queue<Guid> idsInArrivalOrder = new();
 
+    // Seqs of this client's own acked messages that lie past something not received yet. The
+    // room's last seq moves over them only once everything before them is in: moved at the ack,
+    // it would skip messages of others still on their way, or dropped while the backplane was
+    // away, and the next Sync would start past them.
+    private readonly Dictionary<Guid, SortedSet<long>> sentAhead = [];
+
     public bool TracksAnyRoom => lastSeq.Count > 0;
 
     /// <summary>Starts (or keeps) following a room from <paramref name="seq"/> on.</summary>
-    public void Track(Guid roomId, long seq) =>
+    public void Track(Guid roomId, long seq)
+    {
         lastSeq[roomId] = Math.Max(seq, lastSeq.GetValueOrDefault(roomId));
+        MoveOverSent(roomId);
+    }
 
-    public void Forget(Guid roomId) => lastSeq.Remove(roomId);
+    public void Forget(Guid roomId)
+    {
+        lastSeq.Remove(roomId);
+        sentAhead.Remove(roomId);
+    }
 
     /// <summary>
     /// This client's own message, acked: its connection hears no MessageReceived for it, so its
@@ -30,7 +43,13 @@ internal sealed class ReceivedMessages(int rememberedIds = 10_000)
     {
         if (lastSeq.TryGetValue(roomId, out var last) && seq > last)
         {
-            lastSeq[roomId] = seq;
+            if (!sentAhead.TryGetValue(roomId, out var ahead))
+            {
+                sentAhead[roomId] = ahead = [];
+            }
+
+            ahead.Add(seq);
+            MoveOverSent(roomId);
         }
     }
 
@@ -64,4 +83,26 @@ internal sealed class ReceivedMessages(int rememberedIds = 10_000)
     /// <summary>Asks for everything after the last seq seen in each followed room.</summary>
     public SyncRequest ToSyncRequest() =>
         new([.. lastSeq.Select(room => new SyncRoomRequest(room.Key.ToString(), room.Value))]);
+
+    /// <summary>Moves the room's last seq over the client's own messages that now follow it without a gap.</summary>
+    private void MoveOverSent(Guid roomId)
+    {
+        if (!sentAhead.TryGetValue(roomId, out var ahead))
+        {
+            return;
+        }
+
+        var last = lastSeq[roomId];
+        while (ahead.Count > 0 && ahead.Min <= last + 1)
+        {
+            last = Math.Max(last, ahead.Min);
+            ahead.Remove(ahead.Min);
+        }
+
+        lastSeq[roomId] = last;
+        if (ahead.Count == 0)
+        {
+            sentAhead.Remove(roomId);
+        }
+    }
 }

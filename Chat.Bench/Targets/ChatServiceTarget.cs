@@ -48,6 +48,13 @@ public sealed class ChatServiceTarget : IBenchTarget
 
     public IReadOnlyList<Uri> Nodes { get; }
 
+    /// <summary>
+    /// Nodes started and stopped by someone else (the chaos run, which kills and restarts them),
+    /// for making users and rooms on them.
+    /// </summary>
+    public static ChatServiceTarget Attach(IReadOnlyList<Uri> nodes, string description) =>
+        new(nodes, [], null, null, null, description);
+
     /// <summary>Starts the nodes the settings ask for, or wraps <c>--url</c>.</summary>
     public static async Task<ChatServiceTarget> StartAsync(BenchSettings settings, string writerMode, CancellationToken cancellationToken)
     {
@@ -58,34 +65,7 @@ public sealed class ChatServiceTarget : IBenchTarget
         }
 
         var dll = ApiLocator.Find(settings.ApiDll);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        // Each run gets channels of its own, so a Redis shared with anything else stays out of it.
-        var channelPrefix = $"bench-{Guid.NewGuid():N}"[..16];
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Chat"] = settings.Postgres!,
-            ["Jwt__SigningKey"] = key,
-            ["MessageWriter__Mode"] = writerMode,
-            // The contract's abuse limits would throttle a load test long before the server is busy.
-            ["RateLimits__MessagesPerWindow"] = "10000",
-            ["RateLimits__WindowMilliseconds"] = "1000",
-            ["RateLimits__ConnectionsPerUser"] = "1000",
-            // Every simulated user is a guest made from this one address, and the owner creates
-            // every room over REST.
-            ["RateLimits__Guests__Permits"] = "1000000",
-            ["RateLimits__Requests__Permits"] = "1000000",
-            ["RateLimits__Membership__Permits"] = "1000000",
-            ["RateLimits__History__Permits"] = "1000000",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Redis__Configuration"] = settings.Nodes > 1 ? settings.Redis! : "",
-            ["Redis__ChannelPrefix"] = channelPrefix,
-        };
-        foreach (var (name, value) in settings.NodeEnvironment)
-        {
-            environment[name] = value;
-        }
-
+        var environment = NodeEnvironment(settings, writerMode, settings.Nodes > 1 ? settings.Redis! : "");
         var started = new List<ServerProcess>();
         try
         {
@@ -107,6 +87,44 @@ public sealed class ChatServiceTarget : IBenchTarget
 
         var description = $"{settings.Nodes} node{(settings.Nodes > 1 ? "s on Redis" : "")}, MessageWriter__Mode={writerMode}";
         return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, database, settings.Postgres, description);
+    }
+
+    /// <summary>
+    /// The environment of a node the bench starts: the database, a signing key and Redis channels
+    /// of this run's own, abuse limits raised out of the load's way, and <c>--node-env</c> last.
+    /// Nodes of one run must share it, or tokens and channels would not match between them.
+    /// </summary>
+    public static Dictionary<string, string> NodeEnvironment(BenchSettings settings, string writerMode, string redis)
+    {
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        // Each run gets channels of its own, so a Redis shared with anything else stays out of it.
+        var channelPrefix = $"bench-{Guid.NewGuid():N}"[..16];
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Chat"] = settings.Postgres!,
+            ["Jwt__SigningKey"] = key,
+            ["MessageWriter__Mode"] = writerMode,
+            // The contract's abuse limits would throttle a load test long before the server is busy.
+            ["RateLimits__MessagesPerWindow"] = "10000",
+            ["RateLimits__WindowMilliseconds"] = "1000",
+            ["RateLimits__ConnectionsPerUser"] = "1000",
+            // Every simulated user is a guest made from this one address, and the owner creates
+            // every room over REST.
+            ["RateLimits__Guests__Permits"] = "1000000",
+            ["RateLimits__Requests__Permits"] = "1000000",
+            ["RateLimits__Membership__Permits"] = "1000000",
+            ["RateLimits__History__Permits"] = "1000000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Redis__Configuration"] = redis,
+            ["Redis__ChannelPrefix"] = channelPrefix,
+        };
+        foreach (var (name, value) in settings.NodeEnvironment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
     }
 
     // Every simulated user is a guest, the cheapest user to make (no password to hash). Guests

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Chat.Bench.Targets;
 
@@ -15,32 +13,23 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private const int KeptOutputLines = 100;
 
-    // Servers still running, killed when the bench exits however it exits, so no node outlives
-    // the database it was started on.
-    private static readonly ConcurrentDictionary<ServerProcess, bool> Running = new();
-
-    // Since .NET 10 the runtime no longer turns SIGTERM into ProcessExit: without a handler of
-    // its own a terminated bench left its nodes running. The signal still ends the bench after
-    // the handler (it is not cancelled).
-    private static readonly PosixSignalRegistration OnTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => KillAll());
-
-    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
-
-    private static void KillAll()
-    {
-        foreach (var server in Running.Keys)
-        {
-            server.Kill();
-        }
-    }
-
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private readonly Timer? flushing;
+    private StreamWriter? log;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, string? logPath)
     {
         this.process = process;
         Address = address;
+        if (logPath is not null)
+        {
+            // Buffered, and flushed every second rather than every line: a node in trouble can
+            // print megabytes a second, and a slow reader here would slow the node down (its
+            // console logger waits once its queue is full).
+            log = new StreamWriter(logPath, append: true, System.Text.Encoding.UTF8, 1 << 16);
+            flushing = new Timer(_ => Flush(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
     }
 
     public Uri Address { get; }
@@ -49,6 +38,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The exit code once <see cref="HasExited"/>: 137 for SIGKILL, 134 for an abort.</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>What the server printed last, for error messages.</summary>
     public string Output => string.Join(Environment.NewLine, output);
 
@@ -56,6 +48,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts <c>dotnet DLL ARGS --urls ADDRESS</c> with <paramref name="environment"/> and waits until
     /// <paramref name="readyPath"/> answers 200. The address is a free loopback port unless
     /// <paramref name="address"/> names one (a restarted server where its clients look for it).
+    /// Everything the server prints is also appended to <paramref name="logPath"/> when given.
     /// </summary>
     public static async Task<ServerProcess> StartAsync(
         string dll,
@@ -64,14 +57,15 @@ public sealed class ServerProcess : IAsyncDisposable
         string readyPath,
         CancellationToken cancellationToken,
         Uri? address = null,
-        TimeSpan? readyTimeout = null)
+        TimeSpan? readyTimeout = null,
+        string? logPath = null)
     {
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} does not exist; build the solution first", dll);
         }
 
-        address ??= new Uri($"http://127.0.0.1:{FreePort()}/");
+        address ??= new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -93,11 +87,11 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var server = new ServerProcess(process, address);
+        var server = new ServerProcess(process, address, logPath);
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.Start();
-        Running.TryAdd(server, true);
+        ExitCleanup.Remember(server, server.Kill);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -121,6 +115,12 @@ public sealed class ServerProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>Freezes the server with SIGSTOP, as a hung host or a long stop-the-world pause would.</summary>
+    public void Pause() => PosixSignals.Stop(process.Id);
+
+    /// <summary>Lets a paused server run again with SIGCONT.</summary>
+    public void Resume() => PosixSignals.Continue(process.Id);
+
     /// <summary>Waits until the server has exited by itself and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {
@@ -131,8 +131,18 @@ public sealed class ServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
-        Running.TryRemove(this, out _);
+        ExitCleanup.Forget(this);
         process.Dispose();
+        if (flushing is not null)
+        {
+            await flushing.DisposeAsync();
+        }
+
+        lock (output)
+        {
+            log?.Dispose();
+            log = null;
+        }
     }
 
     private void Kill()
@@ -192,14 +202,20 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             output.TryDequeue(out _);
         }
+
+        // The output arrives on two threads (stdout and stderr), and may still arrive while the
+        // server is disposed: one lock for both.
+        lock (output)
+        {
+            log?.WriteLine(line);
+        }
     }
 
-    // The port is free when asked; another process could take it before the server binds, which
-    // on a loopback address is rare enough, and then the start fails loudly.
-    private static int FreePort()
+    private void Flush()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (output)
+        {
+            log?.Flush();
+        }
     }
 }

@@ -23,9 +23,16 @@ public sealed class ChatNodeProcess : IAsyncDisposable
     /// same cluster as the in-process <see cref="ChatNode"/>s on that database, and waits until
     /// it is ready. <paramref name="extra"/> holds settings in configuration form (<c>Cluster:HeartbeatSeconds</c>).
     /// <paramref name="address"/> starts it where a killed node was, so its clients find it again.
+    /// <paramref name="readyPath"/> is what must answer 200 first: health/live for a node whose
+    /// database is away on purpose.
     /// </summary>
     public static async Task<ChatNodeProcess> StartAsync(
-        string connectionString, string redis, IDictionary<string, string?>? extra = null, TimeSpan? startupDeadline = null, Uri? address = null)
+        string connectionString,
+        string redis,
+        IDictionary<string, string?>? extra = null,
+        TimeSpan? startupDeadline = null,
+        Uri? address = null,
+        string readyPath = "health/ready")
     {
         var environment = new Dictionary<string, string>
         {
@@ -44,7 +51,7 @@ public sealed class ChatNodeProcess : IAsyncDisposable
         // appsettings) next to the tests.
         var app = Path.Combine(AppContext.BaseDirectory, "Chat.Api.dll");
         var server = await ServerProcess.StartAsync(
-            app, [], environment, "health/ready", CancellationToken.None, address, startupDeadline ?? TimeSpan.FromSeconds(60));
+            app, [], environment, readyPath, CancellationToken.None, address, startupDeadline ?? TimeSpan.FromSeconds(60));
         return new ChatNodeProcess(server);
     }
 
@@ -71,7 +78,7 @@ public sealed class ChatNodeProcess : IAsyncDisposable
     {
         if (!server.HasExited)
         {
-            UnixSignal.Terminate(server.Pid);
+            PosixSignals.Terminate(server.Pid);
         }
 
         using var wait = new CancellationTokenSource(deadline ?? TimeSpan.FromSeconds(30));

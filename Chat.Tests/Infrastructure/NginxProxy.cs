@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using Chat.Bench.Targets;
 
 namespace Chat.Tests.Infrastructure;
 
@@ -168,7 +169,7 @@ public sealed partial class NginxProxy : IAsyncDisposable
         if (!process.HasExited)
         {
             // SIGTERM is nginx's fast shutdown: the master stops its workers and exits.
-            UnixSignal.Terminate(process.Id);
+            PosixSignals.Terminate(process.Id);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
+using Chat.Bench.Targets;
 
 namespace Chat.Tests.Infrastructure;
 
@@ -11,97 +8,36 @@ namespace Chat.Tests.Infrastructure;
 /// </summary>
 public sealed class PrivateRedis : IAsyncDisposable
 {
-    private Process? process;
+    private readonly RedisServer server;
 
-    private PrivateRedis(int port) => Port = port;
+    private PrivateRedis(RedisServer server) => this.server = server;
 
-    public int Port { get; }
+    public int Port => server.Port;
 
     /// <summary>The StackExchange.Redis configuration string of this server.</summary>
-    public string Configuration => $"127.0.0.1:{Port}";
+    public string Configuration => server.Configuration;
 
-    public static async Task<PrivateRedis> StartAsync()
-    {
-        var redis = new PrivateRedis(FreePort());
-        await redis.StartAgainAsync();
-        return redis;
-    }
+    public static async Task<PrivateRedis> StartAsync() => new(await RedisServer.StartAsync());
 
     /// <summary>Starts the server (again) on its port, empty, and waits until it answers.</summary>
-    public async Task StartAgainAsync()
-    {
-        process = Process.Start(new ProcessStartInfo("redis-server")
-        {
-            ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await Poll.UntilAsync(PingAsync, TimeSpan.FromSeconds(10), "the private redis-server answers PING");
-    }
+    public Task StartAgainAsync() => server.StartAgainAsync();
 
     /// <summary>Kills the server at once, as a crash would.</summary>
-    public async Task StopAsync()
-    {
-        if (process is { HasExited: false } running)
-        {
-            running.Kill();
-            await running.WaitForExitAsync();
-        }
-
-        process?.Dispose();
-        process = null;
-    }
+    public Task StopAsync() => server.KillAsync();
 
     /// <summary>Freezes the server with SIGSTOP: connections stay open, nothing is answered, as a hung host.</summary>
-    public Task PauseAsync() => SignalAsync("STOP");
+    public Task PauseAsync()
+    {
+        server.Pause();
+        return Task.CompletedTask;
+    }
 
     /// <summary>Lets a paused server run again with SIGCONT.</summary>
-    public Task ResumeAsync() => SignalAsync("CONT");
-
-    public async ValueTask DisposeAsync()
+    public Task ResumeAsync()
     {
-        await ResumeAsync();
-        await StopAsync();
+        server.Resume();
+        return Task.CompletedTask;
     }
 
-    private async Task SignalAsync(string signal)
-    {
-        if (process is { HasExited: false } running)
-        {
-            using var kill = Process.Start("kill", [$"-{signal}", running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync();
-        }
-    }
-
-    private async Task<bool> PingAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -327,6 +327,21 @@ stop_postgres_dir() {
   fi
 }
 
+# postgres_ctl_dir DIR stop|start: take the cluster in DIR/pg away and bring it
+# back on the port its settings name, for the chaos run (scripts/chaos.sh),
+# which restarts the database under load. stop is immediate, as a crash: no
+# checkpoint, so the next start replays the WAL. start returns once the server
+# takes connections.
+postgres_ctl_dir() {
+  local dir=${1:?postgres_ctl_dir DIR stop|start} bindir
+  bindir=$(_srv_pg_bindir) || _srv_die "PostgreSQL server binaries not found" || return 1
+  case ${2:-} in
+    stop) _srv_as_pg "$bindir/pg_ctl" -D "$dir/pg" -m immediate -w -t 30 stop >/dev/null ;;
+    start) _srv_as_pg "$bindir/pg_ctl" -D "$dir/pg" -l "$dir/pg-run/postgres.log" -w -t 60 start >/dev/null ;;
+    *) _srv_die "postgres_ctl_dir: stop or start, not '${2:-}'" ;;
+  esac
+}
+
 # --------------------------------------------------------------------------
 # Redis
 # --------------------------------------------------------------------------
