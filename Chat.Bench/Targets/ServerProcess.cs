@@ -15,21 +15,13 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
-    private readonly Timer? flushing;
-    private StreamWriter? log;
+    private readonly string? logPath;
 
     private ServerProcess(Process process, Uri address, string? logPath)
     {
         this.process = process;
         Address = address;
-        if (logPath is not null)
-        {
-            // Buffered, and flushed every second rather than every line: a node in trouble can
-            // print megabytes a second, and a slow reader here would slow the node down (its
-            // console logger waits once its queue is full).
-            log = new StreamWriter(logPath, append: true, System.Text.Encoding.UTF8, 1 << 16);
-            flushing = new Timer(_ => Flush(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        }
+        this.logPath = logPath;
     }
 
     public Uri Address { get; }
@@ -42,13 +34,16 @@ public sealed class ServerProcess : IAsyncDisposable
     public int ExitCode => process.ExitCode;
 
     /// <summary>What the server printed last, for error messages.</summary>
-    public string Output => string.Join(Environment.NewLine, output);
+    public string Output => logPath is null ? string.Join(Environment.NewLine, output) : LogTail(logPath);
 
     /// <summary>
     /// Starts <c>dotnet DLL ARGS --urls ADDRESS</c> with <paramref name="environment"/> and waits until
     /// <paramref name="readyPath"/> answers 200. The address is a free loopback port unless
     /// <paramref name="address"/> names one (a restarted server where its clients look for it).
-    /// Everything the server prints is also appended to <paramref name="logPath"/> when given.
+    /// With <paramref name="logPath"/>, what the server prints goes straight to that file instead
+    /// of through the bench: a node in trouble can print megabytes a second, and its console
+    /// logger waits once its queue is full, so a bench busy with its clients would slow the node
+    /// down by reading slowly.
     /// </summary>
     public static async Task<ServerProcess> StartAsync(
         string dll,
@@ -66,13 +61,23 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         address ??= new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(logPath is null ? dotnet : "/bin/sh")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardOutput = logPath is null,
+            RedirectStandardError = logPath is null,
         };
+        if (logPath is not null)
+        {
+            // exec: the shell becomes the server, so the process id is the server's own.
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$CHAT_SERVER_LOG\" 2>&1");
+            start.ArgumentList.Add(dotnet);
+            start.Environment["CHAT_SERVER_LOG"] = logPath;
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
@@ -92,8 +97,12 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
         process.Start();
         ExitCleanup.Remember(server, server.Kill);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        if (logPath is null)
+        {
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
         try
         {
             await server.WaitUntilReadyAsync(readyPath, readyTimeout ?? TimeSpan.FromSeconds(90), cancellationToken);
@@ -133,16 +142,7 @@ public sealed class ServerProcess : IAsyncDisposable
         await KillAsync();
         ExitCleanup.Forget(this);
         process.Dispose();
-        if (flushing is not null)
-        {
-            await flushing.DisposeAsync();
-        }
 
-        lock (output)
-        {
-            log?.Dispose();
-            log = null;
-        }
     }
 
     private void Kill()
@@ -202,20 +202,23 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             output.TryDequeue(out _);
         }
-
-        // The output arrives on two threads (stdout and stderr), and may still arrive while the
-        // server is disposed: one lock for both.
-        lock (output)
-        {
-            log?.WriteLine(line);
-        }
     }
 
-    private void Flush()
+    /// <summary>The last lines of a log file, read from its end: the file may hold gigabytes.</summary>
+    private static string LogTail(string path)
     {
-        lock (output)
+        const int TailBytes = 16 * 1024;
+        try
         {
-            log?.Flush();
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            file.Seek(Math.Max(0, file.Length - TailBytes), SeekOrigin.Begin);
+            using var reader = new StreamReader(file);
+            var lines = reader.ReadToEnd().Split('\n');
+            return string.Join(Environment.NewLine, lines.TakeLast(KeptOutputLines));
+        }
+        catch (IOException)
+        {
+            return "";
         }
     }
 }
