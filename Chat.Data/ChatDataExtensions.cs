@@ -62,6 +62,9 @@ public static class ChatDataExtensions
         return builder;
     }
 
+    // Far above the longest pause between a transaction's statements on a busy node.
+    private const int IdleInTransactionTimeoutMs = 5_000;
+
     private static NpgsqlDataSource BuildDataSource(IServiceProvider services, bool forMessageWriter)
     {
         var options = services.GetRequiredService<IOptions<ChatDataOptions>>().Value;
@@ -81,6 +84,18 @@ public static class ChatDataExtensions
             // an upload) should fail with unavailable well before that. The keys are the ones the
             // connection string sets, under their canonical names; one that sets it wins.
             dataSource.ConnectionStringBuilder.Timeout = 5;
+        }
+
+        if (!options.ConnectionString.Contains("idle_in_transaction_session_timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            // A node frozen in the middle of a transaction (a long GC pause, a stopped VM, SIGSTOP)
+            // keeps its row locks, and every other node's writes to the same rooms queue behind
+            // them for as long as it stays frozen. PostgreSQL ends such a session instead, which
+            // rolls it back; its node finds the connection broken when it wakes and retries. No
+            // transaction here waits on anything but the database between its statements.
+            var idle = $"-c idle_in_transaction_session_timeout={IdleInTransactionTimeoutMs}";
+            var own = dataSource.ConnectionStringBuilder.Options;
+            dataSource.ConnectionStringBuilder.Options = string.IsNullOrEmpty(own) ? idle : $"{own} {idle}";
         }
 
         if (forMessageWriter)

@@ -24,6 +24,7 @@ public sealed class ChatMetrics
     private readonly Counter<long> rateLimited;
     private readonly Counter<long> broadcastFailures;
     private readonly Counter<long> cutOff;
+    private readonly Counter<long> groupsMended;
 
     public ChatMetrics(IMeterFactory meters)
     {
@@ -56,6 +57,9 @@ public sealed class ChatMetrics
         cutOff = meter.CreateCounter<long>(
             "chat.connections.cut_off", unit: "{connection}",
             description: "Hub connections closed because they did not take their data, by reason (outgoing_bytes, write_wait, …)");
+        groupsMended = meter.CreateCounter<long>(
+            "chat.groups.mended", unit: "{change}",
+            description: "Room groups of connections that disagreed with the memberships in the database and were put right, by change (added, removed)");
     }
 
     public void MessageReceived() => received.Add(1);
@@ -84,6 +88,9 @@ public sealed class ChatMetrics
 
     /// <summary>A call refused by <paramref name="limit"/>: a budget's name (messages, reactions, …) or <c>slow_mode</c>.</summary>
     public void RateLimited(string limit) => rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
+    /// <summary>A connection of this node was put into (<paramref name="change"/> "added") or taken out of ("removed") a room's group by reconciliation.</summary>
+    public void GroupMended(string change) => groupsMended.Add(1, new KeyValuePair<string, object?>("change", change));
 
     /// <summary>A hub connection closed for not taking its data, for <paramref name="reason"/>.</summary>
     public void ConnectionCutOff(string reason) => cutOff.Add(1, new KeyValuePair<string, object?>("reason", reason));

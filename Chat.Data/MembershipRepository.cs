@@ -92,6 +92,40 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource, DatabasePi
         return rows.AsList();
     }
 
+    /// <summary>
+    /// <see cref="RoomIdsOfAsync(Guid, CancellationToken)"/> for many users in one query: the rooms
+    /// whose groups each one's connections belong in (a user with none is absent).
+    /// </summary>
+    public Task<IReadOnlyDictionary<Guid, HashSet<Guid>>> RoomIdsOfAsync(
+        IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            select rm.user_id, rm.room_id from room_members rm
+            where rm.user_id = any(@UserIds)
+              and not exists (select 1 from room_bans b where b.room_id = rm.room_id and b.user_id = rm.user_id)
+            """;
+        return pipeline.ExecuteAsync<IReadOnlyDictionary<Guid, HashSet<Guid>>>(
+            dataSource,
+            async (connection, token) =>
+            {
+                var rows = await connection.QueryAsync<(Guid UserId, Guid RoomId)>(new CommandDefinition(
+                    sql, new { UserIds = userIds.ToArray() }, cancellationToken: token));
+                var rooms = new Dictionary<Guid, HashSet<Guid>>();
+                foreach (var (userId, roomId) in rows)
+                {
+                    if (!rooms.TryGetValue(userId, out var ofUser))
+                    {
+                        rooms[userId] = ofUser = [];
+                    }
+
+                    ofUser.Add(roomId);
+                }
+
+                return rooms;
+            },
+            cancellationToken);
+    }
+
     public Task<bool> IsBannedAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         const string sql = "select exists (select 1 from room_bans where room_id = @RoomId and user_id = @UserId)";

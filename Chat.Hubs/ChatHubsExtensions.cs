@@ -84,6 +84,9 @@ public static class ChatHubsExtensions
                 s.GetRequiredService<RedisHealth>(),
                 s.GetRequiredService<Chat.Data.ChatMetrics>(),
                 s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<OutageTolerantLifetimeManager<ChatHub>>>()));
+            // Only the backplane can lose a group change: without it every change is local.
+            services.AddSingleton<GroupReconciler>();
+            services.AddHostedService(s => s.GetRequiredService<GroupReconciler>());
             services.AddOptions<RedisOptions>().Configure<IOptions<ChatRedisOptions>, BackplaneMonitor>((o, chatRedis, monitor) =>
             {
                 o.Configuration = ChatRedisConnection.Configure(chatRedis.Value);

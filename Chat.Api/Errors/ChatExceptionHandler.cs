@@ -22,7 +22,7 @@ internal sealed class ChatExceptionHandler(IProblemDetailsService problems, ILog
                 Problem(StatusCodes.Status413PayloadTooLarge, ErrorCodes.TooLarge, "The request body is too large", tooLarge.Message),
             BadHttpRequestException bad => Problem(bad.StatusCode, ErrorCodes.Invalid, "The request could not be read", Describe(bad)),
             _ when DatabaseFaults.IsUnavailable(exception) => Unavailable(exception),
-            StackExchange.Redis.RedisException or TimeoutException => Unavailable(exception),
+            _ when RedisFaults.IsFault(exception, httpContext.RequestAborted) => Unavailable(exception),
             _ => null,
         };
         if (problem is null)

@@ -30,6 +30,9 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
     /// <summary>The key of the writer's own data source (see ChatDataExtensions).</summary>
     public const string DataSourceKey = "message-writer";
 
+    // During an outage every batch fails: the first failure of every few seconds is logged in full.
+    private readonly LogSampler batchFailures = new(TimeSpan.FromSeconds(5), TimeProvider.System);
+
     public BatchedMessageWriter(
         [FromKeyedServices(DataSourceKey)] NpgsqlDataSource dataSource,
         DatabasePipeline pipeline,
@@ -212,7 +215,11 @@ internal sealed class BatchedMessageWriter : IHostedService, IMessageWriter
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Storing a batch of {Count} messages failed", batch.Count);
+            if (batchFailures.TryEnter(out var heldBack))
+            {
+                logger.LogError(e, "Storing a batch of {Count} messages failed ({HeldBack} more failed batches since the last logged)", batch.Count, heldBack);
+            }
+
             AckDispatcher.Dispatch(batch, [.. batch.Select(_ => new BatchOutcome(null, e))]);
         }
     }

@@ -1,4 +1,5 @@
 using Chat.Hubs.Connections;
+using Chat.Hubs.Errors;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -40,7 +41,7 @@ public sealed class BlockChanges(ChatRedisConnection redis, ILogger<BlockChanges
             await db.SortedSetAddAsync(Key, blockedId.ToString(), now);
             await db.SortedSetRemoveRangeByScoreAsync(Key, double.NegativeInfinity, now - Kept.TotalMilliseconds);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             // The block is stored; the other nodes apply it when their cached answer runs out.
             logger.LogWarning(e, "Could not tell the other nodes that the blockers of {UserId} changed", blockedId);
@@ -56,7 +57,7 @@ public sealed class BlockChanges(ChatRedisConnection redis, ILogger<BlockChanges
             var changed = await db.SortedSetRangeByScoreAsync(Key, sinceUnixMs - Overlap.TotalMilliseconds, double.PositiveInfinity);
             return [.. changed.Select(id => Guid.Parse(id.ToString()))];
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             logger.LogWarning(e, "Could not read the latest block changes");
             return null;

@@ -11,8 +11,9 @@ namespace Chat.Hubs.Connections;
 /// Watches the backplane. Once something failed on Redis (its connection dropped, a command timed
 /// out against a Redis that hangs: see <see cref="RedisHealth"/>), it checks every second whether
 /// Redis answers again; when it does, the connections of this node that could not be subscribed are
-/// closed to reconnect whole (<see cref="OutageTolerantLifetimeManager{THub}"/>), and every other
-/// one is told <c>ResyncRequired</c> for all its rooms, and catches up with <c>Sync</c>.
+/// closed to reconnect whole (<see cref="OutageTolerantLifetimeManager{THub}"/>), every other
+/// one is told <c>ResyncRequired</c> for all its rooms, and catches up with <c>Sync</c>, and the
+/// connections' room groups are reconciled with the database (<see cref="GroupReconciler"/>).
 /// </summary>
 public sealed partial class BackplaneMonitor(
     IServiceProvider services, RedisHealth health, ChatMetrics metrics, ILogger<BackplaneMonitor> logger)
@@ -77,9 +78,10 @@ public sealed partial class BackplaneMonitor(
             await backplane.GetSubscriber().PingAsync();
             return true;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException)
+        catch (Exception)
         {
-            // A connection torn down under the ping cancels it: not answering either.
+            // However the ping fails (a connection torn down under it cancels it, or even throws
+            // from its pipe), Redis does not answer yet; the next check asks again.
             return false;
         }
     }
@@ -92,6 +94,8 @@ public sealed partial class BackplaneMonitor(
             // Resolved late: both need the backplane that this monitor helps to build.
             await services.GetRequiredService<OutageTolerantLifetimeManager<ChatHub>>().MendAsync();
             await services.GetRequiredService<RoomBroadcaster>().ResyncRequiredOnThisNodeAsync(null);
+            // A kick or leave whose removal was lost with the node that issued it is put right now.
+            services.GetRequiredService<GroupReconciler>().ReconcileSoon();
         }
         catch (Exception e)
         {

@@ -22,11 +22,21 @@ public sealed class ClusterOptions : IValidatableObject
     [Range(1, 3600)]
     public int SweepSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How often each node compares its connections' room groups with the memberships in the
+    /// database and puts right what a lost group change left wrong (also once Redis answers again
+    /// after an outage).
+    /// </summary>
+    [Range(1, 86_400)]
+    public int GroupReconcileSeconds { get; set; } = 60;
+
     public TimeSpan HeartbeatEvery => TimeSpan.FromSeconds(HeartbeatSeconds);
 
     public TimeSpan NodeTimeout => TimeSpan.FromSeconds(NodeTimeoutSeconds);
 
     public TimeSpan SweepEvery => TimeSpan.FromSeconds(SweepSeconds);
+
+    public TimeSpan GroupReconcileEvery => TimeSpan.FromSeconds(GroupReconcileSeconds);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

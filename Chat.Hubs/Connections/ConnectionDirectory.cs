@@ -1,4 +1,5 @@
 using Chat.Data;
+using Chat.Hubs.Errors;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -54,7 +55,7 @@ public sealed partial class ConnectionDirectory(
         {
             everywhere = await cluster.OfAsync(userId);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             Degraded(e);
             return here;
@@ -105,7 +106,7 @@ public sealed partial class ConnectionDirectory(
         {
             await change();
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             Volatile.Write(ref registryBehind, 1);
             Degraded(e);

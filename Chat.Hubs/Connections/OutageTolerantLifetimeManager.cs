@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Chat.Data;
+using Chat.Hubs.Errors;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -33,6 +34,9 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
 
     private const int RemovalAttempts = 3;
     private static readonly TimeSpan RemovalRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A copy of this node's open connections.</summary>
+    public IReadOnlyCollection<HubConnectionContext> LocalConnections => [.. local.Values];
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
@@ -157,7 +161,7 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
         {
             (backplane as IDisposable)?.Dispose();
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             // A node stopping while Redis is away: its subscriptions die with its connection anyway.
             LogUnsubscribeFailed(logger, e);
@@ -187,7 +191,7 @@ public sealed partial class OutageTolerantLifetimeManager<THub>(
             await operation();
             return true;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             monitor.NoteFailure(e);
             LogBackplaneFailed(logger, e);

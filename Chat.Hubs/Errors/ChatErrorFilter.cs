@@ -10,8 +10,12 @@ namespace Chat.Hubs.Errors;
 /// Turns refusals into <c>HubException</c>s with a contract code, so the caller sees why and the
 /// connection stays open; a storage outage becomes <c>unavailable</c> instead of a generic error.
 /// </summary>
-internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger, ChatMetrics metrics) : IHubFilter
+internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger, ChatMetrics metrics, TimeProvider clock) : IHubFilter
 {
+    // Storage failures come by the thousand during an outage: the first of every few seconds is
+    // logged in full, the rest counted in it (and in the metrics).
+    private readonly LogSampler storageFailures = new(TimeSpan.FromSeconds(5), clock);
+
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -23,10 +27,14 @@ internal sealed class ChatErrorFilter(ILogger<ChatErrorFilter> logger, ChatMetri
         {
             throw new HubException(e.WireMessage);
         }
-        catch (Exception e) when ((DatabaseFaults.IsUnavailable(e) || e is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception e) when ((DatabaseFaults.IsUnavailable(e) || RedisFaults.IsFault(e))
             && !invocationContext.Context.ConnectionAborted.IsCancellationRequested)
         {
-            logger.LogError(e, "Storage failed during {Method}", invocationContext.HubMethodName);
+            if (storageFailures.TryEnter(out var heldBack))
+            {
+                logger.LogError(e, "Storage failed during {Method} ({HeldBack} more such failures since the last logged)", invocationContext.HubMethodName, heldBack);
+            }
+
             metrics.StorageFailed(e);
             throw new HubException($"{ErrorCodes.Unavailable}: storage is unavailable, try again shortly");
         }

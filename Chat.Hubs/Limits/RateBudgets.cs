@@ -110,7 +110,7 @@ public sealed class RateBudgets
         {
             return await call();
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             health.NoteFailure(e);
             var now = clock.GetTimestamp();

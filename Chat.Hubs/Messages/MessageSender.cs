@@ -111,7 +111,7 @@ public sealed class MessageSender(
                 // Before the delivery: members see the typist leave the list as the message arrives.
                 await typing.MessageSentAsync(sender.UserId, roomId);
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (RedisFaults.IsFault(e))
             {
                 logger.LogWarning(e, "Typing of {UserId} could not be cleared as their message arrived", sender.UserId);
             }
@@ -120,8 +120,10 @@ public sealed class MessageSender(
             {
                 await broadcaster.MessageStoredAsync(result.Message.ToDto(), sender.ConnectionId);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
+                // Cancellations too: a Redis command cut off by its connection being torn down
+                // ends as one, and the message is stored all the same.
                 logger.LogError(e, "Message {MessageId} is stored but its delivery failed", result.Message.Id);
                 metrics.BroadcastFailed();
             }

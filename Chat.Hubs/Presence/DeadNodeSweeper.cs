@@ -1,6 +1,7 @@
 using Chat.Data;
 using Chat.Data.Resilience;
 using Chat.Hubs.Connections;
+using Chat.Hubs.Errors;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -48,11 +49,19 @@ public sealed class DeadNodeSweeper(
                 {
                     await SweepAsync(stoppingToken);
                 }
-                catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e)
-                    || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+                // Whatever the failure (a Redis connection torn down mid-read throws even
+                // InvalidOperationException), the claim lapses and this or another node tries again;
+                // an exception leaving a background service would stop the whole node.
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // The claim lapses, and this or another node tries again.
-                    logger.LogWarning(e, "Sweeping dead nodes failed");
+                    if (RedisFaults.IsFault(e) || DatabaseFaults.IsUnavailable(e))
+                    {
+                        logger.LogWarning(e, "Sweeping dead nodes failed");
+                    }
+                    else
+                    {
+                        logger.LogError(e, "Sweeping dead nodes failed unexpectedly");
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 using Chat.Data.Resilience;
 using Chat.Hubs.Connections;
+using Chat.Hubs.Errors;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,12 +78,20 @@ public sealed class NodeHeartbeat(
                 await presence.SettleAsync(userId, cancellationToken: cancellationToken);
             }
         }
-        // A command cut off by a connection torn down under it ends as a cancelled task: as much a
-        // Redis fault as the others, and no reason to stop beating.
-        catch (Exception e) when (e is RedisException or TimeoutException || DatabaseFaults.IsUnavailable(e)
-            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        // A command cut off by a connection torn down under it ends as a cancelled task, and a
+        // Redis connection torn down mid-read can even throw InvalidOperationException from its
+        // pipe: whatever it is, a heartbeat that fails must not stop the beating (an exception
+        // leaving a background service stops the whole node).
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(e, "Node heartbeat failed");
+            if (RedisFaults.IsFault(e) || DatabaseFaults.IsUnavailable(e))
+            {
+                logger.LogWarning(e, "Node heartbeat failed");
+            }
+            else
+            {
+                logger.LogError(e, "Node heartbeat failed unexpectedly");
+            }
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class PresenceService(
         {
             await broadcaster.PresenceChangedAsync(rooms, change);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             // The stored status is the truth that REST and room snapshots show; clients that
             // missed the announcement find it there.

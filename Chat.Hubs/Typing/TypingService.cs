@@ -62,7 +62,7 @@ public sealed class TypingService(
         {
             await EndAsync(userId, roomId);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (RedisFaults.IsFault(e))
         {
             logger.LogWarning(e, "Could not end typing of {UserId} in {RoomId} after a message", userId, roomId);
         }
