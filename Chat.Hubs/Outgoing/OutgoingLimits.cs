@@ -38,13 +38,20 @@ internal sealed class OutgoingLimits(IOptions<ChatOptions> options, ChatMetrics 
 
         // Closed as SignalR closes a connection whose token expired: its write under way stops
         // waiting at once, and the client is sent a close that invites it to reconnect.
-        if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        try
         {
-            lifetime.RequestClose();
+            if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+            {
+                lifetime.RequestClose();
+            }
+            else
+            {
+                connection.Abort();
+            }
         }
-        else
+        catch (ObjectDisposedException)
         {
-            connection.Abort();
+            // It closed meanwhile.
         }
     }
 
@@ -55,13 +62,20 @@ internal sealed class OutgoingLimits(IOptions<ChatOptions> options, ChatMetrics 
     public void AbortTransport(HubConnectionContext connection)
     {
         logger.LogInformation("Dropping the transport of connection {ConnectionId}, which was cut off and has not closed", connection.ConnectionId);
-        if (connection.Features.Get<IConnectionLifetimeFeature>() is { } lifetime)
+        try
         {
-            lifetime.Abort();
+            if (connection.Features.Get<IConnectionLifetimeFeature>() is { } lifetime)
+            {
+                lifetime.Abort();
+            }
+            else
+            {
+                connection.Abort();
+            }
         }
-        else
+        catch (ObjectDisposedException)
         {
-            connection.Abort();
+            // It closed meanwhile (a client that came back after a long pause, say): nothing is left to drop.
         }
     }
 }

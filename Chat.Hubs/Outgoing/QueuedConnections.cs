@@ -28,7 +28,14 @@ internal sealed class QueuedConnections
     {
         foreach (var (_, connection) in byId)
         {
-            connection.Check();
+            try
+            {
+                connection.Check();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed under the check; its removal follows.
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Chat.Hubs.Outgoing;
 
@@ -6,7 +7,7 @@ namespace Chat.Hubs.Outgoing;
 /// Cuts off, twice a second, the connections whose write has waited past its bound. The byte
 /// bound needs no sweep: a send that passes it cuts the connection off there and then.
 /// </summary>
-internal sealed class SlowConsumerSweeper(QueuedConnections connections, OutgoingLimits limits) : BackgroundService
+internal sealed partial class SlowConsumerSweeper(QueuedConnections connections, OutgoingLimits limits, ILogger<SlowConsumerSweeper> logger) : BackgroundService
 {
     // A stuck connection is cut off at most this long after its bound.
     internal static readonly TimeSpan Period = TimeSpan.FromMilliseconds(500);
@@ -18,7 +19,15 @@ internal sealed class SlowConsumerSweeper(QueuedConnections connections, Outgoin
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                connections.CheckAll();
+                try
+                {
+                    connections.CheckAll();
+                }
+                catch (Exception e)
+                {
+                    // The next sweep goes on: an exception leaving a background service would stop the whole node.
+                    LogFailed(logger, e);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -26,4 +35,7 @@ internal sealed class SlowConsumerSweeper(QueuedConnections connections, Outgoin
             // The node is stopping.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Checking the connections' write times failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }
