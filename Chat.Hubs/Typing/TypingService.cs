@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Data;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Rooms;
@@ -18,6 +19,9 @@ public sealed class TypingService(
     TimeProvider clock,
     ILogger<TypingService> logger)
 {
+    // Every message fails this alike while Redis is away: logged once every few seconds.
+    private readonly LogSampler endFailures = new(TimeSpan.FromSeconds(5), clock);
+
     /// <summary>
     /// The member types in the room for the next 3 s. A member already typing only extends that,
     /// without telling the room again. Rooms with typing indicators off ignore it.
@@ -64,7 +68,10 @@ public sealed class TypingService(
         }
         catch (Exception e) when (RedisFaults.IsFault(e))
         {
-            logger.LogWarning(e, "Could not end typing of {UserId} in {RoomId} after a message", userId, roomId);
+            if (endFailures.TryEnter(out var heldBack))
+            {
+                logger.LogWarning(e, "Could not end typing of {UserId} in {RoomId} after a message ({HeldBack} more such failures since the last logged)", userId, roomId, heldBack);
+            }
         }
     }
 
