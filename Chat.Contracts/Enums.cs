@@ -37,6 +37,9 @@ public enum GlobalRole
     Guest,
     Admin,
     Service,
+
+    /// <summary>A bot declared by the operator: it replies in the rooms it was added to.</summary>
+    Bot,
 }
 
 /// <summary>Why a connection was taken out of a room.</summary>

@@ -29,4 +29,7 @@ public interface IChatClient
 
     /// <summary>Events may have been lost on the way to this connection: call <c>Sync</c>.</summary>
     Task ResyncRequired(ResyncRequiredEvent resync);
+
+    /// <summary>A part of a bot's reply as it streams.</summary>
+    Task MessageStreaming(MessageStreamingEvent streaming);
 }

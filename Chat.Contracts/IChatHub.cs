@@ -51,4 +51,7 @@ public interface IChatHub
 
     /// <summary>Removes the caller's reaction from a message.</summary>
     Task RemoveReaction(string roomId, string messageId, string emoji);
+
+    /// <summary>Stops a bot's reply in progress: the trigger's sender or a moderator+.</summary>
+    Task StopReply(string roomId, string messageId);
 }

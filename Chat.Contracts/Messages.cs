@@ -28,7 +28,11 @@ public sealed record MessageDto(
     [property: Key("reactions")] IReadOnlyDictionary<string, int> Reactions,
     [property: Key("sentAt")] DateTime SentAt,
     [property: Key("editedAt")] DateTime? EditedAt,
-    [property: Key("deleted")] bool Deleted);
+    [property: Key("deleted")] bool Deleted,
+    [property: Key("status")] MessageStatus Status = MessageStatus.Complete,
+    [property: Key("parts")] IReadOnlyList<MessagePartDto>? Parts = null,
+    [property: Key("streamIndex")] int? StreamIndex = null,
+    [property: Key("error")] MessageErrorDto? Error = null);
 
 /// <summary>
 /// A message to send. Ids and the type are strings on purpose: a malformed value must come back

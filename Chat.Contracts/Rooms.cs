@@ -9,7 +9,8 @@ public sealed record RoomSettings(
     [property: Key("fileSharingAllowed")] bool FileSharingAllowed = true,
     [property: Key("typingIndicators")] bool TypingIndicators = true,
     [property: Key("maxMembers")] int? MaxMembers = null,
-    [property: Key("slowModeSeconds")] int? SlowModeSeconds = 0)
+    [property: Key("slowModeSeconds")] int? SlowModeSeconds = 0,
+    [property: Key("botReplies")] BotReplies BotReplies = BotReplies.Mentions)
 {
     /// <summary>The settings a new room gets.</summary>
     public static RoomSettings Default { get; } = new();

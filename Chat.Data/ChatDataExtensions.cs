@@ -48,6 +48,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<RoomRepository>();
         builder.Services.AddSingleton<MembershipRepository>();
         builder.Services.AddSingleton<MessageRepository>();
+        builder.Services.AddSingleton<BotRepository>();
+        builder.Services.AddSingleton<ReplyRepository>();
         builder.Services.AddSingleton<ReceiptRepository>();
         builder.Services.AddSingleton<ReactionRepository>();
         builder.Services.AddSingleton<AttachmentRepository>();

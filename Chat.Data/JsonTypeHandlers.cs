@@ -27,6 +27,8 @@ internal static class JsonTypeHandlers
         SqlMapper.AddTypeHandler(new JsonHandler<RoomSettings>());
         SqlMapper.AddTypeHandler(new JsonHandler<IReadOnlyDictionary<string, string>>());
         SqlMapper.AddTypeHandler(new JsonHandler<IReadOnlyDictionary<string, int>>());
+        SqlMapper.AddTypeHandler(new JsonHandler<IReadOnlyList<MessagePartDto>>());
+        SqlMapper.AddTypeHandler(new JsonHandler<MessageErrorDto>());
     }
 
     /// <summary>Serializes a value for a <c>jsonb</c> parameter.</summary>

@@ -39,6 +39,7 @@ internal static class MessageLog
 
     private const string ColumnsAfter = """
         m.sent_at, m.edited_at, m.deleted,
+        m.status, m.parts::text as parts, m.stream_index, m.error::text as error,
         a.file_name as attachment_file_name, a.content_type as attachment_content_type, a.size as attachment_size
         """;
 

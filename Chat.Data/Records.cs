@@ -83,6 +83,18 @@ public sealed record StoredMessage
     public DateTime? EditedAt { get; init; }
     public bool Deleted { get; init; }
 
+    /// <summary>Where a bot's reply stands; complete for every other message.</summary>
+    public MessageStatus Status { get; init; } = MessageStatus.Complete;
+
+    /// <summary>What a bot's reply holds, in order; null for other messages.</summary>
+    public IReadOnlyList<MessagePartDto>? Parts { get; init; }
+
+    /// <summary>The index of the last streamed part the stored reply holds.</summary>
+    public int? StreamIndex { get; init; }
+
+    /// <summary>Why a reply ended in error.</summary>
+    public MessageErrorDto? Error { get; init; }
+
     /// <summary>How many users reacted with each emoji; empty when nobody did.</summary>
     public IReadOnlyDictionary<string, int> Reactions { get; init; } = ReadOnlyDictionary<string, int>.Empty;
 

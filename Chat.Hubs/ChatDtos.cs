@@ -35,7 +35,11 @@ public static class ChatDtos
             message.Reactions,
             message.SentAt,
             message.EditedAt,
-            message.Deleted);
+            message.Deleted,
+            message.Status,
+            message.Deleted ? null : message.Parts,
+            message.StreamIndex,
+            message.Error);
 
     public static MessageAck ToAck(this AppendResult result) =>
         new(result.Message.Id, result.Message.RoomId, result.Message.Seq, result.Message.SentAt, result.Duplicate);

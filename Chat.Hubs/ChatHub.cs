@@ -1,4 +1,5 @@
 using Chat.Contracts;
+using Chat.Hubs.Bots;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
@@ -27,7 +28,8 @@ public sealed class ChatHub(
     ReactionService reactions,
     ReceiptService receipts,
     PresenceService presence,
-    TypingService typing) : Hub<IChatClient>, IChatHub
+    TypingService typing,
+    ReplyStops replyStops) : Hub<IChatClient>, IChatHub
 {
     private Caller Caller => Caller.Of(Context);
 
@@ -100,4 +102,8 @@ public sealed class ChatHub(
     [HubBudget(Budget.Reactions)]
     public Task RemoveReaction(string roomId, string messageId, string emoji) =>
         reactions.RemoveAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
+
+    [HubBudget(Budget.Edits)]
+    public Task StopReply(string roomId, string messageId) =>
+        replyStops.StopAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
 }

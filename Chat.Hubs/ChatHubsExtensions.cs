@@ -3,6 +3,7 @@ using Chat.Contracts.Serialization;
 using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Blocks;
+using Chat.Hubs.Bots;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Connections;
 using Chat.Hubs.Errors;
@@ -153,6 +154,7 @@ public static class ChatHubsExtensions
         services.AddHostedService<BlockChangesFollower>();
         services.AddSingleton<ActivityLog>();
         services.AddHostedService<ActivityWriter>();
+        services.AddBots(builder.Configuration);
         services.AddSingleton<ActivityReport>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;

@@ -1,6 +1,7 @@
 using Chat.Api.Admin;
 using Chat.Api.Attachments;
 using Chat.Api.Auth;
+using Chat.Api.Bots;
 using Chat.Api.Limits;
 using Chat.Api.Messages;
 using Chat.Api.Rooms;
@@ -59,6 +60,9 @@ public static class ChatApi
         room.MapGroup("/receipts").RequireBudget(Budget.History).MapReceiptEndpoints();
         room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
+        room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
+
+        api.MapGroup("/bots").WithTags("Bots").MapBotEndpoints();
 
         api.MapGroup("/invitations").WithTags("Rooms")
             .ProducesProblem(StatusCodes.Status403Forbidden)

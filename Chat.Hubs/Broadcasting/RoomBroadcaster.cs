@@ -61,6 +61,13 @@ public sealed class RoomBroadcaster(
         await (await UpdateRecipientsAsync(message.RoomId, message.SenderId, message.ToUserId, actorId: message.SenderId))
             .MessageUpdated(message);
 
+    /// <summary>
+    /// Who hears the parts of a bot's reply as it streams: those who heard its start (the room, or
+    /// the two users of a private reply), less those who blocked the bot.
+    /// </summary>
+    public async Task<IChatClient> ReplyAudienceAsync(Guid roomId, Guid botId, Guid? toUserId) =>
+        await UpdateRecipientsAsync(roomId, botId, toUserId, actorId: botId);
+
     /// <summary>A message was deleted by <paramref name="actorId"/>: whoever may see it hears it once.</summary>
     public async Task MessageDeletedAsync(StoredMessage message, Guid actorId) =>
         await (await UpdateRecipientsAsync(message.RoomId, message.SenderId, message.ToUserId, actorId))

@@ -4,6 +4,7 @@ using Chat.Data.Writing;
 using Chat.Hubs.Activity;
 using Chat.Hubs.Attachments;
 using Chat.Hubs.Blocks;
+using Chat.Hubs.Bots;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
@@ -26,6 +27,7 @@ public sealed class MessageSender(
     BlockService blocks,
     ActivityLog activity,
     RoomBroadcaster broadcaster,
+    BotTriggers bots,
     ChatMetrics metrics,
     ILogger<MessageSender> logger)
 {
@@ -129,6 +131,8 @@ public sealed class MessageSender(
             }
 
             activity.Record(sender.UserId, ActivityActions.Send, roomId);
+            // After the delivery, never before the ack: a bot's reply is background work.
+            bots.Offer(result.Message, sender.Role);
         }
         else
         {

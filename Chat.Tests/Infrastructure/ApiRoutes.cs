@@ -16,10 +16,13 @@ public static class ApiRoutes
     public const string Me = "api/users/me";
     public const string Blocks = "api/users/me/blocks";
     public const string Activity = "api/admin/activity";
+    public const string Bots = "api/bots";
 
     public static string Room(Guid roomId) => $"{Rooms}/{roomId}";
 
     public static string Settings(Guid roomId) => $"{Room(roomId)}/settings";
+
+    public static string RoomBots(Guid roomId) => $"{Room(roomId)}/bots";
 
     public static string Members(Guid roomId) => $"{Room(roomId)}/members";
 

@@ -108,6 +108,14 @@ public static class ChatApi
         return new MultipartFormDataContent { file };
     }
 
+    public static Task<UserDto[]> BotsAsync(this HttpClient http) => GetAsync<UserDto[]>(http, ApiRoutes.Bots);
+
+    public static Task<HttpResponseMessage> AddBotAsync(this HttpClient http, Guid roomId, string userName) =>
+        http.PostAsJsonAsync(ApiRoutes.RoomBots(roomId), new AddBotRequest(userName), Json.Options);
+
+    public static Task<HttpResponseMessage> RemoveBotAsync(this HttpClient http, Guid roomId, Guid botId) =>
+        http.DeleteAsync($"{ApiRoutes.RoomBots(roomId)}/{botId}");
+
     public static Task<HttpResponseMessage> InviteAsync(this HttpClient http, Guid roomId, CreateInvitationRequest request) =>
         http.PostAsJsonAsync(ApiRoutes.Invitations(roomId), request, Json.Options);
 

@@ -43,6 +43,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<MemberDto> memberUpdates = Channel.CreateUnbounded<MemberDto>();
     private readonly Channel<RoomDto> roomUpdates = Channel.CreateUnbounded<RoomDto>();
     private readonly Channel<ResyncRequiredEvent> resyncs = Channel.CreateUnbounded<ResyncRequiredEvent>();
+    private readonly Channel<MessageStreamingEvent> streaming = Channel.CreateUnbounded<MessageStreamingEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -60,6 +61,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), m => memberUpdates.Writer.TryWrite(m));
         connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), r => roomUpdates.Writer.TryWrite(r));
         connection.On<ResyncRequiredEvent>(nameof(IChatClient.ResyncRequired), e => resyncs.Writer.TryWrite(e));
+        connection.On<MessageStreamingEvent>(nameof(IChatClient.MessageStreaming), e => streaming.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -268,6 +270,14 @@ public sealed class HubClient : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The next part of a streamed reply, within the deadline.</summary>
+    public Task<MessageStreamingEvent> NextStreamingAsync(TimeSpan? wait = null) => Next(streaming, wait);
+
+    public IReadOnlyList<MessageStreamingEvent> DrainStreaming() => Drain(streaming);
+
+    public Task StopReplyAsync(Guid roomId, Guid messageId) =>
+        Connection.InvokeAsync(nameof(IChatHub.StopReply), roomId.ToString(), messageId.ToString());
 
     /// <summary>Every presence change received so far and not yet read by a test.</summary>
     public IReadOnlyList<PresenceChangedEvent> DrainPresence() => Drain(presence);

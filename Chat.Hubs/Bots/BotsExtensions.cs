@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Chat.Hubs.Bots;
+
+/// <summary>Registers the bots: their declarations, the trigger queue, the runner and the orphan sweeper.</summary>
+internal static class BotsExtensions
+{
+    public const string SectionName = "Bots";
+
+    public static IServiceCollection AddBots(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<List<BotDefinition>>()
+            .Bind(configuration.GetSection(SectionName))
+            .Validate(Validate, "every bot needs a UserName of 3 to 32 letters, digits, '_', '.' or '-', names must differ, and Provider must be 'scripted'")
+            .ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<BotRunOptions>().BindConfiguration(BotRunOptions.SectionName).ValidateDataAnnotations();
+        services.AddSingleton<BotTools>();
+        services.AddSingleton<BotDirectory>();
+        services.AddHostedService(s => s.GetRequiredService<BotDirectory>());
+        services.AddSingleton<BotRooms>();
+        services.AddHostedService(s => s.GetRequiredService<BotRooms>());
+        services.AddSingleton<BotTriggers>();
+        services.AddSingleton<RunningReplies>();
+        services.AddSingleton<ReplyRun>();
+        services.AddSingleton<ReplyStops>();
+        services.AddSingleton<RoomBotService>();
+        services.AddHostedService<BotRunner>();
+        services.AddSingleton<OrphanReplySweeper>();
+        services.AddHostedService(s => s.GetRequiredService<OrphanReplySweeper>());
+        return services;
+    }
+
+    private static bool Validate(List<BotDefinition> bots) =>
+        bots.All(b => System.Text.RegularExpressions.Regex.IsMatch(b.UserName ?? "", "^[a-zA-Z0-9_.-]{3,32}$")
+            && b.Provider == BotProviders.Scripted)
+        && bots.Select(b => b.UserName.ToLowerInvariant()).Distinct().Count() == bots.Count;
+}
