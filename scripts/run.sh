@@ -12,6 +12,7 @@
 #   CHAT_STATE_DIR           dev state (database, key); default
 #                            /var/tmp/chat-dev-<hash of the repo path>
 #   CHAT_CONFIGURATION       Debug (default) or Release
+#   Bots__0__UserName, …     declare bots (default: the scripted bot "helper")
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -133,6 +134,13 @@ if [[ -z "${Jwt__SigningKey:-}" ]]; then
   export Jwt__SigningKey
 fi
 export ASPNETCORE_ENVIRONMENT=Development
+
+# A built-in bot, so a new user sees a streamed reply at once: add "helper" to a room
+# (POST /api/rooms/{id}/bots {"userName":"helper"}) and mention it: "@helper what time is it?".
+# Bots__0__… set in the environment declare other bots instead.
+if [[ -z "${Bots__0__UserName:-}" ]]; then
+  export Bots__0__UserName=helper Bots__0__DisplayName=Helper Bots__0__Provider=scripted
+fi
 
 # --- build -----------------------------------------------------------------
 
