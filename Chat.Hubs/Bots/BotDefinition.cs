@@ -40,6 +40,10 @@ public sealed class BotDefinition
     [Range(1, 3600)]
     public int TimeoutSeconds { get; set; } = 120;
 
+    /// <summary>For <c>openai</c>: how long the provider may take to send the first part of a reply; slower is retried.</summary>
+    [Range(1, 600)]
+    public int FirstTokenTimeoutSeconds { get; set; } = 30;
+
     /// <summary>For <c>scripted</c>: the pause between the words it streams.</summary>
     [Range(0, 10_000)]
     public int WordDelayMilliseconds { get; set; } = 60;

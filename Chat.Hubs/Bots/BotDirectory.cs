@@ -83,11 +83,31 @@ public sealed partial class BotDirectory(
         AiChatClient model = definition.Provider switch
         {
             BotProviders.Scripted => new ScriptedChatClient(TimeSpan.FromMilliseconds(definition.WordDelayMilliseconds), clock),
+            BotProviders.OpenAi => OpenAiModel(definition),
             _ => throw new InvalidOperationException($"Bot {definition.UserName}: provider '{definition.Provider}' is not one this version knows"),
         };
 
         // The model asks for tools; this runs them and hands their results back to it.
         return new ChatClientBuilder(model).UseFunctionInvocation(loggers).Build();
+    }
+
+    /// <summary>
+    /// Any OpenAI-compatible chat completions endpoint. The SDK's own retries are off: the
+    /// resilience pipeline retries, and only until the first part of a reply has arrived.
+    /// </summary>
+    private AiChatClient OpenAiModel(BotDefinition definition)
+    {
+        var options = new OpenAI.OpenAIClientOptions
+        {
+            RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
+        };
+        if (!string.IsNullOrWhiteSpace(definition.Endpoint))
+        {
+            options.Endpoint = new Uri(definition.Endpoint);
+        }
+
+        var model = new OpenAI.Chat.ChatClient(definition.Model, new System.ClientModel.ApiKeyCredential(definition.ApiKey is { Length: > 0 } key ? key : "none"), options).AsIChatClient();
+        return new ResilientChatClient(model, ResilientChatClient.FirstUpdatePipeline(TimeSpan.FromSeconds(definition.FirstTokenTimeoutSeconds), clock));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bot {UserName} is ready ({Provider})")]

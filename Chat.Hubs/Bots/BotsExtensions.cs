@@ -13,7 +13,7 @@ internal static class BotsExtensions
     {
         services.AddOptions<List<BotDefinition>>()
             .Bind(configuration.GetSection(SectionName))
-            .Validate(Validate, "every bot needs a UserName of 3 to 32 letters, digits, '_', '.' or '-', names must differ, and Provider must be 'scripted'")
+            .Validate(Validate, "every bot needs a UserName of 3 to 32 letters, digits, '_', '.' or '-', names must differ, Provider must be 'scripted' or 'openai', and an openai bot needs a Model")
             .ValidateOnStart();
         services.AddOptionsWithValidateOnStart<BotRunOptions>().BindConfiguration(BotRunOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<BotTools>();
@@ -34,6 +34,6 @@ internal static class BotsExtensions
 
     private static bool Validate(List<BotDefinition> bots) =>
         bots.All(b => System.Text.RegularExpressions.Regex.IsMatch(b.UserName ?? "", "^[a-zA-Z0-9_.-]{3,32}$")
-            && b.Provider == BotProviders.Scripted)
+            && (b.Provider == BotProviders.Scripted || (b.Provider == BotProviders.OpenAi && !string.IsNullOrWhiteSpace(b.Model))))
         && bots.Select(b => b.UserName.ToLowerInvariant()).Distinct().Count() == bots.Count;
 }
