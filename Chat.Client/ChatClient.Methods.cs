@@ -54,6 +54,25 @@ public sealed partial class ChatClient
     public Task<MessageAck> SendTextAsync(Guid roomId, string content, Guid? clientMessageId = null, CancellationToken cancellationToken = default) =>
         SendAsync(new SendMessageRequest(roomId.ToString(), (clientMessageId ?? ClientMessageIds.New()).ToString(), "text", content), cancellationToken);
 
+    /// <summary>
+    /// Streams a message into the room as it is produced (a reply this service generates, say):
+    /// members see it start, grow part by part and end; the ack comes when
+    /// <paramref name="parts"/> ends. Not repeated by itself, as a stream cannot be replayed: to
+    /// try again, stream it anew with the same <paramref name="clientMessageId"/> (stored once; the
+    /// ack then says <c>duplicate</c>).
+    /// </summary>
+    public Task<MessageAck> StreamMessageAsync(
+        Guid roomId,
+        IAsyncEnumerable<StreamPart> parts,
+        Guid? clientMessageId = null,
+        Guid? toUserId = null,
+        Guid? replyToId = null,
+        CancellationToken cancellationToken = default) =>
+        InvokeAsync<MessageAck>(
+            nameof(IChatHub.StreamMessage),
+            [new StreamMessageRequest(roomId.ToString(), (clientMessageId ?? ClientMessageIds.New()).ToString(), toUserId?.ToString(), replyToId?.ToString()), parts],
+            cancellationToken);
+
     /// <summary>Tells the room this user is typing; repeat it every second or two while typing, as each lasts 3 s.</summary>
     public Task StartTypingAsync(Guid roomId, CancellationToken cancellationToken = default) =>
         InvokeAsync(nameof(IChatHub.StartTyping), [roomId.ToString()], cancellationToken);

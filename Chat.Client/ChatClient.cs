@@ -69,6 +69,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
         connection.On<MessageDto>(nameof(IChatClient.MessageReceived), OnMessageAsync);
         connection.On<MessageDto>(nameof(IChatClient.MessageUpdated), m => Raise(MessageUpdated, m));
+        connection.On<MessageStreamingEvent>(nameof(IChatClient.MessageStreaming), e => Raise(MessageStreaming, e));
         connection.On<MessageDeletedEvent>(nameof(IChatClient.MessageDeleted), e => Raise(MessageDeleted, e));
         connection.On<UserJoinedEvent>(nameof(IChatClient.UserJoined), e => Raise(UserJoined, e));
         connection.On<UserLeftEvent>(nameof(IChatClient.UserLeft), e => Raise(UserLeft, e));
@@ -90,6 +91,12 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     /// <summary>A message's content was edited.</summary>
     public event Func<MessageDto, Task>? MessageUpdated;
+
+    /// <summary>
+    /// A part of a streamed message (a bot's reply, another service's stream): apply the parts
+    /// whose index is above the message's <c>streamIndex</c>; <see cref="MessageUpdated"/> ends it.
+    /// </summary>
+    public event Func<MessageStreamingEvent, Task>? MessageStreaming;
 
     public event Func<MessageDeletedEvent, Task>? MessageDeleted;
 

@@ -74,3 +74,22 @@ public sealed record MessageStreamingEvent(
 /// <summary>Body of <c>POST /api/rooms/{id}/bots</c>.</summary>
 [MessagePackObject]
 public sealed record AddBotRequest([property: Key("userName")] string? UserName);
+
+/// <summary>Opens a message that the caller streams (hub method <c>StreamMessage</c>).</summary>
+[MessagePackObject]
+public sealed record StreamMessageRequest(
+    [property: Key("roomId")] string? RoomId,
+    [property: Key("clientMessageId")] string? ClientMessageId,
+    [property: Key("toUserId")] string? ToUserId = null,
+    [property: Key("replyToId")] string? ReplyToId = null);
+
+/// <summary>One part of a streamed message, as its producer sends it: <c>text_delta</c>, <c>tool_call</c> or <c>tool_result</c>.</summary>
+[MessagePackObject]
+public sealed record StreamPart(
+    [property: Key("kind")] string? Kind,
+    [property: Key("text")] string? Text = null,
+    [property: Key("callId")] string? CallId = null,
+    [property: Key("name")] string? Name = null,
+    [property: Key("arguments")] string? Arguments = null,
+    [property: Key("result")] string? Result = null,
+    [property: Key("isError")] bool? IsError = null);

@@ -54,4 +54,10 @@ public interface IChatHub
 
     /// <summary>Stops a bot's reply in progress: the trigger's sender or a moderator+.</summary>
     Task StopReply(string roomId, string messageId);
+
+    /// <summary>
+    /// Stores and delivers a message whose parts the caller streams as it produces them (a reply
+    /// another service generates, say); the ack comes when the stream ends.
+    /// </summary>
+    Task<MessageAck> StreamMessage(StreamMessageRequest request, IAsyncEnumerable<StreamPart> parts);
 }

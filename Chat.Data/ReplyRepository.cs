@@ -14,10 +14,11 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
 {
     private const string Start = $"""
         with m as (
-            insert into messages (id, room_id, seq, sender_id, type, content, to_user_id, reply_to_id, sent_at,
+            insert into messages (id, room_id, seq, sender_id, client_message_id, type, content, to_user_id, reply_to_id, sent_at,
                                   status, parts, stream_index, streamed_at)
-            values (@Id, @RoomId, @Seq, @SenderId, 'text', '', @ToUserId, @ReplyToId, @SentAt,
+            values (@Id, @RoomId, @Seq, @SenderId, @ClientMessageId, 'text', '', @ToUserId, @ReplyToId, @SentAt,
                     'streaming', '[]', -1, @SentAt)
+            on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
             returning *)
         select {MessageLog.Columns}
         from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
@@ -53,29 +54,43 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
         from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         """;
 
+    private const string FindByClientId = $"""
+        select {MessageLog.Columns}
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
+        where m.room_id = @RoomId and m.sender_id = @SenderId and m.client_message_id = @ClientMessageId
+        """;
+
     /// <summary>
-    /// Stores the start of a reply with the room's next seq (status streaming, nothing in it yet);
-    /// null when the room is gone.
+    /// Stores the start of a streamed message with the room's next seq (status streaming, nothing
+    /// in it yet); null when the room is gone. With a <see cref="StreamStart.ClientMessageId"/> the
+    /// sender already used, the message stored then is answered as a duplicate.
     /// </summary>
-    /// <remarks>Not retried: a second try after a lost commit would start a second reply.</remarks>
-    public async Task<StoredMessage?> StartAsync(
-        Guid id, Guid roomId, Guid botId, Guid? toUserId, Guid replyToId, DateTime now, CancellationToken cancellationToken = default)
+    /// <remarks>Not retried: a second try after a lost commit would start a second message.</remarks>
+    public async Task<AppendResult?> StartAsync(StreamStart start, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var seq = await RoomSequence.NextAsync(connection, transaction, roomId, cancellationToken);
+        var seq = await RoomSequence.NextAsync(connection, transaction, start.RoomId, cancellationToken);
         if (seq is null)
         {
             return null;
         }
 
-        var stored = await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(
+        var stored = await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
             Start,
-            new { Id = id, RoomId = roomId, Seq = seq.Value, SenderId = botId, ToUserId = toUserId, ReplyToId = replyToId, SentAt = now },
+            new { start.Id, start.RoomId, Seq = seq.Value, start.SenderId, start.ClientMessageId, start.ToUserId, start.ReplyToId, SentAt = start.Now },
             transaction,
             cancellationToken: cancellationToken));
+        if (stored is null)
+        {
+            // Disposing rolls the seq bump back.
+            return new AppendResult(
+                await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(FindByClientId, start, transaction, cancellationToken: cancellationToken)),
+                Duplicate: true);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return stored;
+        return new AppendResult(stored, Duplicate: false);
     }
 
     /// <summary>
@@ -131,6 +146,9 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
                 EndOrphans, new { Before = before, Error = JsonTypeHandlers.ToJson(error) }, cancellationToken: token))).AsList(),
             cancellationToken);
 }
+
+/// <summary>The start of a streamed message: a bot's reply, or what a member streams.</summary>
+public sealed record StreamStart(Guid Id, Guid RoomId, Guid SenderId, Guid? ToUserId, Guid? ReplyToId, Guid? ClientMessageId, DateTime Now);
 
 /// <summary>What a reply holds so far: its text, its parts and the index of the last streamed part in them.</summary>
 public sealed record ReplyProgress(string Content, IReadOnlyList<MessagePartDto> Parts, int StreamIndex);

@@ -29,7 +29,8 @@ public sealed class ChatHub(
     ReceiptService receipts,
     PresenceService presence,
     TypingService typing,
-    ReplyStops replyStops) : Hub<IChatClient>, IChatHub
+    ReplyStops replyStops,
+    MessageStreamer streamer) : Hub<IChatClient>, IChatHub
 {
     private Caller Caller => Caller.Of(Context);
 
@@ -102,6 +103,10 @@ public sealed class ChatHub(
     [HubBudget(Budget.Reactions)]
     public Task RemoveReaction(string roomId, string messageId, string emoji) =>
         reactions.RemoveAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), emoji, Context.ConnectionAborted);
+
+    // Spends from the messages budget itself, as SendMessage does (a repeated stream gets it back).
+    public Task<MessageAck> StreamMessage(StreamMessageRequest request, IAsyncEnumerable<StreamPart> parts) =>
+        streamer.StreamAsync(Caller, request, parts, Context.ConnectionAborted);
 
     [HubBudget(Budget.Edits)]
     public Task StopReply(string roomId, string messageId) =>

@@ -107,7 +107,9 @@ public sealed partial class BotRunner(
     {
         LogRefused(logger, bot.UserName, trigger.RoomId);
         var toUserId = trigger.ToUserId is null ? (Guid?)null : trigger.SenderId;
-        var reply = await stored.StartAsync(Guid.NewGuid(), trigger.RoomId, bot.UserId, toUserId, trigger.Id, clock.UtcNowAsStored(), cancellationToken);
+        var reply = (await stored.StartAsync(
+            new StreamStart(Guid.NewGuid(), trigger.RoomId, bot.UserId, toUserId, trigger.Id, ClientMessageId: null, clock.UtcNowAsStored()),
+            cancellationToken))?.Message;
         if (reply is null)
         {
             return;

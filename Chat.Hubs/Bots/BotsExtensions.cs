@@ -23,8 +23,10 @@ internal static class BotsExtensions
         services.AddHostedService(s => s.GetRequiredService<BotRooms>());
         services.AddSingleton<BotTriggers>();
         services.AddSingleton<RunningReplies>();
+        services.AddSingleton<MessageStreamRun>();
         services.AddSingleton<ReplyRun>();
         services.AddSingleton<ReplyStops>();
+        services.AddSingleton<MessageStreamer>();
         services.AddSingleton<RoomBotService>();
         services.AddHostedService<BotRunner>();
         services.AddSingleton<OrphanReplySweeper>();

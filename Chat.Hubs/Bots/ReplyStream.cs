@@ -10,7 +10,7 @@ namespace Chat.Hubs.Bots;
 /// interval, not one per token) unless that delta is already part of a stored snapshot: a client
 /// that read the snapshot skips events up to its <c>streamIndex</c>, so such a delta must not grow.
 /// </summary>
-internal sealed class ReplyStream(Guid roomId, Guid messageId)
+public sealed class ReplyStream(Guid roomId, Guid messageId)
 {
     private readonly Lock gate = new();
     private readonly StringBuilder content = new();
