@@ -25,6 +25,11 @@ public sealed class ChatMetrics
     private readonly Counter<long> broadcastFailures;
     private readonly Counter<long> cutOff;
     private readonly Counter<long> groupsMended;
+    private readonly Counter<long> botReplies;
+    private readonly Histogram<double> botFirstToken;
+    private readonly Counter<long> botTokens;
+    private readonly Counter<long> botToolCalls;
+    private readonly Counter<long> botProviderErrors;
 
     public ChatMetrics(IMeterFactory meters)
     {
@@ -57,6 +62,16 @@ public sealed class ChatMetrics
         cutOff = meter.CreateCounter<long>(
             "chat.connections.cut_off", unit: "{connection}",
             description: "Hub connections closed because they did not take their data, by reason (outgoing_bytes, write_wait, …)");
+        botReplies = meter.CreateCounter<long>(
+            "chat.bots.replies", unit: "{reply}", description: "Bot replies by how they ended: complete, cancelled, error, refused (over a budget or cap)");
+        botFirstToken = meter.CreateHistogram(
+            "chat.bots.first_token", unit: "ms", description: "From a bot reply's start to the model's first text or tool call",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000] });
+        botTokens = meter.CreateCounter<long>(
+            "chat.bots.tokens", unit: "{token}", description: "Tokens the model providers reported, by direction (input, output)");
+        botToolCalls = meter.CreateCounter<long>("chat.bots.tool_calls", unit: "{call}", description: "Tools the bots' models called");
+        botProviderErrors = meter.CreateCounter<long>(
+            "chat.bots.provider_errors", unit: "{error}", description: "Bot replies a model provider failed (after its retries)");
         groupsMended = meter.CreateCounter<long>(
             "chat.groups.mended", unit: "{change}",
             description: "Room groups of connections that disagreed with the memberships in the database and were put right, by change (added, removed)");
@@ -88,6 +103,21 @@ public sealed class ChatMetrics
 
     /// <summary>A call refused by <paramref name="limit"/>: a budget's name (messages, reactions, …) or <c>slow_mode</c>.</summary>
     public void RateLimited(string limit) => rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
+
+    /// <summary>A bot reply ended with <paramref name="outcome"/> (complete, cancelled, error, refused).</summary>
+    public void BotReplyEnded(string outcome) => botReplies.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void BotFirstToken(TimeSpan latency) => botFirstToken.Record(latency.TotalMilliseconds);
+
+    public void BotTokens(long input, long output)
+    {
+        botTokens.Add(input, new KeyValuePair<string, object?>("direction", "input"));
+        botTokens.Add(output, new KeyValuePair<string, object?>("direction", "output"));
+    }
+
+    public void BotToolCalled() => botToolCalls.Add(1);
+
+    public void BotProviderFailed() => botProviderErrors.Add(1);
 
     /// <summary>A connection of this node was put into (<paramref name="change"/> "added") or taken out of ("removed") a room's group by reconciliation.</summary>
     public void GroupMended(string change) => groupsMended.Add(1, new KeyValuePair<string, object?>("change", change));

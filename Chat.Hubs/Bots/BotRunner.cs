@@ -1,6 +1,7 @@
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Broadcasting;
+using Chat.Hubs.Limits;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,9 @@ public sealed partial class BotRunner(
     ReplyRun replies,
     ReplyRepository stored,
     RunningReplies running,
+    RateBudgets budgets,
     RoomBroadcaster broadcaster,
+    ChatMetrics metrics,
     IOptions<BotRunOptions> options,
     TimeProvider clock,
     ILogger<BotRunner> logger) : BackgroundService
@@ -79,10 +82,17 @@ public sealed partial class BotRunner(
                 continue;
             }
 
+            if (await OverBudgetAsync(trigger) is { } spent)
+            {
+                await RefuseAsync(bot, trigger, spent, stoppingToken);
+                continue;
+            }
+
             var limits = options.Value;
             if (!running.TryEnter(trigger.RoomId, limits.MaxRepliesPerRoom, limits.MaxRepliesPerNode))
             {
-                await RefuseAsync(bot, trigger, stoppingToken);
+                await RefuseAsync(
+                    bot, trigger, new MessageErrorDto(ErrorCodes.Limit, "too many replies are in progress in this room; ask again shortly"), stoppingToken);
                 continue;
             }
 
@@ -102,10 +112,35 @@ public sealed partial class BotRunner(
         }
     }
 
-    /// <summary>A reply that ends at once with <c>limit</c>: too many replies are in progress.</summary>
-    private async Task RefuseAsync(DeclaredBot bot, StoredMessage trigger, CancellationToken cancellationToken)
+    /// <summary>
+    /// The asker's or the room's budget of bot replies is spent: the refusal, with when to ask
+    /// again. A user's permit taken before the room's budget refused is given back.
+    /// </summary>
+    private async Task<MessageErrorDto?> OverBudgetAsync(StoredMessage trigger)
     {
-        LogRefused(logger, bot.UserName, trigger.RoomId);
+        var user = RateBudgets.PartitionOf(trigger.SenderId);
+        if (await budgets.TryTakeAsync(Budget.BotTriggersPerUser, user) is { } userWait)
+        {
+            return Refusal(Budget.BotTriggersPerUser, userWait);
+        }
+
+        if (await budgets.TryTakeAsync(Budget.BotTriggersPerRoom, RateBudgets.PartitionOf(trigger.RoomId)) is { } roomWait)
+        {
+            await budgets.RefundAsync(Budget.BotTriggersPerUser, user);
+            return Refusal(Budget.BotTriggersPerRoom, roomWait);
+        }
+
+        return null;
+    }
+
+    private static MessageErrorDto Refusal(Budget budget, TimeSpan wait) =>
+        new(ErrorCodes.RateLimited, $"{budget.Refusal()}; ask again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s");
+
+    /// <summary>A reply that ends at once with <paramref name="error"/>, so the asker learns why no answer comes.</summary>
+    private async Task RefuseAsync(DeclaredBot bot, StoredMessage trigger, MessageErrorDto error, CancellationToken cancellationToken)
+    {
+        LogRefused(logger, bot.UserName, trigger.RoomId, error.Code);
+        metrics.BotReplyEnded("refused");
         var toUserId = trigger.ToUserId is null ? (Guid?)null : trigger.SenderId;
         var reply = (await stored.StartAsync(
             new StreamStart(Guid.NewGuid(), trigger.RoomId, bot.UserId, toUserId, trigger.Id, ClientMessageId: null, clock.UtcNowAsStored()),
@@ -115,7 +150,6 @@ public sealed partial class BotRunner(
             return;
         }
 
-        var error = new MessageErrorDto(ErrorCodes.Limit, "too many replies are in progress in this room; ask again shortly");
         var ended = await stored.FinishAsync(reply.Id, MessageStatus.Error, new ReplyProgress("", [], -1), error, clock.UtcNowAsStored(), cancellationToken);
         await broadcaster.MessageStoredAsync((ended ?? reply).ToDto(), sendingConnectionId: null);
     }
@@ -132,6 +166,6 @@ public sealed partial class BotRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Starting the bot replies to message {MessageId} failed")]
     private static partial void LogTriggerFailed(ILogger logger, Exception exception, Guid messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bot {UserName} refused a trigger in room {RoomId}: too many replies in progress")]
-    private static partial void LogRefused(ILogger logger, string userName, Guid roomId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bot {UserName} refused a trigger in room {RoomId}: {Code}")]
+    private static partial void LogRefused(ILogger logger, string userName, Guid roomId, string code);
 }

@@ -18,6 +18,7 @@ public sealed partial class ReplyRun(
     MessageRepository messages,
     MessageStreamRun streams,
     BotTools tools,
+    ChatMetrics metrics,
     TimeProvider clock,
     ILogger<ReplyRun> logger)
 {
@@ -47,13 +48,14 @@ public sealed partial class ReplyRun(
 
         try
         {
-            await streams.RunAsync(
+            var final = await streams.RunAsync(
                 reply,
                 (stream, token) => ProduceAsync(bot, trigger, reply.Id, stream, token),
                 TimeSpan.FromSeconds(bot.Definition.TimeoutSeconds),
                 "the model provider failed",
                 sendingConnectionId: null,
                 stopping);
+            metrics.BotReplyEnded(final is null ? "error" : final.Status.ToString().ToLowerInvariant());
         }
         catch (Exception e)
         {
@@ -72,23 +74,41 @@ public sealed partial class ReplyRun(
             MaxOutputTokens = bot.Definition.MaxOutputTokens,
             ModelId = bot.Definition.Model,
         };
-        await foreach (var update in bot.Client.GetStreamingResponseAsync(history, request, cancellationToken))
+        var asked = clock.GetTimestamp();
+        try
         {
-            foreach (var content in update.Contents)
+            await foreach (var update in bot.Client.GetStreamingResponseAsync(history, request, cancellationToken))
             {
-                switch (content)
+                foreach (var content in update.Contents)
                 {
-                    case TextContent text:
-                        stream.AddText(text.Text);
-                        break;
-                    case FunctionCallContent call:
-                        stream.AddToolCall(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>()));
-                        break;
-                    case FunctionResultContent result:
-                        stream.AddToolResult(result.CallId, ResultText(result.Result), result.Exception is not null);
-                        break;
+                    if (!stream.Started && content is TextContent or FunctionCallContent)
+                    {
+                        metrics.BotFirstToken(clock.GetElapsedTime(asked));
+                    }
+
+                    switch (content)
+                    {
+                        case TextContent text:
+                            stream.AddText(text.Text);
+                            break;
+                        case FunctionCallContent call:
+                            metrics.BotToolCalled();
+                            stream.AddToolCall(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>()));
+                            break;
+                        case FunctionResultContent result:
+                            stream.AddToolResult(result.CallId, ResultText(result.Result), result.Exception is not null);
+                            break;
+                        case UsageContent usage:
+                            metrics.BotTokens(usage.Details.InputTokenCount ?? 0, usage.Details.OutputTokenCount ?? 0);
+                            break;
+                    }
                 }
             }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics.BotProviderFailed();
+            throw;
         }
     }
 

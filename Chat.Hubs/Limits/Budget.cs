@@ -50,6 +50,12 @@ public enum Budget
 
     /// <summary>Failed sign-ins from one client address, to any account.</summary>
     SignInFailuresPerAddress,
+
+    /// <summary>Bot replies one user asks for, in any room.</summary>
+    BotTriggersPerUser,
+
+    /// <summary>Bot replies asked for in one room, by anyone.</summary>
+    BotTriggersPerRoom,
 }
 
 /// <summary>What each budget is called and where it is counted.</summary>
@@ -62,7 +68,8 @@ public static class Budgets
     /// </summary>
     public static bool IsClusterWide(this Budget budget) => budget is Budget.Messages
         or Budget.Registrations or Budget.Guests
-        or Budget.SignInFailuresPerAccount or Budget.SignInFailuresPerAddress;
+        or Budget.SignInFailuresPerAccount or Budget.SignInFailuresPerAddress
+        or Budget.BotTriggersPerUser or Budget.BotTriggersPerRoom;
 
     /// <summary>The snake_case name used in metrics, Redis keys and rate limiter policies.</summary>
     public static string Name(this Budget budget) => budget switch
@@ -82,6 +89,8 @@ public static class Budgets
         Budget.Guests => "guests",
         Budget.SignInFailuresPerAccount => "sign_in_account",
         Budget.SignInFailuresPerAddress => "sign_in_address",
+        Budget.BotTriggersPerUser => "bot_triggers_user",
+        Budget.BotTriggersPerRoom => "bot_triggers_room",
         _ => throw new ArgumentOutOfRangeException(nameof(budget)),
     };
 
@@ -102,6 +111,8 @@ public static class Budgets
         Budget.Registrations => "too many accounts registered from your address",
         Budget.Guests => "too many guests created from your address",
         Budget.SignInFailuresPerAccount or Budget.SignInFailuresPerAddress => "too many failed sign-ins",
+        Budget.BotTriggersPerUser => "you are asking bots too often",
+        Budget.BotTriggersPerRoom => "this room's bots are asked too often",
         _ => throw new ArgumentOutOfRangeException(nameof(budget)),
     };
 }

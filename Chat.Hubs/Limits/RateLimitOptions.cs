@@ -57,6 +57,11 @@ public sealed class RateLimitOptions : IValidatableObject
 
     public BudgetOptions SignInFailuresPerAddress { get; set; } = BudgetOptions.Of(10, 600);
 
+    // A model's reply costs far more than a message: a person asks a few questions a minute.
+    public BudgetOptions BotTriggersPerUser { get; set; } = BudgetOptions.Of(10, 60);
+
+    public BudgetOptions BotTriggersPerRoom { get; set; } = BudgetOptions.Of(30, 60);
+
     /// <summary>The allowance of <paramref name="budget"/>.</summary>
     public Allowance For(Budget budget) => budget switch
     {
@@ -95,6 +100,8 @@ public sealed class RateLimitOptions : IValidatableObject
         Budget.Guests => Guests,
         Budget.SignInFailuresPerAccount => SignInFailuresPerAccount,
         Budget.SignInFailuresPerAddress => SignInFailuresPerAddress,
+        Budget.BotTriggersPerUser => BotTriggersPerUser,
+        Budget.BotTriggersPerRoom => BotTriggersPerRoom,
         _ => throw new ArgumentOutOfRangeException(nameof(budget)),
     };
 }
