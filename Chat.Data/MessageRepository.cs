@@ -126,6 +126,31 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
             cancellationToken);
     }
 
+    /// <summary>
+    /// The newest messages of the room holding <paramref name="text"/> (any casing) that
+    /// <paramref name="viewerId"/> may see, newest first: what a bot's search tool finds for the
+    /// member who asked it.
+    /// </summary>
+    public Task<IReadOnlyList<StoredMessage>> FindTextAsync(
+        Guid roomId, Guid viewerId, string text, int limit, CancellationToken cancellationToken = default)
+    {
+        const string sql = $"""
+            select {MessageLog.Columns}
+            from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
+            where m.room_id = @RoomId and {Listed} and not m.deleted and m.status = 'complete'
+              and m.content ilike '%' || @Pattern || '%' escape ''
+            order by m.seq desc
+            limit @Limit
+            """;
+        // LIKE's wildcards in the text are matched as themselves.
+        var pattern = text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+        return pipeline.ExecuteAsync<IReadOnlyList<StoredMessage>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<StoredMessage>(new CommandDefinition(
+                sql, new { RoomId = roomId, ViewerId = viewerId, Pattern = pattern, Limit = limit }, cancellationToken: token))).AsList(),
+            cancellationToken);
+    }
+
     /// <summary>The newest message <paramref name="viewerId"/> may see in each of the rooms.</summary>
     public async Task<IReadOnlyDictionary<Guid, StoredMessage>> LastOfRoomsAsync(
         IReadOnlyCollection<Guid> roomIds, Guid viewerId, CancellationToken cancellationToken = default)

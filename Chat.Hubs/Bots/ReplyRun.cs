@@ -70,7 +70,7 @@ public sealed partial class ReplyRun(
         var history = await HistoryAsync(bot, trigger, replyId, cancellationToken);
         var request = new AiChatOptions
         {
-            Tools = tools.For(bot.Definition),
+            Tools = tools.For(bot.Definition, trigger.RoomId, trigger.SenderId),
             MaxOutputTokens = bot.Definition.MaxOutputTokens,
             ModelId = bot.Definition.Model,
         };

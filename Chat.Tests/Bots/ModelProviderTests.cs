@@ -65,6 +65,34 @@ public sealed class ModelProviderTests(ModelProviderTests.ModelFixture fixture) 
     }
 
     [Fact]
+    public async Task The_room_tools_answer_as_the_asker_sees_the_room()
+    {
+        var (alice, bob, room, bot) = await BotNode.RoomWithBotAsync(Node);
+        var carol = await TestUser.RegisterAsync(Node, "carol");
+        await carol.JoinAsync(Node, room.Id);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        Model.Enqueue(ModelAnswer.Streaming(new ModelAnswer.ToolCall("call_a", "room_info")));
+        Model.Enqueue(ModelAnswer.Streaming(new ModelAnswer.ToolCall("call_b", "search_messages", "{\"query\":\"swordfish\"}")));
+        Model.Enqueue(ModelAnswer.Text("found it"));
+        var before = Model.Requests.Count;
+
+        await bobHub.SendPrivateAsync(room.Id, carol.Profile.Id, "swordfish is the secret");
+        await aliceHub.SendTextAsync(room.Id, "swordfish for everyone");
+        await aliceHub.SendTextAsync(room.Id, "@helper who is here, and what about swordfish?");
+        var reply = await BotNode.NextFromAsync(bobHub, bot.Id, Wait);
+        var (_, final) = await BotNode.StreamOfAsync(bobHub, reply.Id, Wait);
+        var roomInfo = ToolResultOf(Model.Requests[before + 1], "call_a");
+        var found = ToolResultOf(Model.Requests[before + 2], "call_b");
+
+        Assert.Equal("found it", final.Content);
+        Assert.Contains(room.Name, roomInfo);
+        Assert.Contains("carol", roomInfo);
+        Assert.Contains("swordfish for everyone", found);
+        Assert.DoesNotContain("the secret", found);
+    }
+
+    [Fact]
     public async Task A_429_before_the_first_token_is_retried_and_the_reply_completes()
     {
         var (alice, bob, room, bot) = await BotNode.RoomWithBotAsync(Node);
@@ -146,6 +174,10 @@ public sealed class ModelProviderTests(ModelProviderTests.ModelFixture fixture) 
         Assert.Contains("for alice only", prompt);
         Assert.Contains("@helper summarise", prompt);
     }
+
+    private static string ToolResultOf(System.Text.Json.JsonElement request, string callId) =>
+        Text(request.GetProperty("messages").EnumerateArray()
+            .Single(m => m.GetProperty("role").GetString() == "tool" && m.GetProperty("tool_call_id").GetString() == callId));
 
     private static string Text(System.Text.Json.JsonElement message)
     {

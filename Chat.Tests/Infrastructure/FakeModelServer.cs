@@ -71,7 +71,7 @@ public sealed class FakeModelServer : IAsyncDisposable
                     context.Abort();
                     return;
                 case ModelAnswer.ToolCall call:
-                    await ChunkAsync(context, new { tool_calls = new[] { new { index = 0, id = call.Id, type = "function", function = new { name = call.Name, arguments = "{}" } } } }, null);
+                    await ChunkAsync(context, new { tool_calls = new[] { new { index = 0, id = call.Id, type = "function", function = new { name = call.Name, arguments = call.Arguments } } } }, null);
                     await ChunkAsync(context, new { }, "tool_calls");
                     await DoneAsync(context);
                     return;
@@ -122,5 +122,5 @@ public sealed record ModelAnswer(int Status, IReadOnlyList<object> Steps)
     public sealed record Drop;
 
     /// <summary>The model calls a tool (and the stream ends there, as OpenAI's does).</summary>
-    public sealed record ToolCall(string Id, string Name);
+    public sealed record ToolCall(string Id, string Name, string Arguments = "{}");
 }
