@@ -121,6 +121,8 @@ public static class ChatHubsExtensions
         services.AddSingleton<RoomBroadcaster>();
         services.AddSingleton<PresenceService>();
         services.AddHostedService<NodeHeartbeat>();
+        services.AddSingleton<UnsettledPresence>();
+        services.AddHostedService(s => s.GetRequiredService<UnsettledPresence>());
         services.AddHostedService<DeadNodeSweeper>();
         services.AddSingleton<RoomAccess>();
         services.AddSingleton<RoomService>();

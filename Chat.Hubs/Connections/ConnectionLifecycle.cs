@@ -17,6 +17,7 @@ public sealed class ConnectionLifecycle(
     ConnectionDirectory connections,
     RoomBroadcaster broadcaster,
     PresenceService presence,
+    UnsettledPresence unsettled,
     ConnectionLimiter limiter,
     MembershipRepository memberships,
     ActivityLog activity,
@@ -66,6 +67,8 @@ public sealed class ConnectionLifecycle(
     private async Task ForgetAsync(Guid userId, string connectionId)
     {
         await connections.RemoveAsync(userId, connectionId);
-        await presence.SettleAsync(userId);
+        // With the database away the user is settled later: left alone, their last connection
+        // closing now would leave them online for good.
+        await unsettled.SettleAsync(userId);
     }
 }
