@@ -13,3 +13,12 @@ alter table messages
 
 -- The sweeper looks for replies still streaming; there are only ever a few.
 create index messages_streaming on messages (streamed_at) where status = 'streaming';
+
+-- Sampled lightly, like the table's other columns (0010_lighter_analyze).
+alter table messages
+    alter column status set statistics 10,
+    alter column parts set statistics 10,
+    alter column stream_index set statistics 10,
+    alter column error set statistics 10,
+    alter column streamed_at set statistics 10,
+    alter column stop_requested_by set statistics 10;

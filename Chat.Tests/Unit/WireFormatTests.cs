@@ -37,7 +37,7 @@ public sealed class WireFormatTests
             var key = reader.ReadString()!;
             fields[key] = key switch
             {
-                "id" or "type" or "content" or "senderName" => reader.ReadString(),
+                "id" or "type" or "content" or "senderName" or "status" => reader.ReadString(),
                 "sentAt" => reader.ReadDateTime(),
                 _ => Skip(ref reader),
             };
@@ -45,9 +45,10 @@ public sealed class WireFormatTests
 
         Assert.Equal(
             ["id", "roomId", "seq", "senderId", "senderName", "type", "content", "toUserId", "replyToId", "attachment",
-             "metadata", "reactions", "sentAt", "editedAt", "deleted"],
+             "metadata", "reactions", "sentAt", "editedAt", "deleted", "status", "parts", "streamIndex", "error"],
             fields.Keys);
         Assert.Equal("text", fields["type"]);
+        Assert.Equal("complete", fields["status"]);
         Assert.Equal(Message.Id.ToString(), fields["id"]);
         Assert.Equal(Message.SentAt, fields["sentAt"]);
     }
