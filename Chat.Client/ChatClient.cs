@@ -28,6 +28,10 @@ public sealed partial class ChatClient : IAsyncDisposable
     private readonly RetryForever reconnectDelays;
     private readonly ILogger logger;
     private readonly ReceivedMessages received = new();
+
+    // Further Syncs while a held message still lies past what Sync returned, and the pause before each.
+    private const int ExtraSyncRounds = 3;
+    private static readonly TimeSpan ExtraSyncDelay = TimeSpan.FromMilliseconds(250);
     private readonly TimeSpan sendRetryWindow;
 
     // One catch-up at a time, whatever asked for it: a reconnect, ResyncRequired or a seq gap.
@@ -40,6 +44,10 @@ public sealed partial class ChatClient : IAsyncDisposable
     // overtakes what the Sync brings back.
     private readonly List<MessageDto> held = [];
     private bool recovering;
+
+    // Set when deliveries may have been lost (a reconnect, ResyncRequired, a restart), as opposed
+    // to a seq gap, which is mostly others' private messages: only then are further Syncs worth it.
+    private bool afterLoss;
 
     // Set while the caller wants the client stopped (StopAsync, DisposeAsync): only then does a
     // closed connection stay closed.
@@ -146,6 +154,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         {
             resume = received.TracksAnyRoom;
             recovering = resume;
+            afterLoss = resume;
         }
         finally
         {
@@ -172,6 +181,39 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// </summary>
     public async Task CatchUpAsync(CancellationToken cancellationToken = default)
     {
+        bool thorough;
+        await delivery.WaitAsync(cancellationToken);
+        try
+        {
+            thorough = afterLoss || !recovering;
+        }
+        finally
+        {
+            delivery.Release();
+        }
+
+        for (var round = 0; ; round++)
+        {
+            var seen = await SyncPagesAsync(cancellationToken);
+            // A message held while catching up may lie past messages this Sync could not see
+            // yet (stored just after it read, their live delivery lost): raised now, it would come
+            // before them. Asked again a few times; past that, a gap Sync never fills is others'
+            // private messages, and the held ones go out.
+            if (!thorough || round >= ExtraSyncRounds || !await HeldPastWhatSyncSawAsync(seen, cancellationToken))
+            {
+                break;
+            }
+
+            await Task.Delay(ExtraSyncDelay, cancellationToken);
+        }
+
+        await ReleaseHeldAsync(cancellationToken);
+    }
+
+    /// <summary>Syncs every followed room to its end; returns the highest seq the answers held per room.</summary>
+    private async Task<Dictionary<Guid, long>> SyncPagesAsync(CancellationToken cancellationToken)
+    {
+        var seen = new Dictionary<Guid, long>();
         bool more;
         do
         {
@@ -192,9 +234,13 @@ public sealed partial class ChatClient : IAsyncDisposable
             }
 
             var result = await SyncAsync(request, cancellationToken);
-            foreach (var message in result.Rooms.SelectMany(r => r.Messages))
+            foreach (var room in result.Rooms)
             {
-                await DeliverAsync(message, cancellationToken);
+                foreach (var message in room.Messages)
+                {
+                    seen[room.RoomId] = Math.Max(seen.GetValueOrDefault(room.RoomId), message.Seq);
+                    await DeliverAsync(message, cancellationToken);
+                }
             }
 
             // A page that repeated only what was already raised moves no seq forward; asking
@@ -203,7 +249,21 @@ public sealed partial class ChatClient : IAsyncDisposable
         }
         while (more);
 
-        await ReleaseHeldAsync(cancellationToken);
+        return seen;
+    }
+
+    /// <summary>True when a held message lies past a gap that the last Sync's answers did not reach.</summary>
+    private async Task<bool> HeldPastWhatSyncSawAsync(Dictionary<Guid, long> seen, CancellationToken cancellationToken)
+    {
+        await delivery.WaitAsync(cancellationToken);
+        try
+        {
+            return held.Any(m => received.FollowsGap(m) && seen.GetValueOrDefault(m.RoomId) < m.Seq);
+        }
+        finally
+        {
+            delivery.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -277,6 +337,7 @@ public sealed partial class ChatClient : IAsyncDisposable
 
             held.Clear();
             recovering = false;
+            afterLoss = false;
         }
         finally
         {
@@ -340,6 +401,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         try
         {
             recovering = true;
+            afterLoss = true;
         }
         finally
         {
@@ -402,6 +464,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         try
         {
             recovering = true;
+            afterLoss = true;
         }
         finally
         {
