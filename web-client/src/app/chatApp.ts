@@ -164,9 +164,10 @@ export class ChatApp {
     c.on('state', (s) => this.setBanner(s));
     c.on('unauthorized', () => this.signOut());
     c.on('recovered', () => void this.refreshRooms().catch(() => undefined));
-    c.on('messages', ({ roomId }) => {
+    c.on('messages', ({ roomId, messageId }) => {
       if (!current(roomId)) return;
-      this.view?.renderMessages();
+      if (messageId) this.view?.renderMessage(messageId);
+      else this.view?.renderMessages();
       this.markRead();
     });
     c.on('MessageReceived', (m: MessageDto) => {
