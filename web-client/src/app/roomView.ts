@@ -64,6 +64,7 @@ export class RoomView {
           send: (text) => this.send(text),
           attach: (file) => this.attach(file),
           typing: (kind) => void (kind === 'start' ? this.client.startTyping(this.roomId) : this.client.stopTyping(this.roomId)).catch(() => undefined),
+          mentionable: () => this.state.roomBots(this.roomId),
         },
         room?.settings.fileSharingAllowed ?? true,
       ),
