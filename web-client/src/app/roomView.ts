@@ -115,7 +115,13 @@ export class RoomView {
     const shown = [...this.list.children].find((li) => li instanceof HTMLElement && li.dataset.id === messageId);
     if (!message || !shown) return this.renderMessages();
     const keep = this.keepScroll(false);
-    shown.replaceWith(this.item(message, this.messageActions(), this.state.roomReceipts(this.roomId).seenBy(store.messages, this.me)));
+    const item = this.item(message, this.messageActions(), this.state.roomReceipts(this.roomId).seenBy(store.messages, this.me));
+    const oldBody = shown.querySelector('.reply-body');
+    const newBody = item.querySelector('.reply-body');
+    // While the reply streams only its body changes: the row, its Stop button and its tools stay
+    // the same nodes, so a click (mouse down, then up) or the focus on them is not lost in between.
+    if (shown.getAttribute('data-status') === item.getAttribute('data-status') && oldBody && newBody) oldBody.replaceWith(newBody);
+    else shown.replaceWith(item);
     keep();
   }
 
