@@ -79,8 +79,10 @@ describe('a bot replying in the browser', () => {
     const deadline = Date.now() + wait.timeout;
     let view = await readReply(a, replyId);
     while (view.status === 'streaming' && Date.now() < deadline) {
-      if (view.text.length > 0 && view.text.length !== lengths[lengths.length - 1]) lengths.push(view.text.length);
-      if (lengths.length === 3) await shot(a, '21-reply-streaming');
+      if (view.text.length > 0 && view.text.length !== lengths[lengths.length - 1]) {
+        lengths.push(view.text.length);
+        if (lengths.length === 3) await shot(a, '21-reply-streaming');
+      }
       await new Promise((r) => setTimeout(r, 40));
       view = await readReply(a, replyId);
     }

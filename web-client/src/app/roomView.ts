@@ -120,7 +120,10 @@ export class RoomView {
     const newBody = item.querySelector('.reply-body');
     // While the reply streams only its body changes: the row, its Stop button and its tools stay
     // the same nodes, so a click (mouse down, then up) or the focus on them is not lost in between.
-    if (shown.getAttribute('data-status') === item.getAttribute('data-status') && oldBody && newBody) oldBody.replaceWith(newBody);
+    const sameFrame =
+      shown.getAttribute('data-status') === item.getAttribute('data-status') &&
+      !shown.querySelector('.stop-reply') === !item.querySelector('.stop-reply');
+    if (sameFrame && oldBody && newBody) oldBody.replaceWith(newBody);
     else shown.replaceWith(item);
     keep();
   }
@@ -185,9 +188,11 @@ export class RoomView {
     return {
       me: this.me,
       canModerate,
-      // The service lets the trigger's sender and moderators stop a reply; the trigger is known
-      // when the store holds it (a reply to a message older than what is loaded offers no Stop).
-      canStop: (reply) => canModerate || (!!reply.replyToId && store.get(reply.replyToId)?.senderId === this.me),
+      // The service lets the trigger's sender, moderators and global admins stop a reply; the
+      // trigger is known when the store holds it (a reply to a message older than what is loaded
+      // offers no Stop).
+      canStop: (reply) =>
+        canModerate || this.client.me?.role === 'admin' || (!!reply.replyToId && store.get(reply.replyToId)?.senderId === this.me),
       stop: (messageId) => void this.client.stopReply(this.roomId, messageId).catch((e) => toast(errorText(e))),
       rest: this.client.rest,
       reacted: (messageId, emoji) => this.myReactions.has(`${messageId} ${emoji}`),
