@@ -41,6 +41,7 @@ async function ask(page: Page, text: string): Promise<string> {
 describe('a bot replying in the browser', () => {
   const it = scenarios(async () => {
     // The scripted bot answers "You said: …" a word every 150 ms: slow enough to watch it grow.
+    // (A question with "time" in it gets the current_time tool and the time instead.)
     server = new ChatServer(createDatabase(), {
       Bots__0__UserName: 'helper',
       Bots__0__Provider: 'scripted',
@@ -71,7 +72,7 @@ describe('a bot replying in the browser', () => {
     expect(added.status).toBe(201);
     await a.getByRole('button', { name: /Members \(2\)/ }).waitFor(wait);
 
-    const sentence = '@helper please repeat this rather long sentence back to me one word at a time so that everyone can watch it grow';
+    const sentence = '@helper please repeat this rather long sentence back to me word by word so that everyone can watch it grow';
     const replyId = await ask(a, sentence);
 
     // Sampled until the reply ends: the text seen while it streams only ever gets longer.

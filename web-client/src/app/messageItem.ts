@@ -45,10 +45,6 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
     h('time', { datetime: message.sentAt.toISOString() }, time),
     message.editedAt && !message.deleted ? h('span', { class: 'message-edited' }, '(edited)') : null,
     message.toUserId ? h('span', { class: 'message-private' }, 'private') : null,
-    // In the header rather than the hover tools: a reply that runs on must be easy to stop.
-    streaming && actions.canStop(message)
-      ? h('button', { type: 'button', class: 'stop-reply', 'aria-label': `Stop ${message.senderName}'s reply`, onclick: () => actions.stop(message.id) }, 'Stop')
-      : null,
   );
   item.append(header);
 
@@ -62,6 +58,17 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
   const body = reply ? replyBody(message) : messageText(message.content);
   if (message.attachment && !reply) item.append(attachmentView(actions.rest, message.attachment));
   if (reply || message.type === 'text' || !message.attachment) item.append(body);
+  // Under the text, always shown: a reply that runs on must be easy to stop, and the hover tools
+  // cover the top of the row.
+  if (streaming && actions.canStop(message)) {
+    item.append(
+      h(
+        'div',
+        { class: 'reply-actions' },
+        h('button', { type: 'button', class: 'stop-reply', 'aria-label': `Stop ${message.senderName}'s reply`, onclick: () => actions.stop(message.id) }, 'Stop'),
+      ),
+    );
+  }
 
   const reactions = h('div', { class: 'reactions', 'aria-label': 'Reactions' });
   for (const [emoji, count] of Object.entries(message.reactions)) {
