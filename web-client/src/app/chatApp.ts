@@ -57,6 +57,7 @@ export class ChatApp {
       return;
     }
     this.renderProfile();
+    void this.loadBots();
     await this.refreshRooms();
     if (invitation) await this.acceptInvitation(invitation);
     else {
@@ -87,6 +88,15 @@ export class ChatApp {
       h('button', { class: 'link', onclick: () => void this.client.stop().finally(this.signOut) }, 'Sign out'),
     );
     this.directorySlot.replaceChildren(roomDirectory(this.client.rest, (room) => void this.joined(room), me.role !== 'guest'));
+  }
+
+  /** Which users are bots, for `@` completion; without the list the composer simply offers none. */
+  private async loadBots(): Promise<void> {
+    try {
+      for (const bot of await this.client.rest.bots()) this.state.bots.add(bot.userName.toLowerCase());
+    } catch {
+      // Completion is a convenience: a failed request leaves it empty.
+    }
   }
 
   private async refreshRooms(): Promise<void> {
@@ -164,9 +174,10 @@ export class ChatApp {
     c.on('state', (s) => this.setBanner(s));
     c.on('unauthorized', () => this.signOut());
     c.on('recovered', () => void this.refreshRooms().catch(() => undefined));
-    c.on('messages', ({ roomId }) => {
+    c.on('messages', ({ roomId, messageId }) => {
       if (!current(roomId)) return;
-      this.view?.renderMessages();
+      if (messageId) this.view?.renderMessage(messageId);
+      else this.view?.renderMessages();
       this.markRead();
     });
     c.on('MessageReceived', (m: MessageDto) => {

@@ -1,10 +1,13 @@
 import { TypingNotifier } from '../chat';
 import { h } from './dom';
+import { completeMention, mentionAt, mentionCandidates } from './mentions';
 
 export interface ComposerActions {
   send(text: string): Promise<void>;
   attach(file: File): Promise<void>;
   typing(kind: 'start' | 'stop'): void;
+  /** The userNames `@` completes (the room's bots); asked as the user types, so it stays current. */
+  mentionable?(): string[];
 }
 
 /** The message box: Enter sends, Shift+Enter adds a line, typing is reported while it has text. */
@@ -26,10 +29,51 @@ export function composer(actions: ComposerActions, allowFiles: boolean): HTMLEle
     }
   };
 
-  box.addEventListener('input', () => report(notifier.input(box.value, Date.now())));
-  box.addEventListener('blur', () => report(notifier.stop()));
+  // Suggestions for the `@name` being typed: Tab or a click takes the first or the chosen one,
+  // Escape closes them. Enter still sends, so a finished sentence is never swallowed.
+  const suggestions = h('ul', { class: 'mention-suggestions', role: 'listbox', 'aria-label': 'Mention', hidden: true });
+  const candidates = () => {
+    const mention = mentionAt(box.value, box.selectionStart ?? box.value.length);
+    const names = mention && actions.mentionable ? mentionCandidates(actions.mentionable(), mention.query) : [];
+    return { mention, names };
+  };
+  const complete = (name: string) => {
+    const { mention } = candidates();
+    if (!mention) return;
+    const done = completeMention(box.value, box.selectionStart ?? box.value.length, mention, name);
+    box.value = done.text;
+    box.setSelectionRange(done.caret, done.caret);
+    box.focus();
+    suggest();
+  };
+  const suggest = () => {
+    const { names } = candidates();
+    suggestions.replaceChildren(
+      ...names.map((name) =>
+        h('li', { role: 'option' }, h('button', { type: 'button', class: 'mention-option', onmousedown: (e: Event) => e.preventDefault(), onclick: () => complete(name) }, `@${name}`)),
+      ),
+    );
+    suggestions.hidden = names.length === 0;
+  };
+
+  box.addEventListener('input', () => {
+    report(notifier.input(box.value, Date.now()));
+    suggest();
+  });
+  box.addEventListener('blur', () => {
+    report(notifier.stop());
+    suggestions.hidden = true;
+  });
   box.addEventListener('keydown', (e) => {
+    if (!suggestions.hidden && (e.key === 'Tab' || e.key === 'Escape')) {
+      e.preventDefault();
+      const first = candidates().names[0];
+      if (e.key === 'Tab' && first) complete(first);
+      else suggestions.hidden = true;
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      suggestions.hidden = true;
       e.preventDefault();
       void submit();
     }
@@ -47,6 +91,7 @@ export function composer(actions: ComposerActions, allowFiles: boolean): HTMLEle
     { class: 'composer', onsubmit: (e: Event) => (e.preventDefault(), void submit()) },
     allowFiles ? h('button', { type: 'button', class: 'icon', title: 'Attach a file', 'aria-label': 'Attach a file', onclick: () => file.click() }, '📎') : null,
     allowFiles ? file : null,
+    suggestions,
     box,
     h('button', { type: 'submit', class: 'primary', 'aria-label': 'Send message' }, 'Send'),
   );

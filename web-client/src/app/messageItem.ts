@@ -1,7 +1,8 @@
 import type { ChatRest, MessageDto } from '../chat';
 import { attachmentView } from './attachmentView';
 import { h } from './dom';
-import { splitLinks } from './links';
+import { messageText } from './messageText';
+import { isReply, replyBody } from './replyView';
 
 export const quickReactions = ['👍', '❤️', '😂', '🎉', '😮'];
 
@@ -15,19 +16,9 @@ export interface MessageActions {
   react(messageId: string, emoji: string, add: boolean): void;
   edit(messageId: string, content: string): void;
   remove(messageId: string): void;
-}
-
-/** Message text: plain text nodes and safe links only. */
-export function messageText(content: string): HTMLElement {
-  const body = h('div', { class: 'message-text' });
-  for (const part of splitLinks(content)) {
-    body.append(
-      part.kind === 'link'
-        ? h('a', { href: part.href, target: '_blank', rel: 'noopener noreferrer' }, part.text)
-        : document.createTextNode(part.text),
-    );
-  }
-  return body;
+  /** Whether the user may stop this reply in progress: they sent what it answers, or they moderate. */
+  canStop(message: MessageDto): boolean;
+  stop(messageId: string): void;
 }
 
 export function messageItem(message: MessageDto, actions: MessageActions, seenBy: string[] | null): HTMLElement {
@@ -38,10 +29,13 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
     return h('li', { class: 'message message-system', 'data-seq': message.seq, 'data-id': message.id }, message.content || `${message.senderName} ${message.type === 'join' ? 'joined' : 'left'}`);
   }
 
+  const streaming = message.status === 'streaming' && !message.deleted;
   const item = h('li', {
-    class: `message${mine ? ' message-mine' : ''}${message.deleted ? ' message-deleted' : ''}`,
+    class: `message${mine ? ' message-mine' : ''}${message.deleted ? ' message-deleted' : ''}${streaming ? ' message-streaming' : ''}`,
     'data-seq': message.seq,
     'data-id': message.id,
+    'data-status': message.status,
+    'aria-busy': streaming ? 'true' : null,
     tabindex: 0,
   });
   const header = h(
@@ -59,9 +53,22 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
     return item;
   }
 
-  const body = messageText(message.content);
-  if (message.attachment) item.append(attachmentView(actions.rest, message.attachment));
-  if (message.type === 'text' || !message.attachment) item.append(body);
+  // A bot's reply shows its parts (text, tool calls) and how it ended; other messages their text.
+  const reply = isReply(message);
+  const body = reply ? replyBody(message) : messageText(message.content);
+  if (message.attachment && !reply) item.append(attachmentView(actions.rest, message.attachment));
+  if (reply || message.type === 'text' || !message.attachment) item.append(body);
+  // Under the text, always shown: a reply that runs on must be easy to stop, and the hover tools
+  // cover the top of the row.
+  if (streaming && actions.canStop(message)) {
+    item.append(
+      h(
+        'div',
+        { class: 'reply-actions' },
+        h('button', { type: 'button', class: 'stop-reply', 'aria-label': `Stop ${message.senderName}'s reply`, onclick: () => actions.stop(message.id) }, 'Stop'),
+      ),
+    );
+  }
 
   const reactions = h('div', { class: 'reactions', 'aria-label': 'Reactions' });
   for (const [emoji, count] of Object.entries(message.reactions)) {
@@ -87,7 +94,7 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
     picker.append(h('button', { class: 'icon', 'aria-label': `React with ${emoji}`, onclick: () => actions.react(message.id, emoji, true) }, emoji));
   }
   tools.append(picker);
-  if (mine && message.type === 'text') {
+  if (mine && message.type === 'text' && !reply) {
     tools.append(h('button', { class: 'icon', 'aria-label': 'Edit message', onclick: () => startEdit(body, message, actions) }, '✎'));
   }
   if (mine || actions.canModerate) {

@@ -1,4 +1,4 @@
-import { isOutcomeUnknown, newClientMessageId, type ChatClient, type RoomRole } from '../chat';
+import { isOutcomeUnknown, newClientMessageId, type ChatClient, type MessageDto, type RoomRole } from '../chat';
 import { composer } from './composer';
 import { errorText, h, toast } from './dom';
 import { invitationLink } from './invitationLink';
@@ -64,6 +64,7 @@ export class RoomView {
           send: (text) => this.send(text),
           attach: (file) => this.attach(file),
           typing: (kind) => void (kind === 'start' ? this.client.startTyping(this.roomId) : this.client.stopTyping(this.roomId)).catch(() => undefined),
+          mentionable: () => this.state.roomBots(this.roomId),
         },
         room?.settings.fileSharingAllowed ?? true,
       ),
@@ -93,19 +94,52 @@ export class RoomView {
 
   renderMessages(forceBottom = false): void {
     const store = this.client.store(this.roomId);
-    const atBottom = forceBottom || this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 60;
-    const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
+    const keep = this.keepScroll(forceBottom);
     const seen = this.state.roomReceipts(this.roomId).seenBy(store.messages, this.me);
     const actions = this.messageActions();
     this.list.replaceChildren(
-      ...store.messages.map((m) =>
-        messageItem(m, actions, seen?.messageId === m.id ? seen.userIds.map((id) => this.state.displayName(this.roomId, id)) : null),
-      ),
+      ...store.messages.map((m) => this.item(m, actions, seen)),
       ...[...this.pending.values()].map((p) => pendingItem(p, () => void this.deliver(p).catch(() => undefined))),
     );
     this.olderButton.hidden = !store.hasOlder;
+    keep();
+  }
+
+  /**
+   * Redraws one message, as a streamed reply grows: a part arrives every few tens of
+   * milliseconds, and drawing the whole list each time would be wasted work.
+   */
+  renderMessage(messageId: string): void {
+    const store = this.client.store(this.roomId);
+    const message = store.get(messageId);
+    const shown = [...this.list.children].find((li) => li instanceof HTMLElement && li.dataset.id === messageId);
+    if (!message || !shown) return this.renderMessages();
+    const keep = this.keepScroll(false);
+    const item = this.item(message, this.messageActions(), this.state.roomReceipts(this.roomId).seenBy(store.messages, this.me));
+    const oldBody = shown.querySelector('.reply-body');
+    const newBody = item.querySelector('.reply-body');
+    // While the reply streams only its body changes: the row, its Stop button and its tools stay
+    // the same nodes, so a click (mouse down, then up) or the focus on them is not lost in between.
+    const sameFrame =
+      shown.getAttribute('data-status') === item.getAttribute('data-status') &&
+      !shown.querySelector('.stop-reply') === !item.querySelector('.stop-reply');
+    if (sameFrame && oldBody && newBody) oldBody.replaceWith(newBody);
+    else shown.replaceWith(item);
+    keep();
+  }
+
+  private item(m: MessageDto, actions: MessageActions, seen: { messageId: string; userIds: string[] } | null): HTMLElement {
+    return messageItem(m, actions, seen?.messageId === m.id ? seen.userIds.map((id) => this.state.displayName(this.roomId, id)) : null);
+  }
+
+  /** Notes the scroll position; the function returned restores it after a redraw. */
+  private keepScroll(forceBottom: boolean): () => void {
+    const atBottom = forceBottom || this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 60;
+    const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
     // Stick to the newest message when the reader was there; otherwise keep their place.
-    this.scroller.scrollTop = atBottom ? this.scroller.scrollHeight : this.scroller.scrollHeight - fromBottom;
+    return () => {
+      this.scroller.scrollTop = atBottom ? this.scroller.scrollHeight : this.scroller.scrollHeight - fromBottom;
+    };
   }
 
   renderTyping(): void {
@@ -149,9 +183,17 @@ export class RoomView {
   }
 
   private messageActions(): MessageActions {
+    const canModerate = this.myRole === 'moderator' || this.myRole === 'admin';
+    const store = this.client.store(this.roomId);
     return {
       me: this.me,
-      canModerate: this.myRole === 'moderator' || this.myRole === 'admin',
+      canModerate,
+      // The service lets the trigger's sender, moderators and global admins stop a reply; the
+      // trigger is known when the store holds it (a reply to a message older than what is loaded
+      // offers no Stop).
+      canStop: (reply) =>
+        canModerate || this.client.me?.role === 'admin' || (!!reply.replyToId && store.get(reply.replyToId)?.senderId === this.me),
+      stop: (messageId) => void this.client.stopReply(this.roomId, messageId).catch((e) => toast(errorText(e))),
       rest: this.client.rest,
       reacted: (messageId, emoji) => this.myReactions.has(`${messageId} ${emoji}`),
       react: (messageId, emoji, add) =>

@@ -1,4 +1,4 @@
-import type { RoomDto, RoomSettings } from '../chat';
+import type { BotReplies, RoomDto, RoomSettings } from '../chat';
 import { h } from './dom';
 
 /** Room name, topic and settings, for admins. */
@@ -10,6 +10,13 @@ export function settingsPanel(room: RoomDto, save: (changes: { name: string; top
   const slow = h('input', { id: 'settings-slow', type: 'number', min: 0, value: room.settings.slowModeSeconds ?? 0 });
   const max = h('input', { id: 'settings-max', type: 'number', min: 1, value: room.settings.maxMembers ?? '' });
   const retention = h('input', { id: 'settings-retention', type: 'number', min: 1, value: room.settings.retentionDays ?? '' });
+  // PUT replaces every setting: the bots' one must be sent back even by an admin who did not touch it.
+  const botChoice = room.settings.botReplies ?? 'mentions';
+  const bots = h(
+    'select',
+    { id: 'settings-bots' },
+    ...botRepliesChoices.map(([value, label]) => h('option', { value, selected: value === botChoice }, label)),
+  );
   const numberOrNull = (input: HTMLInputElement) => (input.value === '' ? null : Number(input.value));
   return h(
     'form',
@@ -26,6 +33,7 @@ export function settingsPanel(room: RoomDto, save: (changes: { name: string; top
             slowModeSeconds: Number(slow.value || 0),
             maxMembers: numberOrNull(max),
             retentionDays: numberOrNull(retention),
+            botReplies: bots.value as BotReplies,
           },
         );
       },
@@ -38,10 +46,17 @@ export function settingsPanel(room: RoomDto, save: (changes: { name: string; top
     row('Slow mode (seconds)', slow),
     row('Member limit', max),
     row('Keep messages (days)', retention),
+    row('Bots reply to', bots),
     h('button', { type: 'submit', class: 'primary' }, 'Save settings'),
   );
 }
 
-function row(label: string, input: HTMLInputElement): HTMLElement {
+const botRepliesChoices: [BotReplies, string][] = [
+  ['mentions', 'messages that mention them'],
+  ['all', 'every message'],
+  ['off', 'nothing (silenced)'],
+];
+
+function row(label: string, input: HTMLInputElement | HTMLSelectElement): HTMLElement {
   return h('label', { class: input.type === 'checkbox' ? 'field field-inline' : 'field', for: input.id }, h('span', {}, label), input);
 }

@@ -9,6 +9,8 @@ export class AppState {
   readonly typing = new Map<string, string[]>();
   readonly receipts = new Map<string, RoomReceipts>();
   readonly presence = new Map<string, PresenceStatus>();
+  /** userNames (lower case, as stored) of the bots the service runs, from GET /api/bots. */
+  readonly bots = new Set<string>();
   currentRoomId: string | null = null;
 
   roomMembers(roomId: string): Map<string, MemberDto> {
@@ -21,6 +23,11 @@ export class AppState {
     let receipts = this.receipts.get(roomId);
     if (!receipts) this.receipts.set(roomId, (receipts = new RoomReceipts()));
     return receipts;
+  }
+
+  /** The userNames of the bots that are members of the room: what `@` completes. */
+  roomBots(roomId: string): string[] {
+    return [...this.roomMembers(roomId).values()].filter((m) => this.bots.has(m.userName.toLowerCase())).map((m) => m.userName);
   }
 
   displayName(roomId: string, userId: string): string {

@@ -14,6 +14,7 @@ import {
   type ChatServerEvents,
   type MessageAck,
   type MessageDto,
+  type MessageStreamingEvent,
   type RoomSnapshot,
   type SendMessageRequest,
   type SettablePresence,
@@ -54,8 +55,11 @@ export interface ChatClientOptions {
 export interface ChatClientEvents extends ChatServerEvents {
   /** The link changed state. */
   state: ConnectionState;
-  /** A room's store changed (new, replaced, deleted or reacted-to messages). */
-  messages: { roomId: string };
+  /**
+   * A room's store changed (new, replaced, deleted or reacted-to messages). With `messageId`, only
+   * that message changed (a reply grew), so a view may redraw it alone.
+   */
+  messages: { roomId: string; messageId?: string };
   /** Catch-up after a reconnect finished; `added` counts messages that were missed. */
   recovered: { added: number };
   /** The token was refused: the user must sign in again. */
@@ -239,6 +243,14 @@ export class ChatClient {
     return this.invoke('RemoveReaction', roomId, messageId, emoji);
   }
 
+  /**
+   * Stops a bot's reply in progress (the trigger's sender, or a moderator and up). The reply ends
+   * with `cancelled` and the text so far, announced by `MessageUpdated`.
+   */
+  stopReply(roomId: string, messageId: string): Promise<void> {
+    return this.invoke('StopReply', roomId, messageId);
+  }
+
   setPresence(status: SettablePresence): Promise<void> {
     return this.invoke('SetPresence', status);
   }
@@ -266,15 +278,14 @@ export class ChatClient {
     let added = 0;
     let pending = [...this.stores.values()];
     for (let round = 0; round < syncRounds && pending.length > 0; round++) {
-      const result = await this.invoke<SyncResult>('Sync', buildSyncRequest(pending));
+      const result = await this.invoke<SyncResult>('Sync', buildSyncRequest(pending, round > 0));
       const normalized: SyncResult = {
         rooms: result.rooms.map((r) => ({ ...r, messages: r.messages.map(normalizeMessage) })),
       };
       const outcome = applySyncResult(this.stores, normalized);
-      for (const [roomId, count] of outcome.added) {
-        added += count;
-        if (count > 0) this.events.emit('messages', { roomId });
-      }
+      for (const count of outcome.added.values()) added += count;
+      // Rendered even when nothing was new: a stored copy may have replaced a reply in progress.
+      for (const room of normalized.rooms) if (room.messages.length > 0) this.events.emit('messages', { roomId: room.roomId });
       pending = outcome.incomplete.flatMap((id) => this.stores.get(id) ?? []);
     }
     this.events.emit('recovered', { added });
@@ -301,6 +312,7 @@ export class ChatClient {
       sentAt: ack.sentAt,
       editedAt: null,
       deleted: false,
+      status: 'complete',
     });
     this.events.emit('messages', { roomId: request.roomId });
     if (store.hasGap) void this.recover();
@@ -377,6 +389,14 @@ export class ChatClient {
       const message = payload as MessageDto;
       this.stores.get(message.roomId)?.update(message);
       this.events.emit('messages', { roomId: message.roomId });
+    } else if (name === 'MessageStreaming') {
+      const part = payload as MessageStreamingEvent;
+      const store = this.stores.get(part.roomId);
+      if (!store) return;
+      const outcome = store.applyStreaming(part);
+      if (outcome === 'applied') this.events.emit('messages', { roomId: part.roomId, messageId: part.messageId });
+      // A part went missing (or came before its message): the reply's stored copy fills the hole.
+      else if (outcome === 'gap') void this.recover().catch(() => undefined);
     } else if (name === 'MessageDeleted') {
       const deleted = payload as ChatServerEvents['MessageDeleted'];
       this.stores.get(deleted.roomId)?.markDeleted(deleted.messageId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoomMessageStore } from './messageStore';
-import { message } from './testMessages';
+import { message, reply, textPart } from './testMessages';
+import type { MessageDto } from './types';
 
 const seqs = (store: RoomMessageStore) => store.messages.map((m) => m.seq);
 
@@ -96,5 +97,114 @@ describe('RoomMessageStore', () => {
     expect(store.get('m-1')?.reactions).toEqual({ '👍': 2 });
     store.applyReaction({ ...event, count: 0, added: false });
     expect(store.get('m-1')?.reactions).toEqual({});
+  });
+});
+
+function storeWithReply(overrides: Partial<MessageDto> = {}): RoomMessageStore {
+  const store = new RoomMessageStore('room-1');
+  store.reset([message(1)], 1);
+  store.receive(reply(2, overrides));
+  return store;
+}
+
+describe('streamed replies in the store', () => {
+  it('grows the reply part by part, text joining the last text part and tools adding their own', () => {
+    const store = storeWithReply();
+    expect(store.applyStreaming(textPart(0, 'Let me'))).toBe('applied');
+    expect(store.applyStreaming(textPart(1, ' check.'))).toBe('applied');
+    store.applyStreaming({ roomId: 'room-1', messageId: 'reply', index: 2, kind: 'tool_call', callId: 'c1', name: 'current_time', arguments: '{}' });
+    store.applyStreaming({ roomId: 'room-1', messageId: 'reply', index: 3, kind: 'tool_result', callId: 'c1', result: '12:00', isError: false });
+    store.applyStreaming(textPart(4, 'It is noon.'));
+    const held = store.get('reply');
+    expect(held?.content).toBe('Let me check.It is noon.');
+    expect(held?.parts).toEqual([
+      { kind: 'text', text: 'Let me check.' },
+      { kind: 'tool_call', callId: 'c1', name: 'current_time', arguments: '{}' },
+      { kind: 'tool_result', callId: 'c1', result: '12:00', isError: false },
+      { kind: 'text', text: 'It is noon.' },
+    ]);
+    expect(held?.status).toBe('streaming');
+  });
+
+  it('applies each index once: a repeated part changes nothing', () => {
+    const store = storeWithReply();
+    store.applyStreaming(textPart(0, 'one'));
+    expect(store.applyStreaming(textPart(0, 'one'))).toBe('ignored');
+    store.applyStreaming(textPart(1, ' two'));
+    expect(store.applyStreaming(textPart(1, ' two'))).toBe('ignored');
+    expect(store.get('reply')?.content).toBe('one two');
+  });
+
+  it('skips the parts a stored copy already holds (at or below its streamIndex)', () => {
+    // From Sync after a reconnect: parts 0..2 are in the copy.
+    const store = storeWithReply({ content: 'one two three', parts: [{ kind: 'text', text: 'one two three' }], streamIndex: 2 });
+    expect(store.applyStreaming(textPart(1, ' two'))).toBe('ignored');
+    expect(store.applyStreaming(textPart(2, ' three'))).toBe('ignored');
+    expect(store.applyStreaming(textPart(3, ' four'))).toBe('applied');
+    expect(store.get('reply')?.content).toBe('one two three four');
+    expect(store.get('reply')?.parts).toEqual([{ kind: 'text', text: 'one two three four' }]);
+  });
+
+  it('holds a part that comes ahead of a missing one, and applies both in order when it comes', () => {
+    const store = storeWithReply();
+    store.applyStreaming(textPart(0, 'a'));
+    expect(store.applyStreaming(textPart(2, 'c'))).toBe('gap');
+    expect(store.applyStreaming(textPart(3, 'd'))).toBe('held');
+    expect(store.get('reply')?.content).toBe('a');
+    expect(store.applyStreaming(textPart(1, 'b'))).toBe('applied');
+    expect(store.get('reply')?.content).toBe('abcd');
+  });
+
+  it('fills a hole with a stored copy that holds the missing part, then applies the held ones after it', () => {
+    const store = storeWithReply();
+    store.applyStreaming(textPart(0, 'a'));
+    store.applyStreaming(textPart(2, 'c'));
+    store.applyStreaming(textPart(3, 'd'));
+    store.applySync([reply(2, { content: 'abc', parts: [{ kind: 'text', text: 'abc' }], streamIndex: 2 })], false);
+    expect(store.get('reply')?.content).toBe('abcd');
+  });
+
+  it('keeps parts that come before their message, for the copy that Sync brings', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(1)], 1);
+    expect(store.applyStreaming(textPart(3, ' four'))).toBe('gap');
+    store.applySync([reply(2, { content: 'one two three', parts: [{ kind: 'text', text: 'one two three' }], streamIndex: 2 })], false);
+    expect(store.get('reply')?.content).toBe('one two three four');
+  });
+
+  it('does not let an older stored copy take back parts applied live', () => {
+    const store = storeWithReply();
+    store.applyStreaming(textPart(0, 'one'));
+    store.applyStreaming(textPart(1, ' two'));
+    store.applySync([reply(2, { content: 'one', parts: [{ kind: 'text', text: 'one' }], streamIndex: 0 })], false);
+    expect(store.get('reply')?.content).toBe('one two');
+  });
+
+  it('ends the reply with MessageUpdated: the final copy replaces it and later parts are ignored', () => {
+    const store = storeWithReply();
+    store.applyStreaming(textPart(0, 'one'));
+    store.applyStreaming(textPart(2, ' three'));
+    const final = reply(2, { content: 'one two', parts: [{ kind: 'text', text: 'one two' }], status: 'cancelled', streamIndex: 1 });
+    expect(store.update(final)).toBe('replaced');
+    expect(store.get('reply')).toEqual(final);
+    expect(store.applyStreaming(textPart(1, ' two'))).toBe('ignored');
+    expect(store.applyStreaming(textPart(3, ' four'))).toBe('ignored');
+    expect(store.get('reply')?.content).toBe('one two');
+    // A copy from a Sync that was asked before the end does not bring the stream back.
+    store.applySync([reply(2, { content: 'one', streamIndex: 0 })], false);
+    expect(store.get('reply')?.status).toBe('cancelled');
+  });
+
+  it('shows an error the reply ended with', () => {
+    const store = storeWithReply();
+    store.update(reply(2, { status: 'error', error: { code: 'unavailable', message: 'The model is unavailable.' } }));
+    expect(store.get('reply')?.error).toEqual({ code: 'unavailable', message: 'The model is unavailable.' });
+  });
+
+  it('ignores parts of a deleted reply', () => {
+    const store = storeWithReply();
+    store.markDeleted('reply');
+    expect(store.applyStreaming(textPart(0, 'one'))).toBe('ignored');
+    expect(store.get('reply')?.content).toBe('');
   });
 });

@@ -1,7 +1,18 @@
-import type { MessageDto, ReactionChangedEvent } from './types';
+import type { MessageDto, MessagePartDto, MessageStreamingEvent, ReactionChangedEvent } from './types';
 
 /** What happened to a message handed to the store. */
 export type StoreOutcome = 'added' | 'replaced' | 'duplicate';
+
+/**
+ * What happened to a streamed part: `applied` (with any held parts it unblocked), `ignored` (held
+ * already, or its reply is over), `held` (it waits for a missing part or for its message), `gap`
+ * (held, and the first part of that reply to wait: the caller should `Sync` to fetch a stored copy).
+ */
+export type StreamOutcome = 'applied' | 'ignored' | 'held' | 'gap';
+
+// Parts that wait are bounded: a reply's final copy (MessageUpdated, or Sync) holds everything anyway.
+const maxHeldPartsPerMessage = 1000;
+const maxMessagesWithHeldParts = 20;
 
 /**
  * One room's messages, kept by seq. Pure: no network, no timers, so recovery is testable alone.
@@ -16,6 +27,10 @@ export class RoomMessageStore {
   private ordered: MessageDto[] = [];
   private synced = 0;
   private older = true;
+  /** Replies in progress: the index of the last streamed part applied to the held copy. */
+  private readonly appliedThrough = new Map<string, number>();
+  /** Streamed parts that came before a missing one, or before their message: by message, by index. */
+  private readonly heldParts = new Map<string, Map<number, MessageStreamingEvent>>();
 
   constructor(readonly roomId: string) {}
 
@@ -40,6 +55,19 @@ export class RoomMessageStore {
   /** Whether history older than the first held message may exist. */
   get hasOlder(): boolean {
     return this.older && this.oldestSeq !== 1;
+  }
+
+  /**
+   * Where `Sync` should start: after `syncedThrough`, or before the earliest reply still streaming,
+   * so that its stored copy comes back (a reconnect may have lost some of its parts, or its end).
+   */
+  get syncAfterSeq(): number {
+    let after = this.synced;
+    for (const id of this.appliedThrough.keys()) {
+      const message = this.byId.get(id);
+      if (message) after = Math.min(after, message.seq - 1);
+    }
+    return Math.max(0, after);
   }
 
   /** True when a message past `syncedThrough + 1` is held: something in between is missing. */
@@ -92,10 +120,27 @@ export class RoomMessageStore {
     return this.put(message, true);
   }
 
+  /**
+   * MessageStreaming: a part of a reply in progress. Parts apply once each, in index order, and
+   * only past what the held copy has (a stored copy from Sync or a snapshot already holds the parts
+   * up to its `streamIndex`). A part ahead of a missing one waits until the missing one comes, or
+   * until a stored copy that holds it replaces the message.
+   */
+  applyStreaming(part: MessageStreamingEvent): StreamOutcome {
+    const held = this.byId.get(part.messageId);
+    if (held && (held.status !== 'streaming' || held.deleted)) return 'ignored';
+    const through = held ? (this.appliedThrough.get(held.id) ?? -1) : -1;
+    if (held && part.index <= through) return 'ignored';
+    if (!held || part.index > through + 1) return this.hold(part);
+    this.applyFrom(held, part);
+    return 'applied';
+  }
+
   /** MessageDeleted: the message stays in place, emptied and flagged, as history shows it. */
   markDeleted(messageId: string): MessageDto | undefined {
     const held = this.byId.get(messageId);
     if (!held) return undefined;
+    this.endStream(messageId);
     const deleted: MessageDto = { ...held, deleted: true, content: '', attachment: null };
     this.replace(deleted);
     return deleted;
@@ -116,14 +161,81 @@ export class RoomMessageStore {
   private put(message: MessageDto, preferIncoming = false): StoreOutcome {
     const held = this.byId.get(message.id);
     if (held) {
-      if (!preferIncoming && !isNewer(message, held)) return 'duplicate';
+      if (!this.supersedes(message, held, preferIncoming)) return 'duplicate';
       this.replace(message);
+      this.trackStream(message);
       return 'replaced';
     }
     this.byId.set(message.id, message);
     const index = this.insertionIndex(message.seq);
     this.ordered = [...this.ordered.slice(0, index), message, ...this.ordered.slice(index)];
+    this.trackStream(message);
     return 'added';
+  }
+
+  /** Whether `incoming` should replace the copy held. */
+  private supersedes(incoming: MessageDto, held: MessageDto, preferIncoming: boolean): boolean {
+    if (held.status === 'streaming' && !held.deleted) {
+      // The end of the reply always wins; a copy still streaming only when it holds more parts than
+      // were applied live (a stored copy is up to a second behind the live parts).
+      if (incoming.status !== 'streaming' || incoming.deleted) return true;
+      return (incoming.streamIndex ?? -1) > (this.appliedThrough.get(held.id) ?? -1);
+    }
+    // A copy of a reply still in progress, come late, never takes a finished reply back.
+    if (incoming.status === 'streaming' && !incoming.deleted) return false;
+    return preferIncoming || isNewer(incoming, held);
+  }
+
+  /** A stored message just became the held copy: note where its stream stands, then apply waiting parts. */
+  private trackStream(message: MessageDto): void {
+    if (message.status !== 'streaming' || message.deleted) {
+      this.endStream(message.id);
+      return;
+    }
+    const through = message.streamIndex ?? -1;
+    this.appliedThrough.set(message.id, through);
+    const waiting = this.heldParts.get(message.id);
+    if (!waiting) return;
+    for (const index of [...waiting.keys()]) if (index <= through) waiting.delete(index);
+    const next = waiting.get(through + 1);
+    if (next) this.applyFrom(message, next);
+    else if (waiting.size === 0) this.heldParts.delete(message.id);
+  }
+
+  private endStream(messageId: string): void {
+    this.appliedThrough.delete(messageId);
+    this.heldParts.delete(messageId);
+  }
+
+  /** Applies `part` (the next one) to `message`, then every held part that follows on without a gap. */
+  private applyFrom(message: MessageDto, part: MessageStreamingEvent): void {
+    const waiting = this.heldParts.get(message.id);
+    let current = message;
+    let next: MessageStreamingEvent | undefined = part;
+    while (next) {
+      current = withPart(current, next);
+      waiting?.delete(next.index);
+      this.appliedThrough.set(message.id, next.index);
+      next = waiting?.get(next.index + 1);
+    }
+    if (waiting && waiting.size === 0) this.heldParts.delete(message.id);
+    this.replace(current);
+  }
+
+  private hold(part: MessageStreamingEvent): StreamOutcome {
+    let waiting = this.heldParts.get(part.messageId);
+    const first = !waiting || waiting.size === 0;
+    if (!waiting) {
+      if (this.heldParts.size >= maxMessagesWithHeldParts) {
+        const oldest = this.heldParts.keys().next().value;
+        if (oldest !== undefined) this.heldParts.delete(oldest);
+      }
+      this.heldParts.set(part.messageId, (waiting = new Map()));
+    }
+    if (waiting.has(part.index)) return 'ignored';
+    if (waiting.size >= maxHeldPartsPerMessage) return 'ignored';
+    waiting.set(part.index, part);
+    return first ? 'gap' : 'held';
   }
 
   private replace(message: MessageDto): void {
@@ -153,6 +265,25 @@ export class RoomMessageStore {
     }
     return through;
   }
+}
+
+/** The message with one streamed part added: text grows the last text part, tools add parts of their own. */
+function withPart(message: MessageDto, part: MessageStreamingEvent): MessageDto {
+  const parts: MessagePartDto[] = [...(message.parts ?? [])];
+  let content = message.content;
+  if (part.kind === 'text_delta') {
+    const text = part.text ?? '';
+    content += text;
+    const last = parts[parts.length - 1];
+    if (last?.kind === 'text') parts[parts.length - 1] = { ...last, text: (last.text ?? '') + text };
+    else parts.push({ kind: 'text', text });
+  } else if (part.kind === 'tool_call') {
+    parts.push({ kind: 'tool_call', callId: part.callId, name: part.name, arguments: part.arguments });
+  } else if (part.kind === 'tool_result') {
+    parts.push({ kind: 'tool_result', callId: part.callId, result: part.result, isError: part.isError });
+  }
+  // A kind this client does not know only moves the index on: the final copy will have it in its parts.
+  return { ...message, content, parts };
 }
 
 /** A copy that was edited, deleted or reacted to later replaces the one held. */

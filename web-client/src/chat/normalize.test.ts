@@ -29,4 +29,13 @@ describe('payload normalization', () => {
     const typing = { roomId: 'r', userIds: ['u'] };
     expect(normalizeServerEvent('TypingChanged', typing)).toBe(typing);
   });
+
+  it('gives a message without the streaming fields status complete, and a streamed part a numeric index', () => {
+    const old = { id: 'm-1', roomId: 'r', seq: 1, senderId: 'a', senderName: 'A', type: 'text', content: 'hi', reactions: {}, sentAt: '2026-01-01T12:00:00Z', deleted: false } as unknown as MessageDto;
+    expect(normalizeServerEvent('MessageReceived', old)).toMatchObject({ status: 'complete', parts: null, streamIndex: null, error: null });
+    const streaming = { ...old, status: 'streaming', streamIndex: 4 } as MessageDto;
+    expect(normalizeServerEvent('MessageUpdated', streaming)).toMatchObject({ status: 'streaming', streamIndex: 4 });
+    const part = normalizeServerEvent('MessageStreaming', { roomId: 'r', messageId: 'm-1', index: '5' as unknown as number, kind: 'text_delta', text: 'x' });
+    expect(part.index).toBe(5);
+  });
 });

@@ -1,4 +1,4 @@
-import type { ChatServerEvents, MemberDto, MessageDto, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
+import type { ChatServerEvents, MemberDto, MessageDto, MessageStreamingEvent, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
 
 /** JSON carries ISO strings and MessagePack carries Dates: callers always get Dates. */
 export function toDate(value: unknown): Date {
@@ -16,7 +16,21 @@ export function normalizeMessage(m: MessageDto): MessageDto {
     reactions: m.reactions ?? {},
     sentAt: toDate(m.sentAt),
     editedAt: optionalDate(m.editedAt),
+    // A service older than streamed replies sends no status: its messages are all complete.
+    status: m.status ?? 'complete',
+    parts: m.parts ?? null,
+    streamIndex: optionalNumber(m.streamIndex),
+    error: m.error ?? null,
   };
+}
+
+/** A streamed part's index as a number, whichever protocol carried it. */
+export function normalizeStreaming(e: MessageStreamingEvent): MessageStreamingEvent {
+  return { ...e, index: Number(e.index) };
+}
+
+function optionalNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }
 
 export function normalizeRoom(r: RoomDto): RoomDto {
@@ -53,6 +67,8 @@ export function normalizeServerEvent<K extends keyof ChatServerEvents>(name: K, 
     case 'MessageReceived':
     case 'MessageUpdated':
       return normalizeMessage(any as MessageDto) as ChatServerEvents[K];
+    case 'MessageStreaming':
+      return normalizeStreaming(any as MessageStreamingEvent) as ChatServerEvents[K];
     case 'ReceiptUpdated':
       return normalizeReceipt(any as ChatServerEvents['ReceiptUpdated']) as ChatServerEvents[K];
     case 'MemberUpdated':

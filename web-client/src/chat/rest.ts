@@ -119,6 +119,19 @@ export class ChatRest {
     return this.send('DELETE', `/api/rooms/${enc(roomId)}/bans/${enc(userId)}`);
   }
 
+  /** The bots the service runs; a room admin adds them to rooms by userName. */
+  bots(): Promise<UserDto[]> {
+    return this.send<UserDto[]>('GET', '/api/bots').then((bots) => bots.map(normalizeUser));
+  }
+
+  addBot(roomId: string, userName: string): Promise<MemberDto> {
+    return this.send<MemberDto>('POST', `/api/rooms/${enc(roomId)}/bots`, { userName }).then(normalizeMember);
+  }
+
+  removeBot(roomId: string, userId: string): Promise<void> {
+    return this.send('DELETE', `/api/rooms/${enc(roomId)}/bots/${enc(userId)}`);
+  }
+
   createInvitation(roomId: string, expiresInSeconds: number, maxUses?: number): Promise<InvitationDto> {
     return this.send('POST', `/api/rooms/${enc(roomId)}/invitations`, { expiresInSeconds, maxUses });
   }

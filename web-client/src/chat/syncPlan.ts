@@ -1,10 +1,16 @@
 import type { RoomMessageStore } from './messageStore';
 import type { SyncRequest, SyncResult } from './types';
 
-/** Where each room stands: the request that asks the hub for what was missed. */
-export function buildSyncRequest(stores: Iterable<RoomMessageStore>): SyncRequest {
+/**
+ * Where each room stands: the request that asks the hub for what was missed. A room with a reply
+ * still streaming asks from just before it, so the answer carries its stored copy: the parts the
+ * client missed while away, or its end. A round that continues a `hasMore` answer (`continuing`)
+ * asks after `syncedThrough` only: the reply came first in the round before, and asking from it
+ * again would fetch the same page for ever.
+ */
+export function buildSyncRequest(stores: Iterable<RoomMessageStore>, continuing = false): SyncRequest {
   const rooms = [];
-  for (const store of stores) rooms.push({ roomId: store.roomId, afterSeq: store.syncedThrough });
+  for (const store of stores) rooms.push({ roomId: store.roomId, afterSeq: continuing ? store.syncedThrough : store.syncAfterSeq });
   return { rooms };
 }
 

@@ -5,8 +5,12 @@ export type PresenceStatus = 'offline' | 'online' | 'idle' | 'away' | 'dnd';
 /** The statuses a user may choose; `offline` is set by the server only. */
 export type SettablePresence = Exclude<PresenceStatus, 'offline'>;
 export type RoomRole = 'guest' | 'member' | 'moderator' | 'admin';
-export type GlobalRole = 'user' | 'guest' | 'admin' | 'service';
+export type GlobalRole = 'user' | 'guest' | 'admin' | 'service' | 'bot';
 export type RemovalReason = 'left' | 'kicked' | 'banned';
+/** Where a message stands: only a bot's (or a service's) streamed reply is ever anything but `complete`. */
+export type MessageStatus = 'complete' | 'streaming' | 'error' | 'cancelled';
+/** Which messages a room's bots answer. */
+export type BotReplies = 'mentions' | 'all' | 'off';
 
 /** Timestamps are ISO strings over JSON and `Date`s over MessagePack; the client hands out `Date`s. */
 export type Timestamp = Date;
@@ -33,6 +37,8 @@ export interface RoomSettings {
   typingIndicators: boolean;
   maxMembers?: number | null;
   slowModeSeconds?: number | null;
+  /** `mentions` when left out. */
+  botReplies?: BotReplies;
 }
 
 export interface AttachmentDto {
@@ -59,6 +65,29 @@ export interface MessageDto {
   sentAt: Timestamp;
   editedAt?: Timestamp | null;
   deleted: boolean;
+  status: MessageStatus;
+  /** What a bot produced, in order; absent for ordinary messages. */
+  parts?: MessagePartDto[] | null;
+  /** The index of the last streamed part this copy holds (a stored copy of a reply in progress). */
+  streamIndex?: number | null;
+  error?: MessageErrorDto | null;
+}
+
+/** One stored part of a reply: text, a tool call, or a tool's result. */
+export interface MessagePartDto {
+  kind: 'text' | 'tool_call' | 'tool_result';
+  text?: string | null;
+  callId?: string | null;
+  name?: string | null;
+  arguments?: string | null;
+  result?: string | null;
+  isError?: boolean | null;
+}
+
+/** Why a reply ended with status `error`. */
+export interface MessageErrorDto {
+  code: string;
+  message: string;
 }
 
 export interface RoomDto {
@@ -173,6 +202,19 @@ export interface ReactionChangedEvent {
 export interface ResyncRequiredEvent {
   roomIds?: string[] | null;
 }
+/** A part of a reply being streamed; `index` counts from 0 per reply without gaps. */
+export interface MessageStreamingEvent {
+  roomId: string;
+  messageId: string;
+  index: number;
+  kind: 'text_delta' | 'tool_call' | 'tool_result';
+  text?: string | null;
+  callId?: string | null;
+  name?: string | null;
+  arguments?: string | null;
+  result?: string | null;
+  isError?: boolean | null;
+}
 export interface RemovedFromRoomEvent {
   roomId: string;
   reason: RemovalReason;
@@ -184,6 +226,7 @@ export interface ChatServerEvents {
   MessageReceived: MessageDto;
   MessageUpdated: MessageDto;
   MessageDeleted: MessageDeletedEvent;
+  MessageStreaming: MessageStreamingEvent;
   UserJoined: UserJoinedEvent;
   UserLeft: UserLeftEvent;
   TypingChanged: TypingChangedEvent;
@@ -200,6 +243,7 @@ export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
   'MessageReceived',
   'MessageUpdated',
   'MessageDeleted',
+  'MessageStreaming',
   'UserJoined',
   'UserLeft',
   'TypingChanged',
