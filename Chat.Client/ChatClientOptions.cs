@@ -24,9 +24,13 @@ public sealed class ChatClientOptions
     /// </summary>
     public bool WebSocketCompression { get; set; } = true;
 
-    /// <summary>Delays between reconnect attempts; the last one repeats until the connection is back.</summary>
+    /// <summary>
+    /// Delays between reconnect attempts; the last one repeats (with up to a fifth more, at random)
+    /// until the connection is back. Every 5 s: a node that was away is found again within seconds
+    /// of its return, and the jitter spreads the reconnects of the clients it lost.
+    /// </summary>
     public IReadOnlyList<TimeSpan> ReconnectDelays { get; set; } =
-        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
+        [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
     /// <summary>
     /// How long <see cref="ChatClient.SendAsync"/> repeats a send whose outcome is unknown (the
