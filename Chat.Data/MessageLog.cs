@@ -46,7 +46,8 @@ internal static class MessageLog
     /// <summary>The attachment's description for <see cref="Columns"/>; never its bytes.</summary>
     public const string AttachmentJoin = "left join attachments a on a.id = m.attachment_id";
 
-    private const string FindByClientId = $"""
+    /// <summary>The message a sender stored under a client message id, from <c>@RoomId</c>, <c>@SenderId</c>, <c>@ClientMessageId</c>.</summary>
+    public const string FindByClientId = $"""
         select {Columns}
         from messages m join users u on u.id = m.sender_id {AttachmentJoin}
         where m.room_id = @RoomId and m.sender_id = @SenderId and m.client_message_id = @ClientMessageId

@@ -54,12 +54,6 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
         from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         """;
 
-    private const string FindByClientId = $"""
-        select {MessageLog.Columns}
-        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-        where m.room_id = @RoomId and m.sender_id = @SenderId and m.client_message_id = @ClientMessageId
-        """;
-
     /// <summary>
     /// Stores the start of a streamed message with the room's next seq (status streaming, nothing
     /// in it yet); null when the room is gone. With a <see cref="StreamStart.ClientMessageId"/> the
@@ -85,7 +79,7 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
         {
             // Disposing rolls the seq bump back.
             return new AppendResult(
-                await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(FindByClientId, start, transaction, cancellationToken: cancellationToken)),
+                await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(MessageLog.FindByClientId, start, transaction, cancellationToken: cancellationToken)),
                 Duplicate: true);
         }
 

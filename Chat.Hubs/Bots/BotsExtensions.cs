@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -34,8 +35,9 @@ internal static class BotsExtensions
         return services;
     }
 
+    // The user name by the rule its attribute states, then what only the list can tell.
     private static bool Validate(List<BotDefinition> bots) =>
-        bots.All(b => System.Text.RegularExpressions.Regex.IsMatch(b.UserName ?? "", "^[a-zA-Z0-9_.-]{3,32}$")
+        bots.All(b => Validator.TryValidateProperty(b.UserName, new ValidationContext(b) { MemberName = nameof(BotDefinition.UserName) }, null)
             && (b.Provider == BotProviders.Scripted || (b.Provider == BotProviders.OpenAi && !string.IsNullOrWhiteSpace(b.Model))))
         && bots.Select(b => b.UserName.ToLowerInvariant()).Distinct().Count() == bots.Count;
 }

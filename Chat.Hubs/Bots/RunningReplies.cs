@@ -14,18 +14,6 @@ public sealed class RunningReplies
     private readonly Dictionary<Guid, int> perRoom = [];
     private int total;
 
-    /// <summary>Replies in progress on this node.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (gate)
-            {
-                return total;
-            }
-        }
-    }
-
     /// <summary>Takes a place for a reply in the room; false when the room or the node is at its cap.</summary>
     public bool TryEnter(Guid roomId, int roomCap, int nodeCap)
     {

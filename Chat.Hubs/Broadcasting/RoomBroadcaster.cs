@@ -248,20 +248,27 @@ public sealed class RoomBroadcaster(
     {
         var group = RoomGroup.Name(roomId);
         var connectionIds = await connections.OfAsync(userId);
-        await Task.WhenAll(connectionIds.Select(async connectionId =>
+        await Task.WhenAll(connectionIds.Select(connectionId => TryChangeGroupAsync(connectionId, group, add)));
+    }
+
+    /// <summary>
+    /// Moves one connection, on whichever node holds it, into or out of a group; false when the
+    /// connection closed meanwhile (it leaves all its groups anyway).
+    /// </summary>
+    internal async Task<bool> TryChangeGroupAsync(string connectionId, string group, bool add)
+    {
+        try
         {
-            try
-            {
-                var change = add
-                    ? hub.Groups.AddToGroupAsync(connectionId, group)
-                    : hub.Groups.RemoveFromGroupAsync(connectionId, group);
-                await change.WaitAsync(GroupChangeTimeout);
-            }
-            catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
-            {
-                // The connection closed meanwhile; it leaves all its groups anyway.
-                logger.LogDebug(e, "Connection {ConnectionId} gone while changing group {Group}", connectionId, group);
-            }
-        }));
+            var change = add
+                ? hub.Groups.AddToGroupAsync(connectionId, group)
+                : hub.Groups.RemoveFromGroupAsync(connectionId, group);
+            await change.WaitAsync(GroupChangeTimeout);
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
+        {
+            logger.LogDebug(e, "Connection {ConnectionId} gone while changing group {Group}", connectionId, group);
+            return false;
+        }
     }
 }

@@ -16,9 +16,7 @@ internal static class BackplaneGroups
 {
     private const string FeatureName = "IRedisFeature";
     private const string GroupsProperty = "Groups";
-    private const string GroupLockProperty = "GroupLock";
-
-    private static readonly ConcurrentDictionary<Type, (PropertyInfo? Groups, PropertyInfo? GroupLock)> Properties = new();
+    private static readonly ConcurrentDictionary<Type, PropertyInfo?> Properties = new();
 
     /// <summary>A copy of the connection's groups; null when the backplane keeps none in a form known here.</summary>
     public static IReadOnlyCollection<string>? Of(HubConnectionContext connection)
@@ -30,27 +28,12 @@ internal static class BackplaneGroups
                 continue;
             }
 
-            var (groupsProperty, lockProperty) = Properties.GetOrAdd(type, t => (t.GetProperty(GroupsProperty), t.GetProperty(GroupLockProperty)));
-            if (groupsProperty?.GetValue(feature) is not HashSet<string> groups)
+            if (Properties.GetOrAdd(type, t => t.GetProperty(GroupsProperty))?.GetValue(feature) is not HashSet<string> groups)
             {
                 return null;
             }
 
-            // The backplane changes the set under a lock on the set itself; later versions of the
-            // package under a semaphore of the feature instead.
-            if (lockProperty?.GetValue(feature) is SemaphoreSlim semaphore)
-            {
-                semaphore.Wait();
-                try
-                {
-                    return [.. groups];
-                }
-                finally
-                {
-                    semaphore.Release();
-                }
-            }
-
+            // The backplane changes the set under a lock on the set itself.
             lock (groups)
             {
                 return [.. groups];

@@ -1,4 +1,3 @@
-using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Broadcasting;
 using Microsoft.AspNetCore.SignalR;
@@ -18,15 +17,12 @@ namespace Chat.Hubs.Connections;
 /// </summary>
 public sealed partial class GroupReconciler(
     OutageTolerantLifetimeManager<ChatHub> backplane,
-    IHubContext<ChatHub, IChatClient> hub,
+    RoomBroadcaster broadcaster,
     MembershipRepository memberships,
     IOptions<ClusterOptions> options,
     ChatMetrics metrics,
     ILogger<GroupReconciler> logger) : BackgroundService
 {
-    // A change for a connection that closed meanwhile waits for an ack that never comes.
-    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(5);
-
     private readonly SemaphoreSlim asked = new(0, 1);
 
     /// <summary>Reconciles at once rather than at the next period.</summary>
@@ -107,7 +103,7 @@ public sealed partial class GroupReconciler(
             var belongsIn = belongs.Select(RoomGroup.Name).ToHashSet();
             foreach (var group in groups.Where(g => RoomGroup.IsRoom(g) && !belongsIn.Contains(g)))
             {
-                if (await ChangeAsync(connection.ConnectionId, group, add: false))
+                if (await broadcaster.TryChangeGroupAsync(connection.ConnectionId, group, add: false))
                 {
                     changes++;
                     metrics.GroupMended("removed");
@@ -117,7 +113,7 @@ public sealed partial class GroupReconciler(
 
             foreach (var roomId in belongs.Where(r => !groups.Contains(RoomGroup.Name(r))))
             {
-                if (await ChangeAsync(connection.ConnectionId, RoomGroup.Name(roomId), add: true))
+                if (await broadcaster.TryChangeGroupAsync(connection.ConnectionId, RoomGroup.Name(roomId), add: true))
                 {
                     changes++;
                     added.Add((connection.ConnectionId, userId, roomId));
@@ -147,28 +143,13 @@ public sealed partial class GroupReconciler(
         var undone = 0;
         foreach (var (connectionId, userId, roomId) in added)
         {
-            if (rooms.GetValueOrDefault(userId)?.Contains(roomId) != true && await ChangeAsync(connectionId, RoomGroup.Name(roomId), add: false))
+            if (rooms.GetValueOrDefault(userId)?.Contains(roomId) != true && await broadcaster.TryChangeGroupAsync(connectionId, RoomGroup.Name(roomId), add: false))
             {
                 undone++;
             }
         }
 
         return undone;
-    }
-
-    private async Task<bool> ChangeAsync(string connectionId, string group, bool add)
-    {
-        try
-        {
-            var change = add ? hub.Groups.AddToGroupAsync(connectionId, group) : hub.Groups.RemoveFromGroupAsync(connectionId, group);
-            await change.WaitAsync(ChangeTimeout);
-            return true;
-        }
-        catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
-        {
-            // The connection closed meanwhile, and left all its groups with it.
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} of user {UserId} was in group {Group} without being a member: taken out")]

@@ -21,15 +21,14 @@ namespace Chat.Hubs.Limits;
 /// </remarks>
 public sealed class RateBudgets
 {
-    private static readonly TimeSpan FallbackLogInterval = TimeSpan.FromMinutes(1);
-
     private readonly LocalBudgets local;
     private readonly RedisBudgets redis;
     private readonly ChatMetrics metrics;
     private readonly ILogger<RateBudgets> logger;
-    private readonly TimeProvider clock;
     private readonly RedisHealth health;
-    private long lastFallbackLog = long.MinValue;
+
+    // Every call falls back alike while Redis is away: logged once a minute.
+    private readonly LogSampler fallbacks;
 
     public RateBudgets(
         LocalBudgets local, RedisBudgets redis, RedisHealth health, ChatMetrics metrics, ILogger<RateBudgets> logger, TimeProvider clock)
@@ -39,7 +38,7 @@ public sealed class RateBudgets
         this.health = health;
         this.metrics = metrics;
         this.logger = logger;
-        this.clock = clock;
+        fallbacks = new LogSampler(TimeSpan.FromMinutes(1), clock);
     }
 
     /// <summary>The partition of a signed-in user's budgets.</summary>
@@ -113,10 +112,7 @@ public sealed class RateBudgets
         catch (Exception e) when (RedisFaults.IsFault(e))
         {
             health.NoteFailure(e);
-            var now = clock.GetTimestamp();
-            var last = Interlocked.Read(ref lastFallbackLog);
-            if ((last == long.MinValue || clock.GetElapsedTime(last, now) > FallbackLogInterval)
-                && Interlocked.CompareExchange(ref lastFallbackLog, now, last) == last)
+            if (fallbacks.TryEnter(out _))
             {
                 logger.LogWarning(e, "Redis is unreachable; the {Budget} budget is counted on this node until it is back", budget.Name());
             }
