@@ -13,6 +13,7 @@ public enum Scenario
     Ramp,
     Persist,
     Chaos,
+    Bots,
 }
 
 /// <summary>What the scenario runs against.</summary>
@@ -93,11 +94,20 @@ public sealed record BenchSettings
     public string? Out { get; init; }
     public bool Live { get; init; } = true;
 
+    /// <summary>Words each trigger of the bots scenario asks the bot to echo, one streamed word each.</summary>
+    public int ReplyWords { get; init; } = 40;
+
+    /// <summary>The bench bot's pause between the words it streams.</summary>
+    public TimeSpan WordDelay { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Triggers per second per room in the bots scenario unless <c>--rate</c> says otherwise.</summary>
+    public const double BotTriggerRate = 1;
+
     /// <summary>The faults of the chaos scenario.</summary>
     public ChaosSettings Chaos { get; init; } = new();
 
     public const string Usage = """
-        Chat.Bench SCENARIO [options]      scenarios: connections | rooms | hot-room | ramp | persist | chaos
+        Chat.Bench SCENARIO [options]      scenarios: connections | rooms | hot-room | ramp | persist | bots | chaos
 
         Target (default: start Chat.Api nodes from the Release build):
           --postgres CS         PostgreSQL connection string (or ConnectionStrings__Chat)
@@ -125,6 +135,9 @@ public sealed record BenchSettings
                                 when measuring starts: none | reading (stops reading its socket) |
                                 acks (stateful reconnect, never acknowledges); a run per kind, each
                                 compared with none (e.g. --stuck none,reading,acks)
+          --reply-words N       bots: words each trigger asks the room's scripted bot to echo (default 40);
+                                --rate is then triggers per second per room (default 1)
+          --word-delay MS       bots: the bot's pause between words (default 20)
           --p99-bound MS        ramp: stop when a step's p99 passes this (default 200)
           --ramp-factor F --ramp-step SEC --ramp-max-steps N
           --ramp-retries N      ramp: run a step over the bound again N times before it counts (default 1)
@@ -204,6 +217,8 @@ public sealed record BenchSettings
                 "--rounds" => settings with { Rounds = Int(name, value, 1, 20) },
                 "--stuck" => settings with { Stuck = [.. value.Split(',').Select(ParseStuck)] },
                 "--out" => settings with { Out = value },
+                "--reply-words" => settings with { ReplyWords = Int(name, value, 1, 1000) },
+                "--word-delay" => settings with { WordDelay = TimeSpan.FromMilliseconds(Int(name, value, 0, 10_000)) },
                 "--faults" => settings with { Chaos = settings.Chaos with { FaultsPerKind = Int(name, value, 1, 1000) } },
                 "--fault-kinds" => settings with { Chaos = settings.Chaos with { Kinds = FaultKinds.ParseList(value) } },
                 "--fault-gap" => settings with { Chaos = settings.Chaos with { Gap = Seconds(name, value) } },
@@ -233,6 +248,11 @@ public sealed record BenchSettings
         if (settings.Scenario == Scenario.Chaos)
         {
             settings = WithChaosDefaults(settings, args);
+        }
+
+        if (settings.Scenario == Scenario.Bots)
+        {
+            settings = WithBotDefaults(settings, args);
         }
 
         if (settings.Url is null && string.IsNullOrEmpty(settings.Postgres))
@@ -270,6 +290,20 @@ public sealed record BenchSettings
         return settings.Members >= 2 ? settings : throw new ArgumentException("chaos needs --members 2 or more: someone must receive each message");
     }
 
+    /// <summary>
+    /// The bots scenario declares its bot on the nodes it starts, so it needs nodes of its own and
+    /// has no bare-hub counterpart; its rate is triggers, each worth a whole streamed reply.
+    /// </summary>
+    private static BenchSettings WithBotDefaults(BenchSettings settings, IReadOnlyList<string> args)
+    {
+        if (settings.Url is not null || settings.Target != TargetKind.Ours)
+        {
+            throw new ArgumentException("bots declares its bot on nodes it starts: --url and --target baseline/both cannot be used");
+        }
+
+        return args.Contains("--rate") ? settings : settings with { Rate = BotTriggerRate };
+    }
+
     private static Scenario ParseScenario(string value) => value switch
     {
         "connections" => Scenario.Connections,
@@ -278,6 +312,7 @@ public sealed record BenchSettings
         "ramp" => Scenario.Ramp,
         "persist" => Scenario.Persist,
         "chaos" => Scenario.Chaos,
+        "bots" => Scenario.Bots,
         _ => throw new ArgumentException($"unknown scenario '{value}'"),
     };
 

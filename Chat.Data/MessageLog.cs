@@ -1,12 +1,13 @@
+using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
 
 namespace Chat.Data;
 
 /// <summary>
-/// Appends one message to a room's log inside a caller's transaction: the per-message writer, joins,
-/// leaves and moderation store messages this way; the batched writer stores many at once (see
-/// MessageBatch). Both take their seqs from <see cref="RoomSequence"/>.
+/// Appends one message to a room's log inside a caller's transaction: the per-message writer,
+/// streamed messages, joins, leaves and moderation store messages this way; the batched writer
+/// stores many at once (see MessageBatch). Both take their seqs from <see cref="RoomSequence"/>.
 /// </summary>
 internal static class MessageLog
 {
@@ -53,17 +54,55 @@ internal static class MessageLog
         where m.room_id = @RoomId and m.sender_id = @SenderId and m.client_message_id = @ClientMessageId
         """;
 
+    // A streamed message starts with no parts, before its first streamed part (-1), stored now.
     private const string Insert = $"""
         with m as (
             insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
-                                  to_user_id, reply_to_id, attachment_id, metadata, sent_at)
+                                  to_user_id, reply_to_id, attachment_id, metadata, sent_at,
+                                  status, parts, stream_index, streamed_at)
             values (@Id, @RoomId, @Seq, @SenderId, @ClientMessageId, @Type, @Content,
-                    @ToUserId, @ReplyToId, @AttachmentId, cast(@Metadata as jsonb), @SentAt)
+                    @ToUserId, @ReplyToId, @AttachmentId, cast(@Metadata as jsonb), @SentAt,
+                    case when @Streaming then 'streaming' else 'complete' end,
+                    case when @Streaming then '[]'::jsonb end,
+                    case when @Streaming then -1 end,
+                    case when @Streaming then @SentAt end)
             on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
             returning *)
         select {NewColumns}
         from m join users u on u.id = m.sender_id {AttachmentJoin}
         """;
+
+    /// <summary>
+    /// Stores <paramref name="message"/> in a transaction of its own, idempotently by client message
+    /// id; null when the room is gone. <paramref name="permission"/>, when given, decides under the
+    /// room's lock, with the sender's state read in the same transaction.
+    /// </summary>
+    public static async Task<AppendResult?> StoreAsync(
+        NpgsqlDataSource dataSource, NewMessage message, ISendPermission? permission, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (permission is not null)
+        {
+            var states = await UserRoomStates.ReadAsync(
+                connection, transaction, [(message.RoomId, message.SenderId)], cancellationToken, lockRooms: true);
+            if (!states.TryGetValue((message.RoomId, message.SenderId), out var state))
+            {
+                return null;
+            }
+
+            permission.EnsureAllowed(state);
+        }
+
+        var result = await AppendAsync(connection, transaction, message, cancellationToken);
+        if (result is { Duplicate: false })
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        // A duplicate or a missing room leaves nothing to keep: disposing rolls the seq bump back.
+        return result;
+    }
 
     /// <summary>
     /// Stores <paramref name="message"/> with the room's next seq, or finds the message the sender
@@ -97,6 +136,7 @@ internal static class MessageLog
                 message.AttachmentId,
                 Metadata = JsonTypeHandlers.ToJson(message.Metadata),
                 message.SentAt,
+                message.Streaming,
             },
             transaction,
             cancellationToken: cancellationToken));

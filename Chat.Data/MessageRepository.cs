@@ -82,31 +82,8 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
     /// after a lost commit would find its own row under the client message id and answer it as a
     /// duplicate, which is never broadcast. The batched writer tells its own rows apart.
     /// </remarks>
-    public async Task<AppendResult?> AppendAsync(NewMessage message, ISendPermission? permission = null, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (permission is not null)
-        {
-            var states = await UserRoomStates.ReadAsync(
-                connection, transaction, [(message.RoomId, message.SenderId)], cancellationToken, lockRooms: true);
-            if (!states.TryGetValue((message.RoomId, message.SenderId), out var state))
-            {
-                return null;
-            }
-
-            permission.EnsureAllowed(state);
-        }
-
-        var result = await MessageLog.AppendAsync(connection, transaction, message, cancellationToken);
-        if (result is { Duplicate: false })
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        // A duplicate or a missing room leaves nothing to keep: disposing rolls the seq bump back.
-        return result;
-    }
+    public Task<AppendResult?> AppendAsync(NewMessage message, ISendPermission? permission = null, CancellationToken cancellationToken = default) =>
+        MessageLog.StoreAsync(dataSource, message, permission, cancellationToken);
 
     /// <summary>
     /// A page of the room's history that <paramref name="viewerId"/> may see, oldest first: the

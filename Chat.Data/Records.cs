@@ -104,7 +104,11 @@ public sealed record StoredMessage
     public long? AttachmentSize { get; init; }
 }
 
-/// <summary>A message about to be stored; the room's next seq is assigned on insert.</summary>
+/// <summary>
+/// A message about to be stored; the room's next seq is assigned on insert. A
+/// <see cref="Streaming"/> one is stored empty with status <c>streaming</c> and grows in place
+/// (see ReplyRepository).
+/// </summary>
 public sealed record NewMessage(
     Guid Id,
     Guid RoomId,
@@ -116,7 +120,8 @@ public sealed record NewMessage(
     Guid? ReplyToId,
     Guid? AttachmentId,
     IReadOnlyDictionary<string, string>? Metadata,
-    DateTime SentAt);
+    DateTime SentAt,
+    bool Streaming = false);
 
 /// <summary>The outcome of appending a message: the stored row, and whether it was already there.</summary>
 public sealed record AppendResult(StoredMessage Message, bool Duplicate);

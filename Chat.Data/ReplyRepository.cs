@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data.Resilience;
+using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
 
@@ -12,18 +13,6 @@ namespace Chat.Data;
 /// </summary>
 public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
-    private const string Start = $"""
-        with m as (
-            insert into messages (id, room_id, seq, sender_id, client_message_id, type, content, to_user_id, reply_to_id, sent_at,
-                                  status, parts, stream_index, streamed_at)
-            values (@Id, @RoomId, @Seq, @SenderId, @ClientMessageId, 'text', '', @ToUserId, @ReplyToId, @SentAt,
-                    'streaming', '[]', -1, @SentAt)
-            on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
-            returning *)
-        select {MessageLog.Columns}
-        from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-        """;
-
     private const string Save = """
         update messages set content = @Content, parts = cast(@Parts as jsonb), stream_index = @StreamIndex, streamed_at = @Now
         where id = @Id and status = 'streaming'
@@ -58,34 +47,17 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
     /// Stores the start of a streamed message with the room's next seq (status streaming, nothing
     /// in it yet); null when the room is gone. With a <see cref="StreamStart.ClientMessageId"/> the
     /// sender already used, the message stored then is answered as a duplicate.
+    /// <paramref name="permission"/>, when given, decides under the room's lock, as for a send.
     /// </summary>
     /// <remarks>Not retried: a second try after a lost commit would start a second message.</remarks>
-    public async Task<AppendResult?> StartAsync(StreamStart start, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var seq = await RoomSequence.NextAsync(connection, transaction, start.RoomId, cancellationToken);
-        if (seq is null)
-        {
-            return null;
-        }
-
-        var stored = await connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
-            Start,
-            new { start.Id, start.RoomId, Seq = seq.Value, start.SenderId, start.ClientMessageId, start.ToUserId, start.ReplyToId, SentAt = start.Now },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (stored is null)
-        {
-            // Disposing rolls the seq bump back.
-            return new AppendResult(
-                await connection.QuerySingleAsync<StoredMessage>(new CommandDefinition(MessageLog.FindByClientId, start, transaction, cancellationToken: cancellationToken)),
-                Duplicate: true);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return new AppendResult(stored, Duplicate: false);
-    }
+    public Task<AppendResult?> StartAsync(StreamStart start, ISendPermission? permission = null, CancellationToken cancellationToken = default) =>
+        MessageLog.StoreAsync(
+            dataSource,
+            new NewMessage(
+                start.Id, start.RoomId, start.SenderId, start.ClientMessageId, MessageType.Text, "", start.ToUserId, start.ReplyToId,
+                AttachmentId: null, Metadata: null, start.Now, Streaming: true),
+            permission,
+            cancellationToken);
 
     /// <summary>
     /// Stores what the reply holds so far. Null when the reply no longer streams (a sweeper took

@@ -8,10 +8,12 @@ namespace Chat.Bench.Load;
 /// are <c>users[r * membersPerRoom]</c> onwards.
 /// </summary>
 public sealed class LoadDriver(
-    IReadOnlyList<SimulatedUser> users, int roomCount, int membersPerRoom, LoadMetrics metrics, int maxInFlight, int messageSize)
+    IReadOnlyList<SimulatedUser> users, int roomCount, int membersPerRoom, LoadMetrics metrics, int maxInFlight, int messageSize,
+    string? content = null)
 {
-    // The content is the 19- or 20-digit timestamp, then padding up to the asked size.
-    private readonly string padding = " " + new string('x', Math.Max(1, messageSize - 21));
+    // The content is the 19- or 20-digit timestamp, then what the scenario asks for or padding
+    // up to the asked size.
+    private readonly string padding = content ?? " " + new string('x', Math.Max(1, messageSize - 21));
 
     /// <summary>
     /// Open loop: messages go out at the given rate whatever the server's pace, spread round-robin

@@ -11,7 +11,7 @@ namespace Chat.Bench.Load;
 public sealed class LoadMetrics
 {
     /// <summary>Largest latency the histograms hold: ten minutes, in microseconds.</summary>
-    private const long HighestMicroseconds = 600_000_000;
+    public const long HighestMicroseconds = 600_000_000;
 
     private readonly Recorder deliveryRecorder = CreateRecorder();
     private readonly Recorder ackRecorder = CreateRecorder();
@@ -131,7 +131,7 @@ public sealed class LoadMetrics
 
     private static long Clamp(TimeSpan elapsed) => Math.Clamp((long)elapsed.TotalMicroseconds, 1, HighestMicroseconds);
 
-    private static Recorder CreateRecorder() =>
+    public static Recorder CreateRecorder() =>
         HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(HighestMicroseconds).WithPrecisionOf(3)
             .WithThreadSafeWrites().WithThreadSafeReads().Create();
 }

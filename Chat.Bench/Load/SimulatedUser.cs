@@ -22,7 +22,7 @@ public sealed class SimulatedUser : IAsyncDisposable
     private long received;
     private long acked;
 
-    public SimulatedUser(BenchIdentity identity, bool json, LoopbackConnector connector, LoadMetrics metrics)
+    public SimulatedUser(BenchIdentity identity, bool json, LoopbackConnector connector, LoadMetrics metrics, ReplyMetrics? replies = null)
     {
         Identity = identity;
         this.metrics = metrics;
@@ -41,11 +41,15 @@ public sealed class SimulatedUser : IAsyncDisposable
         // A loaded server answers pings late; dropping the connection would only muddy the numbers.
         Connection.ServerTimeout = TimeSpan.FromMinutes(2);
         Connection.On<MessageDto>(nameof(IChatClient.MessageReceived), OnMessage);
+        Replies = replies is null ? null : new ReplyReader(Connection, replies);
     }
 
     public BenchIdentity Identity { get; }
 
     public HubConnection Connection { get; }
+
+    /// <summary>What this member sees of the bots' streamed replies, in the bots scenario.</summary>
+    public ReplyReader? Replies { get; }
 
     /// <summary>The room this user sends to, and how many others receive what it sends.</summary>
     public (string RoomId, int Receivers) Room { get; set; }
@@ -88,8 +92,9 @@ public sealed class SimulatedUser : IAsyncDisposable
 
     private void OnMessage(MessageDto message)
     {
-        // Join and leave notices travel as messages too; only the load's own text is measured.
-        if (message.Type != MessageType.Text)
+        // Join and leave notices travel as messages too, and bots' replies are counted apart;
+        // only the load's own text is measured here.
+        if (message.Type != MessageType.Text || Replies?.TryBegin(message) == true)
         {
             return;
         }

@@ -61,6 +61,15 @@ public static class ReportPrinter
             table.AddRow("stuck member per room / cut off", $"{run.Stuck} / {(run.CutOff is { } cut ? cut.ToString("N0", CultureInfo.InvariantCulture) : "-")}");
         }
 
+        if (run.Replies is { } r)
+        {
+            table.AddRow("bot replies seen / owed", $"{r.Started:N0} / {r.ExpectedSightings:N0} ({r.WordsPerReply:N0} words, {N(r.WordDelayMilliseconds)} ms apart)");
+            table.AddRow("replies ended complete / otherwise", $"{r.Completed:N0} / {r.EndedOtherwise:N0}");
+            table.AddRow("deltas delivered, per s", $"{r.Deltas:N0}, {N(r.DeltasPerSecond)}");
+            table.AddRow("delta index gaps / unstamped", $"{r.IndexGaps:N0} / {r.UnstampedDeltas:N0}");
+            table.AddRow("delta ms p50 p90 p99 p99.9 max", Latency(r.DeltaLatency));
+        }
+
         table.AddRow("errors", run.Errors.Count == 0 ? "none" : Markup.Escape(string.Join(", ", run.Errors.Select(e => $"{e.Key} {e.Value:N0}"))));
         if (run.Server is { } s)
         {

@@ -98,7 +98,28 @@ public sealed record ScenarioResult
     /// the ramp narrows, its steps no longer come in rising order.
     /// </summary>
     public RampStep? Knee { get; init; }
+
+    /// <summary>What the members saw of the bots' streamed replies (the bots scenario).</summary>
+    public BotReplyResult? Replies { get; init; }
 }
+
+/// <summary>
+/// The bots scenario's replies as the members saw them, each member counted: a reply to a room of
+/// ten is ten sightings. A delta's latency runs from its first word being made on the node (the
+/// word's stamp) to a member receiving it, so it includes the wait for text to join a delta.
+/// </summary>
+public sealed record BotReplyResult(
+    int WordsPerReply,
+    double WordDelayMilliseconds,
+    long ExpectedSightings,
+    long Started,
+    long Completed,
+    long EndedOtherwise,
+    long Deltas,
+    double DeltasPerSecond,
+    long IndexGaps,
+    long UnstampedDeltas,
+    LatencySummary DeltaLatency);
 
 /// <summary>One number of ours beside the same number of the other run, and their ratio.</summary>
 public sealed record Comparison(string Measure, string First, string Second, double FirstValue, double SecondValue, double Ratio);

@@ -17,6 +17,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private const int ConnectAttempts = 3;
 
     private readonly LoadMetrics metrics = new();
+    private readonly ReplyMetrics? replies = settings.Scenario == Scenario.Bots ? new() : null;
     private readonly List<SimulatedUser> users = [];
     private readonly List<Guid> rooms = [];
     private readonly List<RawHubConnection> stuckMembers = [];
@@ -41,7 +42,9 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         _ => settings.Members,
     };
 
-    private LoadDriver Driver => driver ??= new LoadDriver(users, RoomCount, MembersPerRoom, metrics, settings.MaxInFlight, settings.MessageSize);
+    private LoadDriver Driver => driver ??= new LoadDriver(
+        users, RoomCount, MembersPerRoom, metrics, settings.MaxInFlight, settings.MessageSize,
+        replies is null ? null : BenchBot.TriggerPadding(settings.ReplyWords));
 
     private int UserCount => settings.Scenario == Scenario.Connections ? settings.Connections : RoomCount * MembersPerRoom;
 
@@ -89,9 +92,16 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         await Parallel.ForAsync(0, RoomCount * MembersPerRoom, Setup(cancellationToken), async (i, ct) =>
             await target.AddMemberAsync(roomIds[i / MembersPerRoom], identities[i], ct));
         rooms.AddRange(roomIds);
+        if (replies is not null)
+        {
+            view.Phase = $"adding {BenchBot.UserName} to each room";
+            var service = target as ChatServiceTarget ?? throw new InvalidOperationException("bots runs on the chat service only");
+            await Parallel.ForAsync(0, RoomCount, Setup(cancellationToken), async (r, ct) => await service.AddBotAsync(roomIds[r], ct));
+        }
+
         foreach (var identity in identities)
         {
-            users.Add(new SimulatedUser(identity, settings.Json, connector, metrics));
+            users.Add(new SimulatedUser(identity, settings.Json, connector, metrics, replies));
         }
 
         for (var i = 0; i < users.Count && MembersPerRoom > 0; i++)
@@ -133,6 +143,10 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             case Scenario.Ramp:
                 steps = await RampAsync(view, cancellationToken);
                 break;
+            case Scenario.Bots:
+                view.Phase = $"asking {BenchBot.UserName} {settings.Rate:N1} times/s in each of {RoomCount:N0} rooms";
+                await Driver.SendPacedAsync(settings.Rate, settings.Duration, cancellationToken);
+                break;
             default:
                 view.Phase = $"sending {settings.Rate:N1}/s in each of {RoomCount:N0} rooms";
                 await Driver.SendPacedAsync(settings.Rate, settings.Duration, cancellationToken);
@@ -140,7 +154,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         }
 
         view.Phase = "waiting for acks and late deliveries";
-        await Driver.DrainAsync(settings.Drain, cancellationToken);
+        await DrainAsync(cancellationToken);
         var measured = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var end = target.Sample();
         var cpu = CpuSnapshot.Take(target).Since(cpuStart);
@@ -148,7 +162,23 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         var upkeep = upkeepStart is { } begun && await target.DatabaseUpkeepAsync(cancellationToken) is { } upkeepEnd ? upkeepEnd.Since(begun) : null;
         var cutOff = await target.CutOffConnectionsAsync(cancellationToken) - cutOffStart;
         metrics.TakeInterval();
+        replies?.TakeInterval();
         return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, upkeep, steps) with { CutOff = cutOff };
+    }
+
+    /// <summary>
+    /// Waits, up to <c>--drain</c>, for acks and owed deliveries, then (bots) for every reply to
+    /// reach every member of its room and end there.
+    /// </summary>
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await Driver.DrainAsync(settings.Drain, cancellationToken);
+        while (replies is not null && clock.Elapsed < settings.Drain
+            && (replies.Started < metrics.Acked * MembersPerRoom || replies.Ended < replies.Started))
+        {
+            await Task.Delay(20, cancellationToken);
+        }
     }
 
     private async Task WarmUpAsync(ProgressView view, CancellationToken cancellationToken)
@@ -163,10 +193,11 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             await Driver.SendPacedAsync(settings.Rate, settings.Warmup, cancellationToken);
         }
 
-        await Driver.DrainAsync(settings.Drain, cancellationToken);
+        await DrainAsync(cancellationToken);
         // Per-member counts keep running: after a full drain they agree as they stand.
         await StartMeasuringAsync(cancellationToken);
         metrics.Reset();
+        replies?.Reset();
     }
 
     /// <summary>
@@ -343,6 +374,18 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             },
             Steps = steps,
             Knee = steps?.Where(s => s.WithinBound).MaxBy(s => s.RatePerRoom),
+            Replies = replies is null ? null : new BotReplyResult(
+                settings.ReplyWords,
+                settings.WordDelay.TotalMilliseconds,
+                metrics.Acked * MembersPerRoom,
+                replies.Started,
+                replies.Completed,
+                replies.EndedOtherwise,
+                replies.Deltas,
+                Math.Round(replies.Deltas / measured, 1),
+                replies.Gaps,
+                replies.Unstamped,
+                LatencySummary.From(replies.DeltaTotal)),
         };
     }
 

@@ -119,6 +119,14 @@ public sealed class ChatServiceTarget : IBenchTarget
             ["Redis__Configuration"] = redis,
             ["Redis__ChannelPrefix"] = channelPrefix,
         };
+        if (settings.Scenario == Scenario.Bots)
+        {
+            foreach (var (name, value) in BenchBot.NodeEnvironment(settings))
+            {
+                environment[name] = value;
+            }
+        }
+
         foreach (var (name, value) in settings.NodeEnvironment)
         {
             environment[name] = value;
@@ -168,6 +176,19 @@ public sealed class ChatServiceTarget : IBenchTarget
         await EnsureSuccessAsync(registered, "registering the room owner", CancellationToken.None);
         using var signedIn = await http[0].PostAsJsonAsync("auth/token", new TokenRequest(userName, password), Json);
         return await IdentityAsync(signedIn, 0, CancellationToken.None);
+    }
+
+    /// <summary>The room's owner adds <see cref="BenchBot"/> to the room.</summary>
+    public async Task AddBotAsync(Guid roomId, CancellationToken cancellationToken)
+    {
+        var owner = await roomOwner.Value.WaitAsync(cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/rooms/{roomId}/bots")
+        {
+            Content = JsonContent.Create(new AddBotRequest(BenchBot.UserName), options: Json),
+        };
+        request.Headers.Authorization = new("Bearer", owner.Token);
+        using var response = await http[0].SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, "adding the bot to a room", cancellationToken);
     }
 
     public async Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken)

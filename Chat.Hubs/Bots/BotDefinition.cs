@@ -47,6 +47,13 @@ public sealed class BotDefinition
     /// <summary>For <c>scripted</c>: the pause between the words it streams.</summary>
     [Range(0, 10_000)]
     public int WordDelayMilliseconds { get; set; } = 60;
+
+    /// <summary>
+    /// For <c>scripted</c>: each word it streams starts with the node's clock when the word was
+    /// made, in Unix microseconds (<c>1765100000123456:word</c>), so a load test on the same machine
+    /// can tell how long each delta took to reach the members. Off by default.
+    /// </summary>
+    public bool StampWords { get; set; }
 }
 
 /// <summary>The providers a bot may use.</summary>

@@ -82,7 +82,7 @@ public sealed partial class BotDirectory(
     {
         AiChatClient model = definition.Provider switch
         {
-            BotProviders.Scripted => new ScriptedChatClient(TimeSpan.FromMilliseconds(definition.WordDelayMilliseconds), clock),
+            BotProviders.Scripted => new ScriptedChatClient(TimeSpan.FromMilliseconds(definition.WordDelayMilliseconds), clock, definition.StampWords),
             BotProviders.OpenAi => OpenAiModel(definition),
             _ => throw new InvalidOperationException($"Bot {definition.UserName}: provider '{definition.Provider}' is not one this version knows"),
         };

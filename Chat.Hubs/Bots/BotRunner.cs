@@ -144,7 +144,7 @@ public sealed partial class BotRunner(
         var toUserId = trigger.ToUserId is null ? (Guid?)null : trigger.SenderId;
         var reply = (await stored.StartAsync(
             new StreamStart(Guid.NewGuid(), trigger.RoomId, bot.UserId, toUserId, trigger.Id, ClientMessageId: null, clock.UtcNowAsStored()),
-            cancellationToken))?.Message;
+            cancellationToken: cancellationToken))?.Message;
         if (reply is null)
         {
             return;

@@ -3,7 +3,7 @@ using Chat.Data;
 using Chat.Hubs.Blocks;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
-using Chat.Hubs.Rooms;
+using Chat.Hubs.Messages;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -11,13 +11,12 @@ namespace Chat.Hubs.Bots;
 
 /// <summary>
 /// <c>StreamMessage</c>: a member (a service, typically) streams a message it produces as it
-/// goes, and the room sees it grow exactly like a bot's reply. The same rules as
-/// <c>SendMessage</c> hold: membership, mutes, the messages budget, blocks for a private message,
-/// and idempotency by <c>clientMessageId</c> (a stream repeated with the same id is answered as a
-/// duplicate and its parts ignored).
+/// goes, and the room sees it grow exactly like a bot's reply. <c>SendMessage</c>'s rules hold,
+/// checked the same way (<see cref="SendPrechecks"/>, then <see cref="SendPolicy"/> in the
+/// transaction that stores the start), and idempotency by <c>clientMessageId</c> (a stream
+/// repeated with the same id is answered as a duplicate and its parts ignored).
 /// </summary>
 public sealed class MessageStreamer(
-    RoomAccess access,
     MembershipRepository members,
     BlockService blocks,
     SendRateLimiter rateLimiter,
@@ -38,15 +37,11 @@ public sealed class MessageStreamer(
         var toUserId = WireIds.ParseOptional(request?.ToUserId, "toUserId");
         var replyToId = WireIds.ParseOptional(request?.ReplyToId, "replyToId");
         await rateLimiter.TakeTokenAsync(caller.UserId);
-        await access.RequireUnmutedMemberAsync(caller.UserId, roomId, cancellationToken);
-        if (toUserId is { } recipient && recipient != caller.UserId)
-        {
-            _ = await members.FindAsync(roomId, recipient, cancellationToken) ?? throw ChatException.NotFound("recipient");
-            await blocks.EnsureMayWriteToAsync(caller.UserId, recipient, cancellationToken);
-        }
-
+        var policy = new SendPolicy(caller, MessageType.Text, clock, rateLimiter);
+        await SendPrechecks.EnsureAsync(members, blocks, caller, roomId, policy, toUserId, namesRoomData: false, cancellationToken);
         var started = await replies.StartAsync(
-            new StreamStart(Guid.NewGuid(), roomId, caller.UserId, toUserId, replyToId, clientMessageId, clock.UtcNowAsStored()),
+            new StreamStart(Guid.CreateVersion7(), roomId, caller.UserId, toUserId, replyToId, clientMessageId, clock.UtcNowAsStored()),
+            policy,
             cancellationToken) ?? throw ChatException.NotFound("room");
         if (started.Duplicate)
         {

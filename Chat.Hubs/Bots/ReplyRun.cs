@@ -33,7 +33,7 @@ public sealed partial class ReplyRun(
         {
             reply = (await replies.StartAsync(
                 new StreamStart(Guid.NewGuid(), trigger.RoomId, bot.UserId, toUserId, trigger.Id, ClientMessageId: null, clock.UtcNowAsStored()),
-                stopping))?.Message;
+                cancellationToken: stopping))?.Message;
         }
         catch (Exception e) when (!stopping.IsCancellationRequested)
         {

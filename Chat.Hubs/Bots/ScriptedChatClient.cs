@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using AiChatOptions = Microsoft.Extensions.AI.ChatOptions;
@@ -8,9 +9,11 @@ namespace Chat.Hubs.Bots;
 /// The built-in provider: no model, a fixed and predictable behaviour, for demos, the run script,
 /// tests and the bench. It streams its answer word by word. When asked for the time (the last
 /// message mentions "time") and it may call <c>current_time</c>, it calls that tool first and
-/// answers with its result; otherwise it answers with what it was told.
+/// answers with its result; otherwise it answers with what it was told. With
+/// <paramref name="stampWords"/> each word carries the clock when it was made (see
+/// <see cref="BotDefinition.StampWords"/>).
 /// </summary>
-public sealed class ScriptedChatClient(TimeSpan wordDelay, TimeProvider clock) : Microsoft.Extensions.AI.IChatClient
+public sealed class ScriptedChatClient(TimeSpan wordDelay, TimeProvider clock, bool stampWords = false) : Microsoft.Extensions.AI.IChatClient
 {
     private int calls;
 
@@ -44,7 +47,8 @@ public sealed class ScriptedChatClient(TimeSpan wordDelay, TimeProvider clock) :
                 await Task.Delay(wordDelay, clock, cancellationToken);
             }
 
-            yield return new ChatResponseUpdate(ChatRole.Assistant, i == 0 ? words[i] : " " + words[i]);
+            var word = stampWords ? Stamped(words[i], clock.GetUtcNow()) : words[i];
+            yield return new ChatResponseUpdate(ChatRole.Assistant, i == 0 ? word : " " + word);
         }
 
         yield return new ChatResponseUpdate { FinishReason = ChatFinishReason.Stop };
@@ -56,6 +60,9 @@ public sealed class ScriptedChatClient(TimeSpan wordDelay, TimeProvider clock) :
     public void Dispose()
     {
     }
+
+    private static string Stamped(string word, DateTimeOffset now) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(now - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond}:{word}");
 
     // What it was told, minus the mention that made it answer.
     private static string Quote(string text) => text.Trim();

@@ -49,23 +49,7 @@ public sealed class MessageSender(
         await rateLimiter.TakeTokenAsync(sender.UserId);
 
         var policy = new SendPolicy(sender, type, clock, rateLimiter);
-        if (toUserId is not null || attachmentId is not null)
-        {
-            // The sender's state in the room first, so that an outsider learns nothing about the
-            // room's members or files from the errors below; the storing transaction asks again.
-            var state = await members.RoomStateAsync(roomId, sender.UserId, cancellationToken) ?? throw ChatException.NotFound("room");
-            policy.EnsureAllowedExceptSlowMode(state);
-        }
-
-        if (toUserId is { } recipient && recipient != sender.UserId)
-        {
-            if (await members.FindAsync(roomId, recipient, cancellationToken) is null)
-            {
-                throw ChatException.NotFound("recipient");
-            }
-
-            await blocks.EnsureMayWriteToAsync(sender.UserId, recipient, cancellationToken);
-        }
+        await SendPrechecks.EnsureAsync(members, blocks, sender, roomId, policy, toUserId, namesRoomData: attachmentId is not null, cancellationToken);
 
         if (attachmentId is { } attachment)
         {

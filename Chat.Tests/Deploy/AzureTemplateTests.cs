@@ -171,6 +171,25 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void Declared_bots_become_bot_settings_and_an_openai_key_comes_from_the_vault_only()
+    {
+        var site = Template.Single("Microsoft.Web/sites");
+        var botSettings = site.Template.GetProperty("variables").GetProperty("botSettings").GetString()!;
+        var names = System.Text.RegularExpressions.Regex.Matches(botSettings, @"'Bots__\{0\}__(\w+)'").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Contains("ApiKey", names);
+        Assert.All(names, name => Assert.True(
+            typeof(Chat.Hubs.Bots.BotDefinition).GetProperty(name) is not null, $"Bots__N__{name}: BotDefinition has no property {name}"));
+        // The key is a reference to the bot's vault secret, read with the app's identity, and is
+        // no parameter of the template: nothing secret passes through a deployment.
+        Assert.Contains("format('@Microsoft.KeyVault(SecretUri={0}/bot-{1}-api-key)', variables('secretsUri')", botSettings, StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            Template.Root.GetProperty("parameters").EnumerateObject(),
+            p => p.Name.Contains("bot", StringComparison.OrdinalIgnoreCase) && p.Value.GetProperty("type").GetString()!.StartsWith("secure", StringComparison.Ordinal));
+        Assert.Contains("botSettings", site.Properties.GetProperty("siteConfig").GetProperty("appSettings").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Redis_speaks_tls_only_and_the_app_connects_to_its_ssl_port()
     {
         var redis = Template.Single("Microsoft.Cache/redis").Properties;

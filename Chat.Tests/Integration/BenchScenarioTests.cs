@@ -216,6 +216,34 @@ public sealed class BenchScenarioTests : IAsyncLifetime
         Assert.Contains("stuck member per room", Output);
     }
 
+    [Fact]
+    public async Task Bots_scenario_streams_every_reply_to_every_member_on_both_nodes_and_times_each_delta()
+    {
+        var document = await RunAsync(
+            "bots", "--nodes", "2", "--redis", TestServers.Redis, "--rooms", "2", "--members", "3", "--rate", "2", "--duration", "2",
+            "--reply-words", "12", "--word-delay", "10", "--out", outFile);
+
+        var run = Assert.Single(document.Runs);
+        // The triggers are the room's own messages: each reaches the other members as in rooms.
+        AssertEveryMessageReachedEveryOtherMember(run, rooms: 2, members: 3);
+        var replies = Assert.IsType<BotReplyResult>(run.Replies);
+        var context = JsonSerializer.Serialize(replies, BenchRunner.JsonOptions);
+        // Every trigger's reply began and ended complete at every member of its room, sender included.
+        Assert.Equal(run.Acked * 3, replies.ExpectedSightings);
+        Assert.Equal(replies.ExpectedSightings, replies.Started);
+        Assert.Equal(replies.Started, replies.Completed);
+        Assert.Equal(0, replies.EndedOtherwise);
+        // Twelve words and more, in deltas that each member got in order, each timed by its stamp.
+        Assert.True(replies.Deltas >= replies.Started, context);
+        Assert.Equal(0, replies.IndexGaps);
+        Assert.Equal(0, replies.UnstampedDeltas);
+        Assert.Equal(replies.Deltas, replies.DeltaLatency.Count);
+        Assert.True(replies.DeltaLatency.P50 > 0 && replies.DeltaLatency.P99 <= replies.DeltaLatency.Max, context);
+        Assert.Contains("delta ms p50 p90 p99 p99.9 max", Output);
+        using var written = JsonDocument.Parse(await File.ReadAllTextAsync(outFile));
+        Assert.Equal(replies.Deltas, written.RootElement.GetProperty("runs")[0].GetProperty("replies").GetProperty("deltaLatency").GetProperty("count").GetInt64());
+    }
+
     private string Output => output.ToString();
 
     private static void AssertEveryMessageReachedEveryOtherMember(ScenarioResult run, int rooms, int members)

@@ -43,6 +43,18 @@ public sealed class BenchSettingsTests
     }
 
     [Fact]
+    public void Bots_asks_once_a_second_per_room_unless_told_otherwise()
+    {
+        var settings = BenchSettings.Parse(["bots", "--postgres", Postgres, "--reply-words", "12", "--word-delay", "5"]);
+
+        Assert.Equal(Scenario.Bots, settings.Scenario);
+        Assert.Equal(BenchSettings.BotTriggerRate, settings.Rate);
+        Assert.Equal(12, settings.ReplyWords);
+        Assert.Equal(TimeSpan.FromMilliseconds(5), settings.WordDelay);
+        Assert.Equal(3, BenchSettings.Parse(["bots", "--postgres", Postgres, "--rate", "3"]).Rate);
+    }
+
+    [Fact]
     public void Node_environment_collects_every_variable_and_keeps_equals_signs_in_values()
     {
         var settings = BenchSettings.Parse(
@@ -60,6 +72,8 @@ public sealed class BenchSettingsTests
     [InlineData("--rate needs a positive number", "rooms", "--postgres", Postgres, "--rate", "fast")]
     [InlineData("--nodes 2 needs --redis", "rooms", "--postgres", Postgres, "--nodes", "2")]
     [InlineData("--duration needs a value", "rooms", "--postgres", Postgres, "--duration")]
+    [InlineData("bots declares its bot on nodes it starts", "bots", "--url", "http://127.0.0.1:5000")]
+    [InlineData("bots declares its bot on nodes it starts", "bots", "--postgres", Postgres, "--target", "both")]
     public void Bad_command_lines_are_refused_with_what_is_wrong(string expected, params string[] args)
     {
         var refused = Assert.Throws<ArgumentException>(() => BenchSettings.Parse(args));

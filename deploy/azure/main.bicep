@@ -4,6 +4,8 @@
 
 targetScope = 'resourceGroup'
 
+import { bot } from 'modules/webapp.bicep'
+
 @description('Short name in every resource name: lowercase letters, digits and hyphens, e.g. chat-prod.')
 @minLength(3)
 @maxLength(12)
@@ -55,6 +57,9 @@ param migrateOnStartup bool = true
 
 @description('Browser origins allowed to call the service from another origin.')
 param corsAllowedOrigins string[] = []
+
+@description('Bots to declare, each {userName, displayName?, provider, model?, endpoint?, systemPrompt?} (README, "Bots and streamed replies"). An openai bot reads its key from the vault secret bot-<userName>-api-key (deploy/README.md).')
+param bots bot[] = []
 
 @description('Object id of the CI/CD service principal, which may then read secrets back; empty for none.')
 param deploymentPrincipalId string = ''
@@ -144,6 +149,7 @@ module webApp 'modules/webapp.bicep' = {
     migrateOnStartup: migrateOnStartup
     corsAllowedOrigins: corsAllowedOrigins
     previousJwtSigningKeyIds: previousJwtSigningKeyIds
+    bots: bots
   }
   // The references must find their secrets on the first start.
   dependsOn: [

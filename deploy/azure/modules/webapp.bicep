@@ -56,8 +56,42 @@ param migrateOnStartup bool = true
 @description('Browser origins allowed to call the API and the hub from another origin.')
 param corsAllowedOrigins string[] = []
 
+@export()
+@description('A bot the service declares (Bots__N__…); an openai bot\'s key is the vault secret bot-<userName>-api-key.')
+type bot = {
+  userName: string
+  displayName: string?
+  provider: 'scripted' | 'openai'
+  model: string?
+  endpoint: string?
+  systemPrompt: string?
+}
+
+@description('Bots the service declares.')
+param bots bot[] = []
+
 // Without a version a reference follows the newest version of its secret.
 var secretsUri = '${vaultUri}secrets'
+
+// Each bot as Bots__N__… settings, the ones it leaves out omitted. An openai bot's key is never a
+// parameter: it is the vault secret bot-<userName>-api-key, set by the operator.
+var botSettings = filter(
+  flatten(map(range(0, length(bots)), i => [
+    { name: 'Bots__${i}__UserName', value: bots[i].userName }
+    { name: 'Bots__${i}__DisplayName', value: bots[i].?displayName ?? '' }
+    { name: 'Bots__${i}__Provider', value: bots[i].provider }
+    { name: 'Bots__${i}__Model', value: bots[i].?model ?? '' }
+    { name: 'Bots__${i}__Endpoint', value: bots[i].?endpoint ?? '' }
+    { name: 'Bots__${i}__SystemPrompt', value: bots[i].?systemPrompt ?? '' }
+    {
+      name: 'Bots__${i}__ApiKey'
+      value: bots[i].provider == 'openai'
+        ? '@Microsoft.KeyVault(SecretUri=${secretsUri}/bot-${replace(replace(toLower(bots[i].userName), '_', '-'), '.', '-')}-api-key)'
+        : ''
+    }
+  ])),
+  setting => !empty(setting.value)
+)
 
 var fixedSettings = [
   {
@@ -159,7 +193,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       // Readiness checks PostgreSQL and Redis: an instance that cannot reach either is taken out
       // of the load balancer instead of accepting connections it cannot serve.
       healthCheckPath: '/health/ready'
-      appSettings: concat(fixedSettings, corsSettings, previousKeySettings)
+      appSettings: concat(fixedSettings, corsSettings, previousKeySettings, botSettings)
     }
   }
 }
