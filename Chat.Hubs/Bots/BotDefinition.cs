@@ -29,6 +29,12 @@ public sealed class BotDefinition
     /// <summary>The built-in tools it may call (<see cref="BotTools"/>); all of them when empty.</summary>
     public string[]? Tools { get; set; }
 
+    /// <summary>
+    /// MCP servers whose tools it may call besides the built-in ones. They act with the rights
+    /// the operator gave them, not the asker's: declare only tools any member may use.
+    /// </summary>
+    public List<BotMcpServer> McpServers { get; set; } = [];
+
     /// <summary>How many of the room's recent messages it is given.</summary>
     [Range(1, 200)]
     public int HistoryMessages { get; set; } = 20;

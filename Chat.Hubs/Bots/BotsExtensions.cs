@@ -14,10 +14,11 @@ internal static class BotsExtensions
     {
         services.AddOptions<List<BotDefinition>>()
             .Bind(configuration.GetSection(SectionName))
-            .Validate(Validate, "every bot needs a UserName of 3 to 32 letters, digits, '_', '.' or '-', names must differ, Provider must be 'scripted' or 'openai', and an openai bot needs a Model")
+            .Validate(Validate, "every bot needs a UserName of 3 to 32 letters, digits, '_', '.' or '-', names must differ, Provider must be 'scripted' or 'openai', an openai bot needs a Model, and each of its MCP servers a Name of its own and either an http(s) Url or a Command")
             .ValidateOnStart();
         services.AddOptionsWithValidateOnStart<BotRunOptions>().BindConfiguration(BotRunOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton<BotTools>();
+        services.AddSingleton<McpToolbox>();
         services.AddSingleton<BotDirectory>();
         services.AddHostedService(s => s.GetRequiredService<BotDirectory>());
         services.AddSingleton<BotRooms>();
@@ -38,6 +39,8 @@ internal static class BotsExtensions
     // The user name by the rule its attribute states, then what only the list can tell.
     private static bool Validate(List<BotDefinition> bots) =>
         bots.All(b => Validator.TryValidateProperty(b.UserName, new ValidationContext(b) { MemberName = nameof(BotDefinition.UserName) }, null)
-            && (b.Provider == BotProviders.Scripted || (b.Provider == BotProviders.OpenAi && !string.IsNullOrWhiteSpace(b.Model))))
+            && (b.Provider == BotProviders.Scripted || (b.Provider == BotProviders.OpenAi && !string.IsNullOrWhiteSpace(b.Model)))
+            && b.McpServers.All(server => Validator.TryValidateObject(server, new ValidationContext(server), null, validateAllProperties: true))
+            && b.McpServers.Select(server => server.Name).Distinct(StringComparer.Ordinal).Count() == b.McpServers.Count)
         && bots.Select(b => b.UserName.ToLowerInvariant()).Distinct().Count() == bots.Count;
 }

@@ -18,6 +18,7 @@ public sealed partial class ReplyRun(
     MessageRepository messages,
     MessageStreamRun streams,
     BotTools tools,
+    McpToolbox mcpTools,
     ChatMetrics metrics,
     TimeProvider clock,
     ILogger<ReplyRun> logger)
@@ -68,9 +69,10 @@ public sealed partial class ReplyRun(
     private async Task ProduceAsync(DeclaredBot bot, StoredMessage trigger, Guid replyId, ReplyStream stream, CancellationToken cancellationToken)
     {
         var history = await HistoryAsync(bot, trigger, replyId, cancellationToken);
+        var builtIn = tools.For(bot.Definition, trigger.RoomId, trigger.SenderId);
         var request = new AiChatOptions
         {
-            Tools = tools.For(bot.Definition, trigger.RoomId, trigger.SenderId),
+            Tools = [.. builtIn, .. await mcpTools.ToolsAsync(bot.Definition, [.. builtIn.Select(t => t.Name)], cancellationToken)],
             MaxOutputTokens = bot.Definition.MaxOutputTokens,
             ModelId = bot.Definition.Model,
         };
