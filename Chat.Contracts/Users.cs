@@ -22,8 +22,14 @@ public sealed record TokenRequest(string UserName, string Password);
 /// <summary>Body of <c>POST /auth/guest</c>.</summary>
 public sealed record GuestRequest(string DisplayName);
 
-/// <summary>An issued access token.</summary>
-public sealed record TokenResponse(string AccessToken, DateTime ExpiresAt, Guid UserId);
+/// <summary>
+/// An issued access token and, for a user's sign-in, the refresh token that renews it
+/// (<c>POST /auth/refresh</c>); a service's token comes without one.
+/// </summary>
+public sealed record TokenResponse(string AccessToken, DateTime ExpiresAt, Guid UserId, string? RefreshToken = null, DateTime? RefreshExpiresAt = null);
+
+/// <summary>Body of <c>POST /auth/refresh</c> and <c>POST /auth/logout</c>.</summary>
+public sealed record RefreshRequest(string? RefreshToken);
 
 /// <summary>Body of <c>PATCH /api/users/me</c>; absent fields stay as they are.</summary>
 public sealed record UpdateProfileRequest(string? DisplayName, string? AvatarUrl);

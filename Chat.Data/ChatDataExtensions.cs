@@ -58,6 +58,7 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<MessageRetentionRepository>();
         builder.Services.AddSingleton<BlockRepository>();
         builder.Services.AddSingleton<ActivityRepository>();
+        builder.Services.AddSingleton<RefreshTokenRepository>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.AddMessageWriter();

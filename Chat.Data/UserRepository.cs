@@ -50,6 +50,15 @@ public sealed class UserRepository(NpgsqlDataSource dataSource, DatabasePipeline
             cancellationToken);
     }
 
+    /// <summary>Replaces the user's password hash (an upgrade to stronger parameters).</summary>
+    /// <remarks>Retried: it sets the same value however often it runs.</remarks>
+    public Task SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteAsync(new CommandDefinition(
+                "update users set password_hash = @PasswordHash where id = @Id", new { Id = id, PasswordHash = passwordHash }, cancellationToken: token)),
+            cancellationToken);
+
     /// <summary>Finds a user by userName, which is stored lower-case.</summary>
     public Task<ChatUser?> FindByUserNameAsync(string userName, CancellationToken cancellationToken = default)
     {

@@ -10,13 +10,14 @@ namespace Chat.Api.Auth;
 /// <summary>Registration, sign-in and guest accounts.</summary>
 public sealed class AccountService(
     UserRepository users,
-    TokenIssuer tokens,
-    IPasswordHasher<ChatUser> hasher,
+    UserSessions sessions,
+    Passwords passwords,
     IValidator<RegisterRequest> registerValidator,
     IValidator<TokenRequest> tokenValidator,
     IValidator<GuestRequest> guestValidator,
     SignInThrottle throttle,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<AccountService> logger)
 {
     public async Task<UserDto> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
     {
@@ -30,7 +31,7 @@ public sealed class AccountService(
             Status = PresenceStatus.Offline,
             CreatedAt = clock.UtcNowAsStored(),
         };
-        user = user with { PasswordHash = hasher.HashPassword(user, request.Password) };
+        user = user with { PasswordHash = await passwords.HashAsync(request.Password, cancellationToken) };
         if (!await users.CreateAsync(user, cancellationToken))
         {
             throw new ChatException(ErrorCodes.Conflict, "that userName is taken")
@@ -51,16 +52,36 @@ public sealed class AccountService(
         tokenValidator.EnsureValid(request);
         await throttle.BeginAsync(request.UserName, clientAddress);
         var user = await users.FindByUserNameAsync(request.UserName, cancellationToken);
-        var verdict = user?.PasswordHash is { } hash
-            ? hasher.VerifyHashedPassword(user, hash, request.Password)
-            : PasswordVerificationResult.Failed;
+        // An unknown user is checked against a dummy hash: the answer takes as long as for a wrong password.
+        var verdict = await passwords.VerifyAsync(user?.PasswordHash, request.Password, cancellationToken);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
             throw new ChatException(ErrorCodes.Unauthorized, "wrong userName or password");
         }
 
         await throttle.SucceededAsync(request.UserName, clientAddress);
-        return tokens.Issue(user);
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            await UpgradeHashAsync(user, request.Password, cancellationToken);
+        }
+
+        return await sessions.StartAsync(user, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces a hash made by an older scheme or with weaker parameters, while the password is at
+    /// hand. A failure leaves the old hash, which still checks, for the next sign-in.
+    /// </summary>
+    private async Task UpgradeHashAsync(ChatUser user, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await users.SetPasswordHashAsync(user.Id, await passwords.HashAsync(password, cancellationToken), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "The password hash of user {UserId} could not be upgraded; it will be at the next sign-in", user.Id);
+        }
     }
 
     /// <summary>Creates a guest account with a generated userName and signs it in.</summary>
@@ -79,6 +100,6 @@ public sealed class AccountService(
             CreatedAt = clock.UtcNowAsStored(),
         };
         await users.CreateAsync(user, cancellationToken);
-        return tokens.Issue(user);
+        return await sessions.StartAsync(user, cancellationToken);
     }
 }

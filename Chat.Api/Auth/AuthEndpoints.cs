@@ -29,6 +29,20 @@ public static class AuthEndpoints
             .WithName("CreateGuest").WithSummary("Creates a guest account and returns its access token")
             .RequireBudget(Budget.Guests).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
+        // Failed refreshes count against the address like failed sign-ins (see UserSessions).
+        auth.MapPost("/refresh", async Task<Ok<TokenResponse>> (RefreshRequest request, UserSessions sessions, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await sessions.RefreshAsync(request, ClientAddress.Of(http), ct)))
+            .WithName("RefreshToken").WithSummary("Replaces a refresh token with a new one and returns a new access token")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        auth.MapPost("/logout", async Task<NoContent> (RefreshRequest request, UserSessions sessions, HttpContext http, CancellationToken ct) =>
+            {
+                await sessions.EndAsync(request, ClientAddress.Of(http), ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("SignOut").WithSummary("Revokes the refresh token's sign-in")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
         auth.MapPost("/service-token", async Task<Ok<TokenResponse>> (ServiceTokenRequest request, ServiceAccountService services, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await services.SignInAsync(request, ClientAddress.Of(http), ct)))
             .WithName("CreateServiceToken").WithSummary("Signs a configured service client in; its token has the role service")

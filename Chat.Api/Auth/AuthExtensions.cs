@@ -14,11 +14,13 @@ public static class AuthExtensions
     {
         builder.Services.AddOptionsWithValidateOnStart<JwtOptions>().BindConfiguration(JwtOptions.SectionName).ValidateDataAnnotations();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<UserSessions>();
         builder.Services.AddSingleton<SignInThrottle>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddOptions<ServiceClientOptions>().BindConfiguration(ServiceClientOptions.SectionName);
         builder.Services.AddSingleton<ServiceAccountService>();
-        builder.Services.AddSingleton<IPasswordHasher<ChatUser>, PasswordHasher<ChatUser>>();
+        builder.Services.AddOptionsWithValidateOnStart<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName).ValidateDataAnnotations();
+        builder.Services.AddSingleton<Passwords>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

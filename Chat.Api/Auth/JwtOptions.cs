@@ -31,6 +31,10 @@ public sealed class JwtOptions : IValidatableObject
     [Range(60, 30 * 24 * 3600)]
     public int TokenLifetimeSeconds { get; set; } = 12 * 3600;
 
+    /// <summary>A refresh token not used for this long expires; each refresh starts the count again.</summary>
+    [Range(1, 365)]
+    public int RefreshIdleDays { get; set; } = 30;
+
     public byte[] SigningKeyBytes() => KeyBytes(SigningKey);
 
     /// <summary>Every key a token may be signed with: the current one first, then the previous ones.</summary>

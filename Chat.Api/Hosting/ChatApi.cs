@@ -76,7 +76,8 @@ public static class ChatApi
 
         api.MapGroup("/admin").WithTags("Admin")
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .MapActivityEndpoints();
+            .MapActivityEndpoints()
+            .MapSessionEndpoints();
 
         return endpoints;
     }

@@ -1,3 +1,4 @@
+using Chat.Api.Auth;
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs;
@@ -26,6 +27,13 @@ public static class UserEndpoints
             })
             .WithName("UpdateMe").WithSummary("Changes the caller's display name or avatar")
             .ProducesValidationProblem();
+
+        users.MapDelete("/me/sessions", async Task<NoContent> (Caller caller, UserSessions sessions, CancellationToken ct) =>
+            {
+                await sessions.EndAllAsync(caller, caller.UserId, ct);
+                return TypedResults.NoContent();
+            })
+            .WithName("SignOutEverywhere").WithSummary("Revokes every refresh token of the caller; access tokens last until they expire");
 
         users.MapGet("/{id}", async Task<Ok<UserDto>> (Guid id, UserRepository repository, CancellationToken ct) =>
                 TypedResults.Ok(await FindAsync(repository, id, ct)))

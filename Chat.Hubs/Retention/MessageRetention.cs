@@ -6,11 +6,13 @@ namespace Chat.Hubs.Retention;
 
 /// <summary>
 /// Deletes messages older than their room's <c>retentionDays</c>, and uploads that no message
-/// took up within <see cref="RetentionOptions.UnusedUploadSeconds"/>.
+/// took up within <see cref="RetentionOptions.UnusedUploadSeconds"/>, and refresh tokens past
+/// their expiry.
 /// </summary>
 public sealed class MessageRetention(
     MessageRetentionRepository repository,
     AttachmentRepository attachments,
+    RefreshTokenRepository refreshTokens,
     IOptions<RetentionOptions> options,
     TimeProvider clock,
     ILogger<MessageRetention> logger)
@@ -52,6 +54,9 @@ public sealed class MessageRetention(
         {
             logger.LogInformation("Retention deleted {Count} uploads that no message carries", uploads);
         }
+
+        // Kept until they expire, replaced or not: a replaced one presented again is how a stolen copy shows.
+        await refreshTokens.PurgeExpiredAsync(now, cancellationToken);
 
         return total;
     }

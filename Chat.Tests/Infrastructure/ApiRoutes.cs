@@ -10,6 +10,11 @@ public static class ApiRoutes
     public const string Token = "auth/token";
     public const string Guest = "auth/guest";
     public const string ServiceToken = "auth/service-token";
+    public const string Refresh = "auth/refresh";
+    public const string Logout = "auth/logout";
+    public const string MySessions = "api/users/me/sessions";
+
+    public static string UserSessions(Guid userId) => $"api/admin/users/{userId}/sessions";
 
     public const string Rooms = "api/rooms";
     public const string RoomSearch = "api/rooms/search";

@@ -84,6 +84,15 @@ public class NodeFixture(
 public sealed class ChatNodeFixture() : NodeFixture();
 
 /// <summary>
+/// One node whose address may fail to sign in or refresh a thousand times, so that tests that
+/// present bad refresh tokens on purpose never run out.
+/// </summary>
+public sealed class SessionsNodeFixture() : NodeFixture(new Dictionary<string, string?>
+{
+    ["RateLimits:SignInFailuresPerAddress:Permits"] = "1000",
+});
+
+/// <summary>
 /// One node whose retention runs every second deleting two messages per statement, so a short
 /// history already takes several batches.
 /// </summary>

@@ -53,6 +53,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         var retention = new MessageRetention(
             Node.Services.GetRequiredService<MessageRetentionRepository>(),
             Node.Services.GetRequiredService<AttachmentRepository>(),
+            Node.Services.GetRequiredService<RefreshTokenRepository>(),
             Options.Create(new RetentionOptions { BatchSize = 2 }),
             clock,
             NullLogger<MessageRetention>.Instance);
@@ -73,6 +74,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         var retention = new MessageRetention(
             Node.Services.GetRequiredService<MessageRetentionRepository>(),
             Node.Services.GetRequiredService<AttachmentRepository>(),
+            Node.Services.GetRequiredService<RefreshTokenRepository>(),
             Options.Create(new RetentionOptions { BatchSize = 2 }),
             TimeProvider.System,
             NullLogger<MessageRetention>.Instance);

@@ -143,6 +143,36 @@ public sealed class SignInThrottleTests(ThrottledClusterFixture fixture) : IClas
         Assert.Equal(HttpStatusCode.Created, nextNetwork.StatusCode);
     }
 
+    [Fact]
+    public async Task Refreshes_with_bad_tokens_use_up_the_address_like_wrong_passwords_and_a_good_refresh_costs_nothing()
+    {
+        var (guesser, user) = (NewAddress(), NewAddress());
+        var account = await RegisterAsync(fixture.NodeA, user);
+        using var signedIn = await SignInAsync(fixture.NodeA, user, account, Password);
+        var tokens = (await signedIn.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
+
+        // Renewing, again and again, is no failure.
+        for (var i = 0; i < ThrottledClusterFixture.SignInFailuresPerAddress + 1; i++)
+        {
+            using var renewed = await PostAsync(fixture.NodeB, user, ApiRoutes.Refresh, new RefreshRequest(tokens.RefreshToken));
+            Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+            tokens = (await renewed.Content.ReadFromJsonAsync<TokenResponse>(Json.Options))!;
+        }
+
+        for (var i = 0; i < ThrottledClusterFixture.SignInFailuresPerAddress; i++)
+        {
+            var node = i % 2 == 0 ? fixture.NodeA : fixture.NodeB;
+            using var refused = await PostAsync(node, guesser, ApiRoutes.Refresh, new RefreshRequest($"guess-{i}-{Guid.NewGuid():N}"));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // Spent: from there even a sign-in with the right password waits.
+        using var locked = await SignInAsync(fixture.NodeB, guesser, account, Password);
+        await ProblemAssert.HasCodeAsync(locked, HttpStatusCode.TooManyRequests, ErrorCodes.RateLimited);
+        using var stillFine = await PostAsync(fixture.NodeA, user, ApiRoutes.Refresh, new RefreshRequest(tokens.RefreshToken));
+        Assert.Equal(HttpStatusCode.OK, stillFine.StatusCode);
+    }
+
     private static string NewAddress()
     {
         var n = Interlocked.Increment(ref nextAddress);

@@ -89,6 +89,7 @@ public sealed class UploadLimitsTests(AttachmentNodeFixture fixture) : IClassFix
     private MessageRetention RetentionAt(DateTimeOffset now) => new(
         Node.Services.GetRequiredService<MessageRetentionRepository>(),
         Node.Services.GetRequiredService<AttachmentRepository>(),
+        Node.Services.GetRequiredService<RefreshTokenRepository>(),
         Options.Create(new RetentionOptions()),
         new FakeTimeProvider(now),
         NullLogger<MessageRetention>.Instance);
