@@ -33,6 +33,7 @@ if (args is ["migrate", ..])
 // The middleware, in order, then the endpoints. WebApplication matches the route before the first
 // middleware runs, so each one already sees the endpoint a request goes to (the body limit reads it).
 app.UseChatForwardedHeaders();
+app.UseMetricsAccess();
 app.UseChatApi();
 app.UseHubOriginCheck();
 app.UseHubDrain();

@@ -42,9 +42,19 @@ public static class ApiExtensions
         return builder;
     }
 
-    /// <summary>The middleware, in order: errors, CORS, the web client's files, authentication, rate limits, body limits, Swagger UI.</summary>
+    /// <summary>
+    /// The middleware, in order: security headers, HSTS, errors, CORS, the web client's files,
+    /// authentication, rate limits, body limits, Swagger UI.
+    /// </summary>
     public static WebApplication UseChatApi(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
+        if (!app.Environment.IsDevelopment())
+        {
+            // Sent over HTTPS only (directly, or as the proxy's X-Forwarded-Proto says).
+            app.UseHsts();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors(CorsPolicy);
@@ -61,26 +71,36 @@ public static class ApiExtensions
         // refused request costs no upload.
         app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimit>();
-        app.UseSwaggerUI(o =>
+        if (ApiDocsOptions.IsEnabled(app.Configuration, app.Environment))
         {
-            o.RoutePrefix = "swagger";
-            o.SwaggerEndpoint(OpenApiDocumentPath, "Chat API");
-        });
+            app.UseSwaggerUI(o =>
+            {
+                o.RoutePrefix = "swagger";
+                o.SwaggerEndpoint(OpenApiDocumentPath, "Chat API");
+            });
+        }
+
         return app;
     }
 
-    /// <summary>Maps the OpenAPI document that Swagger UI reads.</summary>
+    /// <summary>Maps the OpenAPI document that Swagger UI reads, where API docs are on.</summary>
     public static IEndpointRouteBuilder MapChatApiDocument(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi(OpenApiDocumentPattern);
+        var services = endpoints.ServiceProvider;
+        if (ApiDocsOptions.IsEnabled(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IWebHostEnvironment>()))
+        {
+            endpoints.MapOpenApi(OpenApiDocumentPattern);
+        }
+
         return endpoints;
     }
 
-    /// <summary>Without a web client build, the root leads to the API docs instead.</summary>
+    /// <summary>Without a web client build, the root leads to the API docs instead, where they are on.</summary>
     public static IEndpointRouteBuilder MapWebClientFallback(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
-        if (WebClientFolder(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IWebHostEnvironment>()) is null)
+        var (configuration, environment) = (services.GetRequiredService<IConfiguration>(), services.GetRequiredService<IWebHostEnvironment>());
+        if (WebClientFolder(configuration, environment) is null && ApiDocsOptions.IsEnabled(configuration, environment))
         {
             endpoints.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
         }

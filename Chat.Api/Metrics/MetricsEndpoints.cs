@@ -43,8 +43,31 @@ public static class MetricsEndpoints
     }
 
     /// <summary>
+    /// Answers <c>/metrics</c> with 404 to any address outside <see cref="MetricsOptions.AllowedNetworks"/>.
+    /// After the forwarded headers, so behind a proxy the client's own address is the one checked.
+    /// </summary>
+    public static WebApplication UseMetricsAccess(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() ?? new MetricsOptions();
+        var allowed = (options.AllowedNetworks is { Length: > 0 } listed ? listed : MetricsOptions.Loopback).Select(System.Net.IPNetwork.Parse).ToArray();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments(Path)
+                && context.Connection.RemoteIpAddress is var address
+                && (address is null || !allowed.Any(network => network.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address))))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
+        return app;
+    }
+
+    /// <summary>
     /// Maps <c>/metrics</c>. Anonymous, because scrapers rarely carry user tokens; it tells counts
-    /// and no user data, and operators keep it to their network at the proxy.
+    /// and no user data, and only the allowed networks reach it (<see cref="UseMetricsAccess"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder endpoints)
     {

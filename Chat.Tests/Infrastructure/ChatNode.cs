@@ -32,6 +32,8 @@ public sealed class ChatNode : WebApplicationFactory<Program>
             // Tests of other features send bursts far above the contract's 30 per 10 s; the
             // limit's own tests set it back through `extra` (LimitsNodeFixture).
             ["RateLimits:MessagesPerWindow"] = "10000",
+            // Off outside Development by default; the tests of the docs read them.
+            ["ApiDocs:Enabled"] = "true",
         };
         // Likewise every other budget: the tests register hundreds of users from one address
         // and call methods in loops. BudgetNodeFixture and the sign-in tests set their own.

@@ -41,6 +41,7 @@ public sealed class ChatNodeProcess : IAsyncDisposable
             ["Redis__Configuration"] = redis,
             ["Redis__ChannelPrefix"] = ChatNode.ChannelPrefixFor(connectionString),
             ["Jwt__SigningKey"] = TestServers.SigningKey,
+            ["ApiDocs__Enabled"] = "true",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -58,6 +58,60 @@ public sealed class HostingTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
     }
 
     [Fact]
+    public async Task Every_answer_says_no_sniffing_no_referrer_no_framing_and_carries_a_policy_without_inline_script()
+    {
+        using var http = Node.Http();
+
+        foreach (var path in new[] { "", "health/live", "api/rooms", "auth/nothing" })
+        {
+            using var response = await http.GetAsync(path);
+            var headers = response.Headers;
+            Assert.Equal("nosniff", string.Join(",", headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-referrer", string.Join(",", headers.GetValues("Referrer-Policy")));
+            Assert.Equal("DENY", string.Join(",", headers.GetValues("X-Frame-Options")));
+            var policy = string.Join(",", headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+            Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Strict_transport_security_is_sent_over_https_as_the_proxy_reports_it_and_never_over_plain_http()
+    {
+        using var http = Node.Http();
+        using var plain = new HttpRequestMessage(HttpMethod.Get, "health/live");
+        plain.Headers.Host = "chat.example";
+        using var secure = new HttpRequestMessage(HttpMethod.Get, "health/live");
+        secure.Headers.Host = "chat.example";
+        secure.Headers.Add("X-Forwarded-Proto", "https");
+
+        using var overHttp = await http.SendAsync(plain);
+        using var overHttps = await http.SendAsync(secure);
+
+        Assert.False(overHttp.Headers.Contains("Strict-Transport-Security"));
+        Assert.StartsWith("max-age=", string.Join(",", overHttps.Headers.GetValues("Strict-Transport-Security")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_api_docs_off_neither_the_openapi_document_nor_swagger_is_served()
+    {
+        var database = await TestServers.CreateDatabaseAsync();
+        try
+        {
+            await using var node = ChatNode.Start(database, extra: new Dictionary<string, string?> { ["ApiDocs:Enabled"] = "false" });
+            using var http = node.Http();
+
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("openapi/v1.json")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("swagger/index.html")).StatusCode);
+        }
+        finally
+        {
+            await TestServers.DropDatabaseAsync(database);
+        }
+    }
+
+    [Fact]
     public async Task Unknown_routes_are_404_problems_with_a_code()
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");

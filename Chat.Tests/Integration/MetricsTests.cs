@@ -101,6 +101,40 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
     }
 
     [Fact]
+    public async Task Metrics_are_served_to_loopback_and_refused_to_a_client_a_trusted_proxy_forwards_from_outside()
+    {
+        using var http = Node.Http();
+        using var fromOutside = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        fromOutside.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        using var fromInside = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        fromInside.Headers.Add("X-Forwarded-For", "127.0.0.1");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(fromOutside)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(fromInside)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_network_listed_for_metrics_is_served_and_loopback_then_is_not()
+    {
+        var database = await TestServers.CreateDatabaseAsync();
+        try
+        {
+            await using var node = ChatNode.Start(database, extra: new Dictionary<string, string?> { ["Metrics:AllowedNetworks:0"] = "203.0.113.0/24" });
+            using var http = node.Http();
+            using var fromScraper = new HttpRequestMessage(HttpMethod.Get, "metrics");
+            fromScraper.Headers.Add("X-Forwarded-For", "203.0.113.9");
+
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(fromScraper)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("metrics")).StatusCode);
+        }
+        finally
+        {
+            await TestServers.DropDatabaseAsync(database);
+        }
+    }
+
+    [Fact]
     public async Task A_node_with_metrics_turned_off_has_no_metrics_endpoint()
     {
         var database = await TestServers.CreateDatabaseAsync();
