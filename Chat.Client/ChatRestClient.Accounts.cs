@@ -24,6 +24,21 @@ public sealed partial class ChatRestClient
     public Task<TokenResponse> GetServiceTokenAsync(string name, string secret, CancellationToken cancellationToken = default) =>
         SendAsync<TokenResponse>(HttpMethod.Post, "auth/service-token", new ServiceTokenRequest(name, secret), cancellationToken);
 
+    /// <summary>
+    /// A new access token and refresh token for <paramref name="refreshToken"/>, which stops
+    /// working; a refresh token that is not (or no longer) valid is <c>unauthorized</c>.
+    /// </summary>
+    public Task<TokenResponse> RefreshTokenAsync(string refreshToken, CancellationToken cancellationToken = default) =>
+        SendAsync<TokenResponse>(HttpMethod.Post, "auth/refresh", new RefreshRequest(refreshToken), cancellationToken);
+
+    /// <summary>Signs out: the refresh token's sign-in is revoked.</summary>
+    public Task SignOutAsync(string refreshToken, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "auth/logout", new RefreshRequest(refreshToken), cancellationToken);
+
+    /// <summary>Revokes every sign-in of the caller; access tokens already issued last until they expire.</summary>
+    public Task RevokeMySessionsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, "api/users/me/sessions", null, cancellationToken);
+
     public Task<UserDto> GetMeAsync(CancellationToken cancellationToken = default) =>
         GetAsync<UserDto>("api/users/me", cancellationToken);
 

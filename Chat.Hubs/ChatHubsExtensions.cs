@@ -169,7 +169,14 @@ public static class ChatHubsExtensions
         // hub: SignalR evaluates a hub's attribute again on every invocation, against the same
         // principal the connection was made with, which only costs every message a policy
         // evaluation and its allocations.
-        endpoints.MapHub<ChatHub>(IChatHub.Path, o => o.AllowStatefulReconnects = true).RequireAuthorization();
+        // A connection lasts no longer than the token it was opened with: a role taken away or a
+        // sign-in revoked ends it within one access token's lifetime. Clients reconnect with a
+        // fresh token and catch up with Sync, as after any close.
+        endpoints.MapHub<ChatHub>(IChatHub.Path, o =>
+        {
+            o.AllowStatefulReconnects = true;
+            o.CloseOnAuthenticationExpiration = true;
+        }).RequireAuthorization();
         return endpoints;
     }
 }

@@ -28,8 +28,13 @@ public sealed class JwtOptions : IValidatableObject
     /// <summary>An external OpenID Connect authority; when set, its keys validate tokens.</summary>
     public string Authority { get; set; } = "";
 
-    [Range(60, 30 * 24 * 3600)]
-    public int TokenLifetimeSeconds { get; set; } = 12 * 3600;
+    /// <summary>
+    /// How long an access token lives. Short, since a hub connection closes when its token expires
+    /// and a revoked sign-in or a changed role takes effect only then; clients renew it with their
+    /// refresh token.
+    /// </summary>
+    [Range(10, 24 * 3600)]
+    public int TokenLifetimeSeconds { get; set; } = 15 * 60;
 
     /// <summary>A refresh token not used for this long expires; each refresh starts the count again.</summary>
     [Range(1, 365)]

@@ -104,6 +104,9 @@ public sealed class ChatServiceTarget : IBenchTarget
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Chat"] = settings.Postgres!,
             ["Jwt__SigningKey"] = key,
+            // The simulated users hold one token for the whole run; the hub would close their
+            // connections when a default 15-minute token expires.
+            ["Jwt__TokenLifetimeSeconds"] = "86400",
             ["MessageWriter__Mode"] = writerMode,
             // The contract's abuse limits would throttle a load test long before the server is busy.
             ["RateLimits__MessagesPerWindow"] = "10000",

@@ -4,7 +4,7 @@ import { presencePicker } from './presence';
 import { roomDirectory } from './roomDirectory';
 import { roomList } from './roomList';
 import { RoomView } from './roomView';
-import type { Session } from './session';
+import type { SessionKeeper } from './session';
 import { AppState } from './state';
 
 const stateLabels: Record<ConnectionState, string> = {
@@ -28,10 +28,10 @@ export class ChatApp {
   private readonly lastMarked = new Map<string, number>();
 
   constructor(
-    session: Session,
+    private readonly session: SessionKeeper,
     private readonly signOut: () => void,
   ) {
-    this.client = new ChatClient({ accessTokenFactory: () => session.accessToken });
+    this.client = new ChatClient({ accessTokenFactory: () => session.accessToken() });
   }
 
   mount(root: HTMLElement): void {
@@ -85,7 +85,7 @@ export class ChatApp {
       presencePicker(me.status === 'offline' ? 'online' : me.status, (status) =>
         void this.client.setPresence(status).catch((e) => toast(errorText(e))),
       ),
-      h('button', { class: 'link', onclick: () => void this.client.stop().finally(this.signOut) }, 'Sign out'),
+      h('button', { class: 'link', onclick: () => void this.client.stop().then(() => this.session.signOut()).finally(this.signOut) }, 'Sign out'),
     );
     this.directorySlot.replaceChildren(roomDirectory(this.client.rest, (room) => void this.joined(room), me.role !== 'guest'));
   }

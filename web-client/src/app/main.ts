@@ -2,7 +2,7 @@ import { ChatRest } from '../chat';
 import { authView } from './authView';
 import { ChatApp } from './chatApp';
 import { invitationFromHash } from './invitationLink';
-import { clearSession, loadSession, saveSession, type Session } from './session';
+import { clearSession, loadSession, saveSession, SessionKeeper, type Session } from './session';
 import './styles.css';
 
 const root = document.getElementById('app')!;
@@ -18,7 +18,7 @@ function showAuth(): void {
 }
 
 function showApp(session: Session): void {
-  const app = new ChatApp(session, showAuth);
+  const app = new ChatApp(new SessionKeeper(session, new ChatRest()), showAuth);
   app.mount(root);
   void app.start(invitationFromHash(location.hash));
   window.addEventListener('hashchange', () => {

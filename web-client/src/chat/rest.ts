@@ -42,6 +42,16 @@ export class ChatRest {
     return this.send('POST', '/auth/guest', { displayName }, false);
   }
 
+  /** A new access token and refresh token; the refresh token given stops working. */
+  refresh(refreshToken: string): Promise<TokenResponse> {
+    return this.send('POST', '/auth/refresh', { refreshToken }, false);
+  }
+
+  /** Revokes the refresh token's sign-in. */
+  signOut(refreshToken: string): Promise<void> {
+    return this.send('POST', '/auth/logout', { refreshToken }, false);
+  }
+
   me(): Promise<UserDto> {
     return this.send<UserDto>('GET', '/api/users/me').then(normalizeUser);
   }

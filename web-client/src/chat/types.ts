@@ -29,6 +29,9 @@ export interface TokenResponse {
   accessToken: string;
   expiresAt: string;
   userId: string;
+  /** Renews the access token (`POST /auth/refresh`); each use hands out the next one. */
+  refreshToken?: string | null;
+  refreshExpiresAt?: string | null;
 }
 
 export interface RoomSettings {
