@@ -20,6 +20,17 @@ public static class BotNode
         ["BotRuns:SweepSeconds"] = "1",
     };
 
+    /// <summary><see cref="Settings"/> with the bot on the <c>openai</c> provider, talking to <paramref name="model"/>.</summary>
+    public static Dictionary<string, string?> OpenAiSettings(FakeModelServer model)
+    {
+        var settings = Settings();
+        settings["Bots:0:Provider"] = "openai";
+        settings["Bots:0:Model"] = "fake-model";
+        settings["Bots:0:Endpoint"] = model.Endpoint;
+        settings["Bots:0:ApiKey"] = "test-key";
+        return settings;
+    }
+
     /// <summary>Alice's room with Bob and the bot in it (added by Alice, its admin); the bot as a user.</summary>
     public static async Task<(TestUser Alice, TestUser Bob, RoomDto Room, UserDto Bot)> RoomWithBotAsync(ChatNode node, RoomSettings? settings = null)
     {

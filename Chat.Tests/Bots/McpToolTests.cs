@@ -84,11 +84,7 @@ public sealed class McpToolTests(McpToolTests.McpFixture fixture) : IClassFixtur
             Model = await FakeModelServer.StartAsync();
             Tools = await FakeToolServer.StartAsync();
             database = await TestServers.CreateDatabaseAsync();
-            var settings = BotNode.Settings();
-            settings["Bots:0:Provider"] = "openai";
-            settings["Bots:0:Model"] = "fake-model";
-            settings["Bots:0:Endpoint"] = Model.Endpoint;
-            settings["Bots:0:ApiKey"] = "test-key";
+            var settings = BotNode.OpenAiSettings(Model);
             settings["Bots:0:McpServers:0:Name"] = "gone";
             settings["Bots:0:McpServers:0:Url"] = FakeToolServer.Nowhere().ToString();
             settings["Bots:0:McpServers:1:Name"] = "orders";

@@ -200,11 +200,7 @@ public sealed class ModelProviderTests(ModelProviderTests.ModelFixture fixture) 
         {
             Model = await FakeModelServer.StartAsync();
             database = await TestServers.CreateDatabaseAsync();
-            var settings = BotNode.Settings();
-            settings["Bots:0:Provider"] = "openai";
-            settings["Bots:0:Model"] = "fake-model";
-            settings["Bots:0:Endpoint"] = Model.Endpoint;
-            settings["Bots:0:ApiKey"] = "test-key";
+            var settings = BotNode.OpenAiSettings(Model);
             settings["Bots:0:SystemPrompt"] = "You are helpful.";
             settings["Bots:0:FirstTokenTimeoutSeconds"] = "2";
             Node = ChatNode.Start(database, extra: settings);

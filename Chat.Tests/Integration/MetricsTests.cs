@@ -117,37 +117,21 @@ public sealed class MetricsTests(ChatNodeFixture fixture) : IClassFixture<ChatNo
     [Fact]
     public async Task A_network_listed_for_metrics_is_served_and_loopback_then_is_not()
     {
-        var database = await TestServers.CreateDatabaseAsync();
-        try
-        {
-            await using var node = ChatNode.Start(database, extra: new Dictionary<string, string?> { ["Metrics:AllowedNetworks:0"] = "203.0.113.0/24" });
-            using var http = node.Http();
-            using var fromScraper = new HttpRequestMessage(HttpMethod.Get, "metrics");
-            fromScraper.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        await using var lone = await LoneNode.StartAsync(new Dictionary<string, string?> { ["Metrics:AllowedNetworks:0"] = "203.0.113.0/24" });
+        using var http = lone.Node.Http();
+        using var fromScraper = new HttpRequestMessage(HttpMethod.Get, "metrics");
+        fromScraper.Headers.Add("X-Forwarded-For", "203.0.113.9");
 
-            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(fromScraper)).StatusCode);
-            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("metrics")).StatusCode);
-        }
-        finally
-        {
-            await TestServers.DropDatabaseAsync(database);
-        }
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(fromScraper)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("metrics")).StatusCode);
     }
 
     [Fact]
     public async Task A_node_with_metrics_turned_off_has_no_metrics_endpoint()
     {
-        var database = await TestServers.CreateDatabaseAsync();
-        try
-        {
-            await using var node = ChatNode.Start(database, extra: new Dictionary<string, string?> { ["Metrics:Enabled"] = "false" });
-            using var http = node.Http();
+        await using var lone = await LoneNode.StartAsync(new Dictionary<string, string?> { ["Metrics:Enabled"] = "false" });
+        using var http = lone.Node.Http();
 
-            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("metrics")).StatusCode);
-        }
-        finally
-        {
-            await TestServers.DropDatabaseAsync(database);
-        }
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("metrics")).StatusCode);
     }
 }
