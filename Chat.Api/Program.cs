@@ -18,6 +18,7 @@ builder.AddChatRateLimiting();
 builder.AddChatHealth();
 builder.AddChatMetrics();
 builder.AddChatForwardedHeaders();
+builder.AddSecretFreeLogging();
 
 var app = builder.Build();
 

@@ -111,7 +111,8 @@ public static class ApiExtensions
     /// <summary>The folder of the web client's build, when there is one.</summary>
     private static string? WebClientFolder(IConfiguration configuration, IHostEnvironment environment)
     {
-        var folder = configuration["WebClient:Path"] ?? Path.Combine(environment.ContentRootPath, "..", "web-client", "dist");
+        var folder = configuration.GetSection(WebClientOptions.SectionName).Get<WebClientOptions>()?.Path
+            ?? Path.Combine(environment.ContentRootPath, "..", "web-client", "dist");
         return Directory.Exists(folder) ? Path.GetFullPath(folder) : null;
     }
 }

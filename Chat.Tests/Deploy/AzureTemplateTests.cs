@@ -25,6 +25,9 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
 
     private static readonly string[] SecretSettings = ["ConnectionStrings__Chat", "Redis__Configuration", "Jwt__SigningKey"];
 
+    // deploy/azure is two levels below the repository's root.
+    private static readonly string RepositoryRoot = Path.GetFullPath(Path.Combine(BicepCli.TemplateDirectory, "..", ".."));
+
     private CompiledTemplate Template => fixture.Template;
 
     [Fact]
@@ -143,6 +146,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
         {
             typeof(JwtOptions), typeof(ServiceClientOptions), typeof(ChatRedisOptions), typeof(ChatDataOptions), typeof(ChatOptions),
             typeof(ClusterOptions), typeof(ReceiptOptions), typeof(InvitationOptions), typeof(RetentionOptions), typeof(RateLimitOptions),
+            typeof(Chat.Api.Hosting.WebClientOptions),
         }.ToDictionary(t => (string)t.GetField("SectionName")!.GetRawConstantValue()!, StringComparer.OrdinalIgnoreCase);
 
         Assert.Contains("Database__MigrateOnStartup", settings.Keys);
@@ -187,6 +191,46 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
             Template.Root.GetProperty("parameters").EnumerateObject(),
             p => p.Name.Contains("bot", StringComparison.OrdinalIgnoreCase) && p.Value.GetProperty("type").GetString()!.StartsWith("secure", StringComparison.Ordinal));
         Assert.Contains("botSettings", site.Properties.GetProperty("siteConfig").GetProperty("appSettings").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PostgreSQL_allows_every_extension_the_migrations_create()
+    {
+        var setting = Assert.Single(Template.All("Microsoft.DBforPostgreSQL/flexibleServers/configurations"), c => c.Body.GetProperty("name").GetString()!.Contains("azure.extensions", StringComparison.Ordinal));
+        var allowed = setting.Properties.GetProperty("value").GetString()!.Split(',').Select(e => e.Trim().ToLowerInvariant()).ToHashSet();
+        var migrations = Path.Combine(RepositoryRoot, "Chat.Data", "Migrations");
+        var created = Directory.GetFiles(migrations, "*.sql")
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), @"create extension (?:if not exists )?(\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            .Select(m => m.Groups[1].Value.ToLowerInvariant())
+            .ToList();
+
+        Assert.NotEmpty(created);
+        Assert.All(created, extension => Assert.Contains(extension, allowed));
+    }
+
+    [Fact]
+    public void Alerts_on_health_5xx_postgres_and_redis_reach_the_operators_by_email()
+    {
+        var alerts = Template.Single("Microsoft.Insights/metricAlerts");
+        var group = Template.Single("Microsoft.Insights/actionGroups");
+        var rules = alerts.Template.GetProperty("variables").GetProperty("rules").EnumerateArray().ToList();
+
+        Assert.Equal(
+            ["HealthCheckStatus", "Http5xx", "cpu_percent", "storage_percent", "usedmemorypercentage"],
+            rules.Select(r => r.GetProperty("metric").GetString()));
+        Assert.Equal("[parameters('alertEmail')]", group.Properties.GetProperty("emailReceivers")[0].GetProperty("emailAddress").GetString());
+        Assert.Contains("actionGroups", alerts.Properties.GetProperty("actions")[0].GetProperty("actionGroupId").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_web_app_serves_the_web_client_the_workflow_builds_into_its_artifact()
+    {
+        var settings = AppSettings(Template.Single("Microsoft.Web/sites"));
+        var workflow = File.ReadAllText(Path.Combine(RepositoryRoot, ".github", "workflows", "deploy.yml"));
+
+        Assert.Equal("/home/site/wwwroot/web-client", settings["WebClient__Path"]);
+        Assert.Contains("npm run build --prefix web-client", workflow, StringComparison.Ordinal);
+        Assert.Contains("cp -r web-client/dist publish/web-client", workflow, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -252,9 +296,10 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
 
         Assert.Equal("[parameters('appInsightsConnectionString')]", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
         Assert.StartsWith("[resourceId('Microsoft.OperationalInsights/workspaces'", insights.GetProperty("WorkspaceResourceId").GetString(), StringComparison.Ordinal);
-        Assert.Contains(
-            "AppServiceConsoleLogs",
-            diagnostics.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("category").GetString()));
+        var categories = diagnostics.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("category").GetString()).ToList();
+        Assert.Contains("AppServiceConsoleLogs", categories);
+        // Its lines carry each request's query string, and with it the hub's access_token.
+        Assert.DoesNotContain("AppServiceHTTPLogs", categories);
     }
 
     private static Dictionary<string, string> AppSettings(CompiledResource site)

@@ -139,6 +139,9 @@ public sealed partial class NginxProxy : IAsyncDisposable
     }
 
     /// <summary>What nginx wrote to its error log, for failure messages.</summary>
+    /// <summary>What the sample's own access log (<c>chat_no_query</c>) holds so far.</summary>
+    public string SampleAccessLog => File.Exists(Path.Combine(folder, "chat.access.log")) ? File.ReadAllText(Path.Combine(folder, "chat.access.log")) : "";
+
     public string ErrorLog => File.Exists(Path.Combine(folder, "error.log")) ? File.ReadAllText(Path.Combine(folder, "error.log")) : "";
 
     /// <summary>
@@ -215,6 +218,9 @@ public sealed partial class NginxProxy : IAsyncDisposable
         {
             sample = Replace(sample, HashLine(), "");
         }
+
+        // The sample's own access log goes to the test's folder, beside the routing log the tests read.
+        sample = Replace(sample, AccessLogLine(), $"access_log {Path.Combine(folder, "chat.access.log")} chat_no_query;\n    access_log {Path.Combine(folder, "access.log")} routing;");
 
         // The port 80 redirect is not under test; the TLS server listens on the test's port.
         sample = Replace(sample, RedirectServer(), "");
@@ -305,6 +311,9 @@ public sealed partial class NginxProxy : IAsyncDisposable
 
     [GeneratedRegex(@"^[ \t]*server [0-9.]+:[0-9]+(?<settings>[^;]*);\n", RegexOptions.Multiline)]
     private static partial Regex ServerLine();
+
+    [GeneratedRegex(@"access_log /var/log/nginx/chat\.access\.log chat_no_query;")]
+    private static partial Regex AccessLogLine();
 
     [GeneratedRegex(@"^[ \t]*hash \$chat_route_key consistent;\n", RegexOptions.Multiline)]
     private static partial Regex HashLine();

@@ -39,6 +39,22 @@ public sealed class NginxRoutingTests(ChatClusterFixture cluster) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_samples_access_log_records_hub_requests_without_the_access_token_in_their_query()
+    {
+        await using var proxy = await NginxProxy.StartAsync(Nodes, NginxRouting.Sticky);
+        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
+        using var http = new HttpClient { BaseAddress = proxy.Address };
+
+        // How a browser negotiates: the token in the query string.
+        using var negotiated = await http.PostAsync($"hubs/chat/negotiate?negotiateVersion=1&access_token={alice.Token}", null);
+
+        Assert.Equal(HttpStatusCode.OK, negotiated.StatusCode);
+        await Poll.UntilAsync(() => Task.FromResult(proxy.SampleAccessLog.Contains("/hubs/chat/negotiate", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "nginx logs the request");
+        Assert.DoesNotContain(alice.Token, proxy.SampleAccessLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("access_token", proxy.SampleAccessLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_client_without_a_routing_cookie_gets_one_and_its_requests_follow_it_to_one_node()
     {
         await using var proxy = await NginxProxy.StartAsync(Nodes, NginxRouting.Sticky);

@@ -61,6 +61,9 @@ param corsAllowedOrigins string[] = []
 @description('Bots to declare, each {userName, displayName?, provider, model?, endpoint?, systemPrompt?} (README, "Bots and streamed replies"). An openai bot reads its key from the vault secret bot-<userName>-api-key (deploy/README.md).')
 param bots bot[] = []
 
+@description('E-mail address that receives the alerts (node unhealthy, 5xx, PostgreSQL CPU and storage, Redis memory).')
+param alertEmail string
+
 @description('Object id of the CI/CD service principal, which may then read secrets back; empty for none.')
 param deploymentPrincipalId string = ''
 
@@ -156,6 +159,16 @@ module webApp 'modules/webapp.bicep' = {
     postgres
     redis
   ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    alertEmail: alertEmail
+    webAppName: webApp.outputs.name
+    postgresServerName: postgres.outputs.name
+    redisName: redis.outputs.name
+  }
 }
 
 output webAppName string = webApp.outputs.name

@@ -13,6 +13,7 @@ param postgresSkuName = 'Standard_B1ms'
 param postgresSkuTier = 'Burstable'
 param migrateOnStartup = true
 param deploymentPrincipalId = readEnvironmentVariable('CHAT_DEPLOYMENT_PRINCIPAL_ID', '')
+param alertEmail = readEnvironmentVariable('CHAT_ALERT_EMAIL', 'ops@example.com')
 
 param postgresAdminPassword = readEnvironmentVariable('CHAT_POSTGRES_ADMIN_PASSWORD')
 param jwtSigningKey = readEnvironmentVariable('CHAT_JWT_SIGNING_KEY', '')

@@ -82,9 +82,22 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
 }
 
+// Azure refuses `create extension` for an extension this server parameter does not list, and the
+// migrations create pg_trgm (room search, 0005): without it the first start-up fails.
+resource extensions 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: server
+  name: 'azure.extensions'
+  properties: {
+    value: 'PG_TRGM'
+    source: 'user-override'
+  }
+}
+
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: server
   name: databaseName
+  // One change to the server at a time: Azure answers ServerIsBusy to a second one.
+  dependsOn: [extensions]
   properties: {
     charset: 'UTF8'
     collation: 'en_US.utf8'

@@ -133,6 +133,11 @@ var fixedSettings = [
     name: 'Database__MigrateOnStartup'
     value: string(migrateOnStartup)
   }
+  {
+    // The deploy workflow puts the web client's build here, beside Chat.Api.dll.
+    name: 'WebClient__Path'
+    value: '/home/site/wwwroot/web-client'
+  }
 ]
 
 var corsSettings = [
@@ -216,8 +221,10 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-// The service logs to the console; this sends those lines, the HTTP log and the platform's own
-// events to Log Analytics next to the Application Insights data.
+// The service logs to the console; this sends those lines and the platform's own events to Log
+// Analytics next to the Application Insights data. Not App Service's HTTP log: it records each
+// request's query string, and the hub's access_token travels there (browsers cannot set headers
+// on a WebSocket). Request counts and 5xx rates come from the metrics instead.
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: site
@@ -226,10 +233,6 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
     logs: [
       {
         category: 'AppServiceConsoleLogs'
-        enabled: true
-      }
-      {
-        category: 'AppServiceHTTPLogs'
         enabled: true
       }
       {
