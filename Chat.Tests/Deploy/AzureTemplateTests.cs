@@ -209,6 +209,30 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void PostgreSQL_and_Redis_answer_only_inside_the_private_network_the_web_app_routes_through()
+    {
+        var postgres = Template.Single("Microsoft.DBforPostgreSQL/flexibleServers").Properties.GetProperty("network");
+        var redis = Template.Single("Microsoft.Cache/redis").Properties;
+        var endpoint = Template.Single("Microsoft.Network/privateEndpoints").Properties;
+        var site = Template.Single("Microsoft.Web/sites").Properties;
+        var subnets = Template.Single("Microsoft.Network/virtualNetworks").Properties.GetProperty("subnets").EnumerateArray()
+            .ToDictionary(
+                subnet => subnet.GetProperty("name").GetString()!,
+                subnet => subnet.GetProperty("properties").TryGetProperty("delegations", out var d) ? d[0].GetProperty("properties").GetProperty("serviceName").GetString() : null);
+
+        Assert.Equal("Disabled", postgres.GetProperty("publicNetworkAccess").GetString());
+        Assert.Equal("[parameters('subnetId')]", postgres.GetProperty("delegatedSubnetResourceId").GetString());
+        Assert.Empty(Template.All("Microsoft.DBforPostgreSQL/flexibleServers/firewallRules"));
+        Assert.Equal("Disabled", redis.GetProperty("publicNetworkAccess").GetString());
+        Assert.Equal("redisCache", endpoint.GetProperty("privateLinkServiceConnections")[0].GetProperty("properties").GetProperty("groupIds")[0].GetString());
+        Assert.Equal("[parameters('appSubnetId')]", site.GetProperty("virtualNetworkSubnetId").GetString());
+        Assert.True(site.GetProperty("siteConfig").GetProperty("vnetRouteAllEnabled").GetBoolean());
+        Assert.Equal("Microsoft.Web/serverFarms", subnets["app"]);
+        Assert.Equal("Microsoft.DBforPostgreSQL/flexibleServers", subnets["postgres"]);
+        Assert.Equal(2, Template.All("Microsoft.Network/privateDnsZones/virtualNetworkLinks").Count());
+    }
+
+    [Fact]
     public void Alerts_on_health_5xx_postgres_and_redis_reach_the_operators_by_email()
     {
         var alerts = Template.Single("Microsoft.Insights/metricAlerts");

@@ -92,6 +92,14 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    location: location
+    vnetName: 'vnet-${appName}-${suffix}'
+  }
+}
+
 module keyVault 'modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
@@ -117,6 +125,8 @@ module postgres 'modules/postgres.bicep' = {
     vaultName: keyVault.outputs.name
     connectionStringSecretName: secretNames.chatConnectionString
     adminPasswordSecretName: secretNames.postgresAdminPassword
+    subnetId: network.outputs.postgresSubnetId
+    privateDnsZoneId: network.outputs.postgresZoneId
   }
 }
 
@@ -129,6 +139,8 @@ module redis 'modules/redis.bicep' = {
     capacity: redisCapacity
     vaultName: keyVault.outputs.name
     secretName: secretNames.redisConfiguration
+    endpointsSubnetId: network.outputs.endpointsSubnetId
+    privateDnsZoneId: network.outputs.redisZoneId
   }
 }
 
@@ -141,6 +153,7 @@ module webApp 'modules/webapp.bicep' = {
     skuName: appServicePlanSku
     instanceCount: instanceCount
     identityId: identity.outputs.id
+    appSubnetId: network.outputs.appSubnetId
     vaultUri: keyVault.outputs.uri
     secretNames: {
       chatConnectionString: secretNames.chatConnectionString

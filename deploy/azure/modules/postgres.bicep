@@ -44,6 +44,12 @@ param connectionStringSecretName string
 @description('Name of the secret holding the administrator password.')
 param adminPasswordSecretName string
 
+@description('Subnet delegated to PostgreSQL Flexible Server, where the server gets its private address.')
+param subnetId string
+
+@description('Private DNS zone that resolves the server\'s host name inside the network.')
+param privateDnsZoneId string
+
 var databaseName = 'chat'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
@@ -76,8 +82,11 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
     highAvailability: {
       mode: 'Disabled'
     }
+    // Private access only: an address in the delegated subnet, nothing on the internet.
     network: {
-      publicNetworkAccess: 'Enabled'
+      delegatedSubnetResourceId: subnetId
+      privateDnsZoneArmResourceId: privateDnsZoneId
+      publicNetworkAccess: 'Disabled'
     }
   }
 }
@@ -101,17 +110,6 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   properties: {
     charset: 'UTF8'
     collation: 'en_US.utf8'
-  }
-}
-
-// 0.0.0.0 is Azure's notation for "connections from Azure services", which is where App Service's
-// outbound addresses live. Private networking (VNet integration) is the stricter alternative.
-resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
-  parent: server
-  name: 'AllowAzureServices'
-  properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
   }
 }
 

@@ -26,6 +26,12 @@ param vaultName string
 @description('Name of the secret holding the StackExchange.Redis configuration string.')
 param secretName string
 
+@description('Subnet of the private endpoint through which the web app reaches the cache.')
+param endpointsSubnetId string
+
+@description('Private DNS zone that resolves the cache\'s host name to its private endpoint.')
+param privateDnsZoneId string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: vaultName
 }
@@ -41,8 +47,43 @@ resource redis 'Microsoft.Cache/redis@2024-11-01' = {
     }
     enableNonSslPort: false
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: 'Disabled'
     redisVersion: '6'
+  }
+}
+
+// The cache's only way in: a private address in the network, under its usual host name.
+resource endpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe-${redisName}'
+  location: location
+  properties: {
+    subnet: {
+      id: endpointsSubnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'redis'
+        properties: {
+          privateLinkServiceId: redis.id
+          groupIds: ['redisCache']
+        }
+      }
+    ]
+  }
+}
+
+resource endpointDns 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {
+  parent: endpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'redis'
+        properties: {
+          privateDnsZoneId: privateDnsZoneId
+        }
+      }
+    ]
   }
 }
 

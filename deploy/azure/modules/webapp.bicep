@@ -67,6 +67,9 @@ type bot = {
   systemPrompt: string?
 }
 
+@description('Subnet delegated to App Service, through which the app reaches PostgreSQL and Redis.')
+param appSubnetId string
+
 @description('Bots the service declares.')
 param bots bot[] = []
 
@@ -186,7 +189,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     // instance (and long polling or server-sent events keep coming back to it).
     clientAffinityEnabled: true
     keyVaultReferenceIdentity: identityId
+    // All outbound traffic through the network, where PostgreSQL and Redis have their only addresses.
+    virtualNetworkSubnetId: appSubnetId
     siteConfig: {
+      vnetRouteAllEnabled: true
       linuxFxVersion: 'DOTNETCORE|10.0'
       appCommandLine: 'dotnet Chat.Api.dll'
       alwaysOn: true
