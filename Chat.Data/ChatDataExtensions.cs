@@ -24,7 +24,10 @@ public static class ChatDataExtensions
         builder.Services.AddOptionsWithValidateOnStart<ChatDataOptions>()
             .BindConfiguration(ChatDataOptions.SectionName)
             .Configure<IConfiguration>((options, configuration) =>
-                options.ConnectionString = configuration.GetConnectionString("Chat") ?? options.ConnectionString)
+            {
+                options.ConnectionString = configuration.GetConnectionString("Chat") ?? options.ConnectionString;
+                options.OwnerConnectionString = configuration.GetConnectionString("ChatOwner") is { Length: > 0 } owner ? owner : options.OwnerConnectionString;
+            })
             .ValidateDataAnnotations();
 
         builder.Services.AddSingleton(services => BuildDataSource(services, forMessageWriter: false));

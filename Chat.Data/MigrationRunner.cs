@@ -1,15 +1,18 @@
 using System.Reflection;
 using Dapper;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Chat.Data;
 
 /// <summary>
 /// Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts in order, each once, each in its
-/// own transaction, recording them in <c>schema_version</c>.
+/// own transaction, recording them in <c>schema_version</c>. With an owner connection string
+/// (<see cref="ChatDataOptions.OwnerConnectionString"/>) they run as the owner, who then grants
+/// the node's own user what it needs (<see cref="AppRole"/>).
 /// </summary>
-public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner> logger)
+public sealed class MigrationRunner(NpgsqlDataSource dataSource, IOptions<ChatDataOptions> options, ILogger<MigrationRunner> logger)
 {
     // Any constant works; it only has to be the same on every node so that nodes starting together
     // take turns instead of racing to create the same tables.
@@ -18,7 +21,21 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
     /// <summary>Applies what is pending and returns how many scripts ran.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (options.Value.OwnerConnectionString is not { Length: > 0 } owner)
+        {
+            return await MigrateAsync(dataSource, appRole: null, cancellationToken);
+        }
+
+        await using var ownerSource = NpgsqlDataSource.Create(owner);
+        var app = new NpgsqlConnectionStringBuilder(options.Value.ConnectionString);
+        // The same user in both is no separate role: nothing to grant, and nothing to take from the owner.
+        var separate = !string.Equals(app.Username, new NpgsqlConnectionStringBuilder(owner).Username, StringComparison.Ordinal);
+        return await MigrateAsync(ownerSource, separate ? app : null, cancellationToken);
+    }
+
+    private async Task<int> MigrateAsync(NpgsqlDataSource source, NpgsqlConnectionStringBuilder? appRole, CancellationToken cancellationToken)
+    {
+        await using var connection = await source.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "select pg_advisory_lock(@Key)", new { Key = AdvisoryLockKey }, cancellationToken: cancellationToken));
         try
@@ -47,6 +64,11 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, ILogger<Migrati
                 await transaction.CommitAsync(cancellationToken);
                 logger.LogInformation("Applied migration {Version} {Name}", migration.Version, migration.Name);
                 count++;
+            }
+
+            if (appRole is { Username: { Length: > 0 } user } && appRole.Password is { } password)
+            {
+                await AppRole.GrantAsync(connection, user, password, cancellationToken);
             }
 
             return count;

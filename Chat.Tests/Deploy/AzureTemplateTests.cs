@@ -60,6 +60,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
         using var parameters = JsonDocument.Parse(ParametersJson(built.Output));
         var values = parameters.RootElement.GetProperty("parameters");
         Assert.Equal(password, values.GetProperty("postgresAdminPassword").GetProperty("value").GetString());
+        Assert.Equal(password + "App", values.GetProperty("postgresAppPassword").GetProperty("value").GetString());
         Assert.Equal("", values.GetProperty("jwtSigningKey").GetProperty("value").GetString());
     }
 
@@ -163,7 +164,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
 
             if (parts[0] == "ConnectionStrings")
             {
-                Assert.Equal("ConnectionStrings__Chat", name);
+                Assert.Contains(name, new[] { "ConnectionStrings__Chat", "ConnectionStrings__ChatOwner" });
                 return;
             }
 
@@ -233,6 +234,22 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void The_service_runs_as_the_chat_app_role_and_only_the_start_up_migration_gets_the_owners_connection()
+    {
+        var secrets = Template.All("Microsoft.KeyVault/vaults/secrets")
+            .Where(s => s.Template.GetProperty("parameters").TryGetProperty("appPassword", out _))
+            .Select(s => s.Properties.GetProperty("value").GetString()!)
+            .ToList();
+        var settings = Template.Single("Microsoft.Web/sites").Template.GetProperty("variables").GetProperty("fixedSettings").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString()!);
+
+        Assert.Contains(secrets, value => value.Contains("Username=chat_app;", StringComparison.Ordinal));
+        Assert.Contains(secrets, value => value.Contains("parameters('adminLogin')", StringComparison.Ordinal));
+        Assert.StartsWith("[if(parameters('migrateOnStartup'), format('@Microsoft.KeyVault(SecretUri=", settings["ConnectionStrings__ChatOwner"], StringComparison.Ordinal);
+        Assert.Contains("chatOwnerConnectionString", settings["ConnectionStrings__ChatOwner"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Alerts_on_health_5xx_postgres_and_redis_reach_the_operators_by_email()
     {
         var alerts = Template.Single("Microsoft.Insights/metricAlerts");
@@ -288,8 +305,9 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     {
         var server = Template.Single("Microsoft.DBforPostgreSQL/flexibleServers");
         var database = Template.Single("Microsoft.DBforPostgreSQL/flexibleServers/databases");
+        // The service's own: the owner's differs only in its user and password.
         var secret = Template.All("Microsoft.KeyVault/vaults/secrets")
-            .Single(s => s.Properties.GetProperty("value").GetString()!.Contains("Host=", StringComparison.Ordinal));
+            .Single(s => s.Properties.GetProperty("value").GetString()!.Contains("Username=chat_app;", StringComparison.Ordinal));
 
         var connectionString = new NpgsqlConnectionStringBuilder(CompiledTemplate.EvaluateFormat(
             secret.Properties.GetProperty("value").GetString()!,
@@ -297,8 +315,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
             new Dictionary<string, string>
             {
                 ["fullyQualifiedDomainName"] = "psql-chat-prod.postgres.database.azure.com",
-                ["parameters('adminLogin')"] = "chatadmin",
-                ["parameters('adminPassword')"] = "Passw0rdPassw0rd",
+                ["parameters('appPassword')"] = "Passw0rdPassw0rd",
             }));
         var versions = server.Template.GetProperty("parameters").GetProperty("version").GetProperty("allowedValues")
             .EnumerateArray().Select(v => v.GetString()).ToList();
@@ -307,6 +324,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
         Assert.Equal("chat", database.Template.GetProperty("variables").GetProperty("databaseName").GetString());
         Assert.Equal(SslMode.VerifyFull, connectionString.SslMode);
         Assert.Equal("psql-chat-prod.postgres.database.azure.com", connectionString.Host);
+        Assert.Equal("chat_app", connectionString.Username);
         Assert.Equal(["15", "16"], versions);
         Assert.Equal("16", Template.Root.GetProperty("parameters").GetProperty("postgresVersion").GetProperty("defaultValue").GetString());
     }
@@ -338,6 +356,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
         var environment = new Dictionary<string, string?>
         {
             ["CHAT_POSTGRES_ADMIN_PASSWORD"] = password,
+            ["CHAT_POSTGRES_APP_PASSWORD"] = password is null ? null : password + "App",
             ["CHAT_JWT_SIGNING_KEY"] = null,
             ["CHAT_INSTANCE_COUNT"] = null,
             ["CHAT_DEPLOYMENT_PRINCIPAL_ID"] = null,

@@ -45,6 +45,11 @@ param postgresAdminLogin string = 'chatadmin'
 @minLength(16)
 param postgresAdminPassword string
 
+@description('Password of the database role the service runs as (chat_app), given at deploy time: letters and digits, 16 or more.')
+@secure()
+@minLength(16)
+param postgresAppPassword string
+
 @description('JWT signing key (base64 of at least 32 random bytes), given at deploy time. Empty keeps the one in Key Vault.')
 @secure()
 param jwtSigningKey string = ''
@@ -70,9 +75,11 @@ param deploymentPrincipalId string = ''
 var suffix = uniqueString(resourceGroup().id)
 var secretNames = {
   chatConnectionString: 'chat-connection-string'
+  chatOwnerConnectionString: 'chat-owner-connection-string'
   redisConfiguration: 'redis-configuration'
   jwtSigningKey: 'jwt-signing-key'
   postgresAdminPassword: 'postgres-admin-password'
+  postgresAppPassword: 'postgres-app-password'
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -124,7 +131,10 @@ module postgres 'modules/postgres.bicep' = {
     adminPassword: postgresAdminPassword
     vaultName: keyVault.outputs.name
     connectionStringSecretName: secretNames.chatConnectionString
+    ownerConnectionStringSecretName: secretNames.chatOwnerConnectionString
     adminPasswordSecretName: secretNames.postgresAdminPassword
+    appPasswordSecretName: secretNames.postgresAppPassword
+    appPassword: postgresAppPassword
     subnetId: network.outputs.postgresSubnetId
     privateDnsZoneId: network.outputs.postgresZoneId
   }
@@ -157,6 +167,7 @@ module webApp 'modules/webapp.bicep' = {
     vaultUri: keyVault.outputs.uri
     secretNames: {
       chatConnectionString: secretNames.chatConnectionString
+      chatOwnerConnectionString: secretNames.chatOwnerConnectionString
       redisConfiguration: secretNames.redisConfiguration
       jwtSigningKey: secretNames.jwtSigningKey
     }

@@ -1,6 +1,6 @@
 using './main.bicep'
 
-// No secret is written here: the two secure parameters are read from the environment of the
+// No secret is written here: the secure parameters are read from the environment of the
 // shell that runs `az deployment group create` (see deploy/README.md).
 
 param appName = 'chat-prod'
@@ -16,6 +16,7 @@ param deploymentPrincipalId = readEnvironmentVariable('CHAT_DEPLOYMENT_PRINCIPAL
 param alertEmail = readEnvironmentVariable('CHAT_ALERT_EMAIL', 'ops@example.com')
 
 param postgresAdminPassword = readEnvironmentVariable('CHAT_POSTGRES_ADMIN_PASSWORD')
+param postgresAppPassword = readEnvironmentVariable('CHAT_POSTGRES_APP_PASSWORD')
 param jwtSigningKey = readEnvironmentVariable('CHAT_JWT_SIGNING_KEY', '')
 // During a key rotation: the versioned id of the key being retired (not a secret, only where it is).
 param previousJwtSigningKeyIds = empty(readEnvironmentVariable('CHAT_PREVIOUS_JWT_KEY_ID', ''))

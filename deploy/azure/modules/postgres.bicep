@@ -44,6 +44,16 @@ param connectionStringSecretName string
 @description('Name of the secret holding the administrator password.')
 param adminPasswordSecretName string
 
+@description('Name of the secret holding the owner\'s connection string, which the migrations use.')
+param ownerConnectionStringSecretName string
+
+@description('Name of the secret holding the chat_app role\'s password, which a redeployment passes back.')
+param appPasswordSecretName string
+
+@description('Password of the role the service runs as (chat_app), created by the migrations.')
+@secure()
+param appPassword string
+
 @description('Subnet delegated to PostgreSQL Flexible Server, where the server gets its private address.')
 param subnetId string
 
@@ -113,12 +123,30 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   }
 }
 
-// The server only accepts TLS; VerifyFull also checks its certificate and host name.
+// The server only accepts TLS; VerifyFull also checks its certificate and host name. The service
+// runs as chat_app, which may read and write the tables and nothing more; the migrations, run as
+// the administrator who owns the schema, create that role with this password and grant it that.
 resource connectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: connectionStringSecretName
   properties: {
-    value: 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${database.name};Username=${adminLogin};Password=${adminPassword};SSL Mode=VerifyFull'
+    value: 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${database.name};SSL Mode=VerifyFull;Username=chat_app;Password=${appPassword}'
+  }
+}
+
+resource ownerConnectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: ownerConnectionStringSecretName
+  properties: {
+    value: 'Host=${server.properties.fullyQualifiedDomainName};Port=5432;Database=${database.name};SSL Mode=VerifyFull;Username=${adminLogin};Password=${adminPassword}'
+  }
+}
+
+resource appPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: appPasswordSecretName
+  properties: {
+    value: appPassword
   }
 }
 

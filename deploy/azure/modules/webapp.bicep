@@ -37,6 +37,7 @@ param vaultUri string
 @description('Key Vault secret names, by what they hold.')
 param secretNames {
   chatConnectionString: string
+  chatOwnerConnectionString: string
   redisConfiguration: string
   jwtSigningKey: string
 }
@@ -135,6 +136,11 @@ var fixedSettings = [
   {
     name: 'Database__MigrateOnStartup'
     value: string(migrateOnStartup)
+  }
+  {
+    // What the start-up migration runs as; with migrateOnStartup off it stays in the vault.
+    name: 'ConnectionStrings__ChatOwner'
+    value: migrateOnStartup ? '@Microsoft.KeyVault(SecretUri=${secretsUri}/${secretNames.chatOwnerConnectionString})' : ''
   }
   {
     // The deploy workflow puts the web client's build here, beside Chat.Api.dll.
