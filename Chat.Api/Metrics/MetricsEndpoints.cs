@@ -1,3 +1,4 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Chat.Data;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
@@ -19,6 +20,9 @@ public static class MetricsEndpoints
         "Microsoft.AspNetCore.Http.Connections",
     ];
 
+    /// <summary>Set on App Service by the template; the service's metrics then go to Application Insights too.</summary>
+    public const string ApplicationInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
     // The runtime's meter belongs to the process, not to a host.
     private const string RuntimeMeter = "System.Runtime";
 
@@ -30,7 +34,17 @@ public static class MetricsEndpoints
             // Enabled through the host's metrics rules rather than MeterProviderBuilder.AddMeter, which
             // listens to every meter of that name in the process: two hosts in one process (the
             // tests' nodes, or an app hosting the chat twice) would report each other's traffic.
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+            var appInsights = builder.Configuration[ApplicationInsightsSetting];
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+            {
+                metrics.AddPrometheusExporter();
+                if (!string.IsNullOrWhiteSpace(appInsights))
+                {
+                    // Azure Monitor gets the same counters (a minute at a time), so alert rules
+                    // can watch cut-off connections, storage failures and ack latency.
+                    metrics.AddAzureMonitorMetricExporter(o => o.ConnectionString = appInsights);
+                }
+            });
             foreach (var meter in HostMeters)
             {
                 builder.Metrics.EnableMetrics(meter, scopes: MeterScope.Local);

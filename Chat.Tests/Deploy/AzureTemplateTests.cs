@@ -260,6 +260,14 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
             ["HealthCheckStatus", "Http5xx", "cpu_percent", "storage_percent", "usedmemorypercentage"],
             rules.Select(r => r.GetProperty("metric").GetString()));
         Assert.Equal("[parameters('alertEmail')]", group.Properties.GetProperty("emailReceivers")[0].GetProperty("emailAddress").GetString());
+        // The service's own counters, as the nodes send them to Application Insights (AzureMonitorMetricsTests).
+        var queries = alerts.Template.GetProperty("variables").GetProperty("counterRules").EnumerateArray()
+            .Select(r => r.GetProperty("query").GetString()!).ToList();
+        Assert.Equal(3, queries.Count);
+        Assert.Contains(queries, q => q.Contains("\"chat.connections.cut_off\"", StringComparison.Ordinal));
+        Assert.Contains(queries, q => q.Contains("\"chat.database.errors\"", StringComparison.Ordinal));
+        Assert.Contains(queries, q => q.Contains("\"chat.messages.ack_latency\"", StringComparison.Ordinal));
+        Assert.Single(Template.All("Microsoft.Insights/scheduledQueryRules"));
         Assert.Contains("actionGroups", alerts.Properties.GetProperty("actions")[0].GetProperty("actionGroupId").GetString(), StringComparison.Ordinal);
     }
 

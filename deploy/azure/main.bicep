@@ -190,6 +190,7 @@ module alerts 'modules/alerts.bicep' = {
   params: {
     alertEmail: alertEmail
     webAppName: webApp.outputs.name
+    workspaceId: monitoring.outputs.workspaceId
     postgresServerName: postgres.outputs.name
     redisName: redis.outputs.name
   }

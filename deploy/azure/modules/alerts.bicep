@@ -1,14 +1,16 @@
-// Alert rules on the platform's metrics, all sent to one action group that e-mails the operators:
-// a node failing its health check, 5xx answers, PostgreSQL busy or filling up, Redis memory
-// running short. The service's own counters (connections cut off, `unavailable` sends, the ack
-// p99) are Prometheus metrics at /metrics, scraped inside the network; Azure Monitor does not
-// see them.
+// Alert rules, all sent to one action group that e-mails the operators: on the platform's metrics
+// (a node failing its health check, 5xx answers, PostgreSQL busy or filling up, Redis memory
+// running short) and on the service's own counters, which the nodes send to Application Insights
+// a minute at a time (connections cut off, storage failures answered `unavailable`, slow acks).
 
 @description('E-mail address that receives every alert.')
 param alertEmail string
 
 @description('Names of the resources the alerts watch.')
 param webAppName string
+
+@description('Log Analytics workspace that holds the service\'s own metrics (table AppMetrics).')
+param workspaceId string
 param postgresServerName string
 param redisName string
 
@@ -123,6 +125,60 @@ resource alerts 'Microsoft.Insights/metricAlerts@2018-03-01' = [
           actionGroupId: operators.id
         }
       ]
+    }
+  }
+]
+
+// The service's counters, read from the workspace: each query answers one row per breach.
+var counterRules = [
+  {
+    name: 'connections-cut-off'
+    description: 'More than 50 connections cut off in 5 minutes for not taking their data: clients on a bad network, or a node too slow to write.'
+    query: 'AppMetrics | where Name == "chat.connections.cut_off" | summarize CutOff = sum(Sum) | where CutOff > 50'
+    severity: 2
+  }
+  {
+    name: 'storage-failures'
+    description: 'Database calls failing (sends answered `unavailable`) in the last 5 minutes.'
+    query: 'AppMetrics | where Name == "chat.database.errors" | summarize Failures = sum(Sum) | where Failures > 10'
+    severity: 1
+  }
+  {
+    name: 'slow-acks'
+    description: 'A minute in which acks took 500 ms on average: Azure Monitor gets no percentiles, so this stands for the p99 the service promises under 50 ms.'
+    query: 'AppMetrics | where Name == "chat.messages.ack_latency" | summarize Average = sum(Sum) / sum(ItemCount) by bin(TimeGenerated, 1m) | where Average > 500'
+    severity: 2
+  }
+]
+
+resource counterAlerts 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [
+  for rule in counterRules: {
+    name: '${webAppName}-${rule.name}'
+    location: resourceGroup().location
+    properties: {
+      description: rule.description
+      severity: rule.severity
+      enabled: true
+      scopes: [workspaceId]
+      evaluationFrequency: 'PT5M'
+      windowSize: 'PT5M'
+      criteria: {
+        allOf: [
+          {
+            query: rule.query
+            timeAggregation: 'Count'
+            operator: 'GreaterThan'
+            threshold: 0
+            failingPeriods: {
+              numberOfEvaluationPeriods: 1
+              minFailingPeriodsToAlert: 1
+            }
+          }
+        ]
+      }
+      actions: {
+        actionGroups: [operators.id]
+      }
     }
   }
 ]
