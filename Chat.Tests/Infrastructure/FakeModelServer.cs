@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Chat.Tests.Infrastructure;
 
@@ -17,11 +12,9 @@ namespace Chat.Tests.Infrastructure;
 /// </summary>
 public sealed class FakeModelServer : IAsyncDisposable
 {
-    private readonly WebApplication app;
     private readonly ConcurrentQueue<ModelAnswer> answers = new();
     private readonly ConcurrentQueue<JsonElement> requests = new();
-
-    private FakeModelServer(WebApplication app) => this.app = app;
+    private WebApplication app = null!;
 
     /// <summary>The endpoint a bot is configured with (<c>…/v1</c>).</summary>
     public string Endpoint { get; private set; } = "";
@@ -31,14 +24,8 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public static async Task<FakeModelServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeModelServer(app);
-        app.MapPost("/v1/chat/completions", server.AnswerAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var server = new FakeModelServer();
+        (server.app, var address) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", server.AnswerAsync));
         server.Endpoint = $"{address}/v1";
         return server;
     }

@@ -2,11 +2,7 @@ using System.ComponentModel;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
 
 namespace Chat.Tests.Infrastructure;
@@ -27,14 +23,9 @@ public sealed class FakeToolServer : IAsyncDisposable
 
     public static async Task<FakeToolServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddMcpServer().WithHttpTransport().WithTools<OrderTools>();
-        var app = builder.Build();
-        app.MapMcp("/mcp");
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var (app, address) = await LoopbackApp.StartAsync(
+            app => app.MapMcp("/mcp"),
+            services => services.AddMcpServer().WithHttpTransport().WithTools<OrderTools>());
         return new FakeToolServer(app, new Uri($"{address}/mcp"));
     }
 

@@ -3,12 +3,7 @@ using System.IO.Compression;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Chat.Tests.Integration;
 
@@ -55,10 +50,8 @@ public sealed class AzureMonitorMetricsTests
     /// <summary>Takes what the Azure Monitor exporter posts (<c>/v2.1/track</c>) and keeps its text.</summary>
     private sealed class FakeIngestion : IAsyncDisposable
     {
-        private readonly WebApplication app;
         private readonly ConcurrentQueue<string> bodies = new();
-
-        private FakeIngestion(WebApplication app) => this.app = app;
+        private WebApplication app = null!;
 
         public string Address { get; private set; } = "";
 
@@ -66,12 +59,8 @@ public sealed class AzureMonitorMetricsTests
 
         public static async Task<FakeIngestion> StartAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var ingestion = new FakeIngestion(app);
-            app.MapPost("/v2.1/track", async (HttpRequest request) =>
+            var ingestion = new FakeIngestion();
+            (ingestion.app, var address) = await LoopbackApp.StartAsync(app => app.MapPost("/v2.1/track", async (HttpRequest request) =>
             {
                 Stream body = request.Body;
                 if (request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
@@ -82,9 +71,8 @@ public sealed class AzureMonitorMetricsTests
                 using var reader = new StreamReader(body);
                 ingestion.bodies.Enqueue(await reader.ReadToEndAsync());
                 return Results.Json(new { itemsReceived = 1, itemsAccepted = 1, errors = Array.Empty<object>() });
-            });
-            await app.StartAsync();
-            ingestion.Address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
+            }));
+            ingestion.Address = address + "/";
             return ingestion;
         }
 
