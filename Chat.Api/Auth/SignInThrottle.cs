@@ -53,6 +53,21 @@ public sealed class SignInThrottle(RateBudgets budgets)
         await budgets.RefundAsync(Budget.SignInFailuresPerAddress, clientAddress);
     }
 
+    /// <summary>
+    /// Counts an attempt that names no account (a refresh token, a sign-out), or refuses it while
+    /// the address has no failures left.
+    /// </summary>
+    public async Task BeginAsync(string clientAddress)
+    {
+        if (await budgets.TryTakeAsync(Budget.SignInFailuresPerAddress, clientAddress) is { } wait)
+        {
+            throw RateBudgets.Refused(Budget.SignInFailuresPerAddress, wait);
+        }
+    }
+
+    /// <summary>An attempt of <see cref="BeginAsync(string)"/> that was no failure: its permit comes back.</summary>
+    public ValueTask SucceededAsync(string clientAddress) => budgets.RefundAsync(Budget.SignInFailuresPerAddress, clientAddress);
+
     // User names are case-insensitive, and so is their count. A name longer than any real one
     // (a service name is unchecked) is cut, so a guesser cannot make keys of any size.
     private static string AccountOf(string userName) =>

@@ -4,7 +4,6 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs;
 using Chat.Hubs.Errors;
-using Chat.Hubs.Limits;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Api.Auth;
@@ -19,7 +18,7 @@ public sealed partial class UserSessions(
     RefreshTokenRepository refreshTokens,
     UserRepository users,
     TokenIssuer tokens,
-    RateBudgets budgets,
+    SignInThrottle throttle,
     IOptions<JwtOptions> options,
     TimeProvider clock,
     ILogger<UserSessions> logger)
@@ -41,7 +40,7 @@ public sealed partial class UserSessions(
     /// </summary>
     public async Task<TokenResponse> RefreshAsync(RefreshRequest request, string clientAddress, CancellationToken cancellationToken)
     {
-        await TakeAttemptAsync(clientAddress);
+        await throttle.BeginAsync(clientAddress);
         var presented = HashOf(request.RefreshToken) ?? throw NotValid();
         var (refreshToken, hash) = NewRefreshToken();
         var (now, expiresAt) = RefreshWindow();
@@ -57,7 +56,7 @@ public sealed partial class UserSessions(
             throw NotValid();
         }
 
-        await budgets.RefundAsync(Budget.SignInFailuresPerAddress, clientAddress);
+        await throttle.SucceededAsync(clientAddress);
         return tokens.Issue(user) with { RefreshToken = refreshToken, RefreshExpiresAt = expiresAt };
     }
 
@@ -67,11 +66,11 @@ public sealed partial class UserSessions(
     /// </summary>
     public async Task EndAsync(RefreshRequest request, string clientAddress, CancellationToken cancellationToken)
     {
-        await TakeAttemptAsync(clientAddress);
+        await throttle.BeginAsync(clientAddress);
         if (HashOf(request.RefreshToken) is { } hash
             && await refreshTokens.RevokeFamilyAsync(hash, clock.UtcNowAsStored(), cancellationToken) > 0)
         {
-            await budgets.RefundAsync(Budget.SignInFailuresPerAddress, clientAddress);
+            await throttle.SucceededAsync(clientAddress);
         }
     }
 
@@ -87,16 +86,6 @@ public sealed partial class UserSessions(
         }
 
         await refreshTokens.RevokeUserAsync(userId, clock.UtcNowAsStored(), cancellationToken);
-    }
-
-    // Each attempt takes a permit of the address's failed sign-ins and a success gives it back, as
-    // SignInThrottle does: racing attempts cannot slip past the count.
-    private async Task TakeAttemptAsync(string clientAddress)
-    {
-        if (await budgets.TryTakeAsync(Budget.SignInFailuresPerAddress, clientAddress) is { } wait)
-        {
-            throw RateBudgets.Refused(Budget.SignInFailuresPerAddress, wait);
-        }
     }
 
     private (DateTime Now, DateTime ExpiresAt) RefreshWindow()

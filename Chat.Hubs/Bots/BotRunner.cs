@@ -141,9 +141,8 @@ public sealed partial class BotRunner(
     {
         LogRefused(logger, bot.UserName, trigger.RoomId, error.Code);
         metrics.BotReplyEnded("refused");
-        var toUserId = trigger.ToUserId is null ? (Guid?)null : trigger.SenderId;
         var reply = (await stored.StartAsync(
-            new StreamStart(Guid.NewGuid(), trigger.RoomId, bot.UserId, toUserId, trigger.Id, ClientMessageId: null, clock.UtcNowAsStored()),
+            bot.ReplyTo(trigger, clock.UtcNowAsStored()),
             cancellationToken: cancellationToken))?.Message;
         if (reply is null)
         {

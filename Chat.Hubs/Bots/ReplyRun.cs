@@ -28,12 +28,11 @@ public sealed partial class ReplyRun(
     /// <summary>Runs <paramref name="bot"/>'s reply to <paramref name="trigger"/> to its end; never throws.</summary>
     public async Task RunAsync(DeclaredBot bot, StoredMessage trigger, CancellationToken stopping)
     {
-        var toUserId = trigger.ToUserId is null ? (Guid?)null : trigger.SenderId;
         StoredMessage? reply;
         try
         {
             reply = (await replies.StartAsync(
-                new StreamStart(Guid.NewGuid(), trigger.RoomId, bot.UserId, toUserId, trigger.Id, ClientMessageId: null, clock.UtcNowAsStored()),
+                bot.ReplyTo(trigger, clock.UtcNowAsStored()),
                 cancellationToken: stopping))?.Message;
         }
         catch (Exception e) when (!stopping.IsCancellationRequested)

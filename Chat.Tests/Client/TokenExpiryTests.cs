@@ -1,12 +1,7 @@
-using System.Net;
-using System.Security.Claims;
 using Chat.Client;
 using Chat.Contracts;
-using Chat.Hubs;
 using Chat.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Tests.Client;
 
@@ -115,18 +110,6 @@ public sealed class TokenExpiryTests(ChatNodeFixture fixture) : IClassFixture<Ch
         await Assert.ThrowsAsync<InvalidOperationException>(source.GetTokenAsync);
     }
 
-    private static string TokenFor(Guid userId, TimeSpan lifetime)
-    {
-        var now = DateTime.UtcNow;
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = "chat",
-            Audience = "chat",
-            Subject = new ClaimsIdentity([new Claim(ChatClaims.UserId, userId.ToString()), new Claim(ChatClaims.Role, "user")]),
-            NotBefore = now.AddSeconds(-1),
-            IssuedAt = now,
-            Expires = now + lifetime,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(TestServers.SigningKey)), SecurityAlgorithms.HmacSha256),
-        });
-    }
+    private static string TokenFor(Guid userId, TimeSpan lifetime) =>
+        TestTokens.Sign(userId, DateTime.UtcNow.AddSeconds(-1), DateTime.UtcNow + lifetime, role: "user");
 }

@@ -1,14 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Security.Claims;
 using System.Text.Json;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Tests.Integration;
 
@@ -155,24 +153,14 @@ public sealed class AuthenticationTests(ChatNodeFixture fixture) : IClassFixture
 
     private static string Forge(Guid userId, string kind)
     {
-        var key = Convert.FromBase64String(TestServers.SigningKey);
-        if (kind == "wrong-signature")
-        {
-            key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
-        }
-
         var now = DateTime.UtcNow;
         var expired = kind == "expired";
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = kind == "wrong-issuer" ? "someone-else" : "chat",
-            Audience = kind == "wrong-audience" ? "another-app" : "chat",
-            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString())]),
-            NotBefore = expired ? now.AddHours(-2) : now,
-            IssuedAt = expired ? now.AddHours(-2) : now,
-            Expires = expired ? now.AddHours(-1) : now.AddHours(1),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
-        };
-        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(descriptor);
+        return TestTokens.Sign(
+            userId,
+            issuedAt: expired ? now.AddHours(-2) : now,
+            expires: expired ? now.AddHours(-1) : now.AddHours(1),
+            key: kind == "wrong-signature" ? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32) : null,
+            issuer: kind == "wrong-issuer" ? "someone-else" : "chat",
+            audience: kind == "wrong-audience" ? "another-app" : "chat");
     }
 }
