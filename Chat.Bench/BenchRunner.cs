@@ -83,13 +83,21 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
             runs.Add(await RunOursAsync(settings.MessageWriterMode ?? BatchedWriter, cancellationToken));
         }
 
-        if (settings.Target == TargetKind.Both)
+        var ours = runs[0];
+        if (settings.WithBaseline)
         {
-            var ours = runs[0];
-            await using var bare = await BareHubTarget.StartAsync(cancellationToken);
+            await using var bare = await BareHubTarget.StartAsync(settings, cancellationToken);
             var baseline = await new ScenarioRun(settings, bare, console).RunAsync(cancellationToken);
             runs.Add(baseline);
-            comparisons.AddRange(CompareWithBaseline(ours, baseline));
+            comparisons.AddRange(CompareWithPeer(ours, baseline));
+        }
+
+        if (settings.WithSocketIo)
+        {
+            await using var socketIo = await SocketIoTarget.StartAsync(settings, cancellationToken);
+            var peer = await new ScenarioRun(settings, socketIo, console).RunAsync(cancellationToken);
+            runs.Add(peer);
+            comparisons.AddRange(CompareWithPeer(ours, peer));
         }
 
         return (runs, comparisons);
@@ -101,9 +109,9 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
     /// spreads those swings over both.
     /// </summary>
     private static IEnumerable<Comparison> Medians(List<IReadOnlyList<Comparison>> rounds) =>
-        rounds.SelectMany(round => round).GroupBy(c => c.Measure).Select(same => same.First() with
+        rounds.SelectMany(round => round).GroupBy(c => (c.Measure, c.First, c.Second)).Select(same => same.First() with
         {
-            Measure = $"median of {same.Count()} rounds: {same.Key}",
+            Measure = $"median of {same.Count()} rounds: {same.Key.Measure}",
             FirstValue = Median(same.Select(c => c.FirstValue)),
             SecondValue = Median(same.Select(c => c.SecondValue)),
             Ratio = Math.Round(Median(same.Select(c => c.Ratio)), 3),
@@ -145,30 +153,40 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
         }
     }
 
-    private IEnumerable<Comparison> CompareWithBaseline(ScenarioResult ours, ScenarioResult baseline)
+    /// <summary>Ours against a peer (the bare hub or Socket.IO) under the same load, peer second.</summary>
+    private IEnumerable<Comparison> CompareWithPeer(ScenarioResult ours, ScenarioResult peer)
     {
-        const string Ours = "ours", Baseline = "baseline";
+        const string Ours = "ours";
+        var peerName = peer.Target;
         if (settings.Scenario == Scenario.Ramp)
         {
             var bound = $"{settings.P99Bound.TotalMilliseconds:N0} ms";
-            yield return Compare($"delivered/s at p99 <= {bound}", Ours, Baseline, ours.Knee?.DeliveredPerSecond ?? 0, baseline.Knee?.DeliveredPerSecond ?? 0);
+            yield return Compare($"delivered/s at p99 <= {bound}", Ours, peerName, ours.Knee?.DeliveredPerSecond ?? 0, peer.Knee?.DeliveredPerSecond ?? 0);
         }
         else if (settings.Scenario != Scenario.Connections)
         {
-            yield return Compare("delivered/s", Ours, Baseline, ours.DeliveredPerSecond, baseline.DeliveredPerSecond);
-            yield return Compare("acked/s", Ours, Baseline, ours.AckedPerSecond, baseline.AckedPerSecond);
-            yield return Compare("delivery p99 ms", Ours, Baseline, ours.Latency.P99, baseline.Latency.P99);
+            yield return Compare("delivered/s", Ours, peerName, ours.DeliveredPerSecond, peer.DeliveredPerSecond);
+            yield return Compare("acked/s", Ours, peerName, ours.AckedPerSecond, peer.AckedPerSecond);
+            yield return Compare("delivery p99 ms", Ours, peerName, ours.Latency.P99, peer.Latency.P99);
         }
 
-        if (ours.Server is { } a && baseline.Server is { } b)
+        if (ours.Server is { } a && peer.Server is { } b)
         {
-            yield return Compare("memory per connection (bytes)", Ours, Baseline, a.MemoryPerConnectionBytes, b.MemoryPerConnectionBytes);
-            yield return Compare("server CPU seconds", Ours, Baseline, a.CpuSeconds, b.CpuSeconds);
+            yield return Compare("memory per connection (bytes)", Ours, peerName, a.MemoryPerConnectionBytes, b.MemoryPerConnectionBytes);
+            yield return Compare("server CPU seconds", Ours, peerName, a.CpuSeconds, b.CpuSeconds);
         }
 
-        if (ours is { ServerAllocatedBytes: { } ourBytes, Acked: > 0 } && baseline is { ServerAllocatedBytes: { } baseBytes, Acked: > 0 })
+        if (ours is { ServerAllocatedBytes: { } ourBytes, Acked: > 0 } && peer is { ServerAllocatedBytes: { } peerBytes, Acked: > 0 })
         {
-            yield return Compare("server bytes allocated per acked message", Ours, Baseline, (double)ourBytes / ours.Acked, (double)baseBytes / baseline.Acked);
+            yield return Compare("server bytes allocated per acked message", Ours, peerName, (double)ourBytes / ours.Acked, (double)peerBytes / peer.Acked);
+        }
+
+        // What the load generator itself spent per delivery: the clients of each protocol should
+        // cost about the same, or the comparison measures the bench as much as the servers.
+        if (ours is { Cpu: { } ourCpu, Delivered: > 0 } && peer is { Cpu: { } peerCpu, Delivered: > 0 })
+        {
+            yield return Compare(
+                "bench CPU µs per delivery", Ours, peerName, ourCpu.BenchSeconds * 1e6 / ours.Delivered, peerCpu.BenchSeconds * 1e6 / peer.Delivered);
         }
     }
 

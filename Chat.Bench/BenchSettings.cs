@@ -24,6 +24,12 @@ public enum TargetKind
 
     /// <summary>The chat service, then the bare hub, with ratios between the two.</summary>
     Both,
+
+    /// <summary>The chat service, then the Socket.IO peer, with ratios between the two.</summary>
+    SocketIo,
+
+    /// <summary>The chat service, the bare hub and the Socket.IO peer, each peer's ratios to ours.</summary>
+    All,
 }
 
 /// <summary>Everything a bench run is told on its command line.</summary>
@@ -37,6 +43,9 @@ public sealed record BenchSettings
     public string? Postgres { get; init; }
     public string? Redis { get; init; }
     public int Nodes { get; init; } = 1;
+
+    /// <summary>Processes the simulated users are spread over (one process may open only so many files).</summary>
+    public int Workers { get; init; } = 1;
     public string? ApiDll { get; init; }
     /// <summary>The writer mode of started nodes; unset, persist compares both and the rest use Batched.</summary>
     public string? MessageWriterMode { get; init; }
@@ -112,14 +121,19 @@ public sealed record BenchSettings
         Target (default: start Chat.Api nodes from the Release build):
           --postgres CS         PostgreSQL connection string (or ConnectionStrings__Chat)
           --redis HOST:PORT     Redis for --nodes 2 (or Redis__Configuration)
-          --nodes 1|2           nodes to start; clients are split across them
+          --nodes N             nodes to start (1 to 8; more than one share --redis); clients are split across them
+          --workers N           connections, rooms: spread the simulated users over N processes, whole
+                                rooms each (one process may open only so many files)
           --api PATH            Chat.Api.dll to start (default: next to the bench, or the Release build)
           --writer MODE         MessageWriter__Mode for started nodes: Batched | PerMessage
                                 (persist runs both unless one is given)
           --node-env NAME=VALUE environment for started nodes only (repeatable), e.g. DOTNET_GCgen0size=...
           --url URL             use a running node instead (--server-pid PID to read its CPU and memory)
-          --target T            ours (default) | baseline | both: baseline and both run ours, then a
-                                bare SignalR hub in its own process, and print ours/baseline ratios
+          --target T            ours (default) | baseline | both | socketio | all: baseline and both run
+                                ours, then a bare SignalR hub in its own process (two on --redis with
+                                --nodes 2); socketio runs ours, then a stock Socket.IO server (one
+                                Node.js process per node, on the Redis adapter with --nodes 2); all
+                                runs the three; each prints ours/peer ratios
           --rounds N            run it all N times, the targets taking turns, and add each ratio's median
         Load:
           --protocol P          messagepack (default) | json
@@ -156,6 +170,12 @@ public sealed record BenchSettings
         """;
 
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> with a clear message.</summary>
+    /// <summary>Whether the run compares with the bare SignalR hub.</summary>
+    public bool WithBaseline => Target is TargetKind.Both or TargetKind.All;
+
+    /// <summary>Whether the run compares with the Socket.IO peer.</summary>
+    public bool WithSocketIo => Target is TargetKind.SocketIo or TargetKind.All;
+
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
         if (args.Count == 0)
@@ -192,7 +212,8 @@ public sealed record BenchSettings
                 "--server-pid" => settings with { ServerPid = Int(name, value, 1) },
                 "--postgres" => settings with { Postgres = value },
                 "--redis" => settings with { Redis = value },
-                "--nodes" => settings with { Nodes = Int(name, value, 1, 2) },
+                "--nodes" => settings with { Nodes = Int(name, value, 1, 8) },
+                "--workers" => settings with { Workers = Int(name, value, 1, 64) },
                 "--api" => settings with { ApiDll = value },
                 "--writer" => settings with { MessageWriterMode = value },
                 "--node-env" => settings with { NodeEnvironment = WithVariable(settings.NodeEnvironment, value) },
@@ -260,9 +281,14 @@ public sealed record BenchSettings
             throw new ArgumentException("give --postgres (or ConnectionStrings__Chat) so the bench can start nodes, or --url");
         }
 
-        if (settings.Url is null && settings.Nodes == 2 && string.IsNullOrEmpty(settings.Redis) && settings.Scenario != Scenario.Chaos)
+        if (settings.Url is null && settings.Nodes > 1 && string.IsNullOrEmpty(settings.Redis) && settings.Scenario != Scenario.Chaos)
         {
-            throw new ArgumentException("--nodes 2 needs --redis");
+            throw new ArgumentException($"--nodes {settings.Nodes} needs --redis");
+        }
+
+        if (settings.Workers > 1 && (settings.Scenario is not (Scenario.Connections or Scenario.Rooms) || settings.Stuck.Any(k => k != StuckKind.None)))
+        {
+            throw new ArgumentException("--workers is for connections and rooms, without --stuck");
         }
 
         return settings;
@@ -298,7 +324,7 @@ public sealed record BenchSettings
     {
         if (settings.Url is not null || settings.Target != TargetKind.Ours)
         {
-            throw new ArgumentException("bots declares its bot on nodes it starts: --url and --target baseline/both cannot be used");
+            throw new ArgumentException("bots declares its bot on nodes it starts: --url and --target other than ours cannot be used");
         }
 
         return args.Contains("--rate") ? settings : settings with { Rate = BotTriggerRate };
@@ -328,7 +354,9 @@ public sealed record BenchSettings
     {
         "ours" => TargetKind.Ours,
         "baseline" or "both" => TargetKind.Both,
-        _ => throw new ArgumentException($"--target is ours, baseline or both, not '{value}'"),
+        "socketio" => TargetKind.SocketIo,
+        "all" => TargetKind.All,
+        _ => throw new ArgumentException($"--target is ours, baseline, both, socketio or all, not '{value}'"),
     };
 
     private static bool ParseProtocol(string value) => value switch

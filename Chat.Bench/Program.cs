@@ -1,5 +1,6 @@
 using Chat.Bench.Baseline;
 using Chat.Bench.Chaos;
+using Chat.Bench.Load;
 using Spectre.Console;
 
 namespace Chat.Bench;
@@ -16,6 +17,11 @@ internal static class BenchProgram
         {
             await BaselineHost.RunAsync(args[1..]);
             return 0;
+        }
+
+        if (args is [LoadWorker.Command])
+        {
+            return await LoadWorker.RunAsync();
         }
 
         BenchSettings settings;

@@ -122,6 +122,24 @@ public sealed partial class ChatClient
     public Task SetPresenceAsync(PresenceStatus status, CancellationToken cancellationToken = default) =>
         InvokeAsync(nameof(IChatHub.SetPresence), [status.ToString().ToLowerInvariant()], cancellationToken);
 
+    /// <summary>
+    /// Starts (or stops) hearing the presence of a room's members, for a member list on show: in
+    /// a large room presence reaches only watchers, as <see cref="PresenceDigest"/>. Watching
+    /// is taken up again after a reconnect.
+    /// </summary>
+    public async Task WatchPresenceAsync(Guid roomId, bool watching = true, CancellationToken cancellationToken = default)
+    {
+        await InvokeAsync(nameof(IChatHub.WatchPresence), [roomId.ToString(), watching], cancellationToken);
+        if (watching)
+        {
+            watchedPresence[roomId] = 0;
+        }
+        else
+        {
+            watchedPresence.TryRemove(roomId, out _);
+        }
+    }
+
     private async Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken)
     {
         try

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Chat.Contracts;
 using Chat.Contracts.Serialization;
@@ -43,6 +44,9 @@ public sealed partial class ChatClient : IAsyncDisposable
     // Between a reconnect and the end of its Sync, live messages wait here so that nothing newer
     // overtakes what the Sync brings back.
     private readonly List<MessageDto> held = [];
+
+    // Rooms whose presence this client watches, to watch again on a new connection.
+    private readonly ConcurrentDictionary<Guid, byte> watchedPresence = new();
     private bool recovering;
 
     // Set when deliveries may have been lost (a reconnect, ResyncRequired, a restart), as opposed
@@ -84,6 +88,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         connection.On<TypingChangedEvent>(nameof(IChatClient.TypingChanged), e => Raise(TypingChanged, e));
         connection.On<ReceiptDto>(nameof(IChatClient.ReceiptUpdated), e => Raise(ReceiptUpdated, e));
         connection.On<PresenceChangedEvent>(nameof(IChatClient.PresenceChanged), e => Raise(PresenceChanged, e));
+        connection.On<PresenceDigestEvent>(nameof(IChatClient.PresenceDigest), e => Raise(PresenceDigest, e));
         connection.On<ReactionChangedEvent>(nameof(IChatClient.ReactionChanged), e => Raise(ReactionChanged, e));
         connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), e => Raise(MemberUpdated, e));
         connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), OnRemovedAsync);
@@ -118,6 +123,9 @@ public sealed partial class ChatClient : IAsyncDisposable
     public event Func<ReceiptDto, Task>? ReceiptUpdated;
 
     public event Func<PresenceChangedEvent, Task>? PresenceChanged;
+
+    /// <summary>A watched large room's presence changes since the last digest (see <see cref="WatchPresenceAsync"/>).</summary>
+    public event Func<PresenceDigestEvent, Task>? PresenceDigest;
 
     public event Func<ReactionChangedEvent, Task>? ReactionChanged;
 
@@ -166,6 +174,8 @@ public sealed partial class ChatClient : IAsyncDisposable
         {
             await CatchUpAsync(cancellationToken);
         }
+
+        await WatchAgainAsync();
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default)
@@ -421,6 +431,7 @@ public sealed partial class ChatClient : IAsyncDisposable
                 try
                 {
                     await CatchUpAsync();
+                    await WatchAgainAsync();
                     LogRecovered(logger);
                     await Raise(Recovered);
                     return;
@@ -439,6 +450,28 @@ public sealed partial class ChatClient : IAsyncDisposable
         finally
         {
             ReleaseRecovery();
+        }
+    }
+
+    /// <summary>A new connection watches no room's presence: the rooms watched before are watched again.</summary>
+    private async Task WatchAgainAsync()
+    {
+        foreach (var roomId in watchedPresence.Keys)
+        {
+            try
+            {
+                await connection.InvokeAsync(nameof(IChatHub.WatchPresence), roomId.ToString(), true);
+            }
+            catch (HubException)
+            {
+                // No longer a member: there is nothing to watch.
+                watchedPresence.TryRemove(roomId, out _);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
+            {
+                // The connection is gone again; the next one watches again.
+                return;
+            }
         }
     }
 

@@ -33,6 +33,15 @@ public sealed record PresenceChangedEvent(
     [property: Key("status")] PresenceStatus Status,
     [property: Key("lastSeenAt")] DateTime? LastSeenAt);
 
+/// <summary>
+/// Payload of <c>PresenceDigest</c>: the presence changes of a large room's members since the
+/// last digest, one per user (the latest), to the connections watching the room's presence.
+/// </summary>
+[MessagePackObject]
+public sealed record PresenceDigestEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("changes")] IReadOnlyList<PresenceChangedEvent> Changes);
+
 /// <summary>Payload of <c>ReactionChanged</c>.</summary>
 [MessagePackObject]
 public sealed record ReactionChangedEvent(

@@ -19,6 +19,9 @@ public interface IChatClient
 
     Task PresenceChanged(PresenceChangedEvent presence);
 
+    /// <summary>A large room's presence changes, coalesced, to the connections watching its presence.</summary>
+    Task PresenceDigest(PresenceDigestEvent digest);
+
     Task ReactionChanged(ReactionChangedEvent reaction);
 
     Task MemberUpdated(MemberDto member);

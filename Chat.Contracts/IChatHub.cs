@@ -34,6 +34,14 @@ public interface IChatHub
     /// <summary>Sets the status the caller chose: online, idle, away or dnd.</summary>
     Task SetPresence(string status);
 
+    /// <summary>
+    /// Starts (or stops) this connection hearing the presence of the room's members: in a large
+    /// room presence reaches only watching connections, as <c>PresenceDigest</c>; a client
+    /// watches the room whose member list it shows. In smaller rooms every member hears
+    /// <c>PresenceChanged</c> anyway.
+    /// </summary>
+    Task WatchPresence(string roomId, bool watching);
+
     /// <summary>The caller has received the room's messages up to <paramref name="seq"/>.</summary>
     Task MarkDelivered(string roomId, long seq);
 

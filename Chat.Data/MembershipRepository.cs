@@ -62,6 +62,21 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource, DatabasePi
             cancellationToken);
     }
 
+    /// <summary>How many members each of the rooms has (a room with none, or none at all, is absent).</summary>
+    public Task<IReadOnlyDictionary<Guid, int>> CountsAsync(IReadOnlyCollection<Guid> roomIds, CancellationToken cancellationToken = default)
+    {
+        const string sql = "select room_id, count(*)::int from room_members where room_id = any(@RoomIds) group by room_id";
+        return pipeline.ExecuteAsync<IReadOnlyDictionary<Guid, int>>(
+            dataSource,
+            async (connection, token) =>
+            {
+                var rows = await connection.QueryAsync<(Guid RoomId, int Members)>(new CommandDefinition(
+                    sql, new { RoomIds = roomIds.ToArray() }, cancellationToken: token));
+                return rows.ToDictionary(r => r.RoomId, r => r.Members);
+            },
+            cancellationToken);
+    }
+
     /// <summary>How many of the room's members are connected (any status but offline).</summary>
     public Task<int> OnlineCountAsync(Guid roomId, CancellationToken cancellationToken = default)
     {

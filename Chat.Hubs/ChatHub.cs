@@ -80,6 +80,11 @@ public sealed class ChatHub(
     public Task SetPresence(string status) =>
         presence.SetAsync(Caller, PresenceRules.ParseChoice(status), Context.ConnectionAborted);
 
+    // Watching goes with showing a member list, which the History budget counts.
+    [HubBudget(Budget.History)]
+    public Task WatchPresence(string roomId, bool watching) =>
+        presence.WatchAsync(Caller, Context.ConnectionId, WireIds.Parse(roomId, "roomId"), watching, Context.ConnectionAborted);
+
     [HubBudget(Budget.Receipts)]
     public Task MarkDelivered(string roomId, long seq) =>
         receipts.MarkDeliveredAsync(Caller, WireIds.Parse(roomId, "roomId"), seq, Context.ConnectionAborted);

@@ -118,6 +118,9 @@ public static class ChatHubsExtensions
         services.AddSingleton<ConnectionDirectory>();
         services.AddSingleton<ConnectionLifecycle>();
         services.AddSingleton<OnlineMemberCount>();
+        services.AddSingleton<RoomSizes>();
+        services.AddSingleton<PresenceDigests>();
+        services.AddHostedService(s => s.GetRequiredService<PresenceDigests>());
         services.AddSingleton<RoomBroadcaster>();
         services.AddSingleton<PresenceService>();
         services.AddHostedService<NodeHeartbeat>();

@@ -36,6 +36,19 @@ public sealed class ChatOptions
     [Range(1, 1000)]
     public int MaxPageSize { get; set; } = 200;
 
+    /// <summary>
+    /// Rooms with this many members or more are large: their members' presence, joins and leaves
+    /// reach only the connections watching the room (<c>WatchPresence</c>), presence coalesced
+    /// into one <c>PresenceDigest</c> per interval, so that filling or connecting a room costs
+    /// no more events per member however large it grows.
+    /// </summary>
+    [Range(2, 1_000_000)]
+    public int LargeRoomMembers { get; set; } = 200;
+
+    /// <summary>How often a large room's watchers hear its presence changes.</summary>
+    [Range(50, 60_000)]
+    public int PresenceDigestMilliseconds { get; set; } = 1000;
+
     /// <summary>How many recent messages a room snapshot carries.</summary>
     [Range(0, 1000)]
     public int SnapshotMessages { get; set; } = 50;

@@ -47,5 +47,10 @@ if [[ -z "${Redis__Configuration:-}" ]]; then
   export Redis__Configuration="127.0.0.1:$REDIS_PORT"
 fi
 
+# The Socket.IO peer runs under Node.js (--target socketio or all).
+if [[ " $* " == *" socketio "* || " $* " == *" all "* ]]; then
+  ensure_socketio_peer
+fi
+
 dotnet build Chat.sln -c Release -v quiet -nologo
 dotnet Chat.Bench/bin/Release/net10.0/Chat.Bench.dll "$@"

@@ -136,6 +136,12 @@ echo "CHAT_TEST_POSTGRES=$CHAT_TEST_POSTGRES"
 echo "CHAT_TEST_REDIS=$CHAT_TEST_REDIS"
 mkdir -p "$SCRATCH/results"
 
+section "Socket.IO peer"
+# The bench tests run the Socket.IO peer beside the chat service.
+if ! ensure_socketio_peer; then
+  FAILED=$((FAILED + 1))
+fi
+
 built=1
 section "dotnet restore"
 if ! dotnet restore Chat.sln; then

@@ -60,6 +60,23 @@ public sealed class LoadDriver(
         await Task.WhenAll(loops);
     }
 
+    /// <summary>
+    /// Members who did not receive exactly what the others in their room had acknowledged: the
+    /// totals alone could hide one member's loss behind another's duplicate.
+    /// </summary>
+    public static int MembersMissingMessages(IReadOnlyList<SimulatedUser> users, int roomCount, int membersPerRoom)
+    {
+        var wrong = 0;
+        for (var r = 0; r < roomCount && users.Count > 0; r++)
+        {
+            var members = users.Skip(r * membersPerRoom).Take(membersPerRoom).ToList();
+            var roomAcked = members.Sum(u => u.Acked);
+            wrong += members.Count(u => u.Received != roomAcked - u.Acked);
+        }
+
+        return wrong;
+    }
+
     /// <summary>Waits, up to <paramref name="limit"/>, until every send is acked and every owed delivery has arrived.</summary>
     public async Task DrainAsync(TimeSpan limit, CancellationToken cancellationToken)
     {

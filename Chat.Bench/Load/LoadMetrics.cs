@@ -66,7 +66,7 @@ public sealed class LoadMetrics
         Interlocked.Decrement(ref inFlight);
     }
 
-    public void OnError(string code) => errors.AddOrUpdate(code, 1, (_, n) => n + 1);
+    public void OnError(string code, long count = 1) => errors.AddOrUpdate(code, count, (_, n) => n + count);
 
     public void OnDelivered(long sentTimestamp)
     {
@@ -124,6 +124,27 @@ public sealed class LoadMetrics
             var done = step ?? CreateHistogram();
             step = null;
             return done;
+        }
+    }
+
+    /// <summary>Adds what a load worker counted (a run whose users live in several processes).</summary>
+    public void Absorb(WorkerReport report)
+    {
+        lock (intervalLock)
+        {
+            Interlocked.Add(ref sent, report.Sent);
+            Interlocked.Add(ref acked, report.Acked);
+            Interlocked.Add(ref failed, report.Failed);
+            Interlocked.Add(ref delivered, report.Delivered);
+            Interlocked.Add(ref expected, report.ExpectedDeliveries);
+            Interlocked.Add(ref inFlight, report.InFlight);
+            foreach (var (code, count) in report.Errors)
+            {
+                errors.AddOrUpdate(code, count, (_, n) => n + count);
+            }
+
+            WorkerReport.AddTo(DeliveryTotal, report.Delivery);
+            WorkerReport.AddTo(AckTotal, report.Ack);
         }
     }
 

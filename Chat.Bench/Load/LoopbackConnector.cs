@@ -35,6 +35,10 @@ public sealed class LoopbackConnector : IDisposable
     /// <summary>What <c>ClientWebSocket.ConnectAsync</c> sends its upgrade request through.</summary>
     public HttpMessageInvoker Invoker { get; }
 
+    /// <summary>The ws: (or wss:) address of an http: (or https:) one.</summary>
+    public static Uri WebSocketUri(Uri uri) =>
+        new UriBuilder(uri) { Scheme = uri.Scheme == Uri.UriSchemeHttps ? "wss" : uri.Scheme == Uri.UriSchemeHttp ? "ws" : uri.Scheme }.Uri;
+
     public void Dispose()
     {
         Invoker.Dispose();

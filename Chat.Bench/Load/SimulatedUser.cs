@@ -1,20 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.WebSockets;
 using Chat.Bench.Targets;
 using Chat.Contracts;
-using Chat.Contracts.Serialization;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Bench.Load;
 
 /// <summary>
-/// One simulated user: one HubConnection. The content of every message it sends starts with the
-/// sender's <see cref="Stopwatch"/> timestamp, so a receiver in this same process measures
-/// send-to-receipt latency without clocks to agree on.
+/// One simulated user: one connection to the target, in the protocol the target speaks. The
+/// content of every message it sends starts with the sender's <see cref="Stopwatch"/>
+/// timestamp, so a receiver in this same process measures send-to-receipt latency without
+/// clocks to agree on.
 /// </summary>
 public sealed class SimulatedUser : IAsyncDisposable
 {
@@ -22,31 +19,28 @@ public sealed class SimulatedUser : IAsyncDisposable
     private long received;
     private long acked;
 
-    public SimulatedUser(BenchIdentity identity, bool json, LoopbackConnector connector, LoadMetrics metrics, ReplyMetrics? replies = null)
+    public SimulatedUser(BenchIdentity identity, TargetWire wire, bool json, LoopbackConnector connector, LoadMetrics metrics, ReplyMetrics? replies = null)
     {
         Identity = identity;
         this.metrics = metrics;
-        var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(identity.Node, IChatHub.Path.TrimStart('/')), o =>
-            {
-                // Straight to the WebSocket, opened through the connector's source addresses.
-                o.SkipNegotiation = true;
-                o.Transports = HttpTransportType.WebSockets;
-                o.WebSocketFactory = (context, ct) => OpenAsync(context.Uri, identity.Token, connector, ct);
-            });
-        builder = json
-            ? builder.AddJsonProtocol(o => ChatSerialization.ConfigureJson(o.PayloadSerializerOptions))
-            : builder.AddMessagePackProtocol(o => o.SerializerOptions = ChatSerialization.MessagePackOptions);
-        Connection = builder.Build();
-        // A loaded server answers pings late; dropping the connection would only muddy the numbers.
-        Connection.ServerTimeout = TimeSpan.FromMinutes(2);
-        Connection.On<MessageDto>(nameof(IChatClient.MessageReceived), OnMessage);
-        Replies = replies is null ? null : new ReplyReader(Connection, replies);
+        if (wire == TargetWire.SocketIo)
+        {
+            Connection = new SocketIoConnection(identity.Node, connector, OnStamped);
+            return;
+        }
+
+        var hub = new HubLoadConnection(identity.Node, identity.Token, json, connector, OnMessage);
+        Connection = hub;
+        Replies = replies is null ? null : new ReplyReader(hub.Hub, replies);
     }
 
     public BenchIdentity Identity { get; }
 
-    public HubConnection Connection { get; }
+    public ILoadConnection Connection { get; }
+
+    /// <summary>The SignalR connection of a user of the chat service or the bare hub.</summary>
+    public HubConnection Hub => (Connection as HubLoadConnection)?.Hub
+        ?? throw new InvalidOperationException("this user does not speak SignalR");
 
     /// <summary>What this member sees of the bots' streamed replies, in the bots scenario.</summary>
     public ReplyReader? Replies { get; }
@@ -69,8 +63,7 @@ public sealed class SimulatedUser : IAsyncDisposable
         metrics.OnSend();
         try
         {
-            await Connection.InvokeAsync<MessageAck>(
-                nameof(IChatHub.SendMessage), new SendMessageRequest(roomId, ClientMessageIds.New().ToString(), "text", content));
+            await Connection.SendMessageAsync(roomId, ClientMessageIds.New().ToString(), content);
             Interlocked.Increment(ref acked);
             metrics.OnAck(stamp, receivers);
         }
@@ -88,7 +81,7 @@ public sealed class SimulatedUser : IAsyncDisposable
         _ => e.GetType().Name,
     };
 
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
 
     private void OnMessage(MessageDto message)
     {
@@ -99,7 +92,12 @@ public sealed class SimulatedUser : IAsyncDisposable
             return;
         }
 
-        var content = message.Content.AsSpan();
+        OnStamped(message.Content);
+    }
+
+    private void OnStamped(string text)
+    {
+        var content = text.AsSpan();
         var end = content.IndexOf(' ');
         if (end > 0 && long.TryParse(content[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var stamp))
         {
@@ -109,27 +107,6 @@ public sealed class SimulatedUser : IAsyncDisposable
         else
         {
             metrics.OnError("unstamped_message");
-        }
-    }
-
-    private static async ValueTask<WebSocket> OpenAsync(Uri uri, string? token, LoopbackConnector connector, CancellationToken cancellationToken)
-    {
-        var socket = new ClientWebSocket();
-        if (token is not null)
-        {
-            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
-        }
-
-        var target = new UriBuilder(uri) { Scheme = uri.Scheme == Uri.UriSchemeHttps ? "wss" : uri.Scheme == Uri.UriSchemeHttp ? "ws" : uri.Scheme }.Uri;
-        try
-        {
-            await socket.ConnectAsync(target, connector.Invoker, cancellationToken);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 }

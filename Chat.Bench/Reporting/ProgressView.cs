@@ -28,6 +28,9 @@ public sealed class ProgressView(IAnsiConsole console, bool live, string title, 
 
     public void OnConnected() => Interlocked.Increment(ref connected);
 
+    /// <summary>Counts connections made elsewhere (by load workers).</summary>
+    public void OnConnected(int count) => Interlocked.Add(ref connected, count);
+
     public int Connected => Volatile.Read(ref connected);
 
     /// <summary>Runs <paramref name="work"/> while showing its progress.</summary>

@@ -82,6 +82,11 @@ public static class ReportPrinter
             table.AddRow("server CPU and memory", "n/a (give --server-pid with --url)");
         }
 
+        if (run.Redis is { } redis)
+        {
+            table.AddRow("Redis CPU / memory used / RSS", $"{redis.CpuSeconds:N1} s / {Bytes.Format(redis.UsedMemoryBytes)} / {Bytes.Format(redis.RssBytes)}");
+        }
+
         if (run.Cpu is { } cpu)
         {
             string Seconds(double? seconds, double scale = 1) => seconds is { } value ? N(value * scale) : "-";

@@ -28,6 +28,9 @@ public sealed record ServerUsage(
     long PeakRssBytes,
     double MemoryPerConnectionBytes);
 
+/// <summary>The Redis several nodes share: its CPU seconds in the measured window and its memory at the end.</summary>
+public sealed record RedisUsage(double CpuSeconds, long UsedMemoryBytes, long RssBytes);
+
 /// <summary>
 /// Where the rest of the machine's CPU went while the load was measured, beside the servers' own
 /// (<see cref="ServerUsage.CpuSeconds"/>), in CPU seconds: their database (when it runs on this
@@ -75,6 +78,9 @@ public sealed record ScenarioResult
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
     public ServerUsage? Server { get; init; }
     public CpuUse? Cpu { get; init; }
+
+    /// <summary>The backplane's Redis in the measured window, for targets of several nodes on one.</summary>
+    public RedisUsage? Redis { get; init; }
 
     /// <summary>What the servers' runtimes allocated while the load was measured.</summary>
     public long? ServerAllocatedBytes { get; init; }

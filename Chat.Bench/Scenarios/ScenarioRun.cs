@@ -13,8 +13,7 @@ namespace Chat.Bench.Scenarios;
 public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAnsiConsole console)
 {
     private const int SetupParallelism = 32;
-    private const int ConnectParallelism = 256;
-    private const int ConnectAttempts = 3;
+    private const int DisposeParallelism = 256;
 
     private readonly LoadMetrics metrics = new();
     private readonly ReplyMetrics? replies = settings.Scenario == Scenario.Bots ? new() : null;
@@ -26,7 +25,10 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     private long? allocatedStart;
     private DatabaseUpkeep? upkeepStart;
     private LoadDriver? driver;
+    private WorkerFleet? fleet;
     private long? cutOffStart;
+    private int workersMissing;
+    private RedisInfo? redisStart;
 
     private int RoomCount => settings.Scenario switch
     {
@@ -62,12 +64,17 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         }
         finally
         {
+            if (fleet is not null)
+            {
+                await fleet.DisposeAsync();
+            }
+
             foreach (var stuck in stuckMembers)
             {
                 await stuck.DisposeAsync();
             }
 
-            await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism }, async (user, _) => await user.DisposeAsync());
+            await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = DisposeParallelism }, async (user, _) => await user.DisposeAsync());
         }
     }
 
@@ -99,14 +106,22 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             await Parallel.ForAsync(0, RoomCount, Setup(cancellationToken), async (r, ct) => await service.AddBotAsync(roomIds[r], ct));
         }
 
-        foreach (var identity in identities)
+        if (settings.Workers > 1)
         {
-            users.Add(new SimulatedUser(identity, settings.Json, connector, metrics, replies));
+            view.Phase = $"starting {settings.Workers} load workers";
+            fleet = await WorkerFleet.StartAsync(settings.Workers, settings, target, identities, roomIds, MembersPerRoom);
         }
-
-        for (var i = 0; i < users.Count && MembersPerRoom > 0; i++)
+        else
         {
-            users[i].Room = (rooms[i / MembersPerRoom].ToString(), MembersPerRoom - 1);
+            foreach (var identity in identities)
+            {
+                users.Add(new SimulatedUser(identity, target.Wire, settings.Json, connector, metrics, replies));
+            }
+
+            for (var i = 0; i < users.Count && MembersPerRoom > 0; i++)
+            {
+                users[i].Room = (rooms[i / MembersPerRoom].ToString(), MembersPerRoom - 1);
+            }
         }
 
         WarnAboutDescriptorLimit();
@@ -149,7 +164,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
                 break;
             default:
                 view.Phase = $"sending {settings.Rate:N1}/s in each of {RoomCount:N0} rooms";
-                await Driver.SendPacedAsync(settings.Rate, settings.Duration, cancellationToken);
+                await SendPacedAsync(settings.Rate, settings.Duration, cancellationToken);
                 break;
         }
 
@@ -157,13 +172,26 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         await DrainAsync(cancellationToken);
         var measured = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var end = target.Sample();
-        var cpu = CpuSnapshot.Take(target).Since(cpuStart);
+        var cpu = CpuSnapshot.Take(target, fleet?.Pids).Since(cpuStart);
+        var redis = redisStart is { } redisBegun && await ReadRedisAsync(cancellationToken) is { } redisEnd
+            ? new RedisUsage(Math.Round(redisEnd.CpuSeconds - redisBegun.CpuSeconds, 2), redisEnd.UsedMemoryBytes, redisEnd.RssBytes)
+            : null;
         var allocated = await target.AllocatedBytesAsync(cancellationToken) - allocatedStart;
         var upkeep = upkeepStart is { } begun && await target.DatabaseUpkeepAsync(cancellationToken) is { } upkeepEnd ? upkeepEnd.Since(begun) : null;
         var cutOff = await target.CutOffConnectionsAsync(cancellationToken) - cutOffStart;
         metrics.TakeInterval();
         replies?.TakeInterval();
-        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, upkeep, steps) with { CutOff = cutOff };
+        if (fleet is not null)
+        {
+            // The workers' counts and latencies become this run's, as if their users were here.
+            foreach (var report in await fleet.ReportAsync())
+            {
+                metrics.Absorb(report);
+                workersMissing += report.MembersMissingMessages;
+            }
+        }
+
+        return Summarize(connectSeconds, measured, beforeConnecting, connected, end, cpu, allocated, upkeep, steps) with { CutOff = cutOff, Redis = redis };
     }
 
     /// <summary>
@@ -172,6 +200,12 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     /// </summary>
     private async Task DrainAsync(CancellationToken cancellationToken)
     {
+        if (fleet is not null)
+        {
+            await fleet.DrainAsync(settings.Drain);
+            return;
+        }
+
         var clock = Stopwatch.StartNew();
         await Driver.DrainAsync(settings.Drain, cancellationToken);
         while (replies is not null && clock.Elapsed < settings.Drain
@@ -190,7 +224,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         }
         else
         {
-            await Driver.SendPacedAsync(settings.Rate, settings.Warmup, cancellationToken);
+            await SendPacedAsync(settings.Rate, settings.Warmup, cancellationToken);
         }
 
         await DrainAsync(cancellationToken);
@@ -198,6 +232,10 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
         await StartMeasuringAsync(cancellationToken);
         metrics.Reset();
         replies?.Reset();
+        if (fleet is not null)
+        {
+            await fleet.ResetAsync();
+        }
     }
 
     /// <summary>
@@ -221,46 +259,52 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
     {
         cutOffStart = await target.CutOffConnectionsAsync(cancellationToken);
         measureStart = target.Sample();
-        cpuStart = CpuSnapshot.Take(target);
+        cpuStart = CpuSnapshot.Take(target, fleet?.Pids);
+        redisStart = await ReadRedisAsync(cancellationToken);
         allocatedStart = await target.AllocatedBytesAsync(cancellationToken);
         upkeepStart = await target.DatabaseUpkeepAsync(cancellationToken);
     }
 
+    /// <summary>Open loop at the given rate per room, here or in the load workers.</summary>
+    private async Task SendPacedAsync(double ratePerRoom, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        if (fleet is null)
+        {
+            await Driver.SendPacedAsync(ratePerRoom, duration, cancellationToken);
+        }
+        else
+        {
+            await fleet.SendPacedAsync(ratePerRoom, duration);
+        }
+    }
+
+    /// <summary>The Redis the target's nodes share, when they are several on one.</summary>
+    private Task<RedisInfo?> ReadRedisAsync(CancellationToken cancellationToken) =>
+        target.Nodes.Count > 1 && settings.Redis is { Length: > 0 } redis
+            ? RedisInfo.ReadAsync(redis, cancellationToken)
+            : Task.FromResult<RedisInfo?>(null);
+
     private async Task ConnectAllAsync(ProgressView view, CancellationToken cancellationToken)
     {
-        var start = Stopwatch.GetTimestamp();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = ConnectParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForAsync(0, users.Count, options, async (i, ct) =>
+        if (fleet is not null)
         {
-            // Paced by the clock, not by how fast earlier connects went, so the rate is what was asked.
-            var due = TimeSpan.FromSeconds(i / settings.ConnectRate) - Stopwatch.GetElapsedTime(start);
-            if (due > TimeSpan.Zero)
+            var reports = await fleet.ConnectAsync(settings.ConnectRate);
+            view.OnConnected(reports.Sum(r => r.Connected));
+            foreach (var (code, count) in reports.SelectMany(r => r.Errors))
             {
-                await Task.Delay(due, ct);
+                metrics.OnError(code, count);
             }
 
-            var user = users[i];
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await user.Connection.StartAsync(ct);
-                    break;
-                }
-                catch (Exception e) when (attempt < ConnectAttempts && !ct.IsCancellationRequested)
-                {
-                    metrics.OnError($"connect:{SimulatedUser.ErrorCode(e)}");
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), ct);
-                }
-            }
+            return;
+        }
 
-            if (MembersPerRoom > 0)
-            {
-                await target.ConfirmMembershipAsync(user, rooms[i / MembersPerRoom], ct);
-            }
-
-            view.OnConnected();
-        });
+        await ConnectPacer.ConnectAllAsync(
+            users,
+            settings.ConnectRate,
+            MembersPerRoom > 0 ? (user, i, ct) => target.ConfirmMembershipAsync(user, rooms[i / MembersPerRoom], ct) : null,
+            metrics,
+            view.OnConnected,
+            cancellationToken);
     }
 
     private async Task<IReadOnlyList<RampStep>> RampAsync(ProgressView view, CancellationToken cancellationToken)
@@ -334,7 +378,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
                 c.RssBytes,
                 e.RssBytes,
                 e.PeakRssBytes,
-                Math.Round((double)(memoryAfter - b.RssBytes) / Math.Max(1, users.Count), 1));
+                Math.Round((double)(memoryAfter - b.RssBytes) / Math.Max(1, UserCount), 1));
         }
 
         return new ScenarioResult
@@ -343,7 +387,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             TargetDescription = target.Description,
             Scenario = ScenarioName(settings.Scenario),
             Protocol = settings.Json ? "json" : "messagepack",
-            Connections = users.Count,
+            Connections = UserCount,
             Rooms = RoomCount,
             MembersPerRoom = MembersPerRoom,
             RatePerRoom = settings.Scenario is Scenario.Rooms or Scenario.HotRoom or Scenario.Ramp ? settings.Rate : 0,
@@ -353,7 +397,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             Acked = metrics.Acked,
             Failed = metrics.Failed,
             Delivered = metrics.Delivered,
-            MembersMissingMessages = MembersMissingMessages(),
+            MembersMissingMessages = fleet is null ? LoadDriver.MembersMissingMessages(users, RoomCount, MembersPerRoom) : workersMissing,
             ExpectedDeliveries = metrics.ExpectedDeliveries,
             SentPerSecond = Math.Round(metrics.Sent / measured, 1),
             AckedPerSecond = Math.Round(metrics.Acked / measured, 1),
@@ -365,7 +409,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             Cpu = cpu,
             ServerAllocatedBytes = allocated,
             DatabaseUpkeep = upkeep,
-            ClientRssBytes = Environment.WorkingSet,
+            ClientRssBytes = Environment.WorkingSet + (fleet?.Pids.Sum(pid => ProcessSample.Read(pid)?.RssBytes ?? 0) ?? 0),
             Stuck = Stuck switch
             {
                 StuckKind.StopsReading => "stops reading",
@@ -395,27 +439,12 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
             ? File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal))
             : null;
         var parts = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts is { Length: > 3 } && long.TryParse(parts[3], out var limit) && limit < UserCount + 1000)
+        // Each load worker holds its share; each node its share too.
+        var perProcess = UserCount / settings.Workers;
+        if (parts is { Length: > 3 } && long.TryParse(parts[3], out var limit) && limit < perProcess + 1000)
         {
-            console.WriteLine($"warning: the open-file limit is {limit:N0}, too low for {UserCount:N0} connections; raise it with ulimit -n (the node needs the same)");
+            console.WriteLine($"warning: the open-file limit is {limit:N0}, too low for {perProcess:N0} connections a process; raise it with ulimit -n or spread them with --workers (the nodes need the same)");
         }
-    }
-
-    /// <summary>
-    /// Members who did not receive exactly what the others in their room had acknowledged: the
-    /// totals alone could hide one member's loss behind another's duplicate.
-    /// </summary>
-    private int MembersMissingMessages()
-    {
-        var wrong = 0;
-        for (var r = 0; r < RoomCount; r++)
-        {
-            var members = users.Skip(r * MembersPerRoom).Take(MembersPerRoom).ToList();
-            var roomAcked = members.Sum(u => u.Acked);
-            wrong += members.Count(u => u.Received != roomAcked - u.Acked);
-        }
-
-        return wrong;
     }
 
     private static ParallelOptions Setup(CancellationToken cancellationToken) =>

@@ -6,52 +6,97 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.Bench.Targets;
 
 /// <summary>
-/// The baseline: a bare SignalR hub (<see cref="BareChatHub"/>) in a process of its own, with no
-/// authentication and no storage. What it costs is what SignalR itself costs.
+/// The baseline: bare SignalR hubs (<see cref="BareChatHub"/>), one process each, with no
+/// authentication and no storage; two share the run's Redis through SignalR's own Redis
+/// backplane, as two nodes of the chat service do. What it costs is what SignalR itself costs.
 /// </summary>
-public sealed class BareHubTarget(ServerProcess process) : IBenchTarget
+public sealed class BareHubTarget : IBenchTarget
 {
-    private readonly HttpClient http = new() { BaseAddress = process.Address };
+    private readonly IReadOnlyList<ServerProcess> processes;
+    private readonly IReadOnlyList<HttpClient> http;
+
+    private BareHubTarget(IReadOnlyList<ServerProcess> processes, string description)
+    {
+        this.processes = processes;
+        Description = description;
+        Nodes = processes.Select(p => p.Address).ToList();
+        http = Nodes.Select(n => new HttpClient { BaseAddress = n }).ToList();
+    }
 
     public string Name => "baseline";
 
-    public string Description => "bare SignalR hub: groups only, no auth, no storage";
+    public string Description { get; }
 
-    public IReadOnlyList<Uri> Nodes { get; } = [process.Address];
+    public TargetWire Wire => TargetWire.SignalR;
 
-    /// <summary>Starts this very assembly with the <c>baseline-hub</c> command.</summary>
-    public static async Task<BareHubTarget> StartAsync(CancellationToken cancellationToken)
+    public IReadOnlyList<Uri> Nodes { get; }
+
+    /// <summary>Starts this very assembly with the <c>baseline-hub</c> command, once per node asked for.</summary>
+    public static async Task<BareHubTarget> StartAsync(BenchSettings settings, CancellationToken cancellationToken)
     {
         var dll = typeof(BareHubTarget).Assembly.Location;
         var environment = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
-        var process = await ServerProcess.StartAsync(dll, [BaselineHost.Command], environment, BaselineHost.ReadyPath, cancellationToken);
-        return new BareHubTarget(process);
+        if (settings.Nodes > 1)
+        {
+            environment[BaselineHost.RedisVariable] = settings.Redis!;
+            environment[BaselineHost.ChannelPrefixVariable] = $"bench-{Guid.NewGuid():N}"[..16];
+        }
+
+        var started = new List<ServerProcess>();
+        try
+        {
+            for (var i = 0; i < settings.Nodes; i++)
+            {
+                started.Add(await ServerProcess.StartAsync(dll, [BaselineHost.Command], environment, BaselineHost.ReadyPath, cancellationToken));
+            }
+        }
+        catch
+        {
+            foreach (var process in started)
+            {
+                await process.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        var description = settings.Nodes > 1
+            ? $"{settings.Nodes} bare SignalR hubs on the Redis backplane: groups only, no auth, no storage"
+            : "bare SignalR hub: groups only, no auth, no storage";
+        return new BareHubTarget(started, description);
     }
 
     public Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken) =>
-        Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, process.Address));
+        Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, Nodes[index % Nodes.Count]));
 
     public Task<Guid> CreateRoomAsync(int index, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());
 
     public Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
-        user.Connection.InvokeAsync(nameof(IChatHub.JoinRoom), roomId.ToString(), cancellationToken);
+        MembershipConfirmation.ConfirmAsync(Name, user, roomId, cancellationToken);
 
-    public ProcessSample? Sample() => process.Sample();
+    public ProcessSample? Sample() => ProcessSample.Sum(processes.Select(p => p.Sample()));
 
     public double? DatabaseCpuSeconds() => null;
 
     public Task<DatabaseUpkeep?> DatabaseUpkeepAsync(CancellationToken cancellationToken) => Task.FromResult<DatabaseUpkeep?>(null);
 
-    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync([http], cancellationToken);
+    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync(http, cancellationToken);
 
     // The bare hub cuts off no one: it is SignalR as it comes.
     public Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        http.Dispose();
-        return process.DisposeAsync();
+        foreach (var client in http)
+        {
+            client.Dispose();
+        }
+
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
     }
 }

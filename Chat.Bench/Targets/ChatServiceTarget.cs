@@ -46,6 +46,8 @@ public sealed class ChatServiceTarget : IBenchTarget
 
     public string Description { get; }
 
+    public TargetWire Wire => TargetWire.SignalR;
+
     public IReadOnlyList<Uri> Nodes { get; }
 
     /// <summary>
@@ -202,10 +204,8 @@ public sealed class ChatServiceTarget : IBenchTarget
         await EnsureSuccessAsync(response, "joining a room", cancellationToken);
     }
 
-    // Invocations of one connection run in order after OnConnected, which adds the connection to
-    // its rooms' groups: once a one-message history read returns, the groups are in place.
     public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
-        user.Connection.InvokeAsync<MessageDto[]>(nameof(IChatHub.GetHistory), roomId.ToString(), null, 1, cancellationToken);
+        MembershipConfirmation.ConfirmAsync(Name, user, roomId, cancellationToken);
 
     public ProcessSample? Sample() => processes.Count > 0
         ? ProcessSample.Sum(processes.Select(p => p.Sample()))

@@ -9,8 +9,12 @@ namespace Chat.Bench.Targets;
 /// </summary>
 public readonly record struct CpuSnapshot(double? Database, double? Bench, MachineCpu? Machine)
 {
-    public static CpuSnapshot Take(IBenchTarget target) =>
-        new(target.DatabaseCpuSeconds(), ProcStat.Read(Environment.ProcessId)?.CpuSeconds, MachineCpu.Read());
+    /// <summary>The bench's CPU includes its load workers' (<paramref name="workerPids"/>).</summary>
+    public static CpuSnapshot Take(IBenchTarget target, IReadOnlyList<int>? workerPids = null) =>
+        new(target.DatabaseCpuSeconds(), BenchCpuSeconds(workerPids ?? []), MachineCpu.Read());
+
+    private static double? BenchCpuSeconds(IReadOnlyList<int> workerPids) =>
+        ProcStat.Read(Environment.ProcessId)?.CpuSeconds + workerPids.Sum(pid => ProcStat.Read(pid)?.CpuSeconds ?? 0);
 
     /// <summary>What each used since <paramref name="start"/>; null where the bench or the machine could not be read.</summary>
     public CpuUse? Since(CpuSnapshot start)

@@ -2,14 +2,17 @@ using Chat.Bench.Load;
 
 namespace Chat.Bench.Targets;
 
-/// <summary>A server the scenarios run against: the chat service or the bare baseline hub.</summary>
+/// <summary>A server the scenarios run against: the chat service, the bare baseline hub or the Socket.IO peer.</summary>
 public interface IBenchTarget : IAsyncDisposable
 {
-    /// <summary>"ours" or "baseline", as the report names it.</summary>
+    /// <summary>"ours", "baseline" or "socketio", as the report names it.</summary>
     string Name { get; }
 
     /// <summary>A short description for the report (nodes, writer mode).</summary>
     string Description { get; }
+
+    /// <summary>The protocol its clients speak.</summary>
+    TargetWire Wire { get; }
 
     IReadOnlyList<Uri> Nodes { get; }
 

@@ -5,7 +5,7 @@ using System.Net;
 namespace Chat.Bench.Targets;
 
 /// <summary>
-/// A server started as a separate OS process (a Chat.Api node or the bare hub): the bench reads
+/// A server started as a separate OS process (a Chat.Api node, the bare hub, a Socket.IO peer): the bench reads
 /// its CPU and memory from /proc, and the tests kill or stop it the way a crash or a service
 /// manager would.
 /// </summary>
@@ -60,11 +60,30 @@ public sealed class ServerProcess : IAsyncDisposable
             throw new FileNotFoundException($"{dll} does not exist; build the solution first", dll);
         }
 
-        address ??= new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var start = new ProcessStartInfo(logPath is null ? dotnet : "/bin/sh")
+        return await StartProgramAsync(
+            dotnet, [dll, .. args], Path.GetDirectoryName(dll)!, environment, readyPath, cancellationToken, address, readyTimeout, logPath);
+    }
+
+    /// <summary>
+    /// Starts <c>PROGRAM ARGS --urls ADDRESS</c> in <paramref name="workingDirectory"/> (a server
+    /// that is not .NET, such as the Socket.IO peer) the way <see cref="StartAsync"/> does.
+    /// </summary>
+    public static async Task<ServerProcess> StartProgramAsync(
+        string program,
+        IEnumerable<string> args,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string> environment,
+        string readyPath,
+        CancellationToken cancellationToken,
+        Uri? address = null,
+        TimeSpan? readyTimeout = null,
+        string? logPath = null)
+    {
+        address ??= new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
+        var start = new ProcessStartInfo(logPath is null ? program : "/bin/sh")
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = logPath is null,
             RedirectStandardError = logPath is null,
@@ -74,11 +93,10 @@ public sealed class ServerProcess : IAsyncDisposable
             // exec: the shell becomes the server, so the process id is the server's own.
             start.ArgumentList.Add("-c");
             start.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$CHAT_SERVER_LOG\" 2>&1");
-            start.ArgumentList.Add(dotnet);
+            start.ArgumentList.Add(program);
             start.Environment["CHAT_SERVER_LOG"] = logPath;
         }
 
-        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -27,6 +27,8 @@ public sealed class RoomBroadcaster(
     BlockService blocks,
     MembershipRepository members,
     OnlineMemberCount online,
+    RoomSizes sizes,
+    PresenceDigests digests,
     ChatMetrics metrics,
     ILogger<RoomBroadcaster> logger)
 {
@@ -127,14 +129,42 @@ public sealed class RoomBroadcaster(
     /// <summary>A member's role or mute changed.</summary>
     public Task MemberUpdatedAsync(MemberDto member) => Room(member.RoomId).MemberUpdated(member);
 
-    /// <summary>A user's presence changed: every room they are in hears it.</summary>
+    /// <summary>
+    /// A user's presence changed: every room they are in hears it, a large room through the next
+    /// digest to its watchers only. When all their rooms are large, the user's own connections
+    /// hear it directly.
+    /// </summary>
     public async Task PresenceChangedAsync(IReadOnlyList<Guid> roomIds, PresenceChangedEvent change)
     {
-        if (roomIds.Count > 0)
+        var heardAtOnce = new List<string>(roomIds.Count);
+        foreach (var roomId in roomIds)
         {
-            await hub.Clients.Groups([.. roomIds.Select(RoomGroup.Name)]).PresenceChanged(change);
+            if (sizes.IsLarge(roomId))
+            {
+                digests.Add(roomId, change);
+            }
+            else
+            {
+                heardAtOnce.Add(RoomGroup.Name(roomId));
+            }
+        }
+
+        if (heardAtOnce.Count == 0 && roomIds.Count > 0)
+        {
+            heardAtOnce.Add(RoomGroup.OfUser(change.UserId));
+        }
+
+        if (heardAtOnce.Count > 0)
+        {
+            await hub.Clients.Groups(heardAtOnce).PresenceChanged(change);
         }
     }
+
+    /// <summary>Puts the connection into, or takes it out of, the room's presence watchers.</summary>
+    public Task WatchPresenceAsync(string connectionId, Guid roomId, bool watching) =>
+        watching
+            ? hub.Groups.AddToGroupAsync(connectionId, RoomGroup.PresenceOf(roomId))
+            : hub.Groups.RemoveFromGroupAsync(connectionId, RoomGroup.PresenceOf(roomId));
 
     /// <summary>
     /// Tells every connection on this node that it may have missed events of <paramref name="roomIds"/>
@@ -155,14 +185,15 @@ public sealed class RoomBroadcaster(
 
     /// <summary>
     /// A user joined: their connections on every node enter the room's group first, so they hear
-    /// their own join, then the room hears <c>UserJoined</c> and the join message.
+    /// their own join, then the room hears <c>UserJoined</c> (a large room's presence watchers
+    /// only) and the join message.
     /// </summary>
     public async Task MemberJoinedAsync(Guid roomId, UserDto user, MessageDto joinMessage)
     {
         await ChangeGroupAsync(user.Id, roomId, add: true);
-        var room = Room(roomId);
-        await room.UserJoined(new UserJoinedEvent(roomId, user));
-        await room.MessageReceived(joinMessage);
+        await sizes.RecountAsync(roomId, CancellationToken.None);
+        await MemberListListeners(roomId).UserJoined(new UserJoinedEvent(roomId, user));
+        await Room(roomId).MessageReceived(joinMessage);
     }
 
     /// <summary>
@@ -177,9 +208,9 @@ public sealed class RoomBroadcaster(
     {
         await ChangeGroupAsync(userId, roomId, add: false);
         await hub.Clients.Group(RoomGroup.OfUser(userId)).RemovedFromRoom(new RemovedFromRoomEvent(roomId, reason, actorId));
-        var room = Room(roomId);
-        await room.UserLeft(new UserLeftEvent(roomId, userId));
-        await room.MessageReceived(leaveMessage);
+        await sizes.RecountAsync(roomId, CancellationToken.None);
+        await MemberListListeners(roomId).UserLeft(new UserLeftEvent(roomId, userId));
+        await Room(roomId).MessageReceived(leaveMessage);
     }
 
     /// <summary>A connection opened: it joins its user's group, through which private messages and removals reach it.</summary>
@@ -192,6 +223,10 @@ public sealed class RoomBroadcaster(
         Task.WhenAll(roomIds.Select(roomId => hub.Groups.AddToGroupAsync(connectionId, RoomGroup.Name(roomId))));
 
     private IChatClient Room(Guid roomId) => hub.Clients.Group(RoomGroup.Name(roomId));
+
+    // Who hears the member list change: everyone in a small room, the watchers of a large one.
+    private IChatClient MemberListListeners(Guid roomId) =>
+        sizes.IsLarge(roomId) ? hub.Clients.Group(RoomGroup.PresenceOf(roomId)) : Room(roomId);
 
     /// <summary>
     /// Who hears about a stored message changing: the room, or for a private message its two
@@ -249,6 +284,12 @@ public sealed class RoomBroadcaster(
         var group = RoomGroup.Name(roomId);
         var connectionIds = await connections.OfAsync(userId);
         await Task.WhenAll(connectionIds.Select(connectionId => TryChangeGroupAsync(connectionId, group, add)));
+        if (!add)
+        {
+            // A former member no longer watches the room's presence either.
+            var watchers = RoomGroup.PresenceOf(roomId);
+            await Task.WhenAll(connectionIds.Select(connectionId => TryChangeGroupAsync(connectionId, watchers, add: false)));
+        }
     }
 
     /// <summary>

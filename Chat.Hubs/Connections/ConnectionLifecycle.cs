@@ -20,6 +20,7 @@ public sealed class ConnectionLifecycle(
     UnsettledPresence unsettled,
     ConnectionLimiter limiter,
     MembershipRepository memberships,
+    RoomSizes sizes,
     ActivityLog activity,
     ILogger<ConnectionLifecycle> logger)
 {
@@ -41,6 +42,9 @@ public sealed class ConnectionLifecycle(
             await limiter.EnsureWithinLimitAsync(userId);
             var roomIds = await memberships.RoomIdsOfAsync(userId, cancellationToken);
             await broadcaster.ConnectionEnteredRoomsAsync(connectionId, roomIds);
+            // Whether each room is large decides who hears this user come online; it is known
+            // before the user's presence row is locked to decide it.
+            await sizes.KnowAsync(roomIds, cancellationToken);
             await presence.SettleAsync(userId, roomIds, cancellationToken);
             activity.Record(userId, ActivityActions.Connect);
             // The client's address as the proxy in front saw it (see ForwardedHeaders): what an

@@ -100,7 +100,8 @@ public sealed partial class GroupReconciler(
         foreach (var (connection, userId, groups) in connections)
         {
             var belongs = rooms.GetValueOrDefault(userId) ?? [];
-            var belongsIn = belongs.Select(RoomGroup.Name).ToHashSet();
+            // A member may also watch the room's presence; a former member may do neither.
+            var belongsIn = belongs.SelectMany(r => new[] { RoomGroup.Name(r), RoomGroup.PresenceOf(r) }).ToHashSet();
             foreach (var group in groups.Where(g => RoomGroup.IsRoom(g) && !belongsIn.Contains(g)))
             {
                 if (await broadcaster.TryChangeGroupAsync(connection.ConnectionId, group, add: false))

@@ -27,7 +27,7 @@ public enum Budget
     /// <summary>Delivery and read receipts.</summary>
     Receipts,
 
-    /// <summary>Reading history: <c>GetHistory</c>, <c>Sync</c>, member and receipt lists.</summary>
+    /// <summary>Reading history: <c>GetHistory</c>, <c>Sync</c>, member and receipt lists, watching a member list's presence.</summary>
     History,
 
     /// <summary>Room search.</summary>

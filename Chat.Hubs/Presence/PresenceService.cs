@@ -23,6 +23,8 @@ namespace Chat.Hubs.Presence;
 public sealed class PresenceService(
     ConnectionDirectory connections,
     UserRepository users,
+    MembershipRepository members,
+    RoomSizes sizes,
     RoomBroadcaster broadcaster,
     TimeProvider clock,
     ILogger<PresenceService> logger)
@@ -50,6 +52,22 @@ public sealed class PresenceService(
     {
         await using var stored = await users.LockPresenceAsync(caller.UserId, cancellationToken) ?? throw ChatException.NotFound("user");
         await ApplyAsync(stored, PresenceRules.Choose(caller.UserId, stored.Status, stored.LastSeenAt, chosen), roomIds: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts or stops the connection watching the presence of a room the caller is a member of.
+    /// The room's size is known first, so the changes that follow reach the watcher the way the
+    /// room's size says.
+    /// </summary>
+    public async Task WatchAsync(Caller caller, string connectionId, Guid roomId, bool watching, CancellationToken cancellationToken = default)
+    {
+        if (watching)
+        {
+            _ = await members.FindAsync(roomId, caller.UserId, cancellationToken) ?? throw ChatException.Forbidden("you are not a member of this room");
+            await sizes.KnowAsync([roomId], cancellationToken);
+        }
+
+        await broadcaster.WatchPresenceAsync(connectionId, roomId, watching);
     }
 
     private async Task ApplyAsync(PresenceLock stored, PresenceChangedEvent? change, IReadOnlyList<Guid>? roomIds, CancellationToken cancellationToken)

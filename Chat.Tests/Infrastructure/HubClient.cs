@@ -35,6 +35,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<UserLeftEvent> left = Channel.CreateUnbounded<UserLeftEvent>();
     private readonly Channel<TypingChangedEvent> typing = Channel.CreateUnbounded<TypingChangedEvent>();
     private readonly Channel<PresenceChangedEvent> presence = Channel.CreateUnbounded<PresenceChangedEvent>();
+    private readonly Channel<PresenceDigestEvent> digests = Channel.CreateUnbounded<PresenceDigestEvent>();
     private readonly Channel<MessageDto> updated = Channel.CreateUnbounded<MessageDto>();
     private readonly Channel<MessageDeletedEvent> deleted = Channel.CreateUnbounded<MessageDeletedEvent>();
     private readonly Channel<ReceiptDto> receipts = Channel.CreateUnbounded<ReceiptDto>();
@@ -53,6 +54,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<UserLeftEvent>(nameof(IChatClient.UserLeft), e => left.Writer.TryWrite(e));
         connection.On<TypingChangedEvent>(nameof(IChatClient.TypingChanged), e => typing.Writer.TryWrite(e));
         connection.On<PresenceChangedEvent>(nameof(IChatClient.PresenceChanged), e => presence.Writer.TryWrite(e));
+        connection.On<PresenceDigestEvent>(nameof(IChatClient.PresenceDigest), e => digests.Writer.TryWrite(e));
         connection.On<MessageDto>(nameof(IChatClient.MessageUpdated), m => updated.Writer.TryWrite(m));
         connection.On<MessageDeletedEvent>(nameof(IChatClient.MessageDeleted), e => deleted.Writer.TryWrite(e));
         connection.On<ReceiptDto>(nameof(IChatClient.ReceiptUpdated), e => receipts.Writer.TryWrite(e));
@@ -172,6 +174,9 @@ public sealed class HubClient : IAsyncDisposable
 
     public Task SetPresenceAsync(string? status) => Connection.InvokeAsync(nameof(IChatHub.SetPresence), status);
 
+    public Task WatchPresenceAsync(Guid roomId, bool watching = true) =>
+        Connection.InvokeAsync(nameof(IChatHub.WatchPresence), roomId.ToString(), watching);
+
     public Task MarkDeliveredAsync(string roomId, long seq) => Connection.InvokeAsync(nameof(IChatHub.MarkDelivered), roomId, seq);
 
     public Task MarkDeliveredAsync(Guid roomId, long seq) => MarkDeliveredAsync(roomId.ToString(), seq);
@@ -281,6 +286,15 @@ public sealed class HubClient : IAsyncDisposable
 
     /// <summary>Every presence change received so far and not yet read by a test.</summary>
     public IReadOnlyList<PresenceChangedEvent> DrainPresence() => Drain(presence);
+
+    /// <summary>The next presence digest of a watched large room, within the deadline.</summary>
+    public Task<PresenceDigestEvent> NextDigestAsync(TimeSpan? wait = null) => Next(digests, wait);
+
+    public IReadOnlyList<PresenceDigestEvent> DrainDigests() => Drain(digests);
+
+    public IReadOnlyList<UserJoinedEvent> DrainJoins() => Drain(joined);
+
+    public IReadOnlyList<UserLeftEvent> DrainLeaves() => Drain(left);
 
     /// <summary>The updates received so far and not yet read by a test.</summary>
     public IReadOnlyList<MessageDto> DrainUpdates() => Drain(updated);

@@ -185,6 +185,19 @@ public abstract class TwoNodeFixture(bool linkedByRedis, IDictionary<string, str
 /// <summary>Two nodes that share the test Redis as their backplane.</summary>
 public sealed class ChatClusterFixture() : TwoNodeFixture(linkedByRedis: true);
 
+/// <summary>
+/// Two nodes sharing the test Redis on which a room of three is large, and whose presence digests
+/// go out only when a test flushes them (the interval is a minute).
+/// </summary>
+public sealed class LargeRoomsClusterFixture() : TwoNodeFixture(
+    linkedByRedis: true,
+    new Dictionary<string, string?> { ["Chat:LargeRoomMembers"] = "3", ["Chat:PresenceDigestMilliseconds"] = "60000" })
+{
+    /// <summary>Sends what each node has gathered for the watchers of large rooms.</summary>
+    public Task FlushDigestsAsync() =>
+        Task.WhenAll(Nodes.Select(node => node.Services.GetRequiredService<Chat.Hubs.Broadcasting.PresenceDigests>().FlushAsync()));
+}
+
 /// <summary>Two nodes with no backplane: each works alone.</summary>
 public sealed class UnlinkedNodesFixture() : TwoNodeFixture(linkedByRedis: false);
 

@@ -181,6 +181,44 @@ public sealed class BenchScenarioTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Users_spread_over_load_workers_and_three_nodes_get_every_message_and_the_report_adds_up_their_counts()
+    {
+        var document = await RunAsync(
+            "rooms", "--workers", "2", "--nodes", "3", "--redis", TestServers.Redis, "--rooms", "3", "--members", "3", "--rate", "4", "--duration", "2");
+
+        var run = Assert.Single(document.Runs);
+        // Room 1 lives in the second worker, rooms 0 and 2 in the first; each room's members are on all three nodes.
+        AssertEveryMessageReachedEveryOtherMember(run, rooms: 3, members: 3);
+        Assert.Contains("3 nodes", run.TargetDescription);
+        var redis = Assert.IsType<RedisUsage>(run.Redis);
+        Assert.True(redis.UsedMemoryBytes > 0, Output);
+        Assert.True(run.Cpu?.BenchSeconds > 0, Output);
+    }
+
+    [Fact]
+    public async Task All_targets_on_two_nodes_deliver_every_message_across_their_nodes_and_compare_with_ours()
+    {
+        // Four members a room over two nodes: every room has members on both, so the bare hubs'
+        // Redis backplane and Socket.IO's Redis adapter carry half of each room's deliveries.
+        var document = await RunAsync(
+            "rooms", "--target", "all", "--nodes", "2", "--redis", TestServers.Redis, "--rooms", "2", "--members", "4", "--rate", "4", "--duration", "2");
+
+        Assert.Equal(["ours", "baseline", "socketio"], document.Runs.Select(r => r.Target));
+        foreach (var run in document.Runs)
+        {
+            AssertEveryMessageReachedEveryOtherMember(run, rooms: 2, members: 4);
+        }
+
+        Assert.Contains("Redis", document.Runs[1].TargetDescription);
+        Assert.Contains("Socket.IO", document.Runs[2].TargetDescription);
+        var delivered = document.Comparisons.Where(c => c.Measure == "delivered/s").ToList();
+        Assert.Equal(["baseline", "socketio"], delivered.Select(c => c.Second));
+        Assert.Equal(document.Runs[2].DeliveredPerSecond, delivered[1].SecondValue);
+        var generator = Assert.Single(document.Comparisons, c => c.Measure == "bench CPU µs per delivery" && c.Second == "socketio");
+        Assert.True(generator.FirstValue > 0 && generator.SecondValue > 0, Output);
+    }
+
+    [Fact]
     public async Task Rounds_take_turns_between_the_targets_and_end_with_the_median_of_each_ratio()
     {
         var document = await RunAsync("rooms", "--target", "both", "--rounds", "2", "--rooms", "2", "--members", "2", "--rate", "4", "--duration", "1");

@@ -124,6 +124,18 @@ ensure_chromium() {
   fi
 }
 
+# The bench's Socket.IO peer (Chat.Bench/SocketIo): its Node.js packages, from
+# the lock file, installed again only when the lock file changed.
+ensure_socketio_peer() {
+  local dir="$REPO_ROOT/Chat.Bench/SocketIo"
+  command -v npm >/dev/null || _srv_die "the Socket.IO peer needs node and npm" || return 1
+  if [[ ! -d "$dir/node_modules" || "$dir/package-lock.json" -nt "$dir/node_modules" ]]; then
+    _srv_log "installing the Socket.IO peer's packages"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2 && touch node_modules) ||
+      _srv_die "npm ci in $dir failed" || return 1
+  fi
+}
+
 # --------------------------------------------------------------------------
 # Ports
 # --------------------------------------------------------------------------

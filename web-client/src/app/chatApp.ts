@@ -1,4 +1,4 @@
-import { ChatClient, type ConnectionState, type MessageDto, type RoomDto, type RoomSnapshot } from '../chat';
+import { ChatClient, type ConnectionState, type MessageDto, type PresenceChangedEvent, type RoomDto, type RoomSnapshot } from '../chat';
 import { errorText, h, toast } from './dom';
 import { presencePicker } from './presence';
 import { roomDirectory } from './roomDirectory';
@@ -129,6 +129,10 @@ export class ChatApp {
       toast(errorText(e));
       return;
     }
+    const previous = this.state.currentRoomId;
+    if (previous && previous !== roomId) void this.client.watchPresence(previous, false).catch(() => undefined);
+    // The member list shows this room's presence; a large room sends it only to watchers.
+    void this.client.watchPresence(roomId).catch(() => undefined);
     this.state.currentRoomId = roomId;
     this.state.rooms.set(roomId, snapshot.room);
     this.state.unread.set(roomId, 0);
@@ -201,12 +205,19 @@ export class ChatApp {
     c.on('ReactionChanged', (r) => {
       if (r.userId === c.me?.id && current(r.roomId)) this.view?.noteReaction(r.messageId, r.emoji, r.added);
     });
-    c.on('PresenceChanged', (p) => {
+    const applyPresence = (p: PresenceChangedEvent) => {
       this.state.presence.set(p.userId, p.status);
       for (const members of this.state.members.values()) {
         const m = members.get(p.userId);
         if (m) members.set(p.userId, { ...m, status: p.status });
       }
+    };
+    c.on('PresenceChanged', (p) => {
+      applyPresence(p);
+      this.view?.renderPanel();
+    });
+    c.on('PresenceDigest', ({ changes }) => {
+      for (const p of changes) applyPresence(p);
       this.view?.renderPanel();
     });
     c.on('UserJoined', ({ roomId, user }) => {

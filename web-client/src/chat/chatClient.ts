@@ -76,6 +76,8 @@ const syncRounds = 10;
 export class ChatClient {
   readonly rest: ChatRest;
   readonly stores = new Map<string, RoomMessageStore>();
+  /** Rooms whose presence this client watches, watched again on a new connection. */
+  private readonly watchedPresence = new Set<string>();
   private readonly events = new Emitter<ChatClientEvents>();
   private readonly connection: HubConnection;
   private currentState: ConnectionState = 'disconnected';
@@ -168,6 +170,7 @@ export class ChatClient {
   async leaveRoom(roomId: string): Promise<void> {
     await this.invoke('LeaveRoom', roomId);
     this.stores.delete(roomId);
+    this.watchedPresence.delete(roomId);
   }
 
   /** Older messages above what the store holds; returns how many were new. */
@@ -253,6 +256,17 @@ export class ChatClient {
 
   setPresence(status: SettablePresence): Promise<void> {
     return this.invoke('SetPresence', status);
+  }
+
+  /**
+   * Starts (or stops) hearing the presence of a room's members while its member list is on
+   * show: a large room sends presence only to watchers, as `PresenceDigest`. Watching is taken
+   * up again after a reconnect.
+   */
+  async watchPresence(roomId: string, watching = true): Promise<void> {
+    if (watching) this.watchedPresence.add(roomId);
+    else this.watchedPresence.delete(roomId);
+    await this.invoke('WatchPresence', roomId, watching);
   }
 
   /**
@@ -357,6 +371,8 @@ export class ChatClient {
       this.setState('syncing');
       try {
         await this.recover();
+        // A new connection watches nothing yet.
+        for (const roomId of this.watchedPresence) void this.invoke('WatchPresence', roomId, true).catch(() => undefined);
       } finally {
         this.setState('connected');
       }

@@ -38,4 +38,18 @@ describe('payload normalization', () => {
     const part = normalizeServerEvent('MessageStreaming', { roomId: 'r', messageId: 'm-1', index: '5' as unknown as number, kind: 'text_delta', text: 'x' });
     expect(part.index).toBe(5);
   });
+
+  it('gives every change of a presence digest a Date, or null, for lastSeenAt', () => {
+    const digest = normalizeServerEvent('PresenceDigest', {
+      roomId: 'r',
+      changes: [
+        { userId: 'a', status: 'offline', lastSeenAt: '2026-01-01T12:00:00Z' as unknown as Date },
+        { userId: 'b', status: 'online' },
+      ],
+    });
+    expect(digest.changes).toEqual([
+      { userId: 'a', status: 'offline', lastSeenAt: new Date('2026-01-01T12:00:00Z') },
+      { userId: 'b', status: 'online', lastSeenAt: null },
+    ]);
+  });
 });

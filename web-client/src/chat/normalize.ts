@@ -1,4 +1,4 @@
-import type { ChatServerEvents, MemberDto, MessageDto, MessageStreamingEvent, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
+import type { ChatServerEvents, MemberDto, MessageDto, MessageStreamingEvent, PresenceChangedEvent, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
 
 /** JSON carries ISO strings and MessagePack carries Dates: callers always get Dates. */
 export function toDate(value: unknown): Date {
@@ -60,6 +60,10 @@ export function normalizeSnapshot(s: RoomSnapshot): RoomSnapshot {
   };
 }
 
+function normalizePresence(p: PresenceChangedEvent): PresenceChangedEvent {
+  return { ...p, lastSeenAt: optionalDate(p.lastSeenAt) };
+}
+
 /** A hub event's payload with numbers and dates in their JavaScript form, whichever protocol carried it. */
 export function normalizeServerEvent<K extends keyof ChatServerEvents>(name: K, raw: ChatServerEvents[K]): ChatServerEvents[K] {
   const any = raw as unknown;
@@ -79,9 +83,11 @@ export function normalizeServerEvent<K extends keyof ChatServerEvents>(name: K, 
       const joined = any as ChatServerEvents['UserJoined'];
       return { ...joined, user: normalizeUser(joined.user) } as ChatServerEvents[K];
     }
-    case 'PresenceChanged': {
-      const p = any as ChatServerEvents['PresenceChanged'];
-      return { ...p, lastSeenAt: p.lastSeenAt ? toDate(p.lastSeenAt) : null } as ChatServerEvents[K];
+    case 'PresenceChanged':
+      return normalizePresence(any as ChatServerEvents['PresenceChanged']) as ChatServerEvents[K];
+    case 'PresenceDigest': {
+      const digest = any as ChatServerEvents['PresenceDigest'];
+      return { ...digest, changes: digest.changes.map(normalizePresence) } as ChatServerEvents[K];
     }
     default:
       return raw;

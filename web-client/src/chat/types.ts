@@ -193,6 +193,11 @@ export interface PresenceChangedEvent {
   status: PresenceStatus;
   lastSeenAt?: Timestamp | null;
 }
+/** A large room's presence changes since the last digest, one per user, to the connections watching it. */
+export interface PresenceDigestEvent {
+  roomId: string;
+  changes: PresenceChangedEvent[];
+}
 export interface ReactionChangedEvent {
   roomId: string;
   messageId: string;
@@ -235,6 +240,7 @@ export interface ChatServerEvents {
   TypingChanged: TypingChangedEvent;
   ReceiptUpdated: ReceiptDto;
   PresenceChanged: PresenceChangedEvent;
+  PresenceDigest: PresenceDigestEvent;
   ReactionChanged: ReactionChangedEvent;
   MemberUpdated: MemberDto;
   RemovedFromRoom: RemovedFromRoomEvent;
@@ -252,6 +258,7 @@ export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
   'TypingChanged',
   'ReceiptUpdated',
   'PresenceChanged',
+  'PresenceDigest',
   'ReactionChanged',
   'MemberUpdated',
   'RemovedFromRoom',

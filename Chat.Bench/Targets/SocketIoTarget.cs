@@ -1,0 +1,120 @@
+using Chat.Bench.Load;
+
+namespace Chat.Bench.Targets;
+
+/// <summary>
+/// The peer a team would pick instead of SignalR: a stock Socket.IO 4.8 server
+/// (<c>Chat.Bench/SocketIo/server.mjs</c>) with the bare hub's semantics, in the deployment
+/// Socket.IO recommends: one Node.js process, or one per node asked for, each on its own port,
+/// sharing rooms through the Redis adapter. Users are spread over the processes as over the
+/// chat service's nodes.
+/// </summary>
+public sealed class SocketIoTarget : IBenchTarget
+{
+    private static readonly string ServerScript = Path.Combine("Chat.Bench", "SocketIo", "server.mjs");
+
+    private readonly IReadOnlyList<ServerProcess> processes;
+
+    private SocketIoTarget(IReadOnlyList<ServerProcess> processes, string description)
+    {
+        this.processes = processes;
+        Description = description;
+        Nodes = processes.Select(p => p.Address).ToList();
+    }
+
+    public string Name => "socketio";
+
+    public string Description { get; }
+
+    public TargetWire Wire => TargetWire.SocketIo;
+
+    public IReadOnlyList<Uri> Nodes { get; }
+
+    /// <summary>Starts <c>--nodes</c> server processes, on the run's Redis when there are several.</summary>
+    public static async Task<SocketIoTarget> StartAsync(BenchSettings settings, CancellationToken cancellationToken)
+    {
+        var script = FindServer();
+        var arguments = new List<string> { script };
+        if (settings.Nodes > 1)
+        {
+            // Keys of this run's own, as the chat service's nodes get channels of their own.
+            var redis = settings.Redis!.Split(',')[0];
+            arguments.AddRange(["--redis", redis, "--redis-key", $"bench-{Guid.NewGuid():N}"[..16]]);
+        }
+
+        var environment = new Dictionary<string, string> { ["NODE_ENV"] = "production" };
+        var started = new List<ServerProcess>();
+        try
+        {
+            for (var i = 0; i < settings.Nodes; i++)
+            {
+                started.Add(await ServerProcess.StartProgramAsync(
+                    "node", arguments, Path.GetDirectoryName(script)!, environment, "ready", cancellationToken));
+            }
+        }
+        catch
+        {
+            foreach (var process in started)
+            {
+                await process.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        var description = settings.Nodes > 1
+            ? $"Socket.IO 4.8, {settings.Nodes} Node.js processes on the Redis adapter, MessagePack parser"
+            : "Socket.IO 4.8, one Node.js process, MessagePack parser";
+        return new SocketIoTarget(started, description);
+    }
+
+    /// <summary>The server script, once its packages are installed (scripts/bench.sh runs npm ci for it).</summary>
+    public static string FindServer()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, ServerScript);
+                if (File.Exists(candidate))
+                {
+                    var modules = Path.Combine(Path.GetDirectoryName(candidate)!, "node_modules");
+                    return Directory.Exists(modules)
+                        ? candidate
+                        : throw new FileNotFoundException($"{modules} is missing: run 'npm ci' in {Path.GetDirectoryName(candidate)} (scripts/bench.sh does)");
+                }
+            }
+        }
+
+        throw new FileNotFoundException($"{ServerScript} not found: run the bench from the repository");
+    }
+
+    public Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken) =>
+        Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, Nodes[index % Nodes.Count]));
+
+    public Task<Guid> CreateRoomAsync(int index, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());
+
+    public Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
+        MembershipConfirmation.ConfirmAsync(Name, user, roomId, cancellationToken);
+
+    public ProcessSample? Sample() => ProcessSample.Sum(processes.Select(p => p.Sample()));
+
+    public double? DatabaseCpuSeconds() => null;
+
+    public Task<DatabaseUpkeep?> DatabaseUpkeepAsync(CancellationToken cancellationToken) => Task.FromResult<DatabaseUpkeep?>(null);
+
+    // Node.js does not count what it allocates the way .NET does, and Socket.IO cuts off no one.
+    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+    public Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}
