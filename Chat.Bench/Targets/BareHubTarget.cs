@@ -42,24 +42,8 @@ public sealed class BareHubTarget : IBenchTarget
             environment[BaselineHost.ChannelPrefixVariable] = $"bench-{Guid.NewGuid():N}"[..16];
         }
 
-        var started = new List<ServerProcess>();
-        try
-        {
-            for (var i = 0; i < settings.Nodes; i++)
-            {
-                started.Add(await ServerProcess.StartAsync(dll, [BaselineHost.Command], environment, BaselineHost.ReadyPath, cancellationToken));
-            }
-        }
-        catch
-        {
-            foreach (var process in started)
-            {
-                await process.DisposeAsync();
-            }
-
-            throw;
-        }
-
+        var started = await ServerProcess.StartSeveralAsync(
+            settings.Nodes, () => ServerProcess.StartAsync(dll, [BaselineHost.Command], environment, BaselineHost.ReadyPath, cancellationToken));
         var description = settings.Nodes > 1
             ? $"{settings.Nodes} bare SignalR hubs on the Redis backplane: groups only, no auth, no storage"
             : "bare SignalR hub: groups only, no auth, no storage";
@@ -94,9 +78,6 @@ public sealed class BareHubTarget : IBenchTarget
             client.Dispose();
         }
 
-        foreach (var process in processes)
-        {
-            await process.DisposeAsync();
-        }
+        await ServerProcess.DisposeAllAsync(processes);
     }
 }

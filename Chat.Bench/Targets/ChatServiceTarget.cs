@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.Bench.Targets;
 
 /// <summary>
-/// The chat service: Chat.Api nodes the bench started (one, or two sharing Redis) or a node that
+/// The chat service: Chat.Api nodes the bench started (one, or several sharing Redis) or a node that
 /// runs already (<c>--url</c>). Users are guests, one per connection, so per-user connection caps
 /// never bind.
 /// </summary>
@@ -68,25 +68,8 @@ public sealed class ChatServiceTarget : IBenchTarget
 
         var dll = ApiLocator.Find(settings.ApiDll);
         var environment = NodeEnvironment(settings, writerMode, settings.Nodes > 1 ? settings.Redis! : "");
-        var started = new List<ServerProcess>();
-        try
-        {
-            // One after the other: both would take the migration lock at once anyway.
-            for (var i = 0; i < settings.Nodes; i++)
-            {
-                started.Add(await ServerProcess.StartAsync(dll, [], environment, "health/ready", cancellationToken));
-            }
-        }
-        catch
-        {
-            foreach (var process in started)
-            {
-                await process.DisposeAsync();
-            }
-
-            throw;
-        }
-
+        var started = await ServerProcess.StartSeveralAsync(
+            settings.Nodes, () => ServerProcess.StartAsync(dll, [], environment, "health/ready", cancellationToken));
         var description = $"{settings.Nodes} node{(settings.Nodes > 1 ? "s on Redis" : "")}, MessageWriter__Mode={writerMode}";
         return new ChatServiceTarget(started.Select(p => p.Address).ToList(), started, null, database, settings.Postgres, description);
     }
@@ -99,12 +82,20 @@ public sealed class ChatServiceTarget : IBenchTarget
     public static Dictionary<string, string> NodeEnvironment(BenchSettings settings, string writerMode, string redis)
     {
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var database = settings.Postgres!;
+        if (settings.Nodes > 2 && !database.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            // Many nodes with the default pool each (100) would ask the bench's PostgreSQL
+            // (max_connections 300) for more than it has: each gets an equal share of 240.
+            database += $";Maximum Pool Size={240 / settings.Nodes}";
+        }
+
         // Each run gets channels of its own, so a Redis shared with anything else stays out of it.
         var channelPrefix = $"bench-{Guid.NewGuid():N}"[..16];
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Chat"] = settings.Postgres!,
+            ["ConnectionStrings__Chat"] = database,
             ["Jwt__SigningKey"] = key,
             // The simulated users hold one token for the whole run; the hub would close their
             // connections when a default 15-minute token expires.
@@ -229,10 +220,7 @@ public sealed class ChatServiceTarget : IBenchTarget
             client.Dispose();
         }
 
-        foreach (var process in processes)
-        {
-            await process.DisposeAsync();
-        }
+        await ServerProcess.DisposeAllAsync(processes);
     }
 
     private HttpClient HttpFor(BenchIdentity user)

@@ -133,6 +133,37 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="count"/> servers one after another (nodes of one cluster would take
+    /// the migration lock at once anyway); if one fails, those already started are stopped.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServerProcess>> StartSeveralAsync(int count, Func<Task<ServerProcess>> start)
+    {
+        var started = new List<ServerProcess>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                started.Add(await start());
+            }
+
+            return started;
+        }
+        catch
+        {
+            await DisposeAllAsync(started);
+            throw;
+        }
+    }
+
+    public static async Task DisposeAllAsync(IEnumerable<ServerProcess> servers)
+    {
+        foreach (var server in servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+
     public ProcessSample? Sample() => ProcessSample.Read(process.Id);
 
     /// <summary>Kills the server and everything it started, without any chance to clean up.</summary>

@@ -43,25 +43,8 @@ public sealed class SocketIoTarget : IBenchTarget
         }
 
         var environment = new Dictionary<string, string> { ["NODE_ENV"] = "production" };
-        var started = new List<ServerProcess>();
-        try
-        {
-            for (var i = 0; i < settings.Nodes; i++)
-            {
-                started.Add(await ServerProcess.StartProgramAsync(
-                    "node", arguments, Path.GetDirectoryName(script)!, environment, "ready", cancellationToken));
-            }
-        }
-        catch
-        {
-            foreach (var process in started)
-            {
-                await process.DisposeAsync();
-            }
-
-            throw;
-        }
-
+        var started = await ServerProcess.StartSeveralAsync(
+            settings.Nodes, () => ServerProcess.StartProgramAsync("node", arguments, Path.GetDirectoryName(script)!, environment, "ready", cancellationToken));
         var description = settings.Nodes > 1
             ? $"Socket.IO 4.8, {settings.Nodes} Node.js processes on the Redis adapter, MessagePack parser"
             : "Socket.IO 4.8, one Node.js process, MessagePack parser";
@@ -110,11 +93,5 @@ public sealed class SocketIoTarget : IBenchTarget
 
     public Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var process in processes)
-        {
-            await process.DisposeAsync();
-        }
-    }
+    public async ValueTask DisposeAsync() => await ServerProcess.DisposeAllAsync(processes);
 }
