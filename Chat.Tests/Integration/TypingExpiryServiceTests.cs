@@ -45,6 +45,9 @@ public sealed class TypingExpiryServiceTests : IAsyncLifetime
         collection.AddSingleton<BlockChanges>();
         collection.AddSingleton<BlockService>();
         collection.AddSingleton<OnlineMemberCount>();
+        collection.AddOptions<ChatOptions>();
+        collection.AddSingleton<RoomSizes>();
+        collection.AddSingleton<PresenceDigests>();
         collection.AddSingleton<ChatMetrics>();
         collection.AddSingleton<RoomBroadcaster>();
         services = collection.BuildServiceProvider();
