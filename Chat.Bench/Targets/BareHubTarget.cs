@@ -1,7 +1,4 @@
 using Chat.Bench.Baseline;
-using Chat.Bench.Load;
-using Chat.Contracts;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.Bench.Targets;
 
@@ -10,26 +7,17 @@ namespace Chat.Bench.Targets;
 /// authentication and no storage; two share the run's Redis through SignalR's own Redis
 /// backplane, as two nodes of the chat service do. What it costs is what SignalR itself costs.
 /// </summary>
-public sealed class BareHubTarget : IBenchTarget
+public sealed class BareHubTarget : PeerTarget
 {
-    private readonly IReadOnlyList<ServerProcess> processes;
     private readonly IReadOnlyList<HttpClient> http;
 
     private BareHubTarget(IReadOnlyList<ServerProcess> processes, string description)
-    {
-        this.processes = processes;
-        Description = description;
-        Nodes = processes.Select(p => p.Address).ToList();
-        http = Nodes.Select(n => new HttpClient { BaseAddress = n }).ToList();
-    }
+        : base(processes, description) =>
+        http = [.. Nodes.Select(n => new HttpClient { BaseAddress = n })];
 
-    public string Name => "baseline";
+    public override string Name => "baseline";
 
-    public string Description { get; }
-
-    public TargetWire Wire => TargetWire.SignalR;
-
-    public IReadOnlyList<Uri> Nodes { get; }
+    public override TargetWire Wire => TargetWire.SignalR;
 
     /// <summary>Starts this very assembly with the <c>baseline-hub</c> command, once per node asked for.</summary>
     public static async Task<BareHubTarget> StartAsync(BenchSettings settings, CancellationToken cancellationToken)
@@ -50,34 +38,15 @@ public sealed class BareHubTarget : IBenchTarget
         return new BareHubTarget(started, description);
     }
 
-    public Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken) =>
-        Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, Nodes[index % Nodes.Count]));
+    public override Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync(http, cancellationToken);
 
-    public Task<Guid> CreateRoomAsync(int index, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());
-
-    public Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
-        MembershipConfirmation.ConfirmAsync(Name, user, roomId, cancellationToken);
-
-    public ProcessSample? Sample() => ProcessSample.Sum(processes.Select(p => p.Sample()));
-
-    public double? DatabaseCpuSeconds() => null;
-
-    public Task<DatabaseUpkeep?> DatabaseUpkeepAsync(CancellationToken cancellationToken) => Task.FromResult<DatabaseUpkeep?>(null);
-
-    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => AllocatedBytes.ReadAsync(http, cancellationToken);
-
-    // The bare hub cuts off no one: it is SignalR as it comes.
-    public Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         foreach (var client in http)
         {
             client.Dispose();
         }
 
-        await ServerProcess.DisposeAllAsync(processes);
+        await base.DisposeAsync();
     }
 }

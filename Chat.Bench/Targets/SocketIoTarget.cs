@@ -1,5 +1,3 @@
-using Chat.Bench.Load;
-
 namespace Chat.Bench.Targets;
 
 /// <summary>
@@ -9,26 +7,13 @@ namespace Chat.Bench.Targets;
 /// sharing rooms through the Redis adapter. Users are spread over the processes as over the
 /// chat service's nodes.
 /// </summary>
-public sealed class SocketIoTarget : IBenchTarget
+public sealed class SocketIoTarget(IReadOnlyList<ServerProcess> processes, string description) : PeerTarget(processes, description)
 {
     private static readonly string ServerScript = Path.Combine("Chat.Bench", "SocketIo", "server.mjs");
 
-    private readonly IReadOnlyList<ServerProcess> processes;
+    public override string Name => "socketio";
 
-    private SocketIoTarget(IReadOnlyList<ServerProcess> processes, string description)
-    {
-        this.processes = processes;
-        Description = description;
-        Nodes = processes.Select(p => p.Address).ToList();
-    }
-
-    public string Name => "socketio";
-
-    public string Description { get; }
-
-    public TargetWire Wire => TargetWire.SocketIo;
-
-    public IReadOnlyList<Uri> Nodes { get; }
+    public override TargetWire Wire => TargetWire.SocketIo;
 
     /// <summary>Starts <c>--nodes</c> server processes, on the run's Redis when there are several.</summary>
     public static async Task<SocketIoTarget> StartAsync(BenchSettings settings, CancellationToken cancellationToken)
@@ -72,26 +57,6 @@ public sealed class SocketIoTarget : IBenchTarget
         throw new FileNotFoundException($"{ServerScript} not found: run the bench from the repository");
     }
 
-    public Task<BenchIdentity> CreateUserAsync(int index, CancellationToken cancellationToken) =>
-        Task.FromResult(new BenchIdentity(Guid.NewGuid(), null, Nodes[index % Nodes.Count]));
-
-    public Task<Guid> CreateRoomAsync(int index, CancellationToken cancellationToken) => Task.FromResult(Guid.NewGuid());
-
-    public Task AddMemberAsync(Guid roomId, BenchIdentity user, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task ConfirmMembershipAsync(SimulatedUser user, Guid roomId, CancellationToken cancellationToken) =>
-        MembershipConfirmation.ConfirmAsync(Name, user, roomId, cancellationToken);
-
-    public ProcessSample? Sample() => ProcessSample.Sum(processes.Select(p => p.Sample()));
-
-    public double? DatabaseCpuSeconds() => null;
-
-    public Task<DatabaseUpkeep?> DatabaseUpkeepAsync(CancellationToken cancellationToken) => Task.FromResult<DatabaseUpkeep?>(null);
-
-    // Node.js does not count what it allocates the way .NET does, and Socket.IO cuts off no one.
-    public Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
-
-    public Task<long?> CutOffConnectionsAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
-
-    public async ValueTask DisposeAsync() => await ServerProcess.DisposeAllAsync(processes);
+    // Node.js does not count what it allocates the way .NET does.
+    public override Task<long?> AllocatedBytesAsync(CancellationToken cancellationToken) => Task.FromResult<long?>(null);
 }
