@@ -86,21 +86,24 @@ public sealed class BenchRunner(BenchSettings settings, IAnsiConsole console)
         var ours = runs[0];
         if (settings.WithBaseline)
         {
-            await using var bare = await BareHubTarget.StartAsync(settings, cancellationToken);
-            var baseline = await new ScenarioRun(settings, bare, console).RunAsync(cancellationToken);
-            runs.Add(baseline);
-            comparisons.AddRange(CompareWithPeer(ours, baseline));
+            await RunPeerAsync(await BareHubTarget.StartAsync(settings, cancellationToken));
         }
 
         if (settings.WithSocketIo)
         {
-            await using var socketIo = await SocketIoTarget.StartAsync(settings, cancellationToken);
-            var peer = await new ScenarioRun(settings, socketIo, console).RunAsync(cancellationToken);
-            runs.Add(peer);
-            comparisons.AddRange(CompareWithPeer(ours, peer));
+            await RunPeerAsync(await SocketIoTarget.StartAsync(settings, cancellationToken));
         }
 
         return (runs, comparisons);
+
+        // The same scenario on a peer, compared with ours; the peer's servers stop after it.
+        async Task RunPeerAsync(PeerTarget target)
+        {
+            await using var _ = target;
+            var peer = await new ScenarioRun(settings, target, console).RunAsync(cancellationToken);
+            runs.Add(peer);
+            comparisons.AddRange(CompareWithPeer(ours, peer));
+        }
     }
 
     /// <summary>

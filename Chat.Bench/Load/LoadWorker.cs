@@ -26,10 +26,7 @@ public static class LoadWorker
         using var connector = new LoopbackConnector(spec.SourceAddresses);
         var members = spec.MembersPerRoom;
         var users = spec.Users.Select(u => new SimulatedUser(u, spec.Wire, spec.Json, connector, metrics)).ToList();
-        for (var i = 0; i < users.Count && members > 0; i++)
-        {
-            users[i].Room = (spec.Rooms[i / members].ToString(), members - 1);
-        }
+        SimulatedUser.Seat(users, spec.Rooms, members);
 
         var driver = new LoadDriver(users, spec.Rooms.Count, members, metrics, spec.MaxInFlight, spec.MessageSize);
         var connected = 0;

@@ -54,6 +54,18 @@ public sealed class SimulatedUser : IAsyncDisposable
     /// <summary>Messages this user sent that the server acknowledged.</summary>
     public long Acked => Interlocked.Read(ref acked);
 
+    /// <summary>
+    /// Gives each user its room: <paramref name="users"/> lie room by room, the members of room r
+    /// from <c>users[r * membersPerRoom]</c> on, and each sends to the others of its room.
+    /// </summary>
+    public static void Seat(IReadOnlyList<SimulatedUser> users, IReadOnlyList<Guid> rooms, int membersPerRoom)
+    {
+        for (var i = 0; i < users.Count && membersPerRoom > 0; i++)
+        {
+            users[i].Room = (rooms[i / membersPerRoom].ToString(), membersPerRoom - 1);
+        }
+    }
+
     /// <summary>Sends one message to <see cref="Room"/> and records its ack or its error.</summary>
     public async Task SendAsync(string padding)
     {

@@ -118,10 +118,7 @@ public sealed class ScenarioRun(BenchSettings settings, IBenchTarget target, IAn
                 users.Add(new SimulatedUser(identity, target.Wire, settings.Json, connector, metrics, replies));
             }
 
-            for (var i = 0; i < users.Count && MembersPerRoom > 0; i++)
-            {
-                users[i].Room = (rooms[i / MembersPerRoom].ToString(), MembersPerRoom - 1);
-            }
+            SimulatedUser.Seat(users, rooms, MembersPerRoom);
         }
 
         WarnAboutDescriptorLimit();

@@ -281,15 +281,10 @@ public sealed class RoomBroadcaster(
     /// </summary>
     private async Task ChangeGroupAsync(Guid userId, Guid roomId, bool add)
     {
-        var group = RoomGroup.Name(roomId);
+        // A former member no longer watches the room's presence either.
+        string[] groups = add ? [RoomGroup.Name(roomId)] : [RoomGroup.Name(roomId), RoomGroup.PresenceOf(roomId)];
         var connectionIds = await connections.OfAsync(userId);
-        await Task.WhenAll(connectionIds.Select(connectionId => TryChangeGroupAsync(connectionId, group, add)));
-        if (!add)
-        {
-            // A former member no longer watches the room's presence either.
-            var watchers = RoomGroup.PresenceOf(roomId);
-            await Task.WhenAll(connectionIds.Select(connectionId => TryChangeGroupAsync(connectionId, watchers, add: false)));
-        }
+        await Task.WhenAll(connectionIds.SelectMany(connectionId => groups.Select(group => TryChangeGroupAsync(connectionId, group, add))));
     }
 
     /// <summary>
