@@ -30,8 +30,8 @@ public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource, Data
     /// <summary>
     /// Deletes those of the room's <paramref name="batchSize"/> oldest messages (by seq) that were
     /// sent before <paramref name="cutoff"/>, with their files unless a live message still shows
-    /// one; returns how many messages went, fewer than the batch once the old ones are gone. Each
-    /// call is its own short statement so that senders to the room never wait long on its locks.
+    /// one. Each call is its own short statement so that senders to the room never wait long on
+    /// its locks.
     /// </summary>
     /// <remarks>
     /// A room's seq follows its sending times (both are taken as a message is sent), so its old
@@ -39,24 +39,35 @@ public sealed class MessageRetentionRepository(NpgsqlDataSource dataSource, Data
     /// finds them without an index of sending times, which every stored message would pay for.
     /// Not retried: the retention pass runs again anyway and deletes what is left.
     /// </remarks>
-    public async Task<int> DeleteBatchAsync(Guid roomId, DateTime cutoff, int batchSize, CancellationToken cancellationToken = default)
+    public async Task<RetentionBatch> DeleteBatchAsync(Guid roomId, DateTime cutoff, int batchSize, CancellationToken cancellationToken = default)
     {
         const string sql = $"""
-            with d as (
+            with oldest as materialized (
+                select ctid, sent_at from messages
+                where room_id = @RoomId
+                order by seq
+                limit @BatchSize),
+            d as (
                 delete from messages
-                where ctid in (
-                    select oldest.ctid
-                    from (select ctid, sent_at from messages
-                          where room_id = @RoomId
-                          order by seq
-                          limit @BatchSize) oldest
-                    where oldest.sent_at < @Cutoff)
+                where ctid in (select ctid from oldest where sent_at < @Cutoff)
                 returning id, attachment_id),
             {AttachmentRepository.DeleteOrphanedFiles}
-            select count(*)::int from d
+            select (select count(*)::int from d) as deleted,
+                   (select count(*) from oldest where sent_at < @Cutoff) = @BatchSize as more_may_be_old
             """;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+        return await connection.QuerySingleAsync<RetentionBatch>(new CommandDefinition(
             sql, new { RoomId = roomId, Cutoff = cutoff, BatchSize = batchSize }, cancellationToken: cancellationToken));
     }
+}
+
+/// <summary>
+/// What one retention batch did. <see cref="MoreMayBeOld"/> is judged by the batch's window, not
+/// by what this batch deleted: a pass on another node may have deleted part of the same window a
+/// moment earlier, and that must not end this pass while old messages remain behind the window.
+/// </summary>
+public sealed record RetentionBatch
+{
+    public int Deleted { get; init; }
+    public bool MoreMayBeOld { get; init; }
 }

@@ -26,13 +26,13 @@ public sealed class MessageRetention(
         foreach (var room in await repository.RoomsWithRetentionAsync(cancellationToken))
         {
             var cutoff = now.AddDays(-room.RetentionDays);
-            int deleted;
+            RetentionBatch batch;
             do
             {
-                deleted = await repository.DeleteBatchAsync(room.Id, cutoff, batchSize, cancellationToken);
-                total += deleted;
+                batch = await repository.DeleteBatchAsync(room.Id, cutoff, batchSize, cancellationToken);
+                total += batch.Deleted;
             }
-            while (deleted == batchSize);
+            while (batch.MoreMayBeOld);
         }
 
         if (total > 0)

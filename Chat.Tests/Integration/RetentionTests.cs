@@ -50,13 +50,7 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         var lastSentAt = await fixture.ScalarAsync<DateTime>("select max(sent_at) from messages where room_id = @r", ("r", room.Id));
         var firstSentAt = await fixture.ScalarAsync<DateTime>("select min(sent_at) from messages where room_id = @r", ("r", room.Id));
         var clock = new FakeTimeProvider(new DateTimeOffset(firstSentAt.AddDays(1).AddMinutes(-1), TimeSpan.Zero));
-        var retention = new MessageRetention(
-            Node.Services.GetRequiredService<MessageRetentionRepository>(),
-            Node.Services.GetRequiredService<AttachmentRepository>(),
-            Node.Services.GetRequiredService<RefreshTokenRepository>(),
-            Options.Create(new RetentionOptions { BatchSize = 2 }),
-            clock,
-            NullLogger<MessageRetention>.Instance);
+        var retention = NewRetention(batchSize: 2, clock);
 
         await retention.PurgeOnceAsync();
         Assert.Equal(3, await CountAsync(room.Id));
@@ -71,18 +65,32 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
     {
         var admin = await TestUser.RegisterAsync(Node, "admin");
         var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 5, fresh: 2);
-        var retention = new MessageRetention(
-            Node.Services.GetRequiredService<MessageRetentionRepository>(),
-            Node.Services.GetRequiredService<AttachmentRepository>(),
-            Node.Services.GetRequiredService<RefreshTokenRepository>(),
-            Options.Create(new RetentionOptions { BatchSize = 2 }),
-            TimeProvider.System,
-            NullLogger<MessageRetention>.Instance);
+        var retention = NewRetention(batchSize: 2);
 
         await retention.PurgeOnceAsync();
 
         var left = await fixture.ScalarAsync<long[]>("select array_agg(seq order by seq) from messages where room_id = @r", ("r", room.Id));
         Assert.Equal([6L, 7L], left);
+    }
+
+    [Fact]
+    public async Task Passes_on_several_nodes_at_once_each_end_with_every_old_message_gone()
+    {
+        var admin = await TestUser.RegisterAsync(Node, "admin");
+        var room = await RoomWithAgedMessagesAsync(admin, retentionDays: 1, aged: 40, fresh: 1);
+        var passes = Enumerable.Range(0, 4).Select(_ => OnePassAsync()).ToArray();
+
+        await Task.WhenAll(passes);
+
+        Assert.All(passes, pass => Assert.Equal([41L], pass.Result));
+
+        // What a pass leaves is read as it ends, while the others may still be deleting.
+        async Task<long[]> OnePassAsync()
+        {
+            await Task.Yield();
+            await NewRetention(batchSize: 1).PurgeOnceAsync();
+            return await fixture.ScalarAsync<long[]>("select array_agg(seq order by seq) from messages where room_id = @r", ("r", room.Id));
+        }
     }
 
     [Fact]
@@ -105,6 +113,14 @@ public sealed class RetentionTests(RoomsNodeFixture fixture) : IClassFixture<Roo
         using var download = await http.GetAsync(ApiRoutes.Attachment(attachment.Id));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, download.StatusCode);
     }
+
+    private MessageRetention NewRetention(int batchSize, TimeProvider? clock = null) => new(
+        Node.Services.GetRequiredService<MessageRetentionRepository>(),
+        Node.Services.GetRequiredService<AttachmentRepository>(),
+        Node.Services.GetRequiredService<RefreshTokenRepository>(),
+        Options.Create(new RetentionOptions { BatchSize = batchSize }),
+        clock ?? TimeProvider.System,
+        NullLogger<MessageRetention>.Instance);
 
     /// <summary>A room with <paramref name="aged"/> messages sent two days ago followed by <paramref name="fresh"/> new ones.</summary>
     private async Task<RoomDto> RoomWithAgedMessagesAsync(TestUser admin, int? retentionDays, int aged, int fresh)
