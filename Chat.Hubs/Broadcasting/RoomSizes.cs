@@ -25,8 +25,9 @@ public sealed class RoomSizes(MembershipRepository members, IOptions<ChatOptions
     // Stale counts are dropped once this many rooms are known, so memory follows active rooms only.
     private const int PruneAbove = 10_000;
 
-    private readonly ConcurrentDictionary<Guid, (int Members, DateTimeOffset StaleAt)> known = new();
+    private readonly ConcurrentDictionary<Guid, RoomCount> known = new();
     private readonly ConcurrentDictionary<Guid, Task> reading = new();
+    private long readsStarted;
 
     /// <summary>
     /// Whether the room is large as far as this node knows now; never waits. A room not known
@@ -49,10 +50,25 @@ public sealed class RoomSizes(MembershipRepository members, IOptions<ChatOptions
     }
 
     /// <summary>Reads the room's count again: its membership just changed on this node.</summary>
-    public Task RecountAsync(Guid roomId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A read of its own, not one already under way: that one may have counted before the change.
+    /// Never fails: a count that cannot be read is read again the next time it is asked for.
+    /// </remarks>
+    public async Task RecountAsync(Guid roomId, CancellationToken cancellationToken)
     {
-        known.TryRemove(roomId, out _);
-        return KnowAsync([roomId], cancellationToken);
+        try
+        {
+            await ReadAsync([roomId], cancellationToken);
+        }
+        catch (Exception e)
+        {
+            if (known.TryGetValue(roomId, out var size))
+            {
+                known.TryUpdate(roomId, size with { StaleAt = DateTimeOffset.MinValue }, size);
+            }
+
+            logger.LogDebug(e, "Counting the members of room {RoomId} failed", roomId);
+        }
     }
 
     /// <summary>Makes sure this node has a fresh count of each room, reading those it lacks in one query.</summary>
@@ -60,7 +76,8 @@ public sealed class RoomSizes(MembershipRepository members, IOptions<ChatOptions
     public async Task KnowAsync(IReadOnlyCollection<Guid> roomIds, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        List<Guid>? unread = null;
+        List<Guid>? mine = null;
+        TaskCompletionSource? ours = null;
         List<Task>? reads = null;
         foreach (var roomId in roomIds)
         {
@@ -69,25 +86,25 @@ public sealed class RoomSizes(MembershipRepository members, IOptions<ChatOptions
                 continue;
             }
 
-            if (reading.TryGetValue(roomId, out var underway))
+            // The read is registered before it starts, so it can never finish before it is
+            // registered and leave a finished read behind that every later caller would wait on
+            // instead of reading.
+            ours ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var underway = reading.GetOrAdd(roomId, ours.Task);
+            if (underway == ours.Task)
             {
-                (reads ??= []).Add(underway);
+                (mine ??= []).Add(roomId);
             }
             else
             {
-                (unread ??= []).Add(roomId);
+                (reads ??= []).Add(underway);
             }
         }
 
-        if (unread is not null)
+        if (mine is not null)
         {
-            var read = ReadAsync(unread);
-            foreach (var roomId in unread)
-            {
-                reading.TryAdd(roomId, read);
-            }
-
-            (reads ??= []).Add(read);
+            _ = ReadForAllAsync(mine, ours!);
+            (reads ??= []).Add(ours!.Task);
         }
 
         if (reads is not null)
@@ -96,23 +113,11 @@ public sealed class RoomSizes(MembershipRepository members, IOptions<ChatOptions
         }
     }
 
-    private async Task ReadAsync(List<Guid> roomIds)
+    private async Task ReadForAllAsync(List<Guid> roomIds, TaskCompletionSource read)
     {
-        // Registered as under way by the caller before this goes on.
-        await Task.Yield();
         try
         {
-            var counts = await members.CountsAsync(roomIds);
-            var now = clock.GetUtcNow();
-            foreach (var roomId in roomIds)
-            {
-                known[roomId] = (counts.GetValueOrDefault(roomId), now + Freshness);
-            }
-
-            if (known.Count > PruneAbove)
-            {
-                Prune(now);
-            }
+            await ReadAsync(roomIds, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -122,8 +127,29 @@ public sealed class RoomSizes(MembershipRepository members, IOptions<ChatOptions
         {
             foreach (var roomId in roomIds)
             {
-                reading.TryRemove(roomId, out _);
+                reading.TryRemove(new KeyValuePair<Guid, Task>(roomId, read.Task));
             }
+
+            read.SetResult();
+        }
+    }
+
+    private async Task ReadAsync(IReadOnlyCollection<Guid> roomIds, CancellationToken cancellationToken)
+    {
+        // Numbered as it starts: a read that started earlier but ends later counted an older
+        // membership, and must not overwrite what a later one found.
+        var number = Interlocked.Increment(ref readsStarted);
+        var counts = await members.CountsAsync(roomIds, cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var roomId in roomIds)
+        {
+            var count = new RoomCount(counts.GetValueOrDefault(roomId), now + Freshness, number);
+            known.AddOrUpdate(roomId, count, (_, old) => old.ReadNumber > number ? old : count);
+        }
+
+        if (known.Count > PruneAbove)
+        {
+            Prune(now);
         }
     }
 
@@ -137,4 +163,6 @@ public sealed class RoomSizes(MembershipRepository members, IOptions<ChatOptions
             }
         }
     }
+
+    private sealed record RoomCount(int Members, DateTimeOffset StaleAt, long ReadNumber);
 }

@@ -123,6 +123,40 @@ public sealed class LargeRoomPresenceTests(LargeRoomsClusterFixture cluster) : I
     }
 
     [Fact]
+    public async Task A_room_filled_by_many_joins_at_once_is_large_on_both_nodes_and_members_coming_online_cost_the_others_nothing()
+    {
+        var alice = await TestUser.RegisterAsync(cluster.NodeA, "alice");
+        var room = await alice.CreateRoomAsync(cluster.NodeA);
+        // Both nodes have counted the room while it was small.
+        await using var aliceOnA = await HubClient.ConnectAsync(cluster.NodeA, alice);
+        await using var aliceOnB = await HubClient.ConnectAsync(cluster.NodeB, alice);
+
+        // Each join counts the room again while the joins before it are still being counted.
+        var crowd = await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
+        {
+            var node = i % 2 == 0 ? cluster.NodeA : cluster.NodeB;
+            var user = await TestUser.RegisterAsync(node, $"crowd{i}");
+            await user.JoinAsync(node, room.Id);
+            return (User: user, Node: node);
+        }));
+
+        var online = await Task.WhenAll(crowd.Select(member => HubClient.ConnectAsync(member.Node, member.User)));
+        try
+        {
+            await Task.WhenAll(online.Select(hub => hub.FlushAsync()));
+            await Task.WhenAll(aliceOnA.FlushAsync(), aliceOnB.FlushAsync());
+
+            var crowdIds = crowd.Select(member => member.User.Id).ToHashSet();
+            Assert.DoesNotContain(aliceOnA.DrainPresence(), p => crowdIds.Contains(p.UserId));
+            Assert.DoesNotContain(aliceOnB.DrainPresence(), p => crowdIds.Contains(p.UserId));
+        }
+        finally
+        {
+            await Task.WhenAll(online.Select(hub => hub.DisposeAsync().AsTask()));
+        }
+    }
+
+    [Fact]
     public async Task Watching_a_room_one_is_not_a_member_of_is_forbidden()
     {
         var (_, _, _, _, room) = await LargeRoomAsync();
