@@ -1,0 +1,35 @@
+using System.Reflection;
+using Chat.Tests.Infrastructure;
+
+namespace Chat.Tests.Packages;
+
+/// <summary>
+/// A node for the sample consumers to talk to, and the client packages as a release makes them:
+/// packed once per test run by <c>scripts/pack.sh</c>, or taken from <c>CHAT_PACKAGES_DIR</c>
+/// when the test command packed them already.
+/// </summary>
+public sealed class PackedClientsFixture() : NodeFixture()
+{
+    private static readonly Lazy<Task<string>> Packed = new(PackAsync);
+
+    /// <summary>This checkout's root.</summary>
+    public static string RepositoryRoot { get; } =
+        typeof(PackedClientsFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
+    /// <summary>The folder with <c>nuget/</c> and <c>npm/</c> in it.</summary>
+    public Task<string> PackagesAsync() => Packed.Value;
+
+    private static async Task<string> PackAsync()
+    {
+        if (Environment.GetEnvironmentVariable("CHAT_PACKAGES_DIR") is { Length: > 0 } packed && Directory.Exists(packed))
+        {
+            return packed;
+        }
+
+        var folder = Directory.CreateTempSubdirectory("chat-packages.").FullName;
+        (await ExternalProgram.RunAsync(
+            "bash", [Path.Combine(RepositoryRoot, "scripts", "pack.sh"), folder], RepositoryRoot, TimeSpan.FromMinutes(6)))
+            .EnsureSucceeded("scripts/pack.sh");
+        return folder;
+    }
+}
