@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Chat.Contracts;
 
 /// <summary>How this repository's clients make a send's <c>clientMessageId</c>.</summary>
@@ -8,5 +10,19 @@ public static class ClientMessageIds
     /// each sender's ids in a room, and ids that grow are added at the end of the sender's range
     /// rather than anywhere in it, which keeps the index compact and its hot pages few.
     /// </summary>
-    public static Guid New() => Guid.CreateVersion7();
+    /// <remarks>Laid out by hand (RFC 9562) rather than by Guid.CreateVersion7, which .NET 8 lacks.</remarks>
+    public static Guid New()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes[6..]);
+        var milliseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(milliseconds >> (40 - (8 * i)));
+        }
+
+        bytes[6] = (byte)(0x70 | (bytes[6] & 0x0F));
+        bytes[8] = (byte)(0x80 | (bytes[8] & 0x3F));
+        return new Guid(bytes, bigEndian: true);
+    }
 }

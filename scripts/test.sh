@@ -166,6 +166,15 @@ if ((built)); then
     FAILED=$((FAILED + 1))
   fi
 
+  section "client packages"
+  # Packed once, as a release would pack them, for the tests that install them from outside
+  # (Chat.Tests/Packages). If packing fails here, those tests pack again and report why.
+  if bash scripts/pack.sh "$SCRATCH/packages"; then
+    export CHAT_PACKAGES_DIR="$SCRATCH/packages"
+  else
+    echo "packing the client packages failed"
+  fi
+
   section "dotnet test"
   test_rc=0
   # A test that hangs is stopped after five minutes and reported as failed, with its name,

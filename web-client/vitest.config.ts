@@ -1,14 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects in one run, so one JUnit report counts both: the pure recovery logic, and the
-// browser scenarios against a real Chat.Api and Chromium.
+// Two projects in one run, so one JUnit report counts both: the pure logic (the client package's
+// recovery rules and the app's helpers), and the browser scenarios against a real Chat.Api and Chromium.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'src/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,4 +1,4 @@
-import type { AttachmentDto, ChatRest } from '../chat';
+import type { AttachmentDto, ChatRest } from '@chat-service/client';
 import { h } from './dom';
 
 const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);

@@ -1,4 +1,4 @@
-import type { ChatRest } from '../chat';
+import type { ChatRest } from '@chat-service/client';
 import { h, errorText } from './dom';
 import type { Session } from './session';
 

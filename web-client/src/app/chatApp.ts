@@ -1,4 +1,4 @@
-import { ChatClient, type ConnectionState, type MessageDto, type PresenceChangedEvent, type RoomDto, type RoomSnapshot } from '../chat';
+import { ChatClient, type ConnectionState, type MessageDto, type PresenceChangedEvent, type RoomDto, type RoomSnapshot } from '@chat-service/client';
 import { errorText, h, toast } from './dom';
 import { presencePicker } from './presence';
 import { roomDirectory } from './roomDirectory';

@@ -1,4 +1,4 @@
-import { TypingNotifier } from '../chat';
+import { TypingNotifier } from '@chat-service/client';
 import { h } from './dom';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
 

@@ -1,4 +1,4 @@
-import { ChatRest } from '../chat';
+import { ChatRest } from '@chat-service/client';
 import { authView } from './authView';
 import { ChatApp } from './chatApp';
 import { invitationFromHash } from './invitationLink';

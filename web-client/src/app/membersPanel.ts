@@ -1,4 +1,4 @@
-import type { MemberDto, PresenceStatus, RoomRole } from '../chat';
+import type { MemberDto, PresenceStatus, RoomRole } from '@chat-service/client';
 import { h } from './dom';
 import { presenceDot } from './presence';
 

@@ -1,4 +1,4 @@
-import type { ChatRest, MessageDto } from '../chat';
+import type { ChatRest, MessageDto } from '@chat-service/client';
 import { attachmentView } from './attachmentView';
 import { h } from './dom';
 import { messageText } from './messageText';

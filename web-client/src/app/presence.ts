@@ -1,4 +1,4 @@
-import type { PresenceStatus, SettablePresence } from '../chat';
+import type { PresenceStatus, SettablePresence } from '@chat-service/client';
 import { h } from './dom';
 
 const labels: Record<PresenceStatus, string> = {

@@ -1,4 +1,4 @@
-import type { MessageDto, MessagePartDto } from '../chat';
+import type { MessageDto, MessagePartDto } from '@chat-service/client';
 import { h } from './dom';
 import { messageText } from './messageText';
 

@@ -1,4 +1,4 @@
-import type { ChatRest, RoomDto } from '../chat';
+import type { ChatRest, RoomDto } from '@chat-service/client';
 import { errorText, h, toast } from './dom';
 
 /** Create a room, or find public rooms by name or member and join them. */

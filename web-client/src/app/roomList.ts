@@ -1,4 +1,4 @@
-import type { RoomDto } from '../chat';
+import type { RoomDto } from '@chat-service/client';
 import { h } from './dom';
 
 /** The user's rooms, newest activity first, with unread badges. */

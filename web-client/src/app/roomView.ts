@@ -1,4 +1,4 @@
-import { isOutcomeUnknown, newClientMessageId, type ChatClient, type MessageDto, type RoomRole } from '../chat';
+import { isOutcomeUnknown, newClientMessageId, type ChatClient, type MessageDto, type RoomRole } from '@chat-service/client';
 import { composer } from './composer';
 import { errorText, h, toast } from './dom';
 import { invitationLink } from './invitationLink';

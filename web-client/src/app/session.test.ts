@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ChatRest, TokenResponse } from '../chat';
+import type { ChatRest, TokenResponse } from '@chat-service/client';
 import { SessionKeeper, saveSession, type Session } from './session';
 
 // The keeper's rules without a browser: an in-memory localStorage, and a service that counts refreshes.

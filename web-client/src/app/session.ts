@@ -1,4 +1,4 @@
-import type { ChatRest, TokenResponse } from '../chat';
+import type { ChatRest, TokenResponse } from '@chat-service/client';
 
 const key = 'chat.session';
 const lockName = 'chat.session.renewal';

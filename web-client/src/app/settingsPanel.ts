@@ -1,4 +1,4 @@
-import type { BotReplies, RoomDto, RoomSettings } from '../chat';
+import type { BotReplies, RoomDto, RoomSettings } from '@chat-service/client';
 import { h } from './dom';
 
 /** Room name, topic and settings, for admins. */

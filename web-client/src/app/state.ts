@@ -1,4 +1,4 @@
-import { RoomReceipts, type MemberDto, type PresenceStatus, type RoomDto } from '../chat';
+import { RoomReceipts, type MemberDto, type PresenceStatus, type RoomDto } from '@chat-service/client';
 
 /** What the app knows beyond the message stores the client keeps. */
 export class AppState {

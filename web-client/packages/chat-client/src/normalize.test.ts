@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeServerEvent } from './normalize';
-import type { MessageDto } from './types';
+import { normalizeServerEvent } from './normalize.js';
+import type { MessageDto } from './types.js';
 
 describe('payload normalization', () => {
   it('gives a message that came as JSON the same Dates as one that came as MessagePack', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isOutcomeUnknown } from './chatClient';
-import { ChatError, parseHubError, parseProblem } from './errors';
-import { reconnectDelay } from './reconnectPolicy';
-import { TypingNotifier } from './typingNotifier';
+import { isOutcomeUnknown } from './chatClient.js';
+import { ChatError, parseHubError, parseProblem } from './errors.js';
+import { reconnectDelay } from './reconnectPolicy.js';
+import { TypingNotifier } from './typingNotifier.js';
 
 describe('errors', () => {
   it('reads the code and retry delay out of a wrapped HubException', () => {

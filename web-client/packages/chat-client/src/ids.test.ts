@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newClientMessageId } from './ids';
+import { newClientMessageId } from './ids.js';
 
 describe('client message ids', () => {
   it('are version 7 UUIDs that the server parses', () => {

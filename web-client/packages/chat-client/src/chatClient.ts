@@ -1,13 +1,13 @@
 import { HttpError, HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
-import { Emitter } from './emitter';
-import { ChatError, parseHubError } from './errors';
-import { newClientMessageId } from './ids';
-import { RoomMessageStore } from './messageStore';
-import { normalizeMessage, normalizeServerEvent, normalizeSnapshot, toDate } from './normalize';
-import { ChatReconnectPolicy, reconnectDelay } from './reconnectPolicy';
-import { ChatRest } from './rest';
-import { applySyncResult, buildSyncRequest } from './syncPlan';
+import { Emitter } from './emitter.js';
+import { ChatError, parseHubError } from './errors.js';
+import { newClientMessageId } from './ids.js';
+import { RoomMessageStore } from './messageStore.js';
+import { normalizeMessage, normalizeServerEvent, normalizeSnapshot, toDate } from './normalize.js';
+import { ChatReconnectPolicy, reconnectDelay } from './reconnectPolicy.js';
+import { ChatRest } from './rest.js';
+import { applySyncResult, buildSyncRequest } from './syncPlan.js';
 import {
   serverEventNames,
   type AttachmentDto,
@@ -20,13 +20,13 @@ import {
   type SettablePresence,
   type SyncResult,
   type UserDto,
-} from './types';
+} from './types.js';
 
 /** What the user should see about the link: `reconnecting` is shown, `syncing` fills gaps. */
 export type ConnectionState = 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'syncing';
 
 export interface ChatClientOptions {
-  /** Origin of the service; empty for the page's own origin. */
+  /** Origin of the service; empty for the page's own origin (in a browser only: Node needs it). */
   baseUrl?: string;
   /** The JWT; asked again on every (re)connect so a refreshed token is picked up. */
   accessTokenFactory: () => string | Promise<string>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RoomMessageStore } from './messageStore';
-import { message, reply, textPart } from './testMessages';
-import type { MessageDto } from './types';
+import { RoomMessageStore } from './messageStore.js';
+import { message, reply, textPart } from './testMessages.js';
+import type { MessageDto } from './types.js';
 
 const seqs = (store: RoomMessageStore) => store.messages.map((m) => m.seq);
 

@@ -1,4 +1,4 @@
-import type { ChatServerEvents, MemberDto, MessageDto, MessageStreamingEvent, PresenceChangedEvent, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types';
+import type { ChatServerEvents, MemberDto, MessageDto, MessageStreamingEvent, PresenceChangedEvent, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types.js';
 
 /** JSON carries ISO strings and MessagePack carries Dates: callers always get Dates. */
 export function toDate(value: unknown): Date {

@@ -1,4 +1,4 @@
-import type { MessageDto, ReceiptDto } from './types';
+import type { MessageDto, ReceiptDto } from './types.js';
 
 /** A room's read pointers by user; pointers only move forward, as on the server. */
 export class RoomReceipts {

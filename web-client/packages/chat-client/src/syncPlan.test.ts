@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RoomMessageStore } from './messageStore';
-import { applySyncResult, buildSyncRequest } from './syncPlan';
-import { message, reply } from './testMessages';
+import { RoomMessageStore } from './messageStore.js';
+import { applySyncResult, buildSyncRequest } from './syncPlan.js';
+import { message, reply } from './testMessages.js';
 
 describe('sync plan', () => {
   it('asks every room for what comes after its last complete seq', () => {

@@ -1,4 +1,4 @@
-import type { MessageDto, MessageStreamingEvent } from './types';
+import type { MessageDto, MessageStreamingEvent } from './types.js';
 
 /** A message as the hub would send it, for the store's tests. */
 export function message(seq: number, overrides: Partial<MessageDto> = {}): MessageDto {

@@ -1,4 +1,4 @@
-import type { MessageDto, MessagePartDto, MessageStreamingEvent, ReactionChangedEvent } from './types';
+import type { MessageDto, MessagePartDto, MessageStreamingEvent, ReactionChangedEvent } from './types.js';
 
 /** What happened to a message handed to the store. */
 export type StoreOutcome = 'added' | 'replaced' | 'duplicate';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RoomReceipts } from './receipts';
-import { message } from './testMessages';
+import { RoomReceipts } from './receipts.js';
+import { message } from './testMessages.js';
 
 const receipt = (userId: string, readSeq: number) => ({ roomId: 'room-1', userId, deliveredSeq: readSeq, readSeq });
 

@@ -1,5 +1,5 @@
-import type { RoomMessageStore } from './messageStore';
-import type { SyncRequest, SyncResult } from './types';
+import type { RoomMessageStore } from './messageStore.js';
+import type { SyncRequest, SyncResult } from './types.js';
 
 /**
  * Where each room stands: the request that asks the hub for what was missed. A room with a reply

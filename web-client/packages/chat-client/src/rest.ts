@@ -1,5 +1,5 @@
-import { parseProblem } from './errors';
-import { normalizeMember, normalizeMessage, normalizeReceipt, normalizeRoom, normalizeUser, toDate } from './normalize';
+import { parseProblem } from './errors.js';
+import { normalizeMember, normalizeMessage, normalizeReceipt, normalizeRoom, normalizeUser, toDate } from './normalize.js';
 import type {
   AttachmentDto,
   InvitationDto,
@@ -13,11 +13,11 @@ import type {
   SendMessageRequest,
   TokenResponse,
   UserDto,
-} from './types';
+} from './types.js';
 
 /** Where the service is and how to get the caller's token. */
 export interface RestOptions {
-  /** Origin of the service; empty for the page's own origin. */
+  /** Origin of the service; empty for the page's own origin (in a browser only: Node needs it). */
   baseUrl?: string;
   accessTokenFactory?: () => string | null | Promise<string | null>;
 }
@@ -28,6 +28,11 @@ export class ChatRest {
 
   constructor(private readonly options: RestOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/$/, '');
+    // Outside a page (Node) a bare path names no server: every call would fail, and a client's
+    // start, which retries what looks like an outage, would retry it for ever.
+    if (!this.baseUrl && !hasPageOrigin()) {
+      throw new TypeError('baseUrl is required where there is no page origin (in Node, for one): pass the service URL');
+    }
   }
 
   register(userName: string, password: string, displayName: string): Promise<UserDto> {
@@ -188,7 +193,7 @@ export class ChatRest {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  private async fetch(method: string, path: string, body: BodyInit | undefined, authorized: boolean): Promise<Response> {
+  private async fetch(method: string, path: string, body: string | FormData | undefined, authorized: boolean): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (typeof body === 'string') headers['Content-Type'] = 'application/json';
     if (authorized && this.options.accessTokenFactory) {
@@ -207,6 +212,11 @@ export class ChatRest {
     }
     return response;
   }
+}
+
+/** Whether relative URLs resolve against a page, as in a browser tab or worker; typed without the DOM. */
+function hasPageOrigin(): boolean {
+  return typeof (globalThis as { location?: { origin?: unknown } }).location?.origin === 'string';
 }
 
 function enc(value: string): string {
