@@ -18,11 +18,11 @@ namespace Chat.Hubs.Connections;
 /// </remarks>
 internal sealed class SequentialInvocationFilter : IHubFilter
 {
-    private static readonly object QueueKey = new();
-
     public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
-        context.Context.Items[QueueKey] = new InvocationQueue();
+        // A feature of the connection, not an entry of Context.Items: the first use of Items gives
+        // every connection a dictionary of its own, about half a KiB each, for this one entry.
+        context.Context.Features.Set(new InvocationQueue());
         return next(context);
     }
 
@@ -49,7 +49,8 @@ internal sealed class SequentialInvocationFilter : IHubFilter
     public static Slot SlotOf(HubCallerContext context) => QueueOf(context).Current
         ?? throw new InvalidOperationException("no hub call holds this connection's slot");
 
-    private static InvocationQueue QueueOf(HubCallerContext context) => (InvocationQueue)context.Items[QueueKey]!;
+    private static InvocationQueue QueueOf(HubCallerContext context) =>
+        context.Features.Get<InvocationQueue>() ?? throw new InvalidOperationException("the connection has no invocation queue");
 
     /// <summary>A call's right to run on its connection.</summary>
     public sealed class Slot
