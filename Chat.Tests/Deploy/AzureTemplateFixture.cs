@@ -1,3 +1,5 @@
+using Chat.Tests.Infrastructure;
+
 namespace Chat.Tests.Deploy;
 
 /// <summary>deploy/azure/main.bicep compiled once, into a temporary folder, for the tests of one class.</summary>
@@ -6,7 +8,7 @@ public sealed class AzureTemplateFixture : IAsyncLifetime
     private readonly string outputDirectory = Directory.CreateTempSubdirectory("chat-bicep-").FullName;
 
     /// <summary>How `bicep build` ended and what it printed.</summary>
-    public BicepResult Build { get; private set; } = null!;
+    public ProgramRun Build { get; private set; } = null!;
 
     public CompiledTemplate Template { get; private set; } = null!;
 

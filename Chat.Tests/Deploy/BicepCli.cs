@@ -1,5 +1,6 @@
-using System.Diagnostics;
 using System.Reflection;
+
+using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Deploy;
 
@@ -19,41 +20,8 @@ public static class BicepCli
     /// <paramref name="environment"/> sets variables (a null value removes one), for the parameters
     /// file's <c>readEnvironmentVariable</c>.
     /// </summary>
-    public static async Task<BicepResult> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
-    {
-        var start = new ProcessStartInfo(Executable())
-        {
-            WorkingDirectory = TemplateDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"bicep {string.Join(' ', start.ArgumentList)} did not finish within {Deadline}");
-        }
-
-        return new BicepResult(process.ExitCode, await output, await errors);
-    }
+    public static Task<ProgramRun> RunAsync(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        ExternalProgram.RunAsync(Executable(), arguments, TemplateDirectory, Deadline, environment);
 
     private static string Executable()
     {
@@ -83,11 +51,4 @@ public static class BicepCli
     private static string Metadata(string key) =>
         typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().SingleOrDefault(a => a.Key == key)?.Value
         ?? throw new InvalidOperationException($"The test assembly has no '{key}' metadata: see Chat.Tests.csproj");
-}
-
-/// <summary>What one run of the Bicep CLI printed and how it ended.</summary>
-public sealed record BicepResult(int ExitCode, string Output, string Errors)
-{
-    /// <summary>Everything it printed: warnings and errors go to standard error, `--stdout` output to standard output.</summary>
-    public string Printed => (Output + Errors).Trim();
 }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Packages;
 
@@ -52,7 +53,7 @@ public sealed class DotnetServiceSampleTests(PackedClientsFixture fixture) : ICl
 
             var run = await ExternalProgram.RunAsync(Path.Combine(output, "dotnet-service"), [fixture.Node.Address.ToString()], scratch, RunDeadline);
 
-            Assert.True(run.ExitCode == 0, $"dotnet-service exited with {run.ExitCode}:\n{run.Output}");
+            Assert.True(run.ExitCode == 0, $"dotnet-service exited with {run.ExitCode}:\n{run.Printed}");
             var received = Assert.Single(Lines(run.Output), l => l.StartsWith("received:", StringComparison.Ordinal));
             Assert.StartsWith("received: hello from a .NET 8 service (runtime 8.", received, StringComparison.Ordinal);
         }

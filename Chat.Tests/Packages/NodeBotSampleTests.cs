@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Packages;
 
@@ -38,7 +39,7 @@ public sealed class NodeBotSampleTests(PackedClientsFixture fixture) : IClassFix
 
             var bot = await ExternalProgram.RunAsync("node", ["bot.mjs", fixture.Node.Address.ToString()], sample, BotDeadline);
 
-            Assert.True(bot.ExitCode == 0, $"node bot.mjs exited with {bot.ExitCode}:\n{bot.Output}");
+            Assert.True(bot.ExitCode == 0, $"node bot.mjs exited with {bot.ExitCode}:\n{bot.Printed}");
             Assert.Equal(["received: hello from a node bot"], Lines(bot.Output).Where(l => l.StartsWith("received:", StringComparison.Ordinal)));
         }
         finally

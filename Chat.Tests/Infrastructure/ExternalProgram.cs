@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Chat.Tests.Packages;
+namespace Chat.Tests.Infrastructure;
 
 /// <summary>Runs a program outside the test process (a build, a sample consumer) and collects what it printed.</summary>
 public static class ExternalProgram
@@ -40,8 +40,9 @@ public static class ExternalProgram
         // Nothing is ever typed into it: a program that asks waits for no one.
         process.StandardInput.Close();
         var output = new StringBuilder();
+        var errors = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(deadline);
@@ -52,25 +53,33 @@ public static class ExternalProgram
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish within {deadline}:\n{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish within {deadline}:\n{output}{errors}");
         }
 
+        // Once the process has exited, this waits for the redirected streams to be read to their end.
+        process.WaitForExit();
         lock (output)
         {
-            return new ProgramRun(process.ExitCode, output.ToString());
+            lock (errors)
+            {
+                return new ProgramRun(process.ExitCode, output.ToString(), errors.ToString());
+            }
         }
     }
 }
 
-/// <summary>How a program ended and everything it printed, standard output and error interleaved.</summary>
-public sealed record ProgramRun(int ExitCode, string Output)
+/// <summary>How a program ended, and what it printed on standard output and on standard error.</summary>
+public sealed record ProgramRun(int ExitCode, string Output, string Errors)
 {
+    /// <summary>Everything it printed, output first.</summary>
+    public string Printed => (Output + Errors).Trim();
+
     /// <summary>Fails with what the program printed unless it exited with 0.</summary>
     public ProgramRun EnsureSucceeded(string what)
     {
         if (ExitCode != 0)
         {
-            throw new InvalidOperationException($"{what} exited with {ExitCode}:\n{Output}");
+            throw new InvalidOperationException($"{what} exited with {ExitCode}:\n{Printed}");
         }
 
         return this;
