@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Chat.Tests.Infrastructure;
@@ -51,6 +52,8 @@ public sealed class ChatNode : WebApplicationFactory<Program>
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
+    private IHost? host;
+
     /// <summary>The node's base address, such as http://127.0.0.1:41234/.</summary>
     public Uri Address { get; private set; } = null!;
 
@@ -76,6 +79,18 @@ public sealed class ChatNode : WebApplicationFactory<Program>
         var address = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         node.Address = new Uri(address + "/");
         return node;
+    }
+
+    /// <summary>
+    /// Stops the node as its process would on SIGTERM, returning once every hosted service has
+    /// finished stopping: what a test of a graceful stop waits for before it looks at the database.
+    /// </summary>
+    public Task StopAsync() => (host ?? throw new InvalidOperationException("the node was never started")).StopAsync();
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        host = base.CreateHost(builder);
+        return host;
     }
 
     /// <summary>The Redis prefix of the nodes on one test database: they form one cluster.</summary>

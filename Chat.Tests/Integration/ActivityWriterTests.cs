@@ -22,6 +22,9 @@ public sealed class ActivityWriterTests
                 log.Record(userId, ActivityActions.Send, Guid.NewGuid());
             }
 
+            // Stopped, then disposed: disposing the factory alone may return before the
+            // hosted services have finished stopping, and the last batch is written there.
+            await node.StopAsync();
             await node.DisposeAsync();
 
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
