@@ -71,6 +71,9 @@ public static class ExternalProgram
 /// <summary>How a program ended, and what it printed on standard output and on standard error.</summary>
 public sealed record ProgramRun(int ExitCode, string Output, string Errors)
 {
+    /// <summary>Its standard output, line by line.</summary>
+    public IEnumerable<string> OutputLines => Output.Split('\n').Select(line => line.TrimEnd('\r'));
+
     /// <summary>Everything it printed, output first.</summary>
     public string Printed => (Output + Errors).Trim();
 

@@ -54,7 +54,7 @@ public sealed class DotnetServiceSampleTests(PackedClientsFixture fixture) : ICl
             var run = await ExternalProgram.RunAsync(Path.Combine(output, "dotnet-service"), [fixture.Node.Address.ToString()], scratch, RunDeadline);
 
             Assert.True(run.ExitCode == 0, $"dotnet-service exited with {run.ExitCode}:\n{run.Printed}");
-            var received = Assert.Single(Lines(run.Output), l => l.StartsWith("received:", StringComparison.Ordinal));
+            var received = Assert.Single(run.OutputLines, l => l.StartsWith("received:", StringComparison.Ordinal));
             Assert.StartsWith("received: hello from a .NET 8 service (runtime 8.", received, StringComparison.Ordinal);
         }
         finally
@@ -67,7 +67,7 @@ public sealed class DotnetServiceSampleTests(PackedClientsFixture fixture) : ICl
     public async Task Both_packages_hold_net8_and_net10_builds_with_docs_readme_and_symbols_and_keep_messagepack_below_3()
     {
         var feed = await FeedAsync();
-        var expected = await ReleaseVersionAsync();
+        var expected = await PackedClientsFixture.ReleaseVersionAsync();
 
         foreach (var id in new[] { "Chat.Contracts", "Chat.Client" })
         {
@@ -138,15 +138,4 @@ public sealed class DotnetServiceSampleTests(PackedClientsFixture fixture) : ICl
 
     // The nuspec's namespace changes with the features it uses: elements are matched by name alone.
     private static XElement Element(XElement parent, string name) => parent.Elements().Single(e => e.Name.LocalName == name);
-
-    /// <summary>This checkout's version as scripts/lib/version.sh computes it, by the rule of build/Versioning.targets.</summary>
-    private static async Task<string> ReleaseVersionAsync()
-    {
-        var run = (await ExternalProgram.RunAsync(
-            "bash", ["-c", "source scripts/lib/version.sh && release_version"], PackedClientsFixture.RepositoryRoot, TimeSpan.FromSeconds(30)))
-            .EnsureSucceeded("release_version");
-        return run.Output.Trim();
-    }
-
-    private static IEnumerable<string> Lines(string output) => output.Split('\n').Select(l => l.TrimEnd('\r'));
 }

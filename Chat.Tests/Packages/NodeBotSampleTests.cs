@@ -40,7 +40,7 @@ public sealed class NodeBotSampleTests(PackedClientsFixture fixture) : IClassFix
             var bot = await ExternalProgram.RunAsync("node", ["bot.mjs", fixture.Node.Address.ToString()], sample, BotDeadline);
 
             Assert.True(bot.ExitCode == 0, $"node bot.mjs exited with {bot.ExitCode}:\n{bot.Printed}");
-            Assert.Equal(["received: hello from a node bot"], Lines(bot.Output).Where(l => l.StartsWith("received:", StringComparison.Ordinal)));
+            Assert.Equal(["received: hello from a node bot"], bot.OutputLines.Where(l => l.StartsWith("received:", StringComparison.Ordinal)));
         }
         finally
         {
@@ -59,7 +59,7 @@ public sealed class NodeBotSampleTests(PackedClientsFixture fixture) : IClassFix
 
         Assert.Equal(PackageName, package.GetProperty("name").GetString());
         // The version in the checkout is a placeholder: the packed one is the commit's, by the same rule as the NuGet packages'.
-        Assert.Equal(await ReleaseVersionAsync(), package.GetProperty("version").GetString());
+        Assert.Equal(await PackedClientsFixture.ReleaseVersionAsync(), package.GetProperty("version").GetString());
         Assert.Equal("module", package.GetProperty("type").GetString());
         Assert.Equal("./dist/index.d.ts", entry.GetProperty("types").GetString());
         Assert.Equal("./dist/index.js", entry.GetProperty("default").GetString());
@@ -122,15 +122,4 @@ public sealed class NodeBotSampleTests(PackedClientsFixture fixture) : IClassFix
 
         return files;
     }
-
-    /// <summary>This checkout's version as scripts/lib/version.sh computes it for the packs.</summary>
-    private static async Task<string> ReleaseVersionAsync()
-    {
-        var run = (await ExternalProgram.RunAsync(
-            "bash", ["-c", "source scripts/lib/version.sh && release_version"], PackedClientsFixture.RepositoryRoot, TimeSpan.FromSeconds(30)))
-            .EnsureSucceeded("release_version");
-        return run.Output.Trim();
-    }
-
-    private static IEnumerable<string> Lines(string output) => output.Split('\n').Select(l => l.TrimEnd('\r'));
 }

@@ -19,6 +19,18 @@ public sealed class PackedClientsFixture() : NodeFixture()
     /// <summary>The folder with <c>nuget/</c> and <c>npm/</c> in it.</summary>
     public Task<string> PackagesAsync() => Packed.Value;
 
+    /// <summary>
+    /// This checkout's version as scripts/lib/version.sh computes it for the packs, by the rule of
+    /// build/Versioning.targets.
+    /// </summary>
+    public static async Task<string> ReleaseVersionAsync()
+    {
+        var run = (await ExternalProgram.RunAsync(
+            "bash", ["-c", "source scripts/lib/version.sh && release_version"], RepositoryRoot, TimeSpan.FromSeconds(30)))
+            .EnsureSucceeded("release_version");
+        return run.Output.Trim();
+    }
+
     private static async Task<string> PackAsync()
     {
         if (Environment.GetEnvironmentVariable("CHAT_PACKAGES_DIR") is { Length: > 0 } packed && Directory.Exists(packed))
