@@ -8,6 +8,7 @@ using Chat.Hubs.Limits;
 using Chat.Hubs.Receipts;
 using Chat.Hubs.Retention;
 using Chat.Hubs.Rooms;
+using Chat.Tests.Infrastructure;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -26,7 +27,6 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     private static readonly string[] SecretSettings = ["ConnectionStrings__Chat", "Redis__Configuration", "Jwt__SigningKey"];
 
     // deploy/azure is two levels below the repository's root.
-    private static readonly string RepositoryRoot = Path.GetFullPath(Path.Combine(BicepCli.TemplateDirectory, "..", ".."));
 
     private CompiledTemplate Template => fixture.Template;
 
@@ -199,7 +199,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     {
         var setting = Assert.Single(Template.All("Microsoft.DBforPostgreSQL/flexibleServers/configurations"), c => c.Body.GetProperty("name").GetString()!.Contains("azure.extensions", StringComparison.Ordinal));
         var allowed = setting.Properties.GetProperty("value").GetString()!.Split(',').Select(e => e.Trim().ToLowerInvariant()).ToHashSet();
-        var migrations = Path.Combine(RepositoryRoot, "Chat.Data", "Migrations");
+        var migrations = Path.Combine(Checkout.Root, "Chat.Data", "Migrations");
         var created = Directory.GetFiles(migrations, "*.sql")
             .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), @"create extension (?:if not exists )?(\w+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
             .Select(m => m.Groups[1].Value.ToLowerInvariant())
@@ -275,7 +275,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     public void The_web_app_serves_the_web_client_the_workflow_builds_into_its_artifact()
     {
         var settings = AppSettings(Template.Single("Microsoft.Web/sites"));
-        var workflow = File.ReadAllText(Path.Combine(RepositoryRoot, ".github", "workflows", "deploy.yml"));
+        var workflow = File.ReadAllText(Path.Combine(Checkout.Root, ".github", "workflows", "deploy.yml"));
 
         Assert.Equal("/home/site/wwwroot/web-client", settings["WebClient__Path"]);
         Assert.Contains("npm run build --prefix web-client", workflow, StringComparison.Ordinal);

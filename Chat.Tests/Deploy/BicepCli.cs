@@ -13,7 +13,7 @@ public static class BicepCli
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
     /// <summary>deploy/azure of this checkout.</summary>
-    public static string TemplateDirectory { get; } = Path.Combine(Metadata("RepositoryRoot"), "deploy", "azure");
+    public static string TemplateDirectory { get; } = Path.Combine(Checkout.Root, "deploy", "azure");
 
     /// <summary>
     /// Runs <c>bicep</c> with <paramref name="arguments"/> in <see cref="TemplateDirectory"/>.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Deploy;
 
@@ -9,7 +10,7 @@ namespace Chat.Tests.Deploy;
 public sealed partial class PackagePublishingWorkflowTests
 {
     private static readonly string Workflow = File.ReadAllText(
-        Path.Combine(BicepCli.TemplateDirectory, "..", "..", ".github", "workflows", "deploy.yml"));
+        Path.Combine(Checkout.Root, ".github", "workflows", "deploy.yml"));
 
     [Fact]
     public void A_version_tag_publishes_both_packages_after_the_tests_and_does_not_deploy()

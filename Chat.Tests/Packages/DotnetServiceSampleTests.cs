@@ -20,7 +20,7 @@ public sealed class DotnetServiceSampleTests(PackedClientsFixture fixture) : ICl
     // The sample gives up by itself after 30 s; this only stops one that hangs on the way out.
     private static readonly TimeSpan RunDeadline = TimeSpan.FromMinutes(1);
 
-    private static readonly string Sample = Path.Combine(PackedClientsFixture.RepositoryRoot, "samples", "dotnet-service");
+    private static readonly string Sample = Path.Combine(Checkout.Root, "samples", "dotnet-service");
 
     [Fact]
     public async Task A_dotnet_8_service_installs_the_packages_by_version_and_receives_a_message_through_the_service()
@@ -108,7 +108,7 @@ public sealed class DotnetServiceSampleTests(PackedClientsFixture fixture) : ICl
         using var client = ZipFile.OpenRead(Path.Combine(feed, $"Chat.Client.{clientVersion}.nupkg"));
         using var readme = new StreamReader(client.GetEntry("README.md")!.Open());
         Assert.Equal(
-            await File.ReadAllTextAsync(Path.Combine(PackedClientsFixture.RepositoryRoot, "Chat.Client", "README.md")),
+            await File.ReadAllTextAsync(Path.Combine(Checkout.Root, "Chat.Client", "README.md")),
             await readme.ReadToEndAsync());
         Assert.All(
             Element(Metadata(client, "Chat.Client"), "dependencies").Elements(),

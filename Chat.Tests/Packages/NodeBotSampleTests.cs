@@ -87,7 +87,7 @@ public sealed class NodeBotSampleTests(PackedClientsFixture fixture) : IClassFix
     /// <summary>samples/node-bot in a folder of its own, so nothing it installs lands in the checkout.</summary>
     private static string CopySample()
     {
-        var source = Path.Combine(PackedClientsFixture.RepositoryRoot, "samples", "node-bot");
+        var source = Path.Combine(Checkout.Root, "samples", "node-bot");
         var copy = Directory.CreateTempSubdirectory("chat-node-bot.").FullName;
         // The files only: a node_modules or lock file left by someone trying the sample in place
         // would hand the copy an install the tarball never made.

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Chat.Tests.Infrastructure;
 
 namespace Chat.Tests.Packages;
@@ -12,10 +11,6 @@ public sealed class PackedClientsFixture() : NodeFixture()
 {
     private static readonly Lazy<Task<string>> Packed = new(PackAsync);
 
-    /// <summary>This checkout's root.</summary>
-    public static string RepositoryRoot { get; } =
-        typeof(PackedClientsFixture).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
-
     /// <summary>The folder with <c>nuget/</c> and <c>npm/</c> in it.</summary>
     public Task<string> PackagesAsync() => Packed.Value;
 
@@ -26,7 +21,7 @@ public sealed class PackedClientsFixture() : NodeFixture()
     public static async Task<string> ReleaseVersionAsync()
     {
         var run = (await ExternalProgram.RunAsync(
-            "bash", ["-c", "source scripts/lib/version.sh && release_version"], RepositoryRoot, TimeSpan.FromSeconds(30)))
+            "bash", ["-c", "source scripts/lib/version.sh && release_version"], Checkout.Root, TimeSpan.FromSeconds(30)))
             .EnsureSucceeded("release_version");
         return run.Output.Trim();
     }
@@ -40,7 +35,7 @@ public sealed class PackedClientsFixture() : NodeFixture()
 
         var folder = Directory.CreateTempSubdirectory("chat-packages.").FullName;
         (await ExternalProgram.RunAsync(
-            "bash", [Path.Combine(RepositoryRoot, "scripts", "pack.sh"), folder], RepositoryRoot, TimeSpan.FromMinutes(6)))
+            "bash", [Path.Combine(Checkout.Root, "scripts", "pack.sh"), folder], Checkout.Root, TimeSpan.FromMinutes(6)))
             .EnsureSucceeded("scripts/pack.sh");
         return folder;
     }
