@@ -35,4 +35,10 @@ public interface IChatClient
 
     /// <summary>A part of a bot's reply as it streams.</summary>
     Task MessageStreaming(MessageStreamingEvent streaming);
+
+    /// <summary>A moderator pinned a message of the room.</summary>
+    Task MessagePinned(PinDto pin);
+
+    /// <summary>A message of the room was unpinned, or deleted while pinned.</summary>
+    Task MessageUnpinned(MessageUnpinnedEvent unpinned);
 }

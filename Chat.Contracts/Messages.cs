@@ -32,7 +32,13 @@ public sealed record MessageDto(
     [property: Key("status")] MessageStatus Status = MessageStatus.Complete,
     [property: Key("parts")] IReadOnlyList<MessagePartDto>? Parts = null,
     [property: Key("streamIndex")] int? StreamIndex = null,
-    [property: Key("error")] MessageErrorDto? Error = null);
+    [property: Key("error")] MessageErrorDto? Error = null,
+    [property: Key("threadRootId")] Guid? ThreadRootId = null,
+    [property: Key("alsoToRoom")] bool AlsoToRoom = false,
+    [property: Key("thread")] ThreadSummaryDto? Thread = null,
+    [property: Key("mentions")] IReadOnlyList<Guid>? Mentions = null,
+    [property: Key("mentionsRoom")] bool MentionsRoom = false,
+    [property: Key("pinned")] bool Pinned = false);
 
 /// <summary>
 /// A message to send. Ids and the type are strings on purpose: a malformed value must come back
@@ -47,7 +53,9 @@ public sealed record SendMessageRequest(
     [property: Key("toUserId")] string? ToUserId = null,
     [property: Key("replyToId")] string? ReplyToId = null,
     [property: Key("attachmentId")] string? AttachmentId = null,
-    [property: Key("metadata")] Dictionary<string, string>? Metadata = null);
+    [property: Key("metadata")] Dictionary<string, string>? Metadata = null,
+    [property: Key("threadRootId")] string? ThreadRootId = null,
+    [property: Key("alsoToRoom")] bool AlsoToRoom = false);
 
 /// <summary>The answer to a send, given only once the message is durably stored.</summary>
 [MessagePackObject]

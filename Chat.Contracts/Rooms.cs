@@ -10,7 +10,8 @@ public sealed record RoomSettings(
     [property: Key("typingIndicators")] bool TypingIndicators = true,
     [property: Key("maxMembers")] int? MaxMembers = null,
     [property: Key("slowModeSeconds")] int? SlowModeSeconds = 0,
-    [property: Key("botReplies")] BotReplies BotReplies = BotReplies.Mentions)
+    [property: Key("botReplies")] BotReplies BotReplies = BotReplies.Mentions,
+    [property: Key("searchLanguage")] string SearchLanguage = "simple")
 {
     /// <summary>The settings a new room gets.</summary>
     public static RoomSettings Default { get; } = new();
@@ -27,7 +28,10 @@ public sealed record RoomDto(
     [property: Key("settings")] RoomSettings Settings,
     [property: Key("memberCount")] int MemberCount,
     [property: Key("unreadCount")] int? UnreadCount = null,
-    [property: Key("lastMessage")] MessageDto? LastMessage = null);
+    [property: Key("lastMessage")] MessageDto? LastMessage = null,
+    [property: Key("unreadMentionCount")] int? UnreadMentionCount = null,
+    [property: Key("pinnedCount")] int PinnedCount = 0,
+    [property: Key("notificationsMuted")] bool NotificationsMuted = false);
 
 /// <summary>A member of a room with role and presence.</summary>
 [MessagePackObject]

@@ -1,0 +1,25 @@
+using MessagePack;
+
+namespace Chat.Contracts;
+
+/// <summary>What a thread's root shows in the room's main list.</summary>
+[MessagePackObject]
+public sealed record ThreadSummaryDto(
+    [property: Key("replyCount")] int ReplyCount,
+    [property: Key("lastReplyAt")] DateTime LastReplyAt,
+    [property: Key("latestReplierIds")] IReadOnlyList<Guid> LatestReplierIds);
+
+/// <summary>The answer to <c>GetThread</c>: the root and a page of its replies, oldest first.</summary>
+[MessagePackObject]
+public sealed record ThreadPage(
+    [property: Key("root")] MessageDto Root,
+    [property: Key("replies")] IReadOnlyList<MessageDto> Replies,
+    [property: Key("hasMore")] bool HasMore,
+    [property: Key("lastReadSeq")] long LastReadSeq);
+
+/// <summary>A thread the caller takes part in, with what they have not read of it.</summary>
+[MessagePackObject]
+public sealed record ThreadDto(
+    [property: Key("root")] MessageDto Root,
+    [property: Key("unreadCount")] int UnreadCount,
+    [property: Key("lastReadSeq")] long LastReadSeq);
