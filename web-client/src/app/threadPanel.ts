@@ -12,7 +12,7 @@ export class ThreadPanel {
   readonly element: HTMLElement;
   private readonly rootSlot = h('div', { class: 'thread-root' });
   private readonly countLine = h('div', { class: 'thread-count', 'aria-live': 'polite' });
-  private readonly list = h('ol', { class: 'messages thread-replies', 'aria-label': 'Replies' });
+  private readonly list = h('ol', { class: 'thread-replies', 'aria-label': 'Replies' });
   private readonly moreButton = h('button', { type: 'button', class: 'load-older', hidden: true }, 'Load more replies');
   private readonly scroller = h('div', { class: 'thread-scroller' }, this.rootSlot, this.countLine, this.list, this.moreButton);
   private readonly alsoToRoom = h('input', { type: 'checkbox', id: 'thread-also-to-room' });
