@@ -39,12 +39,12 @@ describe('message search in the browser', () => {
 
   it('finds a message with the match marked and its markup shown as text, and never another\'s private message', async () => {
     const b = bob.page;
-    await b.getByRole('button', { name: '🔍 Search' }).click();
+    await b.getByRole('button', { name: '🔍 Find messages' }).click();
     await b.locator('#message-search').fill('quarterly');
     const hits = b.locator('.search-hit');
     await expect
       .poll(async () => {
-        await b.getByRole('button', { name: 'Find' }).click();
+        await b.getByRole('button', { name: 'Find', exact: true }).click();
         await b.locator('.search-hits li').first().waitFor(wait);
         return hits.count();
         // Once a second at most: searching has a budget of its own (30 a minute by default).
@@ -59,7 +59,7 @@ describe('message search in the browser', () => {
 
     // Across all of Bob's rooms the same: Carol's private message is hers and Alice's alone.
     await b.locator('#message-search-scope').selectOption('all');
-    await b.getByRole('button', { name: 'Find' }).click();
+    await b.getByRole('button', { name: 'Find', exact: true }).click();
     await b.locator('.search-hit .search-hit-room', { hasText: `#${room}` }).waitFor(wait);
     expect(await hits.count()).toBe(1);
     expect(await b.locator('.search-hits', { hasText: 'Carol only' }).count()).toBe(0);

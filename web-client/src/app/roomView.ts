@@ -101,7 +101,8 @@ export class RoomView {
         h('button', { 'aria-pressed': pressed('members'), onclick: () => this.toggle('members') }, `Members (${this.state.roomMembers(this.roomId).size})`),
         h('button', { 'aria-pressed': pressed('threads'), onclick: () => this.toggle('threads') }, 'Threads'),
         h('button', { class: 'pinned-count', 'aria-pressed': pressed('pins'), onclick: () => this.toggle('pins') }, `📌 Pinned (${room.pinnedCount ?? 0})`),
-        h('button', { 'aria-pressed': pressed('search'), onclick: () => this.toggle('search') }, '🔍 Search'),
+        // Not "Search": the sidebar's room search has that name.
+        h('button', { 'aria-pressed': pressed('search'), onclick: () => this.toggle('search') }, '🔍 Find messages'),
         this.state.pushAvailable
           ? h(
               'button',
