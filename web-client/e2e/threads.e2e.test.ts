@@ -2,18 +2,20 @@ import { afterAll, describe, expect } from 'vitest';
 import { UserBrowser } from './browser';
 import { ChatServer } from './chatServer';
 import { createDatabase } from './database';
-import { listed, mainList, messageText, registerUser, roomWith, scenarios, send, shot, signIn, threadPanel, wait } from './pages';
+import { api, listed, mainList, messageText, registerUser, roomWith, scenarios, send, shot, signIn, threadPanel, wait } from './pages';
 
 const room = `plans-${Date.now().toString(36)}`;
 let server: ChatServer;
+let aliceToken: string;
+let bobToken: string;
 let alice: UserBrowser;
 let bob: UserBrowser;
 
-describe('a thread between two people in the browser', () => {
+describe('threads and mentions between two people in the browser', () => {
   const it = scenarios(async () => {
     server = new ChatServer(createDatabase());
     await server.start();
-    const [aliceToken, bobToken] = await Promise.all([
+    [aliceToken, bobToken] = await Promise.all([
       registerUser(server.url, 'alice', 'alice-password-1', 'Alice'),
       registerUser(server.url, 'bob', 'bob-password-1', 'Bob'),
     ]);
@@ -85,5 +87,31 @@ describe('a thread between two people in the browser', () => {
     await threadPanel(b).locator('.thread-replies .message-text', { hasText: 'I can do the morning' }).waitFor(wait);
     expect(await messageText(b, 'I can do the morning').count()).toBe(1);
     await shot(b, '33-bob-after-reload');
+  });
+
+  it('counts a mention of a user in a room they are not in as a badge of its own, and marks the message for them', async () => {
+    const b = bob.page;
+    const other = `desk-${Date.now().toString(36)}`;
+    const otherId = await roomWith(server.url, other, aliceToken, bobToken);
+    const post = (content: string) =>
+      api(server.url, aliceToken, 'POST', `/api/rooms/${otherId}/messages`, { roomId: otherId, clientMessageId: crypto.randomUUID(), type: 'text', content });
+    // Bob's page learns of the room he joined elsewhere from its first message.
+    await post('Morning all');
+    const link = b.locator('.room-link', { hasText: other });
+    await link.waitFor(wait);
+    await post('@bob can you check the printer?');
+    await post('and the coffee machine');
+
+    const mentionBadge = link.locator('.badge-mention');
+    await expect.poll(() => mentionBadge.textContent(), wait).toBe('@1');
+    await shot(b, '34-bob-mention-badge');
+    await link.click();
+    const message = listed(b, 'can you check the printer?');
+    await message.waitFor(wait);
+    expect(await message.evaluate((li) => li.classList.contains('message-mention'))).toBe(true);
+    expect(await message.locator('.mention-me').textContent()).toBe('@bob');
+    expect(await listed(b, 'and the coffee machine').evaluate((li) => li.classList.contains('message-mention'))).toBe(false);
+    expect(await mentionBadge.count()).toBe(0);
+    await shot(b, '35-bob-mentioned');
   });
 });
