@@ -225,14 +225,15 @@ export class RoomView {
 
   /** Opens a thread beside the room; with `reveal`, scrolls to that reply (a search hit's). */
   async openThread(rootId: string, reveal?: string): Promise<void> {
-    const fresh = !this.threadPanel || this.threadPanel.rootId !== rootId;
-    if (fresh) this.threadPanel = new ThreadPanel(this.client, this.roomId, rootId, () => this.messageActions(), () => this.closePanel());
+    let panel = this.threadPanel;
+    const fresh = !panel || panel.rootId !== rootId;
+    if (!panel || fresh) panel = this.threadPanel = new ThreadPanel(this.client, this.roomId, rootId, () => this.messageActions(), () => this.closePanel());
     this.panel = 'thread';
     this.renderHeader();
     this.renderPanel();
-    if (fresh) await this.threadPanel!.load();
-    if (reveal) this.threadPanel!.reveal(reveal);
-    else this.threadPanel!.focus();
+    if (fresh) await panel.load();
+    if (reveal) panel.reveal(reveal);
+    else panel.focus();
   }
 
   /**
