@@ -5,7 +5,7 @@ namespace Chat.Hubs.Mentions;
 /// likeliest first (<c>@bob.</c> at the end of a sentence is <c>bob.</c> if there is such a user,
 /// else <c>bob</c>); and whether it says <c>@room</c>.
 /// </summary>
-public sealed record MentionedNames(IReadOnlyList<string[]> Names, bool Room)
+internal sealed record MentionedNames(IReadOnlyList<string[]> Names, bool Room)
 {
     public static readonly MentionedNames None = new([], false);
 
@@ -18,7 +18,7 @@ public sealed record MentionedNames(IReadOnlyList<string[]> Names, bool Room)
 /// any case), not inside a word or an e-mail address. Who they are is the
 /// <see cref="MentionService"/>'s question; this only reads the text.
 /// </summary>
-public static class MentionParser
+internal static class MentionParser
 {
     /// <summary>The word that mentions every member of the room (from a moderator).</summary>
     public const string Room = "room";
