@@ -60,6 +60,15 @@ public interface IChatHub
     /// <summary>Removes the caller's reaction from a message.</summary>
     Task RemoveReaction(string roomId, string messageId, string emoji);
 
+    /// <summary>
+    /// A thread: its root and the first replies after <paramref name="afterSeq"/> (at most 100,
+    /// oldest first), whether more follow, and how far the caller has read it.
+    /// </summary>
+    Task<ThreadPage> GetThread(string roomId, string rootId, long? afterSeq);
+
+    /// <summary>The caller has read the thread's replies up to <paramref name="seq"/>; the pointer only moves forward.</summary>
+    Task MarkThreadRead(string roomId, string rootId, long seq);
+
     /// <summary>Stops a bot's reply in progress: the trigger's sender or a moderator+.</summary>
     Task StopReply(string roomId, string messageId);
 

@@ -51,6 +51,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<RoomRepository>();
         builder.Services.AddSingleton<MembershipRepository>();
         builder.Services.AddSingleton<MessageRepository>();
+        builder.Services.AddSingleton<ThreadRepository>();
+        builder.Services.AddSingleton<MentionRepository>();
         builder.Services.AddSingleton<BotRepository>();
         builder.Services.AddSingleton<ReplyRepository>();
         builder.Services.AddSingleton<ReceiptRepository>();

@@ -41,6 +41,7 @@ internal static class MessageLog
     private const string ColumnsAfter = """
         m.sent_at, m.edited_at, m.deleted,
         m.status, m.parts::text as parts, m.stream_index, m.error::text as error,
+        m.thread_root_id, m.also_to_room, m.reply_count, m.last_reply_at, m.latest_replier_ids, m.mentions, m.mentions_room,
         a.file_name as attachment_file_name, a.content_type as attachment_content_type, a.size as attachment_size
         """;
 
@@ -59,13 +60,15 @@ internal static class MessageLog
         with m as (
             insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
                                   to_user_id, reply_to_id, attachment_id, metadata, sent_at,
-                                  status, parts, stream_index, streamed_at)
+                                  status, parts, stream_index, streamed_at,
+                                  thread_root_id, also_to_room, mentions, mentions_room)
             values (@Id, @RoomId, @Seq, @SenderId, @ClientMessageId, @Type, @Content,
                     @ToUserId, @ReplyToId, @AttachmentId, cast(@Metadata as jsonb), @SentAt,
                     case when @Streaming then 'streaming' else 'complete' end,
                     case when @Streaming then '[]'::jsonb end,
                     case when @Streaming then -1 end,
-                    case when @Streaming then @SentAt end)
+                    case when @Streaming then @SentAt end,
+                    @ThreadRootId, @AlsoToRoom, @Mentions, @MentionsRoom)
             on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
             returning *)
         select {NewColumns}
@@ -137,6 +140,10 @@ internal static class MessageLog
                 Metadata = JsonTypeHandlers.ToJson(message.Metadata),
                 message.SentAt,
                 message.Streaming,
+                message.ThreadRootId,
+                message.AlsoToRoom,
+                message.Mentions,
+                message.MentionsRoom,
             },
             transaction,
             cancellationToken: cancellationToken));
@@ -148,6 +155,13 @@ internal static class MessageLog
                 transaction,
                 cancellationToken: cancellationToken));
             return new AppendResult(existing, Duplicate: true);
+        }
+
+        if (stored.ThreadRootId is not null)
+        {
+            await using var summary = new NpgsqlBatch(connection, transaction);
+            ThreadSummaries.AddCommands(summary, stored);
+            await summary.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return new AppendResult(stored, Duplicate: false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chat.Data.Resilience;
 using Chat.Data.Writing;
 using Dapper;
@@ -10,37 +11,30 @@ namespace Chat.Data;
 public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipeline pipeline)
 {
     // A private message is visible to its sender and its recipient only.
-    private const string Visible = "(m.to_user_id is null or m.to_user_id = @ViewerId or m.sender_id = @ViewerId)";
+    internal const string Visible = "(m.to_user_id is null or m.to_user_id = @ViewerId or m.sender_id = @ViewerId)";
 
     // What a reader lists leaves out what the users the reader blocked wrote, as live delivery
     // does; their joins and leaves stay, as they are announced live too.
-    private const string Listed = $"""
+    internal const string Listed = $"""
         {Visible} and (m.type in ('join', 'leave')
             or not exists (select 1 from user_blocks b where b.blocker_id = @ViewerId and b.blocked_id = m.sender_id))
         """;
 
-    private const string Latest = $"""
-        select * from (
-            select {MessageLog.Columns}
-            from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-            where m.room_id = @RoomId and {Listed} and (@BeforeSeq is null or m.seq < @BeforeSeq)
-            order by m.seq desc
-            limit @Limit) page
-        order by seq
-        """;
+    // The room's main list: thread replies show in their thread only, unless sent also to the room.
+    private const string MainList = "(m.thread_root_id is null or m.also_to_room)";
 
-    private const string After = $"""
-        select {MessageLog.Columns}
-        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-        where m.room_id = @RoomId and {Listed} and m.seq > @AfterSeq and (@BeforeSeq is null or m.seq < @BeforeSeq)
-        order by m.seq
-        limit @Limit
-        """;
+    private static readonly string Latest = LatestWhere("true");
+    private static readonly string After = AfterWhere("true");
+    private static readonly string LatestOfMainList = LatestWhere(MainList);
+    private static readonly string AfterOfMainList = AfterWhere(MainList);
+
+    private static readonly string UnreadMentionCount =
+        $"select count(*)::int from messages m, (select @RoomId as id) r where {string.Format(CultureInfo.InvariantCulture, UnreadMentions, "@AfterSeq")}";
 
     private const string LastOfRooms = $"""
         select distinct on (m.room_id) {MessageLog.Columns}
         from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-        where m.room_id = any(@RoomIds) and {Listed}
+        where m.room_id = any(@RoomIds) and {Listed} and {MainList}
         order by m.room_id, m.seq desc
         """;
 
@@ -50,10 +44,22 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
         where m.id = @MessageId and m.room_id = @RoomId and {Visible}
         """;
 
+    /// <summary>
+    /// The messages of room <c>r</c> after <c>{0}</c> that mention <c>@UserId</c>: by name or
+    /// by <c>@room</c>, not their own, not deleted, private ones only when addressed to them, and
+    /// none from a sender they blocked. For a count over <c>messages m</c>.
+    /// </summary>
+    internal const string UnreadMentions = """
+        m.room_id = r.id and m.seq > {0} and (@UserId = any(m.mentions) or m.mentions_room)
+          and m.sender_id <> @UserId and not m.deleted and (m.to_user_id is null or m.to_user_id = @UserId)
+          and not exists (select 1 from user_blocks b where b.blocker_id = @UserId and b.blocked_id = m.sender_id)
+        """;
+
     // "not deleted" in the update itself: an edit racing a delete can never bring the words back.
+    // The words are new, so are the mentions found in them.
     private const string Edit = $"""
         with m as (
-            update messages set content = @Content, edited_at = @EditedAt
+            update messages set content = @Content, edited_at = @EditedAt, mentions = @Mentions, mentions_room = @MentionsRoom
             where id = @MessageId and room_id = @RoomId and not deleted
             returning *)
         select {MessageLog.Columns}
@@ -90,10 +96,20 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
     /// newest <paramref name="limit"/> before <paramref name="beforeSeq"/>, or the oldest after
     /// <paramref name="afterSeq"/> when that is given.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="mainList"/> the page is the room's main list, which leaves out thread
+    /// replies not sent also to the room; without it (Sync) it holds every message.
+    /// </remarks>
     public Task<IReadOnlyList<StoredMessage>> ListAsync(
-        Guid roomId, Guid viewerId, long? beforeSeq, long? afterSeq, int limit, CancellationToken cancellationToken = default)
+        Guid roomId, Guid viewerId, long? beforeSeq, long? afterSeq, int limit, bool mainList, CancellationToken cancellationToken = default)
     {
-        var sql = afterSeq is null ? Latest : After;
+        var sql = (afterSeq is null, mainList) switch
+        {
+            (true, true) => LatestOfMainList,
+            (true, false) => Latest,
+            (false, true) => AfterOfMainList,
+            (false, false) => After,
+        };
         return pipeline.ExecuteAsync<IReadOnlyList<StoredMessage>>(
             dataSource,
             async (connection, token) => (await connection.QueryAsync<StoredMessage>(new CommandDefinition(
@@ -153,17 +169,36 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
                 FindVisible, new { RoomId = roomId, MessageId = messageId, ViewerId = viewerId }, cancellationToken: token)),
             cancellationToken);
 
-    /// <summary>Replaces a message's content and stamps the edit; null when it is missing or deleted.</summary>
+    /// <summary>
+    /// Replaces a message's content and the mentions found in it, and stamps the edit; null when
+    /// it is missing or deleted.
+    /// </summary>
     /// <remarks>Retried: the same content and time again leave the same row, which it answers again.</remarks>
     public Task<StoredMessage?> EditAsync(
-        Guid roomId, Guid messageId, string content, DateTime editedAt, CancellationToken cancellationToken = default) =>
+        Guid roomId,
+        Guid messageId,
+        string content,
+        DateTime editedAt,
+        Guid[]? mentions = null,
+        bool mentionsRoom = false,
+        CancellationToken cancellationToken = default) =>
         pipeline.ExecuteAsync(
             dataSource,
             (connection, token) => connection.QuerySingleOrDefaultAsync<StoredMessage>(new CommandDefinition(
                 Edit,
-                new { RoomId = roomId, MessageId = messageId, Content = content, EditedAt = editedAt },
+                new { RoomId = roomId, MessageId = messageId, Content = content, EditedAt = editedAt, Mentions = mentions, MentionsRoom = mentionsRoom },
                 cancellationToken: token)),
             cancellationToken);
+
+    /// <summary>How many messages of the room after <paramref name="afterSeq"/> mention <paramref name="userId"/> (see <see cref="UnreadMentions"/>).</summary>
+    public Task<int> UnreadMentionCountAsync(Guid roomId, Guid userId, long afterSeq, CancellationToken cancellationToken = default)
+    {
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                UnreadMentionCount, new { RoomId = roomId, UserId = userId, AfterSeq = afterSeq }, cancellationToken: token)),
+            cancellationToken);
+    }
 
     /// <summary>Marks a message deleted and empties it; false when it was deleted already (or is missing).</summary>
     /// <remarks>
@@ -177,4 +212,22 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
             Delete, new { RoomId = roomId, MessageId = messageId }, cancellationToken: cancellationToken));
         return deleted == 1;
     }
+
+    private static string LatestWhere(string filter) => $"""
+        select * from (
+            select {MessageLog.Columns}
+            from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
+            where m.room_id = @RoomId and {Listed} and (@BeforeSeq is null or m.seq < @BeforeSeq) and {filter}
+            order by m.seq desc
+            limit @Limit) page
+        order by seq
+        """;
+
+    private static string AfterWhere(string filter) => $"""
+        select {MessageLog.Columns}
+        from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
+        where m.room_id = @RoomId and {Listed} and m.seq > @AfterSeq and (@BeforeSeq is null or m.seq < @BeforeSeq) and {filter}
+        order by m.seq
+        limit @Limit
+        """;
 }

@@ -98,6 +98,27 @@ public sealed record StoredMessage
     /// <summary>How many users reacted with each emoji; empty when nobody did.</summary>
     public IReadOnlyDictionary<string, int> Reactions { get; init; } = ReadOnlyDictionary<string, int>.Empty;
 
+    /// <summary>The root of the thread this message replies in; null for a message of the main list.</summary>
+    public Guid? ThreadRootId { get; init; }
+
+    /// <summary>A thread reply that shows in the room's main list too.</summary>
+    public bool AlsoToRoom { get; init; }
+
+    /// <summary>How many replies this message has as a thread root (deleted ones included).</summary>
+    public int ReplyCount { get; init; }
+
+    /// <summary>When the latest reply in this message's thread was sent.</summary>
+    public DateTime? LastReplyAt { get; init; }
+
+    /// <summary>Up to three distinct users who replied in this message's thread, the latest first.</summary>
+    public Guid[]? LatestReplierIds { get; init; }
+
+    /// <summary>The room members this message mentions; null when it mentions nobody.</summary>
+    public Guid[]? Mentions { get; init; }
+
+    /// <summary>An <c>@room</c> by a moderator: every member is mentioned.</summary>
+    public bool MentionsRoom { get; init; }
+
     // The attachment's description, from a left join: null when the message has none.
     public string? AttachmentFileName { get; init; }
     public string? AttachmentContentType { get; init; }
@@ -121,7 +142,15 @@ public sealed record NewMessage(
     Guid? AttachmentId,
     IReadOnlyDictionary<string, string>? Metadata,
     DateTime SentAt,
-    bool Streaming = false);
+    bool Streaming = false,
+    Guid? ThreadRootId = null,
+    bool AlsoToRoom = false,
+    Guid[]? Mentions = null,
+    bool MentionsRoom = false)
+{
+    /// <summary>Whether storing it takes more than the plain columns: a thread reply, or a message with mentions.</summary>
+    public bool HasThreadOrMentions => ThreadRootId is not null || Mentions is not null || MentionsRoom;
+}
 
 /// <summary>The outcome of appending a message: the stored row, and whether it was already there.</summary>
 public sealed record AppendResult(StoredMessage Message, bool Duplicate);

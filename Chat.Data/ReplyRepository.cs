@@ -55,7 +55,7 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
             dataSource,
             new NewMessage(
                 start.Id, start.RoomId, start.SenderId, start.ClientMessageId, MessageType.Text, "", start.ToUserId, start.ReplyToId,
-                AttachmentId: null, Metadata: null, start.Now, Streaming: true),
+                AttachmentId: null, Metadata: null, start.Now, Streaming: true, ThreadRootId: start.ThreadRootId),
             permission,
             cancellationToken);
 
@@ -113,8 +113,9 @@ public sealed class ReplyRepository(NpgsqlDataSource dataSource, DatabasePipelin
             cancellationToken);
 }
 
-/// <summary>The start of a streamed message: a bot's reply, or what a member streams.</summary>
-public sealed record StreamStart(Guid Id, Guid RoomId, Guid SenderId, Guid? ToUserId, Guid? ReplyToId, Guid? ClientMessageId, DateTime Now);
+/// <summary>The start of a streamed message: a bot's reply, or what a member streams; in a thread when <see cref="ThreadRootId"/> is given.</summary>
+public sealed record StreamStart(
+    Guid Id, Guid RoomId, Guid SenderId, Guid? ToUserId, Guid? ReplyToId, Guid? ClientMessageId, DateTime Now, Guid? ThreadRootId = null);
 
 /// <summary>What a reply holds so far: its text, its parts and the index of the last streamed part in them.</summary>
 public sealed record ReplyProgress(string Content, IReadOnlyList<MessagePartDto> Parts, int StreamIndex);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Chat.Contracts;
 using Chat.Data.Resilience;
 using Dapper;
@@ -10,6 +11,9 @@ public sealed record RoomListing
 {
     public Room Room { get; init; } = new();
     public int UnreadCount { get; init; }
+
+    /// <summary>The user's mentions among what they have not read (see <see cref="MessageRepository.UnreadMentions"/>).</summary>
+    public int UnreadMentionCount { get; init; }
 }
 
 /// <summary>Stores rooms and their settings.</summary>
@@ -69,23 +73,35 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
     /// <summary>The rooms <paramref name="userId"/> is a member of, newest activity first.</summary>
     public Task<IReadOnlyList<RoomListing>> ListForMemberAsync(Guid userId, CancellationToken cancellationToken = default)
     {
-        // Unread counts what others said that the user may see: joins, leaves and own messages don't count.
-        const string sql = $"""
-            select {Columns},
-                (select count(*)::int from messages m
-                 where m.room_id = r.id and m.seq > rm.read_seq and m.sender_id <> @UserId and not m.deleted
-                   and m.type not in ('join', 'leave')
-                   and (m.to_user_id is null or m.to_user_id = @UserId)) as unread_count
-            from rooms r join room_members rm on rm.room_id = r.id and rm.user_id = @UserId
-            order by r.last_seq desc, r.created_at desc
-            """;
         return pipeline.ExecuteAsync<IReadOnlyList<RoomListing>>(
             dataSource,
-            async (connection, token) => (await connection.QueryAsync<Room, int, RoomListing>(
-                new CommandDefinition(sql, new { UserId = userId }, cancellationToken: token),
-                (room, unread) => new RoomListing { Room = room, UnreadCount = unread },
+            async (connection, token) => (await connection.QueryAsync<Room, UnreadCounts, RoomListing>(
+                new CommandDefinition(ListForMember, new { UserId = userId }, cancellationToken: token),
+                (room, unread) => new RoomListing { Room = room, UnreadCount = unread.UnreadCount, UnreadMentionCount = unread.UnreadMentionCount },
                 splitOn: "unread_count")).AsList(),
             cancellationToken);
+    }
+
+    // Unread counts what others said in the room's main list that the user may see: joins, leaves,
+    // own messages and replies that stay in their thread don't count. Mentions count in threads too.
+    private static readonly string ListForMember = $"""
+        select {Columns},
+            (select count(*)::int from messages m
+             where m.room_id = r.id and m.seq > rm.read_seq and m.sender_id <> @UserId and not m.deleted
+               and m.type not in ('join', 'leave')
+               and (m.thread_root_id is null or m.also_to_room)
+               and (m.to_user_id is null or m.to_user_id = @UserId)) as unread_count,
+            (select count(*)::int from messages m
+             where {string.Format(CultureInfo.InvariantCulture, MessageRepository.UnreadMentions, "rm.read_seq")}) as unread_mention_count
+        from rooms r join room_members rm on rm.room_id = r.id and rm.user_id = @UserId
+        order by r.last_seq desc, r.created_at desc
+        """;
+
+    /// <summary>The counts of a room listing.</summary>
+    private sealed record UnreadCounts
+    {
+        public int UnreadCount { get; init; }
+        public int UnreadMentionCount { get; init; }
     }
 
     /// <summary>Renames a room or changes its topic; null leaves a field as it is.</summary>

@@ -9,8 +9,8 @@ public static class ChatDtos
     public static UserDto ToDto(this ChatUser user) =>
         new(user.Id, user.UserName, user.DisplayName, user.AvatarUrl, user.Role, user.Status, user.LastSeenAt);
 
-    public static RoomDto ToDto(this Room room, int? unreadCount = null, MessageDto? lastMessage = null) =>
-        new(room.Id, room.Name, room.Topic, room.IsPrivate, room.CreatedAt, room.Settings, room.MemberCount, unreadCount, lastMessage);
+    public static RoomDto ToDto(this Room room, int? unreadCount = null, MessageDto? lastMessage = null, int? unreadMentionCount = null) =>
+        new(room.Id, room.Name, room.Topic, room.IsPrivate, room.CreatedAt, room.Settings, room.MemberCount, unreadCount, lastMessage, unreadMentionCount);
 
     public static MemberDto ToDto(this RoomMember member) =>
         new(member.RoomId, member.UserId, member.UserName, member.DisplayName, member.Role, member.Status, member.MutedUntil, member.JoinedAt);
@@ -39,7 +39,13 @@ public static class ChatDtos
             message.Status,
             message.Deleted ? null : message.Parts,
             message.StreamIndex,
-            message.Error);
+            message.Error,
+            message.ThreadRootId,
+            message.AlsoToRoom,
+            ThreadOf(message),
+            // Mentions go with the words.
+            message.Deleted ? null : message.Mentions,
+            !message.Deleted && message.MentionsRoom);
 
     public static MessageAck ToAck(this AppendResult result) =>
         new(result.Message.Id, result.Message.RoomId, result.Message.Seq, result.Message.SentAt, result.Duplicate);
@@ -49,6 +55,12 @@ public static class ChatDtos
 
     /// <summary>Where a member downloads an attachment; relative, so it holds behind any host name.</summary>
     public static string AttachmentUrl(Guid attachmentId) => $"/api/attachments/{attachmentId}";
+
+    // A root shows its thread once it has a reply; a deleted root too, as its replies stay.
+    private static ThreadSummaryDto? ThreadOf(StoredMessage message) =>
+        message.ReplyCount > 0
+            ? new ThreadSummaryDto(message.ReplyCount, message.LastReplyAt ?? message.SentAt, message.LatestReplierIds ?? [])
+            : null;
 
     // A deleted message keeps no attachment, as it keeps no words.
     private static AttachmentDto? AttachmentOf(StoredMessage message) =>

@@ -8,6 +8,7 @@ using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
 using Chat.Hubs.Receipts;
 using Chat.Hubs.Rooms;
+using Chat.Hubs.Threads;
 using Chat.Hubs.Typing;
 using Microsoft.AspNetCore.Http.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
@@ -30,7 +31,8 @@ public sealed class ChatHub(
     PresenceService presence,
     TypingService typing,
     ReplyStops replyStops,
-    MessageStreamer streamer) : Hub<IChatClient>, IChatHub
+    MessageStreamer streamer,
+    ThreadService threads) : Hub<IChatClient>, IChatHub
 {
     private Caller Caller => Caller.Of(Context);
 
@@ -112,6 +114,14 @@ public sealed class ChatHub(
     // Spends from the messages budget itself, as SendMessage does (a repeated stream gets it back).
     public Task<MessageAck> StreamMessage(StreamMessageRequest request, IAsyncEnumerable<StreamPart> parts) =>
         streamer.StreamAsync(Caller, request, parts, Context.ConnectionAborted);
+
+    [HubBudget(Budget.History)]
+    public Task<ThreadPage> GetThread(string roomId, string rootId, long? afterSeq) =>
+        threads.GetAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(rootId, "rootId"), afterSeq, cancellationToken: Context.ConnectionAborted);
+
+    [HubBudget(Budget.Receipts)]
+    public Task MarkThreadRead(string roomId, string rootId, long seq) =>
+        threads.MarkReadAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(rootId, "rootId"), seq, Context.ConnectionAborted);
 
     [HubBudget(Budget.Edits)]
     public Task StopReply(string roomId, string messageId) =>

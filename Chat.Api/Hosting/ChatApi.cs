@@ -5,6 +5,7 @@ using Chat.Api.Bots;
 using Chat.Api.Limits;
 using Chat.Api.Messages;
 using Chat.Api.Rooms;
+using Chat.Api.Threads;
 using Chat.Api.Users;
 using Chat.Hubs.Limits;
 
@@ -59,6 +60,7 @@ public static class ChatApi
         room.MapGroup("/invitations").MapRoomInvitationEndpoints();
         room.MapGroup("/receipts").RequireBudget(Budget.History).MapReceiptEndpoints();
         room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints();
+        room.MapGroup("/threads").WithTags("Messages").RequireBudget(Budget.History).MapThreadEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
         room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
 

@@ -31,6 +31,25 @@ internal static class MessageBatch
                  to_user_id, reply_to_id, attachment_id, metadata, sent_at)
         """;
 
+    // Insert for a batch that holds a thread reply or a mention: the same with their columns. A
+    // batch of plain messages keeps to the statement above and sends none of their arrays.
+    // Mentions travel as array literals, one text per row, since unnest cannot take an array of arrays.
+    private const string InsertWithThreads = $"""
+        with bump as ({RoomSequence.SetLast})
+        insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
+                              to_user_id, reply_to_id, attachment_id, metadata, sent_at,
+                              thread_root_id, also_to_room, mentions, mentions_room)
+        select v.id, v.room_id, v.seq, v.sender_id, v.client_message_id, v.type, v.content,
+               v.to_user_id, v.reply_to_id, v.attachment_id, cast(v.metadata as jsonb), v.sent_at,
+               v.thread_root_id, v.also_to_room, cast(v.mentions as uuid[]), v.mentions_room
+        from unnest(@Ids, @RoomIds, @Seqs, @SenderIds, @ClientMessageIds, @Types, @Contents,
+                    @ToUserIds, @ReplyToIds, @AttachmentIds, @Metadata, @SentAts,
+                    @ThreadRootIds, @AlsoToRooms, @Mentions, @MentionsRooms)
+            as v(id, room_id, seq, sender_id, client_message_id, type, content,
+                 to_user_id, reply_to_id, attachment_id, metadata, sent_at,
+                 thread_root_id, also_to_room, mentions, mentions_room)
+        """;
+
     // The index that makes sends idempotent (migration 1): a row it refuses is a resend.
     private const string ClientKeyIndex = "messages_client_message_id";
 
@@ -284,6 +303,10 @@ internal static class MessageBatch
             AttachmentId = message.AttachmentId,
             Metadata = message.Metadata,
             SentAt = message.SentAt,
+            ThreadRootId = message.ThreadRootId,
+            AlsoToRoom = message.AlsoToRoom,
+            Mentions = message.Mentions,
+            MentionsRoom = message.MentionsRoom,
             AttachmentFileName = attachment?.FileName,
             AttachmentContentType = attachment?.ContentType,
             AttachmentSize = attachment?.Size,
@@ -361,7 +384,8 @@ internal static class MessageBatch
             lastSeqs[messages[i].RoomId] = seq;
         }
 
-        var insert = new NpgsqlBatchCommand(Insert)
+        var extended = Array.Exists(messages, m => m.HasThreadOrMentions);
+        var insert = new NpgsqlBatchCommand(extended ? InsertWithThreads : Insert)
         {
             Parameters =
             {
@@ -380,11 +404,28 @@ internal static class MessageBatch
             },
         };
         insert.Parameters.AddRange(RoomSequence.SetLastParameters(lastSeqs));
-        await using var write = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert, new NpgsqlBatchCommand("commit") } };
+        await using var write = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert } };
+        if (extended)
+        {
+            insert.Parameters.Add(new NpgsqlParameter("ThreadRootIds", messages.Select(m => m.ThreadRootId).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter("AlsoToRooms", messages.Select(m => m.AlsoToRoom).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter("Mentions", messages.Select(m => ArrayLiteral(m.Mentions)).ToArray()));
+            insert.Parameters.Add(new NpgsqlParameter("MentionsRooms", messages.Select(m => m.MentionsRoom).ToArray()));
+            ThreadSummaries.AddCommands(
+                write,
+                messages.Select((m, i) => (m, i))
+                    .Where(x => x.m.ThreadRootId is not null)
+                    .Select(x => new ThreadReply(x.m.ThreadRootId!.Value, x.m.SenderId, seqs[x.i], x.m.SentAt)));
+        }
+
+        write.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
         // No count of stored rows to check: the insert has no condition and no conflict clause,
         // so it stores every row or fails, and a failure never reaches the commit.
         await write.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    // PostgreSQL's text form of a uuid[]: ids need no quoting.
+    private static string? ArrayLiteral(Guid[]? ids) => ids is null ? null : "{" + string.Join(',', ids) + "}";
 
     /// <summary>What a batch reads before it decides: see <see cref="ReadAsync"/>.</summary>
     private sealed record BatchState(

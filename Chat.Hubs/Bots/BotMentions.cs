@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Chat.Contracts;
 using Chat.Data;
 
@@ -11,6 +10,10 @@ internal static class BotMentions
     /// Addressed to the bot in private, or (not private to someone else) mentioning it in a room
     /// whose bots reply to mentions, or any message of a room whose bots reply to all.
     /// </summary>
+    /// <remarks>
+    /// A mention is one the send found (see Mentions/MentionService): bots are members of their
+    /// rooms, so the message's mentions hold the bot when it was named.
+    /// </remarks>
     public static bool Concerns(StoredMessage message, DeclaredBot bot, RoomSettings settings)
     {
         if (settings.BotReplies == BotReplies.Off || message.SenderId == bot.UserId)
@@ -23,11 +26,6 @@ internal static class BotMentions
             return addressee == bot.UserId;
         }
 
-        return settings.BotReplies == BotReplies.All || Mentions(message.Content, bot.UserName);
+        return settings.BotReplies == BotReplies.All || (message.Mentions is { } mentioned && Array.IndexOf(mentioned, bot.UserId) >= 0);
     }
-
-    /// <summary>True when <paramref name="text"/> holds <c>@userName</c> as a word of its own.</summary>
-    public static bool Mentions(string text, string userName) =>
-        text.Contains('@') && Regex.IsMatch(
-            text, $@"(?<![\w@]){"@" + Regex.Escape(userName)}(?![\w-])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
 }

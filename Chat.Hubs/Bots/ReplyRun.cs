@@ -16,6 +16,7 @@ namespace Chat.Hubs.Bots;
 public sealed partial class ReplyRun(
     ReplyRepository replies,
     MessageRepository messages,
+    ThreadRepository threads,
     MessageStreamRun streams,
     BotTools tools,
     McpToolbox mcpTools,
@@ -114,8 +115,9 @@ public sealed partial class ReplyRun(
     }
 
     /// <summary>
-    /// The bot's system prompt, then the room's recent messages that the trigger's sender may see
-    /// (never another's private messages, nor those of users they blocked), oldest first.
+    /// The bot's system prompt, then the recent messages that the trigger's sender may see (never
+    /// another's private messages, nor those of users they blocked), oldest first: of the room's
+    /// main list, or of the thread (its root first) when the trigger is a thread reply.
     /// </summary>
     private async Task<List<ChatMessage>> HistoryAsync(DeclaredBot bot, StoredMessage trigger, Guid replyId, CancellationToken cancellationToken)
     {
@@ -125,8 +127,7 @@ public sealed partial class ReplyRun(
             history.Add(new ChatMessage(ChatRole.System, bot.Definition.SystemPrompt));
         }
 
-        var recent = await messages.ListAsync(
-            trigger.RoomId, trigger.SenderId, beforeSeq: trigger.Seq + 1, afterSeq: null, bot.Definition.HistoryMessages, cancellationToken);
+        var recent = await RecentAsync(bot, trigger, cancellationToken);
         foreach (var message in recent)
         {
             if (message.Deleted || message.Id == replyId || message.Type is not (MessageType.Text or MessageType.Image or MessageType.File)
@@ -143,6 +144,21 @@ public sealed partial class ReplyRun(
         }
 
         return history;
+    }
+
+    private async Task<IReadOnlyList<StoredMessage>> RecentAsync(DeclaredBot bot, StoredMessage trigger, CancellationToken cancellationToken)
+    {
+        var count = bot.Definition.HistoryMessages;
+        if (trigger.ThreadRootId is not { } rootId)
+        {
+            return await messages.ListAsync(
+                trigger.RoomId, trigger.SenderId, beforeSeq: trigger.Seq + 1, afterSeq: null, count, mainList: true, cancellationToken);
+        }
+
+        var root = await messages.FindAsync(trigger.RoomId, rootId, trigger.SenderId, cancellationToken);
+        var replies = await threads.LatestRepliesAsync(
+            trigger.RoomId, rootId, trigger.SenderId, beforeSeq: trigger.Seq + 1, Math.Max(count - 1, 1), cancellationToken);
+        return root is null ? replies : [root, .. replies];
     }
 
     private static string ResultText(object? result) => result switch

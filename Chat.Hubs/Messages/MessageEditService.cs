@@ -2,6 +2,7 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Mentions;
 using Chat.Hubs.Rooms;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ public sealed class MessageEditService(
     MessageRepository messages,
     RoomAccess access,
     RoomBroadcaster broadcaster,
+    MentionService mentions,
     IOptions<ChatOptions> options,
     TimeProvider clock)
 {
@@ -55,9 +57,13 @@ public sealed class MessageEditService(
         }
 
         // The update itself skips deleted rows, so a delete that wins a race with this edit is gone too.
+        // The new words are read for mentions anew: added ones count, removed ones no longer do.
+        var mentioned = message.Deleted
+            ? ResolvedMentions.None
+            : await mentions.ResolveAsync(caller, roomId, message.ToUserId, message.Type, text, cancellationToken);
         var edited = message.Deleted
             ? null
-            : await messages.EditAsync(roomId, messageId, text, clock.UtcNowAsStored(), cancellationToken);
+            : await messages.EditAsync(roomId, messageId, text, clock.UtcNowAsStored(), mentioned.Users, mentioned.Room, cancellationToken);
         if (edited is null)
         {
             throw new ChatException(ErrorCodes.Gone, "the message was deleted");

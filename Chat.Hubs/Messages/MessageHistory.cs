@@ -12,7 +12,8 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
     private const int MaxSyncRooms = 100;
 
     /// <summary>
-    /// A page of history, oldest first, of what the caller may see: at most <paramref name="limit"/>
+    /// A page of the room's main list (thread replies only where sent also to the room), oldest
+    /// first, of what the caller may see: at most <paramref name="limit"/>
     /// messages and about <see cref="ChatOptions.MaxAnswerBytes"/>. A page before a seq keeps its
     /// newest messages, a page after one its oldest, so the next page goes on from where it ends.
     /// </summary>
@@ -31,7 +32,7 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
         }
 
         await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
-        var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq, afterSeq, limit, cancellationToken);
+        var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq, afterSeq, limit, mainList: true, cancellationToken);
         var budget = new AnswerBudget(options.Value.MaxAnswerBytes);
         if (afterSeq is not null)
         {
@@ -68,7 +69,8 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
 
             await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
             // One extra row tells whether more remain without counting them.
-            var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq: null, room.AfterSeq, pageSize + 1, cancellationToken);
+            // Thread replies too: they take the room's seqs, and clients route them by threadRootId.
+            var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq: null, room.AfterSeq, pageSize + 1, mainList: false, cancellationToken);
             var taken = TakeWithin(page.Take(pageSize), budget);
             results.Add(new SyncRoomResult(roomId, [.. taken], HasMore: page.Count > taken.Count));
         }

@@ -8,6 +8,8 @@ using Chat.Hubs.Bots;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
+using Chat.Hubs.Mentions;
+using Chat.Hubs.Threads;
 using Chat.Hubs.Typing;
 using FluentValidation;
 using Microsoft.Extensions.Logging;
@@ -28,6 +30,8 @@ public sealed class MessageSender(
     ActivityLog activity,
     RoomBroadcaster broadcaster,
     BotTriggers bots,
+    ThreadService threads,
+    MentionService mentions,
     ChatMetrics metrics,
     ILogger<MessageSender> logger)
 {
@@ -45,11 +49,13 @@ public sealed class MessageSender(
         var type = MessageTypes.Sendable[request.Type!];
         var toUserId = WireIds.ParseOptional(request.ToUserId, "toUserId");
         var attachmentId = WireIds.ParseOptional(request.AttachmentId, "attachmentId");
+        var threadRootId = WireIds.ParseOptional(request.ThreadRootId, "threadRootId");
         // Before any database work: the bucket protects the database too.
         await rateLimiter.TakeTokenAsync(sender.UserId);
 
         var policy = new SendPolicy(sender, type, clock, rateLimiter);
-        await SendPrechecks.EnsureAsync(members, blocks, sender, roomId, policy, toUserId, namesRoomData: attachmentId is not null, cancellationToken);
+        await SendPrechecks.EnsureAsync(
+            members, blocks, sender, roomId, policy, toUserId, namesRoomData: attachmentId is not null || threadRootId is not null, cancellationToken);
 
         if (attachmentId is { } attachment)
         {
@@ -57,18 +63,30 @@ public sealed class MessageSender(
                 sender.UserId, roomId, attachment, type, Guid.Parse(request.ClientMessageId!), cancellationToken);
         }
 
+        if (threadRootId is { } rootId)
+        {
+            await threads.EnsureRootAsync(roomId, rootId, cancellationToken);
+        }
+
+        var content = request.Content?.Trim() ?? "";
+        var mentioned = await mentions.ResolveAsync(sender, roomId, toUserId, type, content, cancellationToken);
+
         var message = new NewMessage(
             Guid.CreateVersion7(),
             roomId,
             sender.UserId,
             Guid.Parse(request.ClientMessageId!),
             type,
-            request.Content?.Trim() ?? "",
+            content,
             toUserId,
             WireIds.ParseOptional(request.ReplyToId, "replyToId"),
             attachmentId,
             request.Metadata,
-            clock.UtcNowAsStored());
+            clock.UtcNowAsStored(),
+            ThreadRootId: threadRootId,
+            AlsoToRoom: threadRootId is not null && request.AlsoToRoom,
+            Mentions: mentioned.Users,
+            MentionsRoom: mentioned.Room);
         // Awaited here, not in a helper of its own: an async helper is one more state machine
         // allocated on every send.
         AppendResult? result;

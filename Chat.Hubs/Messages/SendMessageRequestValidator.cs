@@ -25,6 +25,10 @@ public sealed class SendMessageRequestValidator : AbstractValidator<SendMessageR
         RuleFor(r => r.ToUserId).Must(BeUuidOrEmpty).WithMessage("toUserId must be a UUID");
         RuleFor(r => r.ReplyToId).Must(BeUuidOrEmpty).WithMessage("replyToId must be a UUID");
         RuleFor(r => r.AttachmentId).Must(BeUuidOrEmpty).WithMessage("attachmentId must be a UUID");
+        RuleFor(r => r.ThreadRootId).Must(BeUuidOrEmpty).WithMessage("threadRootId must be a UUID");
+        // A thread is the room's conversation: a reply in it reaches the room, never one member.
+        RuleFor(r => r.ToUserId).Must(string.IsNullOrEmpty).When(r => !string.IsNullOrEmpty(r.ThreadRootId))
+            .WithMessage("a thread reply cannot be private (toUserId with threadRootId)");
         RuleFor(r => r.AttachmentId).Must(string.IsNullOrEmpty).When(IsTextual)
             .WithMessage("attachmentId belongs on image and file messages only");
 

@@ -121,14 +121,17 @@ public sealed class MembershipService(
         var member = memberList.FirstOrDefault(m => m.UserId == userId)
             ?? await members.FindAsync(roomId, userId, cancellationToken)
             ?? throw ChatException.Forbidden("you are not a member of this room");
-        var recent = await messages.ListAsync(roomId, userId, beforeSeq: null, afterSeq: null, options.Value.SnapshotMessages, cancellationToken);
+        var recent = await messages.ListAsync(
+            roomId, userId, beforeSeq: null, afterSeq: null, options.Value.SnapshotMessages, mainList: true, cancellationToken);
+        var myReceipt = receipts.Of(member);
+        var mentions = await messages.UnreadMentionCountAsync(roomId, userId, myReceipt.ReadSeq, cancellationToken);
         return new RoomSnapshot(
-            room.ToDto(),
+            room.ToDto(unreadMentionCount: mentions),
             [.. memberList.Select(m => m.ToDto())],
             TypingUserIds: await typing.TypistsAsync(roomId),
             [.. recent.Select(m => m.ToDto())],
             room.LastSeq,
-            receipts.Of(member));
+            myReceipt);
     }
 
     private static ChatException RoomFull(int cap) => new(ErrorCodes.Limit, $"this room is full ({cap} members)");

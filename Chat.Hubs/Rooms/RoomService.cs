@@ -49,14 +49,18 @@ public sealed class RoomService(
         await receipts.FlushUserAsync(caller.UserId, cancellationToken);
         var listings = await rooms.ListForMemberAsync(caller.UserId, cancellationToken);
         var last = await messages.LastOfRoomsAsync([.. listings.Select(l => l.Room.Id)], caller.UserId, cancellationToken);
-        return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto()))];
+        return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto(), l.UnreadMentionCount))];
     }
 
+    /// <summary>A room the caller may read; a member also learns their unread mentions in it.</summary>
     public async Task<RoomDto> GetAsync(Caller caller, Guid roomId, CancellationToken cancellationToken = default)
     {
-        await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
+        var state = await access.RequireReadableAsync(caller.UserId, roomId, cancellationToken);
         var room = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
-        return room.ToDto();
+        int? mentions = state.Member is { } member
+            ? await messages.UnreadMentionCountAsync(roomId, caller.UserId, receipts.Of(member).ReadSeq, cancellationToken)
+            : null;
+        return room.ToDto(unreadMentionCount: mentions);
     }
 
     /// <summary>Renames a room or changes its topic (admins); the room hears <c>RoomUpdated</c>.</summary>

@@ -48,6 +48,10 @@ public static class ApiRoutes
 
     public static string Receipts(Guid roomId) => $"{Room(roomId)}/receipts";
 
+    public static string Threads(Guid roomId) => $"{Room(roomId)}/threads";
+
+    public static string Thread(Guid roomId, Guid rootId) => $"{Threads(roomId)}/{rootId}";
+
     public static string Attachments(Guid roomId) => $"{Room(roomId)}/attachments";
 
     public static string Invitations(Guid roomId) => $"{Room(roomId)}/invitations";

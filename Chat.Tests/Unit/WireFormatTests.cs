@@ -45,7 +45,8 @@ public sealed class WireFormatTests
 
         Assert.Equal(
             ["id", "roomId", "seq", "senderId", "senderName", "type", "content", "toUserId", "replyToId", "attachment",
-             "metadata", "reactions", "sentAt", "editedAt", "deleted", "status", "parts", "streamIndex", "error"],
+             "metadata", "reactions", "sentAt", "editedAt", "deleted", "status", "parts", "streamIndex", "error",
+             "threadRootId", "alsoToRoom", "thread", "mentions", "mentionsRoom", "pinned"],
             fields.Keys);
         Assert.Equal("text", fields["type"]);
         Assert.Equal("complete", fields["status"]);
