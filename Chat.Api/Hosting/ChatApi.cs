@@ -4,6 +4,7 @@ using Chat.Api.Auth;
 using Chat.Api.Bots;
 using Chat.Api.Limits;
 using Chat.Api.Messages;
+using Chat.Api.Notifications;
 using Chat.Api.Rooms;
 using Chat.Api.Users;
 using Chat.Hubs.Limits;
@@ -42,6 +43,14 @@ public static class ChatApi
         api.MapGroup("/users/me/blocks").WithTags("Users")
             .MapBlockEndpoints();
 
+        api.MapGroup("/users/me/push-subscriptions").WithTags("Notifications")
+            .ProducesValidationProblem()
+            .MapPushSubscriptionEndpoints();
+
+        api.MapGroup("/push").WithTags("Notifications")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .MapPushEndpoints();
+
         // Everything about a room can be malformed, forbidden to the caller, or about a room
         // (or member, or message) that does not exist.
         var rooms = api.MapGroup("/rooms").WithTags("Rooms")
@@ -61,6 +70,7 @@ public static class ChatApi
         room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
         room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
+        room.MapGroup("/notifications").WithTags("Notifications").MapRoomNotificationEndpoints();
 
         api.MapGroup("/bots").WithTags("Bots").MapBotEndpoints();
 

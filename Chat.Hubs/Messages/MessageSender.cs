@@ -8,6 +8,7 @@ using Chat.Hubs.Bots;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
+using Chat.Hubs.Notifications;
 using Chat.Hubs.Typing;
 using FluentValidation;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,7 @@ public sealed class MessageSender(
     ActivityLog activity,
     RoomBroadcaster broadcaster,
     BotTriggers bots,
+    OfflineNotifier notifier,
     ChatMetrics metrics,
     ILogger<MessageSender> logger)
 {
@@ -117,6 +119,11 @@ public sealed class MessageSender(
             activity.Record(sender.UserId, ActivityActions.Send, roomId);
             // After the delivery, never before the ack: a bot's reply is background work.
             bots.Offer(result.Message, sender.Role);
+            // Likewise a push to a recipient who is away: decided and sent in the background.
+            if (result.Message.ToUserId is { } recipient)
+            {
+                notifier.Offer(result.Message, [(recipient, NotificationKind.Private)]);
+            }
         }
         else
         {
