@@ -45,6 +45,25 @@ public sealed class PushNotificationTests(PushClusterFixture cluster) : IClassFi
     }
 
     [Fact]
+    public async Task A_private_message_a_service_streams_is_pushed_once_it_is_whole()
+    {
+        await using var service = await FakePushService.StartAsync();
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(NodeA);
+        var browser = service.Subscribe();
+        using var bobHttp = NodeA.Http(bob.Token);
+        await bobHttp.SubscribeAsync(browser);
+        await using var aliceHub = await HubClient.ConnectAsync(NodeB, alice);
+
+        var ack = await aliceHub.Connection.InvokeAsync<MessageAck>(
+            nameof(IChatHub.StreamMessage),
+            new StreamMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), ToUserId: bob.Id.ToString()),
+            Parts("Your order ", "has shipped."));
+        var push = await browser.NextAsync();
+
+        Assert.Equal((ack.MessageId, "private", "Your order has shipped."), (push.Payload.MessageId, push.Payload.Kind, push.Payload.Preview));
+    }
+
+    [Fact]
     public async Task A_long_message_is_previewed_in_its_first_120_characters()
     {
         await using var service = await FakePushService.StartAsync();
@@ -361,6 +380,15 @@ public sealed class PushNotificationTests(PushClusterFixture cluster) : IClassFi
         var marker = await sender.SendPrivateAsync(room.Id, witness.User.Id, "marker");
         while ((await witness.Browser.NextAsync(Window * 3)).Payload.MessageId != marker.MessageId)
         {
+        }
+    }
+
+    private static async IAsyncEnumerable<StreamPart> Parts(params string[] texts)
+    {
+        foreach (var text in texts)
+        {
+            await Task.Yield();
+            yield return new StreamPart(PartKinds.TextDelta, Text: text);
         }
     }
 
