@@ -21,6 +21,7 @@ namespace Chat.Tests.Infrastructure;
 public sealed class FakePushService : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, FakeBrowser> browsers = new();
+    private readonly CancellationTokenSource stopping = new();
     private WebApplication app = null!;
 
     /// <summary>This service's origin, such as <c>http://127.0.0.1:41234</c>: the audience a VAPID token must name.</summary>
@@ -46,12 +47,15 @@ public sealed class FakePushService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Pushes held back are let go, so the server stops without waiting for them.
+        await stopping.CancelAsync();
         foreach (var browser in browsers.Values)
         {
             browser.Dispose();
         }
 
         await app.DisposeAsync();
+        stopping.Dispose();
     }
 
     private async Task TakeAsync(HttpContext context, string id)
@@ -70,7 +74,8 @@ public sealed class FakePushService : IAsyncDisposable
             Interlocked.Increment(ref browser.HangingNow);
             try
             {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                using var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping.Token);
+                await Task.Delay(Timeout.Infinite, held.Token);
             }
             catch (OperationCanceledException)
             {
