@@ -64,6 +64,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<BlockRepository>();
         builder.Services.AddSingleton<ActivityRepository>();
         builder.Services.AddSingleton<RefreshTokenRepository>();
+        builder.Services.AddSingleton<PushSubscriptionRepository>();
+        builder.Services.AddSingleton<RoomNotificationRepository>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.AddMessageWriter();

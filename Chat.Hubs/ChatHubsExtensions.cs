@@ -11,6 +11,7 @@ using Chat.Hubs.Limits;
 using Chat.Hubs.Mentions;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Moderation;
+using Chat.Hubs.Notifications;
 using Chat.Hubs.Outgoing;
 using Chat.Hubs.Presence;
 using Chat.Hubs.Reactions;
@@ -164,6 +165,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<ActivityLog>();
         services.AddHostedService<ActivityWriter>();
         services.AddBots(builder.Configuration);
+        services.AddPushNotifications();
         services.AddSingleton<ActivityReport>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;

@@ -4,6 +4,7 @@ using Chat.Api.Auth;
 using Chat.Api.Bots;
 using Chat.Api.Limits;
 using Chat.Api.Messages;
+using Chat.Api.Notifications;
 using Chat.Api.Rooms;
 using Chat.Api.Threads;
 using Chat.Api.Users;
@@ -43,6 +44,14 @@ public static class ChatApi
         api.MapGroup("/users/me/blocks").WithTags("Users")
             .MapBlockEndpoints();
 
+        api.MapGroup("/users/me/push-subscriptions").WithTags("Notifications")
+            .ProducesValidationProblem()
+            .MapPushSubscriptionEndpoints();
+
+        api.MapGroup("/push").WithTags("Notifications")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .MapPushEndpoints();
+
         // Everything about a room can be malformed, forbidden to the caller, or about a room
         // (or member, or message) that does not exist.
         var rooms = api.MapGroup("/rooms").WithTags("Rooms")
@@ -63,6 +72,7 @@ public static class ChatApi
         room.MapGroup("/threads").WithTags("Messages").RequireBudget(Budget.History).MapThreadEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
         room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
+        room.MapGroup("/notifications").WithTags("Notifications").MapRoomNotificationEndpoints();
 
         api.MapGroup("/bots").WithTags("Bots").MapBotEndpoints();
 
