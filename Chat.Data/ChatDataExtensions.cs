@@ -62,6 +62,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<BlockRepository>();
         builder.Services.AddSingleton<ActivityRepository>();
         builder.Services.AddSingleton<RefreshTokenRepository>();
+        builder.Services.AddSingleton<MessageSearchRepository>();
+        builder.Services.AddSingleton<PinRepository>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.AddMessageWriter();

@@ -10,7 +10,8 @@ public static class ChatDtos
         new(user.Id, user.UserName, user.DisplayName, user.AvatarUrl, user.Role, user.Status, user.LastSeenAt);
 
     public static RoomDto ToDto(this Room room, int? unreadCount = null, MessageDto? lastMessage = null) =>
-        new(room.Id, room.Name, room.Topic, room.IsPrivate, room.CreatedAt, room.Settings, room.MemberCount, unreadCount, lastMessage);
+        new(room.Id, room.Name, room.Topic, room.IsPrivate, room.CreatedAt, room.Settings, room.MemberCount, unreadCount, lastMessage,
+            PinnedCount: room.PinnedCount);
 
     public static MemberDto ToDto(this RoomMember member) =>
         new(member.RoomId, member.UserId, member.UserName, member.DisplayName, member.Role, member.Status, member.MutedUntil, member.JoinedAt);
@@ -39,7 +40,8 @@ public static class ChatDtos
             message.Status,
             message.Deleted ? null : message.Parts,
             message.StreamIndex,
-            message.Error);
+            message.Error,
+            Pinned: message.PinnedAt is not null);
 
     public static MessageAck ToAck(this AppendResult result) =>
         new(result.Message.Id, result.Message.RoomId, result.Message.Seq, result.Message.SentAt, result.Duplicate);
