@@ -16,6 +16,10 @@ begin
 end
 $$;
 
+-- Matches when any of the queries matches: a search asks in every language of the rooms it
+-- covers at once (see MessageSearchRepository), so that the index serves the whole search.
+create aggregate tsquery_any(tsquery) (sfunc = tsquery_or, stype = tsquery);
+
 -- search_config: the room's searchLanguage when the message was stored, null for "simple" (what
 -- every message stored before this migration had), so most rows pay nothing for it.
 -- search_vector: empty for joins and leaves, for a reply while it streams (it is stored again

@@ -209,6 +209,8 @@ public sealed class MessageSearchTests(ChatNodeFixture fixture) : IClassFixture<
         Assert.Equal(new[] { quickBrown.MessageId, brownQuick.MessageId }.Order(), await FindAsync("quick -cat"));
         Assert.Equal(new[] { lazyDog.MessageId, quickCat.MessageId }.Order(), await FindAsync("dog or cat"));
         Assert.Empty(await FindAsync("quick dog"));
+        // Only exclusions: every message without the word, but no join (bob's is in the room).
+        Assert.Equal([lazyDog.MessageId], await FindAsync("-quick"));
         // Only punctuation, or only a negation: nothing to look for, so nothing found rather than an error.
         Assert.Empty(await FindAsync("\"\""));
     }
