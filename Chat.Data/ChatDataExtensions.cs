@@ -66,6 +66,8 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<RefreshTokenRepository>();
         builder.Services.AddSingleton<PushSubscriptionRepository>();
         builder.Services.AddSingleton<RoomNotificationRepository>();
+        builder.Services.AddSingleton<MessageSearchRepository>();
+        builder.Services.AddSingleton<PinRepository>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.AddMessageWriter();

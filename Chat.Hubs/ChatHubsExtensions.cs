@@ -143,6 +143,8 @@ public static class ChatHubsExtensions
         services.AddHostedService<ReceiptFlusher>();
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<MessageEditService>();
+        services.AddSingleton<MessageSearchService>();
+        services.AddSingleton<PinService>();
         services.AddSingleton<ReactionService>();
         services.AddSingleton<AttachmentService>();
         services.AddSingleton<ModerationService>();

@@ -30,8 +30,8 @@ public static class ChatApi
             .MapAuthEndpoints();
 
         // Every signed-in request spends the general Requests budget, unless its route names a
-        // budget of its own (history, membership, search, uploads): those are shared with the
-        // hub's methods that do the same.
+        // budget of its own (history, membership, search, uploads, edits): those are shared with
+        // the hub's methods that do the same.
         var api = endpoints.MapGroup("/api").RequireAuthorization()
             .RequireBudget(Budget.Requests)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -68,13 +68,18 @@ public static class ChatApi
         room.MapGroup("/settings").MapRoomSettingsEndpoints();
         room.MapGroup("/invitations").MapRoomInvitationEndpoints();
         room.MapGroup("/receipts").RequireBudget(Budget.History).MapReceiptEndpoints();
-        room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints();
+        room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints().MapRoomMessageSearchEndpoints();
         room.MapGroup("/threads").WithTags("Messages").RequireBudget(Budget.History).MapThreadEndpoints();
+        room.MapGroup("/pins").WithTags("Messages").MapPinEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
         room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
         room.MapGroup("/notifications").WithTags("Notifications").MapRoomNotificationEndpoints();
 
         api.MapGroup("/bots").WithTags("Bots").MapBotEndpoints();
+
+        api.MapGroup("/messages").WithTags("Messages")
+            .ProducesValidationProblem()
+            .MapMessageSearchEndpoints();
 
         api.MapGroup("/invitations").WithTags("Rooms")
             .ProducesProblem(StatusCodes.Status403Forbidden)

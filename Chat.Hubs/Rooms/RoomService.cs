@@ -2,6 +2,7 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Messages;
 using Chat.Hubs.Notifications;
 using FluentValidation;
 
@@ -15,6 +16,7 @@ public sealed class RoomService(
     RoomAccess access,
     IValidator<CreateRoomRequest> createValidator,
     IValidator<UpdateRoomRequest> updateValidator,
+    MessageSearchService search,
     RoomBroadcaster broadcaster,
     TimeProvider clock,
     Receipts.ReceiptService receipts,
@@ -29,13 +31,18 @@ public sealed class RoomService(
         }
 
         createValidator.EnsureValid(request);
+        var settings = request.Settings ?? RoomSettings.Default;
+        settings = settings with
+        {
+            SearchLanguage = await search.RequireLanguageAsync(settings.SearchLanguage, "settings.searchLanguage", cancellationToken),
+        };
         var room = new Room
         {
             Id = Guid.CreateVersion7(),
             Name = request.Name.Trim(),
             Topic = string.IsNullOrWhiteSpace(request.Topic) ? null : request.Topic.Trim(),
             IsPrivate = request.IsPrivate,
-            Settings = request.Settings ?? RoomSettings.Default,
+            Settings = settings,
             CreatedAt = clock.UtcNowAsStored(),
             MemberCount = 1,
         };
