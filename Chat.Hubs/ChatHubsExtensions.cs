@@ -17,6 +17,7 @@ using Chat.Hubs.Receipts;
 using Chat.Hubs.Retention;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Typing;
+using Chat.Hubs.Webhooks;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -160,6 +161,7 @@ public static class ChatHubsExtensions
         services.AddSingleton<ActivityLog>();
         services.AddHostedService<ActivityWriter>();
         services.AddBots(builder.Configuration);
+        services.AddWebhooks();
         services.AddSingleton<ActivityReport>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;

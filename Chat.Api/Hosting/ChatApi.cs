@@ -6,6 +6,7 @@ using Chat.Api.Limits;
 using Chat.Api.Messages;
 using Chat.Api.Rooms;
 using Chat.Api.Users;
+using Chat.Api.Webhooks;
 using Chat.Hubs.Limits;
 
 namespace Chat.Api.Hosting;
@@ -61,6 +62,7 @@ public static class ChatApi
         room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
         room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
+        room.MapGroup("/webhooks").WithTags("Webhooks").MapRoomWebhookEndpoints();
 
         api.MapGroup("/bots").WithTags("Bots").MapBotEndpoints();
 
@@ -74,10 +76,16 @@ public static class ChatApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .MapAttachmentEndpoints();
 
+        api.MapGroup("/webhooks").WithTags("Webhooks")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .MapWebhookEndpoints();
+
         api.MapGroup("/admin").WithTags("Admin")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .MapActivityEndpoints()
-            .MapSessionEndpoints();
+            .MapSessionEndpoints()
+            .MapAdminWebhookEndpoints();
 
         return endpoints;
     }

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Chat.Contracts;
+using Chat.Contracts.Serialization;
+using Chat.Data.Webhooks;
+
+namespace Chat.Hubs.Webhooks;
+
+/// <summary>
+/// The body of a delivery, <c>{id, type, createdAt, roomId, data}</c>, in the REST API's JSON: the
+/// stored snapshot becomes the <c>MessageDto</c>, <c>MemberDto</c> or <c>PinDto</c> the API
+/// would show for it, through the same mapping.
+/// </summary>
+public static class WebhookPayloads
+{
+    private static readonly JsonSerializerOptions Json = CreateOptions();
+
+    public static byte[] Body(ClaimedDelivery delivery, WebhookEventData data) =>
+        JsonSerializer.SerializeToUtf8Bytes(new Envelope(delivery.Id, delivery.EventType, delivery.CreatedAt, delivery.RoomId, DataOf(data)), Json);
+
+    private static object DataOf(WebhookEventData data) => data switch
+    {
+        { Message: { } message, PinnedBy: { } pinnedBy, PinnedAt: { } pinnedAt } => new PinDto(message.RoomId, message.ToDto(), pinnedBy, pinnedAt),
+        { Message: { } message } => message.ToDto(),
+        { Member: { } member } => member.ToDto(),
+        { Json: { } json } => JsonSerializer.Deserialize<JsonElement>(json),
+        _ => throw new ArgumentException("a delivery's data holds a message, a member or JSON", nameof(data)),
+    };
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ChatSerialization.ConfigureJson(options);
+        return options;
+    }
+
+    private sealed record Envelope(Guid Id, string Type, DateTime CreatedAt, Guid RoomId, object Data);
+}
