@@ -103,6 +103,10 @@ public sealed class WebhookAccessTests(WebhookNodeFixture fixture) : IClassFixtu
         Assert.Null(Assert.Single(await aliceHttp.GetAsync(WebhookApi.RoomWebhooks(room.Id)).ReadAsync<WebhookDto[]>()).Secret);
         var other = await aliceHttp.RegisterWebhookAsync(room.Id, receiver.UrlOf("secret-other"), WebhookEventTypes.MessageCreated);
         Assert.NotEqual(webhook.Secret, other.Secret);
+        // Sealed with Webhooks:SecretKey: the database alone does not give the secret away.
+        var stored = await fixture.ScalarAsync<string>("select secret from webhooks where id = @id", ("id", webhook.Id));
+        Assert.DoesNotContain(webhook.Secret![6..], stored, StringComparison.Ordinal);
+        Assert.StartsWith("aes256gcm:", stored);
 
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
         await bobHub.SendTextAsync(room.Id, "signed");

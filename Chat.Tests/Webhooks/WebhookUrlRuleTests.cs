@@ -78,6 +78,7 @@ public sealed class WebhookUrlRuleTests(StrictWebhookNodeFixture fixture) : ICla
                 ["Webhooks:AllowHttp"] = "true",
                 ["Webhooks:RetryDelaysSeconds"] = "1",
                 ["Webhooks:PollMilliseconds"] = "200",
+                ["Webhooks:SecretKey"] = WebhookNodeFixture.SecretKey,
             });
             using var http = strict.Http(alice.Token);
             await ProblemAssert.HasCodeAsync(
