@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Chat.Data;
+using Chat.Data.Resilience;
 using Chat.Data.Webhooks;
 using Dapper;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly.CircuitBreaker;
 
 namespace Chat.Hubs.Webhooks;
 
@@ -123,22 +124,26 @@ public sealed partial class WebhookDispatcher(
         await Task.Yield();
         try
         {
-            var data = await repository.EventDataAsync(delivery.Id, WebhookDataKinds.Of(delivery.EventType), stoppingToken);
-            if (data is null)
-            {
-                // Its endpoint was deleted since the claim: nothing to deliver.
-                return;
-            }
-
             WebhookAttempt attempt;
             try
             {
+                var data = await repository.EventDataAsync(delivery.Id, WebhookDataKinds.Of(delivery.EventType), stoppingToken);
+                if (data is null)
+                {
+                    // Its endpoint was deleted since the claim: nothing to deliver.
+                    return;
+                }
+
                 var secret = secrets.Open(delivery.WebhookId, delivery.Secret);
                 attempt = await sender.PostAsync(delivery.Url, delivery.Id, WebhookPayloads.Body(delivery, data), secret, stoppingToken);
             }
-            catch (CryptographicException e)
+            catch (Exception e) when (e is not OperationCanceledException && !IsDatabaseAway(e))
             {
-                attempt = new WebhookAttempt(false, null, e.Message);
+                // A delivery that cannot be made (a secret sealed under another key, data that no
+                // longer reads) counts as a failed attempt, so it ends failed instead of coming
+                // back with every lease.
+                LogUnpreparable(logger, e, delivery.Id);
+                attempt = new WebhookAttempt(false, null, $"the delivery could not be prepared: {e.Message}");
             }
 
             await RecordAsync(delivery, attempt);
@@ -150,10 +155,13 @@ public sealed partial class WebhookDispatcher(
         }
         catch (Exception e)
         {
-            // Most likely the database, before or after the attempt: the lease brings the delivery back.
+            // The database, before or after the attempt: the lease brings the delivery back.
             LogFault(e, "A webhook delivery could not be read or recorded; it is tried again when its lease ends");
         }
     }
+
+    private static bool IsDatabaseAway(Exception e) =>
+        DatabaseFaults.IsOutage(e) || DatabaseFaults.IsTransient(e) || e is BrokenCircuitException;
 
     private async Task RecordAsync(ClaimedDelivery delivery, WebhookAttempt attempt)
     {
@@ -168,9 +176,16 @@ public sealed partial class WebhookDispatcher(
 
         var delays = options.Value.RetryDelays();
         await repository.RecordFailedAsync(delivery.Id, attempt.StatusCode, attempt.Error ?? "failed", delays, recording.Token);
-        var final = delivery.Attempts + 1 > delays.Length;
-        metrics.WebhookAttempted(final ? "failed" : "retried");
-        LogAttemptFailed(logger, delivery.Id, delivery.WebhookId, delivery.Attempts + 1, attempt.Error, final);
+        if (delivery.Attempts + 1 > delays.Length)
+        {
+            metrics.WebhookAttempted("failed");
+            LogGivenUp(logger, delivery.Id, delivery.WebhookId, delivery.Attempts + 1, attempt.Error);
+        }
+        else
+        {
+            metrics.WebhookAttempted("retried");
+            LogRetrying(logger, delivery.Id, delivery.WebhookId, delivery.Attempts + 1, attempt.Error);
+        }
     }
 
     private async Task ReleaseAsync(ClaimedDelivery delivery)
@@ -265,6 +280,12 @@ public sealed partial class WebhookDispatcher(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{What} ({HeldBack} similar failures not logged since the last)")]
     private static partial void LogFailed(ILogger logger, Exception exception, string what, long heldBack);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} to {WebhookId} failed attempt {Attempt}: {Error}; given up: {GivenUp}")]
-    private static partial void LogAttemptFailed(ILogger logger, Guid deliveryId, Guid webhookId, int attempt, string? error, bool givenUp);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook delivery {DeliveryId} to {WebhookId} failed attempt {Attempt}: {Error}; it is retried")]
+    private static partial void LogRetrying(ILogger logger, Guid deliveryId, Guid webhookId, int attempt, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {WebhookId} failed attempt {Attempt}, its last: {Error}")]
+    private static partial void LogGivenUp(ILogger logger, Guid deliveryId, Guid webhookId, int attempt, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} could not be prepared; counted as a failed attempt")]
+    private static partial void LogUnpreparable(ILogger logger, Exception exception, Guid deliveryId);
 }

@@ -15,14 +15,20 @@ public static class WebhookPayloads
     private static readonly JsonSerializerOptions Json = CreateOptions();
 
     public static byte[] Body(ClaimedDelivery delivery, WebhookEventData data) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Envelope(delivery.Id, delivery.EventType, delivery.CreatedAt, delivery.RoomId, DataOf(data)), Json);
+        JsonSerializer.SerializeToUtf8Bytes(
+            new Envelope(delivery.Id, delivery.EventType, delivery.CreatedAt, delivery.RoomId, DataOf(delivery.EventType, data)), Json);
 
-    private static object DataOf(WebhookEventData data) => data switch
+    private static object DataOf(string eventType, WebhookEventData data) => data switch
     {
         { Message: { } message, PinnedBy: { } pinnedBy, PinnedAt: { } pinnedAt } => new PinDto(message.RoomId, message.ToDto(), pinnedBy, pinnedAt),
         { Message: { } message } => message.ToDto(),
         { Member: { } member } => member.ToDto(),
-        { Json: { } json } => JsonSerializer.Deserialize<JsonElement>(json),
+        // Read into the contract's type and written again, so the fields come in its order and form.
+        { Json: { } json } => eventType switch
+        {
+            WebhookEventTypes.MessageUnpinned => JsonSerializer.Deserialize<MessageUnpinnedEvent>(json, Json)!,
+            _ => JsonSerializer.Deserialize<WebhookMemberEvent>(json, Json)!,
+        },
         _ => throw new ArgumentException("a delivery's data holds a message, a member or JSON", nameof(data)),
     };
 

@@ -64,6 +64,7 @@ public sealed partial class WebhookService(
     /// <summary>The endpoint's latest deliveries, the latest first: at most <see cref="MaxDeliveries"/>.</summary>
     public async Task<WebhookDeliveryDto[]> DeliveriesAsync(Caller caller, Guid id, int? limit, CancellationToken cancellationToken = default)
     {
+        var webhook = await RequireManagedAsync(caller, id, cancellationToken);
         if (limit is < 1 or > MaxDeliveries)
         {
             throw new ChatException(ErrorCodes.Invalid, $"limit must be between 1 and {MaxDeliveries}")
@@ -72,7 +73,6 @@ public sealed partial class WebhookService(
             };
         }
 
-        var webhook = await RequireManagedAsync(caller, id, cancellationToken);
         var deliveries = await webhooks.DeliveriesAsync(webhook.Id, limit ?? DefaultDeliveries, cancellationToken);
         return [.. deliveries.Select(d => new WebhookDeliveryDto(
             d.Id, d.EventType, d.CreatedAt, d.Status, d.Attempts, d.LastStatusCode, d.LastError, d.DeliveredAt, d.NextAttemptAt))];
