@@ -116,6 +116,19 @@ public sealed class WebhookAccessTests(WebhookNodeFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_webhook_routes_are_in_the_openapi_document()
+    {
+        using var http = Node.Http();
+        using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("openapi/v1.json"));
+
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.GetProperty("/api/rooms/{id}/webhooks").TryGetProperty("post", out _));
+        Assert.True(paths.GetProperty("/api/admin/webhooks").TryGetProperty("get", out _));
+        Assert.True(paths.GetProperty("/api/webhooks/{id}").TryGetProperty("delete", out _));
+        Assert.True(paths.GetProperty("/api/webhooks/{id}/deliveries").TryGetProperty("get", out _));
+    }
+
+    [Fact]
     public async Task A_registration_needs_a_url_and_known_event_types_and_a_room_holds_at_most_ten()
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");

@@ -1,6 +1,8 @@
 using System.Net;
 using Chat.Contracts;
+using Chat.Data.Webhooks;
 using Chat.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Chat.Tests.Webhooks;
 
@@ -56,6 +58,11 @@ public sealed class WebhookDeliveryTests(WebhookNodeFixture fixture) : IClassFix
         var requests = receiver.RequestsTo("broken");
         Assert.Equal(WebhookNodeFixture.Attempts, requests.Count);
         Assert.Single(requests.Select(r => r.Verified(webhook.Secret!).Id).Distinct());
+        await Poll.UntilAsync(
+            async () => await PrometheusText.CounterAsync(Node, "chat_webhooks_attempts", "outcome=\"failed\"") >= 1
+                && await PrometheusText.CounterAsync(Node, "chat_webhooks_attempts", "outcome=\"retried\"") >= WebhookNodeFixture.Attempts - 1,
+            TimeSpan.FromSeconds(10),
+            "the attempts counted by outcome");
     }
 
     [Fact]
@@ -143,6 +150,33 @@ public sealed class WebhookDeliveryTests(WebhookNodeFixture fixture) : IClassFix
             "a send after the sessions ended");
 
         Assert.Single(await receiver.EventsAsync("restart", webhook.Secret!, e => e.Data.GetProperty("content").GetString() == "after"));
+    }
+
+    [Fact]
+    public async Task Finished_deliveries_older_than_the_keeping_time_are_deleted_and_pending_ones_kept()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        using var aliceHttp = Node.Http(alice.Token);
+        var webhook = await aliceHttp.RegisterWebhookAsync(room.Id, receiver.UrlOf("old"), WebhookEventTypes.MessageCreated);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await bobHub.SendTextAsync(room.Id, "long ago");
+        await bobHub.SendTextAsync(room.Id, "still waiting");
+        await DeliveryAsync(aliceHttp, webhook, _ => true, all: d => d.Status == WebhookDeliveryStatus.Delivered);
+        // Both from eight days ago; one of them still waiting for a retry far ahead.
+        await fixture.ExecuteAsync(
+            "update webhook_deliveries set created_at = created_at - interval '8 days' where webhook_id = @id", ("id", webhook.Id));
+        await fixture.ExecuteAsync(
+            """
+            update webhook_deliveries set status = 'pending', next_attempt_at = now() + interval '1 day'
+            where id = (select id from webhook_deliveries where webhook_id = @id order by created_at desc, id desc limit 1)
+            """,
+            ("id", webhook.Id));
+
+        // What the worker does every ten minutes.
+        await Node.Services.GetRequiredService<WebhookRepository>().PurgeAsync(TimeSpan.FromDays(7), 1_000);
+
+        var left = Assert.Single(await aliceHttp.DeliveriesAsync(webhook.Id));
+        Assert.Equal(WebhookDeliveryStatus.Pending, left.Status);
     }
 
     /// <summary>Polls the endpoint's single delivery (every delivery, with <paramref name="all"/>) until it satisfies the condition.</summary>
