@@ -33,6 +33,17 @@ internal static class MessageLog
         {{ColumnsAfter}}
         """;
 
+    /// <summary>
+    /// <see cref="Columns"/> with the reactions taken from <paramref name="reactions"/>, a jsonb
+    /// expression, instead of the reactions table: for a message read back from a snapshot (the
+    /// webhook outbox keeps one of each message as it was when its event happened).
+    /// </summary>
+    public static string ColumnsWithReactions(string reactions) => $"""
+        {ColumnsBefore}
+        {reactions}::text as reactions,
+        {ColumnsAfter}
+        """;
+
     private const string ColumnsBefore = """
         m.id, m.room_id, m.seq, m.sender_id, u.display_name as sender_name, m.client_message_id,
         m.type, m.content, m.to_user_id, m.reply_to_id, m.attachment_id, m.metadata::text as metadata,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chat.Contracts;
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Dapper;
 using Npgsql;
 
@@ -60,6 +61,8 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
             new { RoomId = room.Id, UserId = creatorId, Role = DbText.Of(RoomRole.Admin), JoinedAt = room.CreatedAt },
             transaction,
             cancellationToken: cancellationToken));
+        // Only a global endpoint can want it: the room had none of its own a moment ago.
+        await WebhookOutbox.EmitMemberAsync(connection, transaction, room.Id, creatorId, WebhookEventTypes.MemberJoined, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

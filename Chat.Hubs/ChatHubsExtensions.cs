@@ -20,6 +20,7 @@ using Chat.Hubs.Retention;
 using Chat.Hubs.Rooms;
 using Chat.Hubs.Threads;
 using Chat.Hubs.Typing;
+using Chat.Hubs.Webhooks;
 using FluentValidation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -168,6 +169,7 @@ public static class ChatHubsExtensions
         services.AddHostedService<ActivityWriter>();
         services.AddBots(builder.Configuration);
         services.AddPushNotifications();
+        services.AddWebhooks();
         services.AddSingleton<ActivityReport>();
         services.AddValidatorsFromAssemblyContaining<SendMessageRequestValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         return builder;

@@ -8,6 +8,7 @@ using Chat.Api.Notifications;
 using Chat.Api.Rooms;
 using Chat.Api.Threads;
 using Chat.Api.Users;
+using Chat.Api.Webhooks;
 using Chat.Hubs.Limits;
 
 namespace Chat.Api.Hosting;
@@ -74,6 +75,7 @@ public static class ChatApi
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
         room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
         room.MapGroup("/notifications").WithTags("Notifications").MapRoomNotificationEndpoints();
+        room.MapGroup("/webhooks").WithTags("Webhooks").MapRoomWebhookEndpoints();
 
         api.MapGroup("/bots").WithTags("Bots").MapBotEndpoints();
 
@@ -91,10 +93,16 @@ public static class ChatApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .MapAttachmentEndpoints();
 
+        api.MapGroup("/webhooks").WithTags("Webhooks")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .MapWebhookEndpoints();
+
         api.MapGroup("/admin").WithTags("Admin")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .MapActivityEndpoints()
-            .MapSessionEndpoints();
+            .MapSessionEndpoints()
+            .MapAdminWebhookEndpoints();
 
         return endpoints;
     }

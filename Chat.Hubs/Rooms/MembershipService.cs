@@ -104,7 +104,7 @@ public sealed class MembershipService(
         var user = await users.FindAsync(userId, cancellationToken) ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown user");
         _ = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         var leaveMessage = ServerMessage(roomId, userId, MessageType.Leave, $"{user.DisplayName} left");
-        var stored = await members.LeaveAsync(roomId, userId, leaveMessage, cancellationToken)
+        var stored = await members.LeaveAsync(roomId, userId, leaveMessage, cancellationToken: cancellationToken)
             ?? throw ChatException.NotFound("membership");
 
         await broadcaster.MemberRemovedAsync(roomId, userId, RemovalReason.Left, actorId: null, stored.ToDto());
