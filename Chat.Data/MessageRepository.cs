@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
@@ -189,11 +190,19 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
     /// Not retried: a second try after a lost commit would answer "deleted already", and the
     /// deletion would never be announced.
     /// </remarks>
-    public async Task<MessageDeletion> DeleteAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
+    public async Task<MessageDeletion> DeleteAsync(Guid roomId, Guid messageId, Guid deletedBy, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (deleted, unpinned) = await connection.QuerySingleAsync<(int, bool)>(new CommandDefinition(
-            Delete, new { RoomId = roomId, MessageId = messageId }, cancellationToken: cancellationToken));
+            Delete, new { RoomId = roomId, MessageId = messageId }, transaction, cancellationToken: cancellationToken));
+        if (unpinned)
+        {
+            // The pin goes with the message: its webhook event too, in the same transaction.
+            await WebhookOutbox.EmitUnpinnedAsync(connection, transaction, roomId, messageId, deletedBy, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return new MessageDeletion(deleted == 1, unpinned);
     }
 

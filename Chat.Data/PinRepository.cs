@@ -1,4 +1,5 @@
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Dapper;
 using Npgsql;
 
@@ -73,6 +74,7 @@ public sealed class PinRepository(NpgsqlDataSource dataSource, DatabasePipeline 
             Pin, new { ids.RoomId, ids.MessageId, PinnedBy = pinnedBy, Now = now, MaxPins = maxPins }, transaction, cancellationToken: cancellationToken));
         if (pinned is not null)
         {
+            await WebhookOutbox.EmitPinnedAsync(connection, transaction, roomId, messageId, pinnedBy, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return (PinOutcome.Pinned, pinned);
         }
@@ -90,11 +92,19 @@ public sealed class PinRepository(NpgsqlDataSource dataSource, DatabasePipeline 
 
     /// <summary>Takes the message's pin away; false when it was not pinned (or is missing).</summary>
     /// <remarks>Not retried: a second try after a lost commit would answer "not pinned", and the change would never be announced.</remarks>
-    public async Task<bool> UnpinAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
+    public async Task<bool> UnpinAsync(Guid roomId, Guid messageId, Guid by, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            Unpin, new { RoomId = roomId, MessageId = messageId }, cancellationToken: cancellationToken)) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (await connection.ExecuteAsync(new CommandDefinition(
+                Unpin, new { RoomId = roomId, MessageId = messageId }, transaction, cancellationToken: cancellationToken)) != 1)
+        {
+            return false;
+        }
+
+        await WebhookOutbox.EmitUnpinnedAsync(connection, transaction, roomId, messageId, by, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>The room's pinned messages that <paramref name="viewerId"/> may see, the latest pin first.</summary>

@@ -102,7 +102,7 @@ public sealed class MessageEditService(
             return;
         }
 
-        var deletion = await messages.DeleteAsync(roomId, messageId, cancellationToken);
+        var deletion = await messages.DeleteAsync(roomId, messageId, caller.UserId, cancellationToken);
         if (!deletion.Deleted)
         {
             return;

@@ -56,7 +56,7 @@ public sealed class PinService(
     {
         await access.RequireModeratorAsync(caller, roomId, cancellationToken);
         var message = await messages.FindAsync(roomId, messageId, caller.UserId, cancellationToken) ?? throw ChatException.NotFound("message");
-        if (await pins.UnpinAsync(roomId, messageId, cancellationToken))
+        if (await pins.UnpinAsync(roomId, messageId, caller.UserId, cancellationToken))
         {
             await broadcaster.MessageUnpinnedAsync(new MessageUnpinnedEvent(roomId, messageId, caller.UserId), message.SenderId);
         }

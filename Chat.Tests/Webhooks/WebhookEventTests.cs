@@ -2,10 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Chat.Contracts;
-using Chat.Data.Webhooks;
 using Chat.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Chat.Tests.Webhooks;
 
@@ -144,32 +141,33 @@ public sealed class WebhookEventTests(WebhookNodeFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_pin_and_an_unpin_emitted_in_their_transaction_arrive_as_the_hub_events_carry_them()
+    public async Task Pins_unpins_and_a_deletion_that_unpins_arrive_as_the_hub_events_carry_them()
     {
-        // Pins are stored elsewhere; their transaction emits through WebhookOutbox as shown here.
         var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
         using var aliceHttp = Node.Http(alice.Token);
         var webhook = await aliceHttp.RegisterWebhookAsync(
             room.Id, receiver.UrlOf("pins"), WebhookEventTypes.MessagePinned, WebhookEventTypes.MessageUnpinned);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
-        var ack = await bobHub.SendTextAsync(room.Id, "worth keeping");
-        var pinnedAt = DateTime.UtcNow;
-        pinnedAt = pinnedAt.AddTicks(-(pinnedAt.Ticks % 10));
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        var kept = await bobHub.SendTextAsync(room.Id, "worth keeping");
+        var dropped = await bobHub.SendTextAsync(room.Id, "not for long");
 
-        var dataSource = Node.Services.GetRequiredService<NpgsqlDataSource>();
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            await WebhookOutbox.EmitPinnedAsync(connection, transaction, room.Id, ack.MessageId, alice.Id, pinnedAt, CancellationToken.None);
-            await WebhookOutbox.EmitUnpinnedAsync(connection, transaction, room.Id, ack.MessageId, alice.Id, CancellationToken.None);
-            await transaction.CommitAsync();
-        }
+        // alice made the room, so she may pin; the hub's events are what the webhook must match.
+        await aliceHub.PinMessageAsync(room.Id, kept.MessageId);
+        var pinEvent = await bobHub.NextPinAsync();
+        await aliceHub.UnpinMessageAsync(room.Id, kept.MessageId);
+        await aliceHub.PinMessageAsync(room.Id, dropped.MessageId);
+        await aliceHub.DeleteMessageAsync(room.Id, dropped.MessageId);
 
-        var pinned = Assert.Single(await receiver.EventsAsync("pins", webhook.Secret!, e => e.Type == WebhookEventTypes.MessagePinned));
-        var pin = pinned.Data.Deserialize<PinDto>(Json.Options)!;
-        Assert.Equal((room.Id, ack.MessageId, "worth keeping", alice.Id, pinnedAt), (pin.RoomId, pin.Message.Id, pin.Message.Content, pin.PinnedBy, pin.PinnedAt));
-        var unpinned = Assert.Single(await receiver.EventsAsync("pins", webhook.Secret!, e => e.Type == WebhookEventTypes.MessageUnpinned));
-        Assert.Equal(new MessageUnpinnedEvent(room.Id, ack.MessageId, alice.Id), unpinned.Data.Deserialize<MessageUnpinnedEvent>(Json.Options));
+        var pinned = await receiver.EventsAsync("pins", webhook.Secret!, e => e.Type == WebhookEventTypes.MessagePinned, 2);
+        var pin = pinned.Select(e => e.Data.Deserialize<PinDto>(Json.Options)!).Single(p => p.Message.Id == kept.MessageId);
+        Assert.Equal(
+            (pinEvent.RoomId, pinEvent.Message.Id, pinEvent.Message.Content, pinEvent.PinnedBy, pinEvent.PinnedAt),
+            (pin.RoomId, pin.Message.Id, pin.Message.Content, pin.PinnedBy, pin.PinnedAt));
+        var unpinned = await receiver.EventsAsync("pins", webhook.Secret!, e => e.Type == WebhookEventTypes.MessageUnpinned, 2);
+        Assert.Equal(
+            [new MessageUnpinnedEvent(room.Id, kept.MessageId, alice.Id), new MessageUnpinnedEvent(room.Id, dropped.MessageId, alice.Id)],
+            unpinned.Select(e => e.Data.Deserialize<MessageUnpinnedEvent>(Json.Options)!).OrderBy(e => e.MessageId == dropped.MessageId));
     }
 
     /// <summary>The <paramref name="nth"/> event of <paramref name="type"/> about <paramref name="userId"/>.</summary>
