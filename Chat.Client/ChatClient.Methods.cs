@@ -100,6 +100,17 @@ public sealed partial class ChatClient
     public Task DeleteMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
         InvokeAsync(nameof(IChatHub.DeleteMessage), [roomId.ToString(), messageId.ToString()], cancellationToken);
 
+    /// <summary>
+    /// Pins a message (moderators and admins); the room hears <see cref="MessagePinned"/>. Pinning
+    /// a pinned message changes nothing; a room holds at most 50 pins (<c>limit</c>).
+    /// </summary>
+    public Task PinMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
+        InvokeAsync(nameof(IChatHub.PinMessage), [roomId.ToString(), messageId.ToString()], cancellationToken);
+
+    /// <summary>Takes a message's pin away (moderators and admins); the room hears <see cref="MessageUnpinned"/>.</summary>
+    public Task UnpinMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
+        InvokeAsync(nameof(IChatHub.UnpinMessage), [roomId.ToString(), messageId.ToString()], cancellationToken);
+
     /// <summary>Moves the caller's delivery pointer forward to <paramref name="seq"/>.</summary>
     public Task MarkDeliveredAsync(Guid roomId, long seq, CancellationToken cancellationToken = default) =>
         InvokeAsync(nameof(IChatHub.MarkDelivered), [roomId.ToString(), seq], cancellationToken);

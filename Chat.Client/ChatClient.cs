@@ -93,6 +93,8 @@ public sealed partial class ChatClient : IAsyncDisposable
         connection.On<MemberDto>(nameof(IChatClient.MemberUpdated), e => Raise(MemberUpdated, e));
         connection.On<RemovedFromRoomEvent>(nameof(IChatClient.RemovedFromRoom), OnRemovedAsync);
         connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), e => Raise(RoomUpdated, e));
+        connection.On<PinDto>(nameof(IChatClient.MessagePinned), e => Raise(MessagePinned, e));
+        connection.On<MessageUnpinnedEvent>(nameof(IChatClient.MessageUnpinned), e => Raise(MessageUnpinned, e));
         connection.On<ResyncRequiredEvent>(nameof(IChatClient.ResyncRequired), _ => BeginRecoveryAsync());
         connection.Reconnecting += OnReconnectingAsync;
         connection.Reconnected += _ => RecoverAsync();
@@ -136,6 +138,12 @@ public sealed partial class ChatClient : IAsyncDisposable
     public event Func<RemovedFromRoomEvent, Task>? RemovedFromRoom;
 
     public event Func<RoomDto, Task>? RoomUpdated;
+
+    /// <summary>A moderator pinned a message of a room.</summary>
+    public event Func<PinDto, Task>? MessagePinned;
+
+    /// <summary>A message lost its pin: unpinned, or deleted while pinned (<c>by</c> is then the deleter).</summary>
+    public event Func<MessageUnpinnedEvent, Task>? MessageUnpinned;
 
     /// <summary>The connection is lost and being re-established.</summary>
     public event Func<Exception?, Task>? Reconnecting

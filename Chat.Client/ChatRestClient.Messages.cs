@@ -3,7 +3,7 @@ using Chat.Contracts;
 
 namespace Chat.Client;
 
-/// <summary>History, sending, receipts and attachments over HTTP.</summary>
+/// <summary>History, search, sending, pins, receipts and attachments over HTTP.</summary>
 public sealed partial class ChatRestClient
 {
     /// <summary>A page of history, newest last: before <paramref name="beforeSeq"/>, after <paramref name="afterSeq"/>, or the newest.</summary>
@@ -31,6 +31,31 @@ public sealed partial class ChatRestClient
     public Task<MessageAck> SendSystemMessageAsync(
         Guid roomId, string content, Guid? clientMessageId = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
         SendMessageAsync(roomId, Text("system", content, clientMessageId) with { Metadata = metadata?.ToDictionary() }, cancellationToken);
+
+    /// <summary>
+    /// The room's messages that match <paramref name="query"/> (web search syntax: words,
+    /// "a phrase", or, -word), best first; <c>highlight</c> is HTML-safe. Members only.
+    /// </summary>
+    public Task<MessageSearchPage> SearchRoomMessagesAsync(
+        Guid roomId, string query, int? limit = null, int? offset = null, CancellationToken cancellationToken = default) =>
+        GetAsync<MessageSearchPage>(Query($"api/rooms/{roomId}/messages/search", ("q", query), ("limit", limit), ("offset", offset)), cancellationToken);
+
+    /// <summary>The messages of every room the caller is a member of that match <paramref name="query"/>, best first.</summary>
+    public Task<MessageSearchPage> SearchMessagesAsync(
+        string query, int? limit = null, int? offset = null, CancellationToken cancellationToken = default) =>
+        GetAsync<MessageSearchPage>(Query("api/messages/search", ("q", query), ("limit", limit), ("offset", offset)), cancellationToken);
+
+    /// <summary>The room's pinned messages, the latest pin first (members).</summary>
+    public Task<PinDto[]> GetPinsAsync(Guid roomId, CancellationToken cancellationToken = default) =>
+        GetAsync<PinDto[]>($"api/rooms/{roomId}/pins", cancellationToken);
+
+    /// <summary>Pins a message (moderators and admins); pinning it again answers the pin as it stands.</summary>
+    public Task<PinDto> PinMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
+        SendAsync<PinDto>(HttpMethod.Put, $"api/rooms/{roomId}/pins/{messageId}", null, cancellationToken);
+
+    /// <summary>Takes a message's pin away (moderators and admins).</summary>
+    public Task UnpinMessageAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"api/rooms/{roomId}/pins/{messageId}", null, cancellationToken);
 
     /// <summary>Each member's delivered and read pointers.</summary>
     public Task<ReceiptDto[]> GetReceiptsAsync(Guid roomId, CancellationToken cancellationToken = default) =>

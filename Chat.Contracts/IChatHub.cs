@@ -69,6 +69,12 @@ public interface IChatHub
     /// <summary>The caller has read the thread's replies up to <paramref name="seq"/>; the pointer only moves forward.</summary>
     Task MarkThreadRead(string roomId, string rootId, long seq);
 
+    /// <summary>Pins a message of the room (moderators and admins); the room hears <c>MessagePinned</c>.</summary>
+    Task PinMessage(string roomId, string messageId);
+
+    /// <summary>Takes a message's pin away (moderators and admins); the room hears <c>MessageUnpinned</c>.</summary>
+    Task UnpinMessage(string roomId, string messageId);
+
     /// <summary>Stops a bot's reply in progress: the trigger's sender or a moderator+.</summary>
     Task StopReply(string roomId, string messageId);
 

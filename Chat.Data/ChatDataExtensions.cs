@@ -1,4 +1,5 @@
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Chat.Data.Writing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,6 +65,11 @@ public static class ChatDataExtensions
         builder.Services.AddSingleton<BlockRepository>();
         builder.Services.AddSingleton<ActivityRepository>();
         builder.Services.AddSingleton<RefreshTokenRepository>();
+        builder.Services.AddSingleton<PushSubscriptionRepository>();
+        builder.Services.AddSingleton<RoomNotificationRepository>();
+        builder.Services.AddSingleton<MessageSearchRepository>();
+        builder.Services.AddSingleton<PinRepository>();
+        builder.Services.AddSingleton<WebhookRepository>();
         builder.Services.AddSingleton<ChatMetrics>();
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.AddMessageWriter();

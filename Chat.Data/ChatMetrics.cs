@@ -30,6 +30,7 @@ public sealed class ChatMetrics
     private readonly Counter<long> botTokens;
     private readonly Counter<long> botToolCalls;
     private readonly Counter<long> botProviderErrors;
+    private readonly Counter<long> webhookAttempts;
 
     public ChatMetrics(IMeterFactory meters)
     {
@@ -72,6 +73,9 @@ public sealed class ChatMetrics
         botToolCalls = meter.CreateCounter<long>("chat.bots.tool_calls", unit: "{call}", description: "Tools the bots' models called");
         botProviderErrors = meter.CreateCounter<long>(
             "chat.bots.provider_errors", unit: "{error}", description: "Bot replies a model provider failed (after its retries)");
+        webhookAttempts = meter.CreateCounter<long>(
+            "chat.webhooks.attempts", unit: "{attempt}",
+            description: "Webhook delivery attempts by outcome: delivered, retried (failed, tried again later), failed (failed for the last time)");
         groupsMended = meter.CreateCounter<long>(
             "chat.groups.mended", unit: "{change}",
             description: "Room groups of connections that disagreed with the memberships in the database and were put right, by change (added, removed)");
@@ -118,6 +122,9 @@ public sealed class ChatMetrics
     public void BotToolCalled() => botToolCalls.Add(1);
 
     public void BotProviderFailed() => botProviderErrors.Add(1);
+
+    /// <summary>A webhook delivery attempt ended with <paramref name="outcome"/> (delivered, retried, failed).</summary>
+    public void WebhookAttempted(string outcome) => webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     /// <summary>A connection of this node was put into (<paramref name="change"/> "added") or taken out of ("removed") a room's group by reconciliation.</summary>
     public void GroupMended(string change) => groupsMended.Add(1, new KeyValuePair<string, object?>("change", change));

@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
@@ -202,17 +203,20 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource, DatabasePi
         }
 
         var appended = await MessageLog.AppendAsync(connection, transaction, joinMessage, cancellationToken);
+        await WebhookOutbox.EmitMemberAsync(connection, transaction, roomId, userId, WebhookEventTypes.MemberJoined, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new JoinResult(appended?.Message);
     }
 
     /// <summary>
-    /// Ends the membership and stores <paramref name="leaveMessage"/> in the same transaction.
-    /// Returns the stored leave message, or null when the user was not a member.
+    /// Ends the membership and stores <paramref name="leaveMessage"/> in the same transaction: a
+    /// leave, or a kick when <paramref name="kickedBy"/> names the moderator (with the
+    /// <paramref name="reason"/> they gave). Returns the stored leave message, or null when the
+    /// user was not a member.
     /// </summary>
     /// <remarks>Not retried: a second try after a lost commit would find no membership and answer null.</remarks>
     public async Task<StoredMessage?> LeaveAsync(
-        Guid roomId, Guid userId, NewMessage leaveMessage, CancellationToken cancellationToken = default)
+        Guid roomId, Guid userId, NewMessage leaveMessage, Guid? kickedBy = null, string? reason = null, CancellationToken cancellationToken = default)
     {
         const string sql = "delete from room_members where room_id = @RoomId and user_id = @UserId";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -225,6 +229,13 @@ public sealed class MembershipRepository(NpgsqlDataSource dataSource, DatabasePi
         }
 
         var appended = await MessageLog.AppendAsync(connection, transaction, leaveMessage, cancellationToken);
+        var removal = new WebhookMemberEvent(roomId, userId, kickedBy, reason);
+        await WebhookOutbox.EmitAsync(connection, transaction, WebhookEventTypes.MemberLeft, removal, cancellationToken);
+        if (kickedBy is not null)
+        {
+            await WebhookOutbox.EmitAsync(connection, transaction, WebhookEventTypes.ModerationKicked, removal, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return appended?.Message;
     }

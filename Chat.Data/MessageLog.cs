@@ -33,6 +33,17 @@ internal static class MessageLog
         {{ColumnsAfter}}
         """;
 
+    /// <summary>
+    /// <see cref="Columns"/> with the reactions taken from <paramref name="reactions"/>, a jsonb
+    /// expression, instead of the reactions table: for a message read back from a snapshot (the
+    /// webhook outbox keeps one of each message as it was when its event happened).
+    /// </summary>
+    public static string ColumnsWithReactions(string reactions) => $"""
+        {ColumnsBefore}
+        {reactions}::text as reactions,
+        {ColumnsAfter}
+        """;
+
     private const string ColumnsBefore = """
         m.id, m.room_id, m.seq, m.sender_id, u.display_name as sender_name, m.client_message_id,
         m.type, m.content, m.to_user_id, m.reply_to_id, m.attachment_id, m.metadata::text as metadata,
@@ -42,8 +53,15 @@ internal static class MessageLog
         m.sent_at, m.edited_at, m.deleted,
         m.status, m.parts::text as parts, m.stream_index, m.error::text as error,
         m.thread_root_id, m.also_to_room, m.reply_count, m.last_reply_at, m.latest_replier_ids, m.mentions, m.mentions_room,
+        m.pinned_at, m.pinned_by,
         a.file_name as attachment_file_name, a.content_type as attachment_content_type, a.size as attachment_size
         """;
+
+    /// <summary>
+    /// A message's <c>search_config</c> from its room's row <c>r</c>: the room's searchLanguage,
+    /// null for <c>simple</c> (see migration 18).
+    /// </summary>
+    public const string SearchConfigOfRoom = "nullif(r.settings->>'searchLanguage', 'simple')";
 
     /// <summary>The attachment's description for <see cref="Columns"/>; never its bytes.</summary>
     public const string AttachmentJoin = "left join attachments a on a.id = m.attachment_id";
@@ -56,19 +74,22 @@ internal static class MessageLog
         """;
 
     // A streamed message starts with no parts, before its first streamed part (-1), stored now.
+    // The room's row is locked already (its seq was bumped), so its search language is read in
+    // the same statement, at no cost of a round trip.
     private const string Insert = $"""
         with m as (
             insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
                                   to_user_id, reply_to_id, attachment_id, metadata, sent_at,
                                   status, parts, stream_index, streamed_at,
-                                  thread_root_id, also_to_room, mentions, mentions_room)
+                                  thread_root_id, also_to_room, mentions, mentions_room, search_config)
             values (@Id, @RoomId, @Seq, @SenderId, @ClientMessageId, @Type, @Content,
                     @ToUserId, @ReplyToId, @AttachmentId, cast(@Metadata as jsonb), @SentAt,
                     case when @Streaming then 'streaming' else 'complete' end,
                     case when @Streaming then '[]'::jsonb end,
                     case when @Streaming then -1 end,
                     case when @Streaming then @SentAt end,
-                    @ThreadRootId, @AlsoToRoom, @Mentions, @MentionsRoom)
+                    @ThreadRootId, @AlsoToRoom, @Mentions, @MentionsRoom,
+                    (select {SearchConfigOfRoom} from rooms r where r.id = @RoomId))
             on conflict (room_id, sender_id, client_message_id) where client_message_id is not null do nothing
             returning *)
         select {NewColumns}

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Chat.Data.Writing;
 using Dapper;
 using Npgsql;
@@ -66,17 +67,23 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
         from m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
         """;
 
-    // The row stays (its seq is part of the room's gap-free log); its words, metadata, reactions
-    // and its file (unless another live message still shows that file) go. Only the call that
-    // flips "deleted" gets a row back, so a repeat is a no-op.
+    // The row stays (its seq is part of the room's gap-free log); its words, metadata, reactions,
+    // pin and its file (unless another live message still shows that file) go. Only the call
+    // that flips "deleted" gets a row back, so a repeat is a no-op. The row is locked and read
+    // first, so the answer says whether this very delete took a pin away.
     private const string Delete = $"""
-        with d as (
-            update messages set deleted = true, content = '', metadata = null
+        with old as (
+            select id, pinned_at is not null as pinned from messages
             where id = @MessageId and room_id = @RoomId and not deleted
-            returning id, attachment_id),
+            for update),
+        d as (
+            update messages m set deleted = true, content = '', metadata = null, pinned_at = null, pinned_by = null
+            from old
+            where m.id = old.id and not m.deleted
+            returning m.id, m.attachment_id, old.pinned),
         r as (delete from message_reactions where message_id in (select id from d)),
         {AttachmentRepository.DeleteOrphanedFiles}
-        select count(*)::int from d
+        select count(*)::int as deleted, coalesce(bool_or(pinned), false) as unpinned from d
         """;
 
     /// <summary>
@@ -116,31 +123,6 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
                 sql,
                 new { RoomId = roomId, ViewerId = viewerId, BeforeSeq = beforeSeq, AfterSeq = afterSeq ?? 0, Limit = limit },
                 cancellationToken: token))).AsList(),
-            cancellationToken);
-    }
-
-    /// <summary>
-    /// The newest messages of the room holding <paramref name="text"/> (any casing) that
-    /// <paramref name="viewerId"/> may see, newest first: what a bot's search tool finds for the
-    /// member who asked it.
-    /// </summary>
-    public Task<IReadOnlyList<StoredMessage>> FindTextAsync(
-        Guid roomId, Guid viewerId, string text, int limit, CancellationToken cancellationToken = default)
-    {
-        const string sql = $"""
-            select {MessageLog.Columns}
-            from messages m join users u on u.id = m.sender_id {MessageLog.AttachmentJoin}
-            where m.room_id = @RoomId and {Listed} and not m.deleted and m.status = 'complete'
-              and m.content ilike '%' || @Pattern || '%' escape ''
-            order by m.seq desc
-            limit @Limit
-            """;
-        // LIKE's wildcards in the text are matched as themselves.
-        var pattern = text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
-        return pipeline.ExecuteAsync<IReadOnlyList<StoredMessage>>(
-            dataSource,
-            async (connection, token) => (await connection.QueryAsync<StoredMessage>(new CommandDefinition(
-                sql, new { RoomId = roomId, ViewerId = viewerId, Pattern = pattern, Limit = limit }, cancellationToken: token))).AsList(),
             cancellationToken);
     }
 
@@ -200,17 +182,28 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
             cancellationToken);
     }
 
-    /// <summary>Marks a message deleted and empties it; false when it was deleted already (or is missing).</summary>
+    /// <summary>
+    /// Marks a message deleted, empties it and takes its pin away; <see cref="MessageDeletion.Deleted"/>
+    /// is false when it was deleted already (or is missing).
+    /// </summary>
     /// <remarks>
     /// Not retried: a second try after a lost commit would answer "deleted already", and the
     /// deletion would never be announced.
     /// </remarks>
-    public async Task<bool> DeleteAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken = default)
+    public async Task<MessageDeletion> DeleteAsync(Guid roomId, Guid messageId, Guid deletedBy, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var deleted = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            Delete, new { RoomId = roomId, MessageId = messageId }, cancellationToken: cancellationToken));
-        return deleted == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (deleted, unpinned) = await connection.QuerySingleAsync<(int, bool)>(new CommandDefinition(
+            Delete, new { RoomId = roomId, MessageId = messageId }, transaction, cancellationToken: cancellationToken));
+        if (unpinned)
+        {
+            // The pin goes with the message: its webhook event too, in the same transaction.
+            await WebhookOutbox.EmitUnpinnedAsync(connection, transaction, roomId, messageId, deletedBy, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new MessageDeletion(deleted == 1, unpinned);
     }
 
     private static string LatestWhere(string filter) => $"""
@@ -231,3 +224,6 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
         limit @Limit
         """;
 }
+
+/// <summary>What deleting a message did: whether this call deleted it, and whether it was pinned until then.</summary>
+public readonly record struct MessageDeletion(bool Deleted, bool Unpinned);

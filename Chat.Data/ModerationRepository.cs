@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Dapper;
 using Npgsql;
 
@@ -53,13 +54,25 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource, DatabasePi
 
         await connection.ExecuteAsync(new CommandDefinition(
             update, new { RoomId = roomId, UserId = userId, Role = DbText.Of(role) }, transaction, cancellationToken: cancellationToken));
+        if (currentRole != DbText.Of(role))
+        {
+            await WebhookOutbox.EmitMemberAsync(connection, transaction, roomId, userId, WebhookEventTypes.MemberRoleChanged, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return RoleChange.Changed;
     }
 
-    /// <summary>Sets or clears (null) the end of a member's mute; false when the user is not a member.</summary>
-    /// <remarks>Retried: setting the same end, or clearing it again, answers the same.</remarks>
-    public Task<bool> SetMutedUntilAsync(Guid roomId, Guid userId, DateTime? mutedUntil, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sets or clears (null) the end of a member's mute, as <paramref name="by"/> asked; false when
+    /// the user is not a member.
+    /// </summary>
+    /// <remarks>
+    /// Retried: setting the same end, or clearing it again, answers the same. A mute set again
+    /// after a lost commit is announced to webhooks twice; a cleared one only once, as the second
+    /// try finds nothing to lift.
+    /// </remarks>
+    public Task<bool> SetMutedUntilAsync(Guid roomId, Guid userId, DateTime? mutedUntil, Guid by, CancellationToken cancellationToken = default)
     {
         // The mute is kept apart from the membership, so that leaving does not lift it; only a
         // member is muted or unmuted here, as the routes name a member.
@@ -70,16 +83,40 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource, DatabasePi
             """;
         const string unmute = """
             with member as (select 1 from room_members where room_id = @RoomId and user_id = @UserId),
-                 lifted as (delete from room_mutes where room_id = @RoomId and user_id = @UserId and exists (select 1 from member))
-            select count(*)::int from member
+                 lifted as (delete from room_mutes where room_id = @RoomId and user_id = @UserId and exists (select 1 from member) returning 1)
+            select (select count(*)::int from member) as members, (select count(*)::int from lifted) as lifted
             """;
         return pipeline.ExecuteAsync(
             dataSource,
-            async (connection, token) => mutedUntil is { } until
-                ? await connection.ExecuteAsync(new CommandDefinition(
-                    mute, new { RoomId = roomId, UserId = userId, MutedUntil = until }, cancellationToken: token)) == 1
-                : await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                    unmute, new { RoomId = roomId, UserId = userId }, cancellationToken: token)) == 1,
+            async (connection, token) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(token);
+                bool member;
+                if (mutedUntil is { } until)
+                {
+                    member = await connection.ExecuteAsync(new CommandDefinition(
+                        mute, new { RoomId = roomId, UserId = userId, MutedUntil = until }, transaction, cancellationToken: token)) == 1;
+                    if (member)
+                    {
+                        await WebhookOutbox.EmitAsync(
+                            connection, transaction, WebhookEventTypes.ModerationMuted, new WebhookMemberEvent(roomId, userId, by, Until: until), token);
+                    }
+                }
+                else
+                {
+                    var (members, lifted) = await connection.QuerySingleAsync<(int Members, int Lifted)>(new CommandDefinition(
+                        unmute, new { RoomId = roomId, UserId = userId }, transaction, cancellationToken: token));
+                    member = members == 1;
+                    if (lifted == 1)
+                    {
+                        await WebhookOutbox.EmitAsync(
+                            connection, transaction, WebhookEventTypes.ModerationUnmuted, new WebhookMemberEvent(roomId, userId, by), token);
+                    }
+                }
+
+                await transaction.CommitAsync(token);
+                return member;
+            },
             cancellationToken);
     }
 
@@ -112,17 +149,33 @@ public sealed class ModerationRepository(NpgsqlDataSource dataSource, DatabasePi
         var left = await connection.ExecuteAsync(new CommandDefinition(
             leave, new { RoomId = roomId, UserId = userId }, transaction, cancellationToken: cancellationToken));
         var appended = left == 0 ? null : await MessageLog.AppendAsync(connection, transaction, leaveMessage, cancellationToken);
+        var banned = new WebhookMemberEvent(roomId, userId, bannedBy, reason);
+        await WebhookOutbox.EmitAsync(connection, transaction, WebhookEventTypes.ModerationBanned, banned, cancellationToken);
+        if (left > 0)
+        {
+            await WebhookOutbox.EmitAsync(connection, transaction, WebhookEventTypes.MemberLeft, banned, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return appended?.Message;
     }
 
-    /// <summary>Lifts a ban; false when there was none.</summary>
+    /// <summary>Lifts a ban, as <paramref name="by"/> asked; false when there was none.</summary>
     /// <remarks>Not retried: a second try after a lost commit would find no ban and answer false.</remarks>
-    public async Task<bool> UnbanAsync(Guid roomId, Guid userId, CancellationToken cancellationToken = default)
+    public async Task<bool> UnbanAsync(Guid roomId, Guid userId, Guid by, CancellationToken cancellationToken = default)
     {
         const string sql = "delete from room_bans where room_id = @RoomId and user_id = @UserId";
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            sql, new { RoomId = roomId, UserId = userId }, cancellationToken: cancellationToken)) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var lifted = await connection.ExecuteAsync(new CommandDefinition(
+            sql, new { RoomId = roomId, UserId = userId }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (lifted)
+        {
+            await WebhookOutbox.EmitAsync(
+                connection, transaction, WebhookEventTypes.ModerationUnbanned, new WebhookMemberEvent(roomId, userId, by), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return lifted;
     }
 }

@@ -89,7 +89,12 @@ public sealed class PresenceLock : IAsyncDisposable
     /// </remarks>
     public async Task SetAsync(PresenceStatus status, DateTime? lastSeenAt, CancellationToken cancellationToken = default)
     {
-        const string sql = "update users set status = @Status, last_seen_at = @LastSeenAt where id = @Id";
+        // chosen_status keeps the last status other than offline: do-not-disturb outlasts the connection.
+        const string sql = """
+            update users set status = @Status, last_seen_at = @LastSeenAt,
+                chosen_status = case when @Status = 'offline' then chosen_status else @Status end
+            where id = @Id
+            """;
         await connection.ExecuteAsync(new CommandDefinition(
             sql, new { Id = userId, Status = DbText.Of(status), LastSeenAt = lastSeenAt }, cancellationToken: cancellationToken));
         Status = status;

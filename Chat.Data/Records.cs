@@ -29,6 +29,9 @@ public sealed record Room
     public Guid? CreatedBy { get; init; }
     public DateTime CreatedAt { get; init; }
     public int MemberCount { get; init; }
+
+    /// <summary>How many of the room's messages are pinned.</summary>
+    public int PinnedCount { get; init; }
 }
 
 /// <summary>A user's membership of a room, with the user's profile.</summary>
@@ -94,6 +97,12 @@ public sealed record StoredMessage
 
     /// <summary>Why a reply ended in error.</summary>
     public MessageErrorDto? Error { get; init; }
+
+    /// <summary>When a moderator pinned the message; null when it is not pinned.</summary>
+    public DateTime? PinnedAt { get; init; }
+
+    /// <summary>Who pinned the message; null when it is not pinned.</summary>
+    public Guid? PinnedBy { get; init; }
 
     /// <summary>How many users reacted with each emoji; empty when nobody did.</summary>
     public IReadOnlyDictionary<string, int> Reactions { get; init; } = ReadOnlyDictionary<string, int>.Empty;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Chat.Contracts;
 using Chat.Data.Resilience;
+using Chat.Data.Webhooks;
 using Dapper;
 using Npgsql;
 
@@ -22,7 +23,8 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
 {
     private const string Columns = """
         r.id, r.name, r.topic, r.is_private, r.settings::text as settings, r.last_seq, r.created_by, r.created_at,
-        (select count(*)::int from room_members c where c.room_id = r.id) as member_count
+        (select count(*)::int from room_members c where c.room_id = r.id) as member_count,
+        (select count(*)::int from messages p where p.room_id = r.id and p.pinned_at is not null) as pinned_count
         """;
 
     /// <summary>Stores a new room with its creator as the first admin.</summary>
@@ -30,8 +32,8 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
     public async Task CreateAsync(Room room, Guid creatorId, CancellationToken cancellationToken = default)
     {
         const string insertRoom = """
-            insert into rooms (id, name, topic, is_private, settings, created_by, created_at)
-            values (@Id, @Name, @Topic, @IsPrivate, cast(@Settings as jsonb), @CreatedBy, @CreatedAt)
+            insert into rooms (id, name, topic, is_private, settings, search_languages, created_by, created_at)
+            values (@Id, @Name, @Topic, @IsPrivate, cast(@Settings as jsonb), array[@SearchLanguage], @CreatedBy, @CreatedAt)
             """;
         const string insertAdmin = """
             insert into room_members (room_id, user_id, role, joined_at)
@@ -48,6 +50,7 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
                 room.Topic,
                 room.IsPrivate,
                 Settings = JsonTypeHandlers.ToJson(room.Settings),
+                room.Settings.SearchLanguage,
                 CreatedBy = creatorId,
                 room.CreatedAt,
             },
@@ -58,6 +61,8 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
             new { RoomId = room.Id, UserId = creatorId, Role = DbText.Of(RoomRole.Admin), JoinedAt = room.CreatedAt },
             transaction,
             cancellationToken: cancellationToken));
+        // Only a global endpoint can want it: the room had none of its own a moment ago.
+        await WebhookOutbox.EmitMemberAsync(connection, transaction, room.Id, creatorId, WebhookEventTypes.MemberJoined, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -120,14 +125,23 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
     }
 
     /// <summary>Replaces a room's settings; null when the room does not exist.</summary>
-    /// <remarks>Retried: it sets the same settings however often it runs.</remarks>
+    /// <remarks>
+    /// The search language joins those the room's messages may be indexed in (see
+    /// MessageSearchRepository) in the same statement, so no message is stored in a language a
+    /// search would not ask in. Retried: it sets the same settings however often it runs.
+    /// </remarks>
     public async Task<Room?> UpdateSettingsAsync(Guid id, RoomSettings settings, CancellationToken cancellationToken = default)
     {
-        const string sql = "update rooms set settings = cast(@Settings as jsonb) where id = @Id";
+        const string sql = """
+            update rooms set settings = cast(@Settings as jsonb),
+                search_languages = case when @SearchLanguage = any(search_languages) then search_languages
+                                        else search_languages || @SearchLanguage end
+            where id = @Id
+            """;
         var updated = await pipeline.ExecuteAsync(
             dataSource,
             (connection, token) => connection.ExecuteAsync(new CommandDefinition(
-                sql, new { Id = id, Settings = JsonTypeHandlers.ToJson(settings) }, cancellationToken: token)),
+                sql, new { Id = id, Settings = JsonTypeHandlers.ToJson(settings), settings.SearchLanguage }, cancellationToken: token)),
             cancellationToken);
         return updated == 0 ? null : await FindAsync(id, cancellationToken);
     }

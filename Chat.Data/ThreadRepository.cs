@@ -87,6 +87,10 @@ public sealed class ThreadRepository(NpgsqlDataSource dataSource, DatabasePipeli
         limit @Limit
         """;
 
+    private const string Participants = """
+        select user_id from thread_participants where root_id = @RootId and room_id = @RoomId
+        """;
+
     /// <summary>The message a reply would go under, wherever it is; null when there is none.</summary>
     public Task<ThreadRootCandidate?> FindCandidateAsync(Guid messageId, CancellationToken cancellationToken = default) =>
         pipeline.ExecuteAsync(
@@ -126,6 +130,14 @@ public sealed class ThreadRepository(NpgsqlDataSource dataSource, DatabasePipeli
                 Latest,
                 new { RoomId = roomId, RootId = rootId, ViewerId = viewerId, BeforeSeq = beforeSeq, Limit = limit },
                 cancellationToken: token))).AsList(),
+            cancellationToken);
+
+    /// <summary>Who takes part in a thread: its root's sender, its repliers and whoever marked it read.</summary>
+    public Task<IReadOnlyList<Guid>> ParticipantsAsync(Guid roomId, Guid rootId, CancellationToken cancellationToken = default) =>
+        pipeline.ExecuteAsync<IReadOnlyList<Guid>>(
+            dataSource,
+            async (connection, token) => (await connection.QueryAsync<Guid>(new CommandDefinition(
+                Participants, new { RoomId = roomId, RootId = rootId }, cancellationToken: token))).AsList(),
             cancellationToken);
 
     /// <summary>Moves the user's read pointer of the thread forward to <paramref name="seq"/>; answers where it stands.</summary>

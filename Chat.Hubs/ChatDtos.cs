@@ -10,7 +10,8 @@ public static class ChatDtos
         new(user.Id, user.UserName, user.DisplayName, user.AvatarUrl, user.Role, user.Status, user.LastSeenAt);
 
     public static RoomDto ToDto(this Room room, int? unreadCount = null, MessageDto? lastMessage = null, int? unreadMentionCount = null) =>
-        new(room.Id, room.Name, room.Topic, room.IsPrivate, room.CreatedAt, room.Settings, room.MemberCount, unreadCount, lastMessage, unreadMentionCount);
+        new(room.Id, room.Name, room.Topic, room.IsPrivate, room.CreatedAt, room.Settings, room.MemberCount, unreadCount, lastMessage, unreadMentionCount,
+            PinnedCount: room.PinnedCount);
 
     public static MemberDto ToDto(this RoomMember member) =>
         new(member.RoomId, member.UserId, member.UserName, member.DisplayName, member.Role, member.Status, member.MutedUntil, member.JoinedAt);
@@ -45,7 +46,8 @@ public static class ChatDtos
             ThreadOf(message),
             // Mentions go with the words.
             message.Deleted ? null : message.Mentions,
-            !message.Deleted && message.MentionsRoom);
+            !message.Deleted && message.MentionsRoom,
+            Pinned: message.PinnedAt is not null);
 
     public static MessageAck ToAck(this AppendResult result) =>
         new(result.Message.Id, result.Message.RoomId, result.Message.Seq, result.Message.SentAt, result.Duplicate);

@@ -26,6 +26,7 @@ public sealed class ChatHub(
     MessageSender sender,
     MessageHistory history,
     MessageEditService edits,
+    PinService pins,
     ReactionService reactions,
     ReceiptService receipts,
     PresenceService presence,
@@ -102,6 +103,15 @@ public sealed class ChatHub(
     [HubBudget(Budget.Edits)]
     public Task DeleteMessage(string roomId, string messageId) =>
         edits.DeleteAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
+
+    // A pin changes a message as an edit does, and spends the same budget.
+    [HubBudget(Budget.Edits)]
+    public async Task PinMessage(string roomId, string messageId) =>
+        await pins.PinAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
+
+    [HubBudget(Budget.Edits)]
+    public Task UnpinMessage(string roomId, string messageId) =>
+        pins.UnpinAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
 
     [HubBudget(Budget.Reactions)]
     public Task AddReaction(string roomId, string messageId, string emoji) =>

@@ -9,7 +9,9 @@
 # Environment:
 #   ConnectionStrings__Chat  use this PostgreSQL instead of starting one
 #   Jwt__SigningKey          use this key instead of the generated one
-#   CHAT_STATE_DIR           dev state (database, key); default
+#   Push__VapidPublicKey, Push__VapidPrivateKey, Push__Subject
+#                            Web Push keys instead of the generated pair
+#   CHAT_STATE_DIR           dev state (database, keys); default
 #                            /var/tmp/chat-dev-<hash of the repo path>
 #   CHAT_CONFIGURATION       Debug (default) or Release
 #   Bots__0__UserName, …     declare bots (default: the scripted bot "helper")
@@ -20,7 +22,7 @@ cd "$REPO_ROOT"
 # shellcheck source=scripts/lib/servers.sh
 source scripts/lib/servers.sh
 
-usage() { sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 CLUSTER=0
 PORT=""
@@ -132,6 +134,35 @@ if [[ -z "${Jwt__SigningKey:-}" ]]; then
   chmod 600 "$key_file"
   Jwt__SigningKey=$(<"$key_file")
   export Jwt__SigningKey
+fi
+
+# Offline notifications over Web Push: a VAPID key pair of this machine's own, made once and kept
+# beside the JWT key. Browsers that subscribed keep working across runs only with the same pair.
+if [[ -z "${Push__VapidPrivateKey:-}" ]] && ! command -v openssl >/dev/null; then
+  echo "openssl not found: offline notifications (Web Push) stay off" >&2
+elif [[ -z "${Push__VapidPrivateKey:-}" ]]; then
+  vapid_file="$STATE_DIR/vapid-private-key.pem"
+  if [[ ! -s "$vapid_file" ]]; then
+    (umask 077 && openssl ecparam -name prime256v1 -genkey -noout -out "$vapid_file")
+  fi
+  chmod 600 "$vapid_file"
+  vapid_text=$(openssl ec -in "$vapid_file" -noout -text 2>/dev/null)
+  # The hex after "priv:" or "pub:" in openssl's listing, as base64url of its bytes; the private
+  # key is left-padded to its 32 bytes (openssl drops leading zeros, or adds one).
+  vapid_key() {
+    local hex
+    hex=$(awk -v field="$1" '$0 == field ":" { on = 1; next } /^[^ ]/ { on = 0 } on { gsub(/[ :]/, ""); printf "%s", $0 }' <<<"$vapid_text")
+    if [[ $1 == priv ]]; then
+      hex=$(printf '%064s' "$hex" | tr ' ' 0)
+      hex=${hex: -64}
+    fi
+    # shellcheck disable=SC2059 # the format is the bytes themselves, as \x escapes
+    printf "$(sed 's/../\\x&/g' <<<"$hex")" | base64 -w0 | tr '+/' '-_' | tr -d '='
+  }
+  Push__VapidPrivateKey=$(vapid_key priv)
+  Push__VapidPublicKey=$(vapid_key pub)
+  export Push__VapidPrivateKey Push__VapidPublicKey
+  export Push__Subject=${Push__Subject:-mailto:dev@localhost}
 fi
 export ASPNETCORE_ENVIRONMENT=Development
 

@@ -4,9 +4,11 @@ using Chat.Api.Auth;
 using Chat.Api.Bots;
 using Chat.Api.Limits;
 using Chat.Api.Messages;
+using Chat.Api.Notifications;
 using Chat.Api.Rooms;
 using Chat.Api.Threads;
 using Chat.Api.Users;
+using Chat.Api.Webhooks;
 using Chat.Hubs.Limits;
 
 namespace Chat.Api.Hosting;
@@ -29,8 +31,8 @@ public static class ChatApi
             .MapAuthEndpoints();
 
         // Every signed-in request spends the general Requests budget, unless its route names a
-        // budget of its own (history, membership, search, uploads): those are shared with the
-        // hub's methods that do the same.
+        // budget of its own (history, membership, search, uploads, edits): those are shared with
+        // the hub's methods that do the same.
         var api = endpoints.MapGroup("/api").RequireAuthorization()
             .RequireBudget(Budget.Requests)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -42,6 +44,14 @@ public static class ChatApi
 
         api.MapGroup("/users/me/blocks").WithTags("Users")
             .MapBlockEndpoints();
+
+        api.MapGroup("/users/me/push-subscriptions").WithTags("Notifications")
+            .ProducesValidationProblem()
+            .MapPushSubscriptionEndpoints();
+
+        api.MapGroup("/push").WithTags("Notifications")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .MapPushEndpoints();
 
         // Everything about a room can be malformed, forbidden to the caller, or about a room
         // (or member, or message) that does not exist.
@@ -59,12 +69,19 @@ public static class ChatApi
         room.MapGroup("/settings").MapRoomSettingsEndpoints();
         room.MapGroup("/invitations").MapRoomInvitationEndpoints();
         room.MapGroup("/receipts").RequireBudget(Budget.History).MapReceiptEndpoints();
-        room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints();
+        room.MapGroup("/messages").WithTags("Messages").MapMessageEndpoints().MapRoomMessageSearchEndpoints();
         room.MapGroup("/threads").WithTags("Messages").RequireBudget(Budget.History).MapThreadEndpoints();
+        room.MapGroup("/pins").WithTags("Messages").MapPinEndpoints();
         room.MapGroup("/attachments").WithTags("Attachments").MapRoomAttachmentEndpoints();
         room.MapGroup("/bots").WithTags("Bots").MapRoomBotEndpoints();
+        room.MapGroup("/notifications").WithTags("Notifications").MapRoomNotificationEndpoints();
+        room.MapGroup("/webhooks").WithTags("Webhooks").MapRoomWebhookEndpoints();
 
         api.MapGroup("/bots").WithTags("Bots").MapBotEndpoints();
+
+        api.MapGroup("/messages").WithTags("Messages")
+            .ProducesValidationProblem()
+            .MapMessageSearchEndpoints();
 
         api.MapGroup("/invitations").WithTags("Rooms")
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -76,10 +93,16 @@ public static class ChatApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .MapAttachmentEndpoints();
 
+        api.MapGroup("/webhooks").WithTags("Webhooks")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .MapWebhookEndpoints();
+
         api.MapGroup("/admin").WithTags("Admin")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .MapActivityEndpoints()
-            .MapSessionEndpoints();
+            .MapSessionEndpoints()
+            .MapAdminWebhookEndpoints();
 
         return endpoints;
     }

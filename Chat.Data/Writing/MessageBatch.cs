@@ -19,35 +19,40 @@ internal static class MessageBatch
 
     // Inserts only: every column of a new row is known here already, so the acks are composed
     // from the batch (see Stored) instead of reading the rows back joined to their senders.
+    // The one column that is not, the room's search language, comes from the rooms' rows the
+    // seq bump updates anyway (they are locked since the first round trip). A left join: a row
+    // must never be dropped by it, as the insert's count is not checked.
     private const string Insert = $"""
-        with bump as ({RoomSequence.SetLast})
+        with bump as ({RoomSequence.SetLast} returning r.id, {MessageLog.SearchConfigOfRoom} as search_config)
         insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
-                              to_user_id, reply_to_id, attachment_id, metadata, sent_at)
+                              to_user_id, reply_to_id, attachment_id, metadata, sent_at, search_config)
         select v.id, v.room_id, v.seq, v.sender_id, v.client_message_id, v.type, v.content,
-               v.to_user_id, v.reply_to_id, v.attachment_id, cast(v.metadata as jsonb), v.sent_at
+               v.to_user_id, v.reply_to_id, v.attachment_id, cast(v.metadata as jsonb), v.sent_at, bump.search_config
         from unnest(@Ids, @RoomIds, @Seqs, @SenderIds, @ClientMessageIds, @Types, @Contents,
                     @ToUserIds, @ReplyToIds, @AttachmentIds, @Metadata, @SentAts)
             as v(id, room_id, seq, sender_id, client_message_id, type, content,
                  to_user_id, reply_to_id, attachment_id, metadata, sent_at)
+        left join bump on bump.id = v.room_id
         """;
 
     // Insert for a batch that holds a thread reply or a mention: the same with their columns. A
     // batch of plain messages keeps to the statement above and sends none of their arrays.
     // Mentions travel as array literals, one text per row, since unnest cannot take an array of arrays.
     private const string InsertWithThreads = $"""
-        with bump as ({RoomSequence.SetLast})
+        with bump as ({RoomSequence.SetLast} returning r.id, {MessageLog.SearchConfigOfRoom} as search_config)
         insert into messages (id, room_id, seq, sender_id, client_message_id, type, content,
                               to_user_id, reply_to_id, attachment_id, metadata, sent_at,
-                              thread_root_id, also_to_room, mentions, mentions_room)
+                              thread_root_id, also_to_room, mentions, mentions_room, search_config)
         select v.id, v.room_id, v.seq, v.sender_id, v.client_message_id, v.type, v.content,
                v.to_user_id, v.reply_to_id, v.attachment_id, cast(v.metadata as jsonb), v.sent_at,
-               v.thread_root_id, v.also_to_room, cast(v.mentions as uuid[]), v.mentions_room
+               v.thread_root_id, v.also_to_room, cast(v.mentions as uuid[]), v.mentions_room, bump.search_config
         from unnest(@Ids, @RoomIds, @Seqs, @SenderIds, @ClientMessageIds, @Types, @Contents,
                     @ToUserIds, @ReplyToIds, @AttachmentIds, @Metadata, @SentAts,
                     @ThreadRootIds, @AlsoToRooms, @Mentions, @MentionsRooms)
             as v(id, room_id, seq, sender_id, client_message_id, type, content,
                  to_user_id, reply_to_id, attachment_id, metadata, sent_at,
                  thread_root_id, also_to_room, mentions, mentions_room)
+        left join bump on bump.id = v.room_id
         """;
 
     // The index that makes sends idempotent (migration 1): a row it refuses is a resend.

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Chat.Data;
+using Chat.Hubs.Errors;
+using Chat.Hubs.Messages;
 using Microsoft.Extensions.AI;
 
 namespace Chat.Hubs.Bots;
@@ -9,7 +11,7 @@ namespace Chat.Hubs.Bots;
 /// search finds only messages that member may see (never another's private messages), the room's
 /// information is that of the room the question was asked in.
 /// </summary>
-public sealed class BotTools(RoomRepository rooms, MembershipRepository members, MessageRepository messages, TimeProvider clock)
+public sealed class BotTools(RoomRepository rooms, MembershipRepository members, MessageSearchService search, TimeProvider clock)
 {
     public const string CurrentTime = "current_time";
     public const string RoomInfo = "room_info";
@@ -47,7 +49,8 @@ public sealed class BotTools(RoomRepository rooms, MembershipRepository members,
             tools.Add(AIFunctionFactory.Create(
                 (string query, CancellationToken cancellationToken) => SearchAsync(roomId, askerId, query, cancellationToken),
                 SearchMessages,
-                $"The newest messages of this room (at most {MessagesFound}) that contain the query text, newest first."));
+                $"The messages of this room (at most {MessagesFound}) that match the query, best first. " +
+                "Web search syntax: words (all must match), \"an exact phrase\", or, -word."));
         }
 
         return tools;
@@ -78,7 +81,16 @@ public sealed class BotTools(RoomRepository rooms, MembershipRepository members,
             return Array.Empty<object>();
         }
 
-        var found = await messages.FindTextAsync(roomId, askerId, query.Trim(), MessagesFound, cancellationToken);
-        return found.Select(m => new { sender = m.SenderName, sentAt = m.SentAt, content = m.Content }).ToArray();
+        try
+        {
+            // The same search as the member's own, so it finds what the member may see and no more.
+            var found = await search.SearchRoomAsync(askerId, roomId, query, MessagesFound, offset: null, cancellationToken);
+            return found.Hits.Select(h => new { sender = h.Message.SenderName, sentAt = h.Message.SentAt, content = h.Message.Content }).ToArray();
+        }
+        catch (ChatException refused)
+        {
+            // A query the search refuses, or an asker who left the room meanwhile: the model is told why.
+            return new { error = refused.Message };
+        }
     }
 }

@@ -4,6 +4,7 @@ using Chat.Hubs.Blocks;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
+using Chat.Hubs.Notifications;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public sealed class MessageStreamer(
     MessageStreamRun streams,
     IOptions<ChatOptions> chat,
     IHostApplicationLifetime lifetime,
+    OfflineNotifier notifier,
     TimeProvider clock)
 {
     // A stream is held open by its producer; past this it ends with an error.
@@ -56,6 +58,12 @@ public sealed class MessageStreamer(
             "the stream was cut off",
             caller.ConnectionId,
             lifetime.ApplicationStopping);
+        // Told once the message is whole, so the push previews what was said.
+        if (final is { ToUserId: { } recipient, Status: MessageStatus.Complete })
+        {
+            notifier.Offer(final, [(recipient, NotificationKind.Private)]);
+        }
+
         return Ack(final ?? started.Message, duplicate: false);
     }
 

@@ -13,7 +13,7 @@ namespace Chat.Hubs.Broadcasting;
 /// and this decides the connections. A room's news goes to its group; a private message and the
 /// changes to it go to its two users only; a stored message skips the connection that sent it; a
 /// typing list skips the typist. Whoever blocked a user hears nothing the user sends or does: no
-/// message, edit, delete, reaction or typing of theirs, and nothing about their messages.
+/// message, edit, delete, reaction, pin or typing of theirs, and nothing about their messages.
 /// </summary>
 /// <remarks>
 /// Each event is one send to a group (or a few groups, or a group with exclusions), never a send
@@ -77,6 +77,14 @@ public sealed class RoomBroadcaster(
     public async Task MessageDeletedAsync(StoredMessage message, Guid actorId) =>
         await (await UpdateRecipientsAsync(message.RoomId, message.SenderId, message.ToUserId, actorId))
             .MessageDeleted(new MessageDeletedEvent(message.RoomId, message.Id));
+
+    /// <summary>A moderator pinned a message of <paramref name="senderId"/>: the room hears it, as of any change to the message.</summary>
+    public async Task MessagePinnedAsync(PinDto pin, Guid senderId) =>
+        await (await UpdateRecipientsAsync(pin.RoomId, senderId, toUserId: null, actorId: pin.PinnedBy)).MessagePinned(pin);
+
+    /// <summary>A message of <paramref name="senderId"/> lost its pin (unpinned or deleted): told as the pin was.</summary>
+    public async Task MessageUnpinnedAsync(MessageUnpinnedEvent unpinned, Guid senderId) =>
+        await (await UpdateRecipientsAsync(unpinned.RoomId, senderId, toUserId: null, actorId: unpinned.By)).MessageUnpinned(unpinned);
 
     /// <summary>A reaction on <paramref name="message"/> changed, told to whoever may see the message.</summary>
     public async Task ReactionChangedAsync(ReactionTarget message, ReactionChangedEvent change) =>

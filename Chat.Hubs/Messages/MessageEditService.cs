@@ -77,7 +77,8 @@ public sealed class MessageEditService(
     /// <summary>
     /// Deletes a message: the sender's own, or any message for a room moderator or admin and a
     /// global admin. Whoever may see it hears <c>MessageDeleted</c>, once: deleting again changes
-    /// nothing and tells no one.
+    /// nothing and tells no one. A pinned message loses its pin: the room also hears
+    /// <c>MessageUnpinned</c>, by the deleter.
     /// </summary>
     /// <remarks>
     /// Join and leave messages record membership, so their "senders" may not delete them;
@@ -96,11 +97,21 @@ public sealed class MessageEditService(
                 : "only the sender or a moderator may delete a message");
         }
 
-        if (message.Deleted || !await messages.DeleteAsync(roomId, messageId, cancellationToken))
+        if (message.Deleted)
+        {
+            return;
+        }
+
+        var deletion = await messages.DeleteAsync(roomId, messageId, caller.UserId, cancellationToken);
+        if (!deletion.Deleted)
         {
             return;
         }
 
         await broadcaster.MessageDeletedAsync(message, caller.UserId);
+        if (deletion.Unpinned)
+        {
+            await broadcaster.MessageUnpinnedAsync(new MessageUnpinnedEvent(roomId, messageId, caller.UserId), message.SenderId);
+        }
     }
 }

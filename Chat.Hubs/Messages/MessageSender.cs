@@ -9,6 +9,7 @@ using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Mentions;
+using Chat.Hubs.Notifications;
 using Chat.Hubs.Threads;
 using Chat.Hubs.Typing;
 using FluentValidation;
@@ -32,6 +33,7 @@ public sealed class MessageSender(
     BotTriggers bots,
     ThreadService threads,
     MentionService mentions,
+    OfflineNotifier notifier,
     ChatMetrics metrics,
     ILogger<MessageSender> logger)
 {
@@ -135,6 +137,8 @@ public sealed class MessageSender(
             activity.Record(sender.UserId, ActivityActions.Send, roomId);
             // After the delivery, never before the ack: a bot's reply is background work.
             bots.Offer(result.Message, sender.Role);
+            // Likewise a push to whoever it concerns who is away: decided and sent in the background.
+            notifier.OfferSent(result.Message);
         }
         else
         {

@@ -58,7 +58,7 @@ public sealed class ModerationService(
         muteValidator.EnsureValid(request);
         await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
         var until = clock.UtcNowAsStored().AddSeconds(request.DurationSeconds);
-        if (!await moderation.SetMutedUntilAsync(roomId, userId, until, cancellationToken))
+        if (!await moderation.SetMutedUntilAsync(roomId, userId, until, actor.UserId, cancellationToken))
         {
             throw ChatException.NotFound("member");
         }
@@ -71,7 +71,7 @@ public sealed class ModerationService(
     public async Task<MemberDto> UnmuteAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
-        if (!await moderation.SetMutedUntilAsync(roomId, userId, mutedUntil: null, cancellationToken))
+        if (!await moderation.SetMutedUntilAsync(roomId, userId, mutedUntil: null, actor.UserId, cancellationToken))
         {
             throw ChatException.NotFound("member");
         }
@@ -87,7 +87,9 @@ public sealed class ModerationService(
         kickValidator.EnsureValid(request);
         var target = await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
         var leave = ServerMessage(roomId, userId, $"{target.DisplayName} was removed");
-        var stored = await members.LeaveAsync(roomId, userId, leave, cancellationToken) ?? throw ChatException.NotFound("member");
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        var stored = await members.LeaveAsync(roomId, userId, leave, kickedBy: actor.UserId, reason, cancellationToken)
+            ?? throw ChatException.NotFound("member");
         await broadcaster.MemberRemovedAsync(roomId, userId, RemovalReason.Kicked, actor.UserId, stored.ToDto());
         activity.Record(actor.UserId, ActivityActions.Kick, roomId);
         logger.LogInformation("User {UserId} was kicked from {RoomId} by {ActorId}", userId, roomId, actor.UserId);
@@ -122,7 +124,7 @@ public sealed class ModerationService(
     public async Task UnbanAsync(Caller actor, Guid roomId, Guid userId, CancellationToken cancellationToken = default)
     {
         await access.RequireModeratorAsync(actor, roomId, cancellationToken);
-        await moderation.UnbanAsync(roomId, userId, cancellationToken);
+        await moderation.UnbanAsync(roomId, userId, actor.UserId, cancellationToken);
         activity.Record(actor.UserId, ActivityActions.Unban, roomId);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Chat.Contracts;
 using Chat.Hubs.Errors;
 using FluentValidation;
@@ -35,7 +36,7 @@ public sealed class UpdateRoomRequestValidator : AbstractValidator<UpdateRoomReq
 }
 
 /// <summary>Rules for room settings.</summary>
-public sealed class RoomSettingsValidator : AbstractValidator<RoomSettings>
+public sealed partial class RoomSettingsValidator : AbstractValidator<RoomSettings>
 {
     public RoomSettingsValidator()
     {
@@ -45,7 +46,14 @@ public sealed class RoomSettingsValidator : AbstractValidator<RoomSettings>
             .WithMessage("maxMembers must be between 2 and 1000000");
         RuleFor(s => s.SlowModeSeconds).InclusiveBetween(0, 21600).When(s => s.SlowModeSeconds is not null)
             .WithMessage("slowModeSeconds must be between 0 and 21600");
+        // The shape of a PostgreSQL identifier; whether the database has such a text search
+        // configuration is asked by the services (see MessageSearchService.RequireLanguageAsync).
+        RuleFor(s => s.SearchLanguage).Must(l => l is not null && SearchLanguageShape().IsMatch(l))
+            .WithMessage("searchLanguage must name a text search configuration, such as simple, english or german");
     }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
+    private static partial Regex SearchLanguageShape();
 }
 
 /// <summary>Size limits of room fields.</summary>

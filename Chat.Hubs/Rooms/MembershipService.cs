@@ -3,6 +3,7 @@ using Chat.Data;
 using Chat.Hubs.Activity;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Notifications;
 using Chat.Hubs.Typing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,8 @@ public sealed class MembershipService(
     TimeProvider clock,
     ILogger<MembershipService> logger,
     Receipts.ReceiptService receipts,
-    ActivityLog activity)
+    ActivityLog activity,
+    RoomNotificationService notifications)
 {
     /// <summary>
     /// Makes the user a member of a public room (a member already is let through). On a first join
@@ -102,7 +104,7 @@ public sealed class MembershipService(
         var user = await users.FindAsync(userId, cancellationToken) ?? throw new ChatException(ErrorCodes.Unauthorized, "unknown user");
         _ = await rooms.FindAsync(roomId, cancellationToken) ?? throw ChatException.NotFound("room");
         var leaveMessage = ServerMessage(roomId, userId, MessageType.Leave, $"{user.DisplayName} left");
-        var stored = await members.LeaveAsync(roomId, userId, leaveMessage, cancellationToken)
+        var stored = await members.LeaveAsync(roomId, userId, leaveMessage, cancellationToken: cancellationToken)
             ?? throw ChatException.NotFound("membership");
 
         await broadcaster.MemberRemovedAsync(roomId, userId, RemovalReason.Left, actorId: null, stored.ToDto());
@@ -126,7 +128,7 @@ public sealed class MembershipService(
         var myReceipt = receipts.Of(member);
         var mentions = await messages.UnreadMentionCountAsync(roomId, userId, myReceipt.ReadSeq, cancellationToken);
         return new RoomSnapshot(
-            room.ToDto(unreadMentionCount: mentions),
+            await notifications.ForUserAsync(room.ToDto(unreadMentionCount: mentions), userId, cancellationToken),
             [.. memberList.Select(m => m.ToDto())],
             TypingUserIds: await typing.TypistsAsync(roomId),
             [.. recent.Select(m => m.ToDto())],

@@ -2,6 +2,8 @@ using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
+using Chat.Hubs.Messages;
+using Chat.Hubs.Notifications;
 using FluentValidation;
 
 namespace Chat.Hubs.Rooms;
@@ -14,9 +16,11 @@ public sealed class RoomService(
     RoomAccess access,
     IValidator<CreateRoomRequest> createValidator,
     IValidator<UpdateRoomRequest> updateValidator,
+    MessageSearchService search,
     RoomBroadcaster broadcaster,
     TimeProvider clock,
-    Receipts.ReceiptService receipts)
+    Receipts.ReceiptService receipts,
+    RoomNotificationService notifications)
 {
     /// <summary>Creates a room with the caller as its admin; the caller's connections join its group.</summary>
     public async Task<RoomDto> CreateAsync(Caller caller, CreateRoomRequest request, CancellationToken cancellationToken = default)
@@ -27,13 +31,18 @@ public sealed class RoomService(
         }
 
         createValidator.EnsureValid(request);
+        var settings = request.Settings ?? RoomSettings.Default;
+        settings = settings with
+        {
+            SearchLanguage = await search.RequireLanguageAsync(settings.SearchLanguage, "settings.searchLanguage", cancellationToken),
+        };
         var room = new Room
         {
             Id = Guid.CreateVersion7(),
             Name = request.Name.Trim(),
             Topic = string.IsNullOrWhiteSpace(request.Topic) ? null : request.Topic.Trim(),
             IsPrivate = request.IsPrivate,
-            Settings = request.Settings ?? RoomSettings.Default,
+            Settings = settings,
             CreatedAt = clock.UtcNowAsStored(),
             MemberCount = 1,
         };
@@ -49,7 +58,11 @@ public sealed class RoomService(
         await receipts.FlushUserAsync(caller.UserId, cancellationToken);
         var listings = await rooms.ListForMemberAsync(caller.UserId, cancellationToken);
         var last = await messages.LastOfRoomsAsync([.. listings.Select(l => l.Room.Id)], caller.UserId, cancellationToken);
-        return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto(), l.UnreadMentionCount))];
+        var muted = await notifications.MutedRoomsAsync(caller.UserId, cancellationToken);
+        return [.. listings.Select(l => l.Room.ToDto(l.UnreadCount, last.GetValueOrDefault(l.Room.Id)?.ToDto(), l.UnreadMentionCount) with
+        {
+            NotificationsMuted = muted.Contains(l.Room.Id),
+        })];
     }
 
     /// <summary>A room the caller may read; a member also learns their unread mentions in it.</summary>
@@ -60,7 +73,7 @@ public sealed class RoomService(
         int? mentions = state.Member is { } member
             ? await messages.UnreadMentionCountAsync(roomId, caller.UserId, receipts.Of(member).ReadSeq, cancellationToken)
             : null;
-        return room.ToDto(unreadMentionCount: mentions);
+        return await notifications.ForUserAsync(room.ToDto(unreadMentionCount: mentions), caller.UserId, cancellationToken);
     }
 
     /// <summary>Renames a room or changes its topic (admins); the room hears <c>RoomUpdated</c>.</summary>

@@ -138,6 +138,49 @@ public sealed class ChatClientTests(ChatNodeFixture fixture) : IClassFixture<Cha
     }
 
     [Fact]
+    public async Task Pins_and_message_search_round_trip_through_the_typed_clients()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var bob = await TestUser.RegisterAsync(Node, "bob");
+        var aliceRest = ClientFactory.Rest(Node.Address, alice.Token);
+        var bobRest = ClientFactory.Rest(Node.Address, bob.Token);
+        var room = await aliceRest.CreateRoomAsync(new CreateRoomRequest("pins", null, false, new RoomSettings(SearchLanguage: "english")));
+        await bobRest.JoinRoomAsync(room.Id);
+        await using var aliceHub = await ClientFactory.ConnectAsync(Node.Address, alice);
+        await using var bobHub = await ClientFactory.ConnectAsync(Node.Address, bob);
+        var pins = new Heard<PinDto>();
+        var unpins = new Heard<MessageUnpinnedEvent>();
+        bobHub.MessagePinned += pins.Add;
+        bobHub.MessageUnpinned += unpins.Add;
+        await bobHub.JoinRoomAsync(room.Id);
+        var ack = await aliceHub.SendTextAsync(room.Id, "the <release> is running late");
+
+        await aliceHub.PinMessageAsync(room.Id, ack.MessageId);
+        var pinned = await pins.NextAsync();
+        var listed = Assert.Single(await bobRest.GetPinsAsync(room.Id));
+        var inRoom = await bobRest.SearchRoomMessagesAsync(room.Id, "run", limit: 5);
+        var everywhere = await bobRest.SearchMessagesAsync("\"release is running\" -early");
+        await aliceRest.UnpinMessageAsync(room.Id, ack.MessageId);
+        var unpinned = await unpins.NextAsync();
+        var again = await aliceRest.PinMessageAsync(room.Id, ack.MessageId);
+        await aliceHub.UnpinMessageAsync(room.Id, ack.MessageId);
+
+        Assert.Equal((ack.MessageId, alice.Id, true), (pinned.Message.Id, pinned.PinnedBy, pinned.Message.Pinned));
+        Assert.Equal(pinned.PinnedAt, listed.PinnedAt);
+        var hit = Assert.Single(inRoom.Hits);
+        Assert.Equal((ack.MessageId, false), (hit.Message.Id, inRoom.HasMore));
+        Assert.Equal("the &lt;release&gt; is <mark>running</mark> late", hit.Highlight);
+        Assert.Equal(ack.MessageId, Assert.Single(everywhere.Hits).Message.Id);
+        Assert.Equal(new MessageUnpinnedEvent(room.Id, ack.MessageId, alice.Id), unpinned);
+        Assert.Equal(ack.MessageId, again.Message.Id);
+        Assert.Equal(ack.MessageId, (await unpins.NextAsync()).MessageId);
+        var refused = await Assert.ThrowsAsync<ChatServiceException>(() => bobHub.PinMessageAsync(room.Id, ack.MessageId));
+        Assert.Equal(ErrorCodes.Forbidden, refused.Code);
+        var invalid = await Assert.ThrowsAsync<ChatServiceException>(() => bobRest.SearchMessagesAsync(""));
+        Assert.Equal(ErrorCodes.Invalid, invalid.Code);
+    }
+
+    [Fact]
     public async Task Hub_refusals_surface_as_exceptions_carrying_the_protocol_code()
     {
         var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);

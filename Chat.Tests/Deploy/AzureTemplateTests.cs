@@ -195,6 +195,24 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void Web_push_settings_come_with_a_public_key_only_and_the_private_key_from_the_vault_only()
+    {
+        var site = Template.Single("Microsoft.Web/sites");
+        var pushSettings = site.Template.GetProperty("variables").GetProperty("pushSettings").GetString()!;
+        var names = System.Text.RegularExpressions.Regex.Matches(pushSettings, @"'Push__(\w+)'").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal(["VapidPublicKey", "VapidPrivateKey", "Subject"], names);
+        Assert.All(names, name => Assert.True(
+            typeof(Chat.Hubs.Notifications.PushOptions).GetProperty(name) is not null, $"Push__{name}: PushOptions has no property {name}"));
+        Assert.StartsWith("[if(empty(parameters('pushVapidPublicKey')), createArray()", pushSettings, StringComparison.Ordinal);
+        Assert.Contains("format('@Microsoft.KeyVault(SecretUri={0}/push-vapid-private-key)', variables('secretsUri'))", pushSettings, StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            Template.Root.GetProperty("parameters").EnumerateObject(),
+            p => p.Name.Contains("push", StringComparison.OrdinalIgnoreCase) && p.Value.GetProperty("type").GetString()!.StartsWith("secure", StringComparison.Ordinal));
+        Assert.Contains("pushSettings", site.Properties.GetProperty("siteConfig").GetProperty("appSettings").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PostgreSQL_allows_every_extension_the_migrations_create()
     {
         var setting = Assert.Single(Template.All("Microsoft.DBforPostgreSQL/flexibleServers/configurations"), c => c.Body.GetProperty("name").GetString()!.Contains("azure.extensions", StringComparison.Ordinal));
@@ -368,6 +386,8 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
             ["CHAT_JWT_SIGNING_KEY"] = null,
             ["CHAT_INSTANCE_COUNT"] = null,
             ["CHAT_DEPLOYMENT_PRINCIPAL_ID"] = null,
+            ["CHAT_PUSH_VAPID_PUBLIC_KEY"] = null,
+            ["CHAT_PUSH_SUBJECT"] = null,
         };
         foreach (var (name, value) in more)
         {

@@ -46,6 +46,16 @@ public static class ApiRoutes
 
     public static string Messages(Guid roomId) => $"{Room(roomId)}/messages";
 
+    /// <summary>Full-text search of all the caller's rooms.</summary>
+    public const string MessageSearch = "api/messages/search";
+
+    /// <summary>Full-text search of one room.</summary>
+    public static string RoomMessageSearch(Guid roomId) => $"{Messages(roomId)}/search";
+
+    public static string Pins(Guid roomId) => $"{Room(roomId)}/pins";
+
+    public static string Pin(Guid roomId, Guid messageId) => $"{Pins(roomId)}/{messageId}";
+
     public static string Receipts(Guid roomId) => $"{Room(roomId)}/receipts";
 
     public static string Threads(Guid roomId) => $"{Room(roomId)}/threads";

@@ -80,6 +80,48 @@ public static class ChatApi
     public static Task<HttpResponseMessage> PostMessageAsync(this HttpClient http, Guid roomId, SendMessageRequest request) =>
         http.PostAsJsonAsync(ApiRoutes.Messages(roomId), request, Json.Options);
 
+    /// <summary>
+    /// A message search, in one room or (without <paramref name="roomId"/>) in all the caller's
+    /// rooms; the answer, for a test that checks refusals too. A null argument is left out.
+    /// </summary>
+    public static Task<HttpResponseMessage> SearchMessagesAsync(
+        this HttpClient http, Guid? roomId, string? q, int? limit = null, int? offset = null)
+    {
+        var query = new List<string>();
+        if (q is not null)
+        {
+            query.Add($"q={Uri.EscapeDataString(q)}");
+        }
+
+        if (limit is not null)
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"limit={limit}"));
+        }
+
+        if (offset is not null)
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"offset={offset}"));
+        }
+
+        var route = roomId is { } id ? ApiRoutes.RoomMessageSearch(id) : ApiRoutes.MessageSearch;
+        return http.GetAsync(query.Count == 0 ? route : $"{route}?{string.Join('&', query)}");
+    }
+
+    /// <summary>The page a search that must succeed finds.</summary>
+    public static Task<MessageSearchPage> SearchPageAsync(this HttpClient http, Guid? roomId, string q, int? limit = null, int? offset = null) =>
+        http.SearchMessagesAsync(roomId, q, limit, offset).ReadAsync<MessageSearchPage>();
+
+    public static Task<HttpResponseMessage> PinAsync(this HttpClient http, Guid roomId, Guid messageId) =>
+        http.PutAsync(ApiRoutes.Pin(roomId, messageId), null);
+
+    public static Task<HttpResponseMessage> UnpinAsync(this HttpClient http, Guid roomId, Guid messageId) =>
+        http.DeleteAsync(ApiRoutes.Pin(roomId, messageId));
+
+    public static Task<HttpResponseMessage> ListPinsAsync(this HttpClient http, Guid roomId) => http.GetAsync(ApiRoutes.Pins(roomId));
+
+    /// <summary>The room's pins, the latest first.</summary>
+    public static Task<PinDto[]> PinsAsync(this HttpClient http, Guid roomId) => GetAsync<PinDto[]>(http, ApiRoutes.Pins(roomId));
+
     /// <summary>The delivery and read pointers of every member.</summary>
     public static Task<ReceiptDto[]> ReceiptsAsync(this HttpClient http, Guid roomId) => GetAsync<ReceiptDto[]>(http, ApiRoutes.Receipts(roomId));
 

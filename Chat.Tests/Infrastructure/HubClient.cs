@@ -45,6 +45,8 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<RoomDto> roomUpdates = Channel.CreateUnbounded<RoomDto>();
     private readonly Channel<ResyncRequiredEvent> resyncs = Channel.CreateUnbounded<ResyncRequiredEvent>();
     private readonly Channel<MessageStreamingEvent> streaming = Channel.CreateUnbounded<MessageStreamingEvent>();
+    private readonly Channel<PinDto> pins = Channel.CreateUnbounded<PinDto>();
+    private readonly Channel<MessageUnpinnedEvent> unpins = Channel.CreateUnbounded<MessageUnpinnedEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -64,6 +66,8 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), r => roomUpdates.Writer.TryWrite(r));
         connection.On<ResyncRequiredEvent>(nameof(IChatClient.ResyncRequired), e => resyncs.Writer.TryWrite(e));
         connection.On<MessageStreamingEvent>(nameof(IChatClient.MessageStreaming), e => streaming.Writer.TryWrite(e));
+        connection.On<PinDto>(nameof(IChatClient.MessagePinned), p => pins.Writer.TryWrite(p));
+        connection.On<MessageUnpinnedEvent>(nameof(IChatClient.MessageUnpinned), e => unpins.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -201,6 +205,22 @@ public sealed class HubClient : IAsyncDisposable
 
     public Task RemoveReactionAsync(Guid roomId, Guid messageId, string emoji) =>
         Connection.InvokeAsync(nameof(IChatHub.RemoveReaction), roomId.ToString(), messageId.ToString(), emoji);
+
+    public Task PinMessageAsync(Guid roomId, Guid messageId) =>
+        Connection.InvokeAsync(nameof(IChatHub.PinMessage), roomId.ToString(), messageId.ToString());
+
+    public Task UnpinMessageAsync(Guid roomId, Guid messageId) =>
+        Connection.InvokeAsync(nameof(IChatHub.UnpinMessage), roomId.ToString(), messageId.ToString());
+
+    /// <summary>The next time this connection hears a message was pinned, within the deadline.</summary>
+    public Task<PinDto> NextPinAsync(TimeSpan? wait = null) => Next(pins, wait);
+
+    /// <summary>The next time this connection hears a message lost its pin, within the deadline.</summary>
+    public Task<MessageUnpinnedEvent> NextUnpinAsync(TimeSpan? wait = null) => Next(unpins, wait);
+
+    public IReadOnlyList<PinDto> DrainPins() => Drain(pins);
+
+    public IReadOnlyList<MessageUnpinnedEvent> DrainUnpins() => Drain(unpins);
 
     /// <summary>The next message this connection receives, within the deadline.</summary>
     public Task<MessageDto> NextMessageAsync(TimeSpan? wait = null) => Next(messages, wait);

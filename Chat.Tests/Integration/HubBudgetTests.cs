@@ -26,6 +26,7 @@ public sealed partial class HubBudgetTests(BudgetsNodeFixture fixture) : IClassF
     [InlineData("receipts")]
     [InlineData("edits")]
     [InlineData("reactions")]
+    [InlineData("pins")]
     public async Task A_hub_method_past_its_budget_is_refused_with_a_retry_time_and_the_connection_carries_on(string budget)
     {
         var owner = await TestUser.RegisterAsync(Node, "owner");
@@ -153,6 +154,41 @@ public sealed partial class HubBudgetTests(BudgetsNodeFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Pins_over_rest_and_the_hub_share_the_edits_budget()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var room = await alice.CreateRoomAsync(Node);
+        await using var hub = await HubClient.ConnectAsync(Node, alice);
+        var ack = await hub.SendTextAsync(room.Id, "pin me");
+        using var http = Node.Http(alice.Token);
+
+        await hub.PinMessageAsync(room.Id, ack.MessageId);
+        await http.UnpinAsync(room.Id, ack.MessageId).ExpectAsync(HttpStatusCode.NoContent);
+        await hub.EditMessageAsync(room.Id, ack.MessageId, "pin me, edited");
+
+        using var overRest = await http.PinAsync(room.Id, ack.MessageId);
+        var overHub = await Assert.ThrowsAsync<HubException>(() => hub.PinMessageAsync(room.Id, ack.MessageId));
+
+        await ProblemAssert.HasCodeAsync(overRest, HttpStatusCode.TooManyRequests, ErrorCodes.RateLimited);
+        Assert.StartsWith("rate_limited: ", overHub.Message);
+        Assert.Empty(await http.PinsAsync(room.Id));
+    }
+
+    [Fact]
+    public async Task Message_search_and_room_search_share_the_search_budget()
+    {
+        var alice = await TestUser.RegisterAsync(Node, "alice");
+        var room = await alice.CreateRoomAsync(Node);
+        using var http = Node.Http(alice.Token);
+
+        await http.GetAsync($"{ApiRoutes.RoomSearch}?q=room").ExpectAsync(HttpStatusCode.OK);
+        await http.SearchMessagesAsync(room.Id, "anything").ExpectAsync(HttpStatusCode.OK);
+        using var everywhere = await http.SearchMessagesAsync(null, "anything");
+
+        await ProblemAssert.HasCodeAsync(everywhere, HttpStatusCode.TooManyRequests, ErrorCodes.RateLimited);
+    }
+
+    [Fact]
     public async Task Every_other_request_spends_the_general_budget()
     {
         var alice = await TestUser.RegisterAsync(Node, "alice");
@@ -199,6 +235,8 @@ public sealed partial class HubBudgetTests(BudgetsNodeFixture fixture) : IClassF
                 i => i % 2 == 0 ? hub.MarkDeliveredAsync(roomId, first.Seq) : hub.MarkReadAsync(roomId, first.Seq)),
             "edits" => (BudgetsNodeFixture.Edits,
                 i => i % 2 == 0 ? hub.EditMessageAsync(roomId, first.MessageId, $"edit {i}") : hub.DeleteMessageAsync(roomId, second.MessageId)),
+            "pins" => (BudgetsNodeFixture.Edits,
+                i => i % 2 == 0 ? hub.PinMessageAsync(roomId, first.MessageId) : hub.UnpinMessageAsync(roomId, first.MessageId)),
             "reactions" => (BudgetsNodeFixture.Reactions,
                 i => i % 2 == 0 ? hub.AddReactionAsync(roomId, first.MessageId, "👍") : hub.RemoveReactionAsync(roomId, first.MessageId, "👍")),
             _ => throw new ArgumentOutOfRangeException(nameof(budget)),

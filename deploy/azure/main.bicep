@@ -66,6 +66,12 @@ param corsAllowedOrigins string[] = []
 @description('Bots to declare, each {userName, displayName?, provider, model?, endpoint?, systemPrompt?} (README, "Bots and streamed replies"). An openai bot reads its key from the vault secret bot-<userName>-api-key (deploy/README.md).')
 param bots bot[] = []
 
+@description('Web Push: the VAPID public key browsers subscribe with (base64url of the uncompressed P-256 point); empty leaves offline notifications off. Its private key is the vault secret push-vapid-private-key, set by the operator (deploy/README.md).')
+param pushVapidPublicKey string = ''
+
+@description('Web Push: where push services can reach the operator, a mailto: or https: URI; needed with pushVapidPublicKey.')
+param pushSubject string = ''
+
 @description('E-mail address that receives the alerts (node unhealthy, 5xx, PostgreSQL CPU and storage, Redis memory).')
 param alertEmail string
 
@@ -177,6 +183,8 @@ module webApp 'modules/webapp.bicep' = {
     corsAllowedOrigins: corsAllowedOrigins
     previousJwtSigningKeyIds: previousJwtSigningKeyIds
     bots: bots
+    pushVapidPublicKey: pushVapidPublicKey
+    pushSubject: pushSubject
   }
   // The references must find their secrets on the first start.
   dependsOn: [

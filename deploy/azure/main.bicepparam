@@ -14,6 +14,9 @@ param postgresSkuTier = 'Burstable'
 param migrateOnStartup = true
 param deploymentPrincipalId = readEnvironmentVariable('CHAT_DEPLOYMENT_PRINCIPAL_ID', '')
 param alertEmail = readEnvironmentVariable('CHAT_ALERT_EMAIL', 'ops@example.com')
+// Offline notifications (Web Push): not secrets; the private key is a vault secret (deploy/README.md).
+param pushVapidPublicKey = readEnvironmentVariable('CHAT_PUSH_VAPID_PUBLIC_KEY', '')
+param pushSubject = readEnvironmentVariable('CHAT_PUSH_SUBJECT', '')
 
 param postgresAdminPassword = readEnvironmentVariable('CHAT_POSTGRES_ADMIN_PASSWORD')
 param postgresAppPassword = readEnvironmentVariable('CHAT_POSTGRES_APP_PASSWORD')

@@ -74,6 +74,12 @@ param appSubnetId string
 @description('Bots the service declares.')
 param bots bot[] = []
 
+@description('Web Push VAPID public key (base64url); empty leaves offline notifications off.')
+param pushVapidPublicKey string = ''
+
+@description('Web Push subject: a mailto: or https: URI of the operator.')
+param pushSubject string = ''
+
 // Without a version a reference follows the newest version of its secret.
 var secretsUri = '${vaultUri}secrets'
 
@@ -96,6 +102,17 @@ var botSettings = filter(
   ])),
   setting => !empty(setting.value)
 )
+
+// Offline notifications only with a public key: the private key is the vault secret
+// push-vapid-private-key, which the operator sets (deploy/README.md), like a bot's API key. Without
+// the public key no setting names the secret, so a deployment without push never refers to it.
+var pushSettings = empty(pushVapidPublicKey)
+  ? []
+  : [
+      { name: 'Push__VapidPublicKey', value: pushVapidPublicKey }
+      { name: 'Push__VapidPrivateKey', value: '@Microsoft.KeyVault(SecretUri=${secretsUri}/push-vapid-private-key)' }
+      { name: 'Push__Subject', value: pushSubject }
+    ]
 
 var fixedSettings = [
   {
@@ -210,7 +227,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       // Readiness checks PostgreSQL and Redis: an instance that cannot reach either is taken out
       // of the load balancer instead of accepting connections it cannot serve.
       healthCheckPath: '/health/ready'
-      appSettings: concat(fixedSettings, corsSettings, previousKeySettings, botSettings)
+      appSettings: concat(fixedSettings, corsSettings, previousKeySettings, botSettings, pushSettings)
     }
   }
 }
