@@ -65,3 +65,37 @@ export function scenarios(setup: () => Promise<void>): (name: string, body: () =
       await body();
     });
 }
+
+/** The room's main list (the thread panel's replies are outside it). */
+export function mainList(page: Page) {
+  return page.locator('.room-main .messages');
+}
+
+/** A message of the room's main list by its text. */
+export function listed(page: Page, text: string) {
+  return mainList(page).locator('.message', { has: page.locator('.message-text', { hasText: text }) });
+}
+
+/** The open thread panel. */
+export function threadPanel(page: Page) {
+  return page.locator('.thread-panel');
+}
+
+/** A call to the REST API as the user with `token`; throws on a status other than `expected`. */
+export async function api<T = unknown>(url: string, token: string, method: string, path: string, body?: unknown, expected = [200, 201, 204]): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!expected.includes(response.status)) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Creates a public room as one user and lets the others join it; answers its id. */
+export async function roomWith(url: string, name: string, ownerToken: string, ...memberTokens: string[]): Promise<string> {
+  const room = await api<{ id: string }>(url, ownerToken, 'POST', '/api/rooms', { name, isPrivate: false });
+  for (const token of memberTokens) await api(url, token, 'POST', `/api/rooms/${room.id}/members`);
+  return room.id;
+}

@@ -1,5 +1,7 @@
-import { ChatClient, type ConnectionState, type MessageDto, type PresenceChangedEvent, type RoomDto, type RoomSnapshot } from '@chat-service/client';
+import { ChatClient, inMainList, type ConnectionState, type MessageDto, type PresenceChangedEvent, type RoomDto, type RoomSnapshot } from '@chat-service/client';
 import { errorText, h, toast } from './dom';
+import { mentionsUser } from './mentions';
+import { PushNotifications } from './notifications';
 import { presencePicker } from './presence';
 import { roomDirectory } from './roomDirectory';
 import { roomList } from './roomList';
@@ -25,6 +27,7 @@ export class ChatApp {
   private readonly profileSlot = h('div', { class: 'profile' });
   private readonly directorySlot = h('div');
   private view: RoomView | null = null;
+  private push: PushNotifications | null = null;
   private readonly lastMarked = new Map<string, number>();
 
   constructor(
@@ -47,7 +50,8 @@ export class ChatApp {
     this.wire();
   }
 
-  async start(invitation: string | null): Promise<void> {
+  /** `roomLink` is the room a notification's click opened the app at (`#room=ID`). */
+  async start(invitation: string | null, roomLink: string | null = null): Promise<void> {
     this.setBanner('connecting');
     try {
       await this.client.start();
@@ -60,10 +64,17 @@ export class ChatApp {
     void this.loadBots();
     await this.refreshRooms();
     if (invitation) await this.acceptInvitation(invitation);
+    else if (roomLink && this.state.rooms.has(roomLink)) await this.openRoomLink(roomLink);
     else {
       const first = [...this.state.rooms.keys()][0];
       if (first) await this.openRoom(first);
     }
+  }
+
+  /** Opens the room a notification named, if the user is still in it. */
+  async openRoomLink(roomId: string): Promise<void> {
+    history.replaceState(null, '', location.pathname);
+    if (this.state.rooms.has(roomId)) await this.openRoom(roomId);
   }
 
   async acceptInvitation(token: string): Promise<void> {
@@ -85,9 +96,24 @@ export class ChatApp {
       presencePicker(me.status === 'offline' ? 'online' : me.status, (status) =>
         void this.client.setPresence(status).catch((e) => toast(errorText(e))),
       ),
-      h('button', { class: 'link', onclick: () => void this.client.stop().then(() => this.session.signOut()).finally(this.signOut) }, 'Sign out'),
+      h('button', { class: 'link', onclick: () => void this.signOutClicked() }, 'Sign out'),
     );
+    this.push = new PushNotifications(this.client.rest, me.id);
+    this.profileSlot.append(this.push.element);
+    void this.push.init().then(() => {
+      this.state.pushAvailable = this.push?.available ?? false;
+      this.view?.renderHeader();
+    });
     this.directorySlot.replaceChildren(roomDirectory(this.client.rest, (room) => void this.joined(room), me.role !== 'guest'));
+  }
+
+  private async signOutClicked(): Promise<void> {
+    // Before the session ends: removing this browser's push subscription needs the user's token.
+    await this.push?.signOut();
+    await this.client
+      .stop()
+      .then(() => this.session.signOut())
+      .finally(this.signOut);
   }
 
   /** Which users are bots, for `@` completion; without the list the composer simply offers none. */
@@ -104,7 +130,10 @@ export class ChatApp {
     this.state.rooms.clear();
     for (const room of rooms) {
       this.state.rooms.set(room.id, room);
-      if (room.id !== this.state.currentRoomId) this.state.unread.set(room.id, room.unreadCount ?? 0);
+      if (room.id !== this.state.currentRoomId) {
+        this.state.unread.set(room.id, room.unreadCount ?? 0);
+        this.state.mentions.set(room.id, room.unreadMentionCount ?? 0);
+      }
     }
     this.renderRooms();
   }
@@ -112,7 +141,7 @@ export class ChatApp {
   private renderRooms(): void {
     this.roomsSlot.replaceChildren(
       h('h2', { class: 'section-title' }, 'Rooms'),
-      roomList([...this.state.rooms.values()], this.state.unread, this.state.currentRoomId, (id) => void this.openRoom(id)),
+      roomList([...this.state.rooms.values()], this.state.unread, this.state.currentRoomId, (id) => void this.openRoom(id), this.state.mentions),
     );
   }
 
@@ -136,6 +165,7 @@ export class ChatApp {
     this.state.currentRoomId = roomId;
     this.state.rooms.set(roomId, snapshot.room);
     this.state.unread.set(roomId, 0);
+    this.state.mentions.set(roomId, 0);
     const members = this.state.roomMembers(roomId);
     members.clear();
     for (const m of snapshot.members) {
@@ -149,12 +179,18 @@ export class ChatApp {
     } catch {
       // Receipts only decorate the view; the room works without them.
     }
-    this.view = new RoomView(this.client, this.state, roomId);
+    this.view = new RoomView(this.client, this.state, roomId, (message) => void this.openMessage(message));
     this.mainSlot.replaceChildren(this.view.element);
     this.view.render();
     this.view.focusComposer();
     this.renderRooms();
     this.markRead();
+  }
+
+  /** Shows a message wherever it is (a search hit): its room is opened first when another is open. */
+  private async openMessage(message: MessageDto): Promise<void> {
+    if (this.state.currentRoomId !== message.roomId) await this.openRoom(message.roomId);
+    if (this.view?.roomId === message.roomId) await this.view.jumpTo(message);
   }
 
   /** Moves the read pointer to the newest message while the room is on screen. */
@@ -165,6 +201,13 @@ export class ChatApp {
     if (newest <= (this.lastMarked.get(roomId) ?? 0)) return;
     this.lastMarked.set(roomId, newest);
     void this.client.markRead(roomId, newest).catch(() => this.lastMarked.delete(roomId));
+  }
+
+  private adjustPinnedCount(roomId: string, by: number): void {
+    const room = this.state.rooms.get(roomId);
+    if (!room) return;
+    this.state.rooms.set(roomId, { ...room, pinnedCount: Math.max(0, (room.pinnedCount ?? 0) + by) });
+    if (this.view?.roomId === roomId) this.view.renderHeader();
   }
 
   private setBanner(state: ConnectionState): void {
@@ -186,9 +229,12 @@ export class ChatApp {
     });
     c.on('MessageReceived', (m: MessageDto) => {
       const room = this.state.rooms.get(m.roomId);
-      if (room) this.state.rooms.set(m.roomId, { ...room, lastMessage: m });
+      // A reply only in a thread is not the room's last message, nor one more to read in its list.
+      const listed = inMainList(m);
+      if (room && listed) this.state.rooms.set(m.roomId, { ...room, lastMessage: m });
       if (!current(m.roomId)) {
-        this.state.unread.set(m.roomId, (this.state.unread.get(m.roomId) ?? 0) + 1);
+        if (listed) this.state.unread.set(m.roomId, (this.state.unread.get(m.roomId) ?? 0) + 1);
+        if (mentionsUser(m, c.me?.id ?? '')) this.state.mentions.set(m.roomId, (this.state.mentions.get(m.roomId) ?? 0) + 1);
         void c.markDelivered(m.roomId, m.seq).catch(() => undefined);
       }
       if (!room) void this.refreshRooms().catch(() => undefined);
@@ -250,7 +296,12 @@ export class ChatApp {
       }
     });
     c.on('RoomUpdated', (room) => {
-      this.state.rooms.set(room.id, room);
+      // The event goes to the whole room: what is the user's own (mute, counts) stays as this user knows it.
+      const known = this.state.rooms.get(room.id);
+      this.state.rooms.set(
+        room.id,
+        known ? { ...room, notificationsMuted: known.notificationsMuted, unreadCount: known.unreadCount, unreadMentionCount: known.unreadMentionCount } : room,
+      );
       this.renderRooms();
       if (current(room.id)) this.view?.renderHeader();
     });
@@ -262,6 +313,19 @@ export class ChatApp {
         this.mainSlot.replaceChildren(h('p', { class: 'empty' }, reason === 'left' ? 'You left the room.' : `You were ${reason} from the room.`));
       }
       this.renderRooms();
+    });
+    c.on('MessagePinned', (pin) => {
+      this.adjustPinnedCount(pin.roomId, 1);
+      if (current(pin.roomId)) this.view?.pinned(pin);
+    });
+    c.on('MessageUnpinned', ({ roomId, messageId }) => {
+      this.adjustPinnedCount(roomId, -1);
+      if (current(roomId)) this.view?.unpinned(messageId);
+    });
+    // A click on a notification while the app is open: the service worker names the room.
+    navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
+      const data = event.data as { type?: unknown; roomId?: unknown } | null;
+      if (data?.type === 'open-room' && typeof data.roomId === 'string') void this.openRoomLink(data.roomId);
     });
     document.addEventListener('visibilitychange', () => this.markRead());
   }

@@ -1,5 +1,5 @@
 import { TypingNotifier } from '@chat-service/client';
-import { h } from './dom';
+import { h, type Child } from './dom';
 import { completeMention, mentionAt, mentionCandidates } from './mentions';
 
 export interface ComposerActions {
@@ -10,10 +10,25 @@ export interface ComposerActions {
   mentionable?(): string[];
 }
 
+/** Where a composer other than the room's own differs: a thread's has its own id, words and a checkbox. */
+export interface ComposerOptions {
+  id?: string;
+  label?: string;
+  placeholder?: string;
+  /** Shown between the box and the Send button. */
+  extra?: Child;
+}
+
 /** The message box: Enter sends, Shift+Enter adds a line, typing is reported while it has text. */
-export function composer(actions: ComposerActions, allowFiles: boolean): HTMLElement {
+export function composer(actions: ComposerActions, allowFiles: boolean, options: ComposerOptions = {}): HTMLElement {
   const notifier = new TypingNotifier();
-  const box = h('textarea', { id: 'composer', rows: 1, placeholder: 'Write a message', 'aria-label': 'Message', maxlength: 4000 });
+  const box = h('textarea', {
+    id: options.id ?? 'composer',
+    rows: 1,
+    placeholder: options.placeholder ?? 'Write a message',
+    'aria-label': options.label ?? 'Message',
+    maxlength: 4000,
+  });
   const report = (kind: 'start' | 'stop' | null) => kind && actions.typing(kind);
 
   const submit = async () => {
@@ -93,6 +108,7 @@ export function composer(actions: ComposerActions, allowFiles: boolean): HTMLEle
     allowFiles ? file : null,
     suggestions,
     box,
-    h('button', { type: 'submit', class: 'primary', 'aria-label': 'Send message' }, 'Send'),
+    options.extra,
+    h('button', { type: 'submit', class: 'primary', 'aria-label': options.label ? `Send ${options.label.toLowerCase()}` : 'Send message' }, 'Send'),
   );
 }

@@ -2,6 +2,7 @@ import { ChatRest } from '@chat-service/client';
 import { authView } from './authView';
 import { ChatApp } from './chatApp';
 import { invitationFromHash } from './invitationLink';
+import { roomFromHash } from './roomLink';
 import { clearSession, loadSession, saveSession, SessionKeeper, type Session } from './session';
 import './styles.css';
 
@@ -20,10 +21,12 @@ function showAuth(): void {
 function showApp(session: Session): void {
   const app = new ChatApp(new SessionKeeper(session, new ChatRest()), showAuth);
   app.mount(root);
-  void app.start(invitationFromHash(location.hash));
+  void app.start(invitationFromHash(location.hash), roomFromHash(location.hash));
   window.addEventListener('hashchange', () => {
     const token = invitationFromHash(location.hash);
     if (token) void app.acceptInvitation(token);
+    const room = roomFromHash(location.hash);
+    if (room) void app.openRoomLink(room);
   });
 }
 

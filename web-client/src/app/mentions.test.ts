@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completeMention, mentionAt, mentionCandidates } from './mentions';
+import { completeMention, mentionAt, mentionCandidates, mentionsUser, splitMentions } from './mentions';
 
 describe('@ completion', () => {
   it('finds the mention the caret is in, and none inside a word', () => {
@@ -19,5 +19,33 @@ describe('@ completion', () => {
     const mention = mentionAt(text, 7)!;
     expect(completeMention(text, 7, mention, 'helper')).toEqual({ text: 'ask @helper what time it is', caret: 12 });
     expect(completeMention('@h', 2, mentionAt('@h', 2)!, 'helper')).toEqual({ text: '@helper ', caret: 8 });
+  });
+});
+
+describe('mentions in a message', () => {
+  const names: Record<string, 'me' | 'other'> = { alice: 'me', bob: 'other', 'j.doe': 'other' };
+  const kind = (name: string) => names[name] ?? null;
+
+  it('sets known @names apart and leaves the rest as text', () => {
+    expect(splitMentions('hi @Bob and @alice, see @nobody', kind)).toEqual([
+      { text: 'hi ' },
+      { text: '@Bob', mention: 'other' },
+      { text: ' and ' },
+      { text: '@alice', mention: 'me' },
+      { text: ', see @nobody' },
+    ]);
+  });
+
+  it('finds a name before a full stop, keeps dots inside names, and ignores e-mail addresses', () => {
+    expect(splitMentions('thanks @bob.', kind)).toEqual([{ text: 'thanks ' }, { text: '@bob', mention: 'other' }, { text: '.' }]);
+    expect(splitMentions('@j.doe!', kind)).toEqual([{ text: '@j.doe', mention: 'other' }, { text: '!' }]);
+    expect(splitMentions('mail bob@bob.example', kind)).toEqual([{ text: 'mail bob@bob.example' }]);
+  });
+
+  it('tells whether a message mentions the reader: by id or @room, never their own', () => {
+    expect(mentionsUser({ senderId: 'b', mentions: ['a'] }, 'a')).toBe(true);
+    expect(mentionsUser({ senderId: 'b', mentions: [], mentionsRoom: true }, 'a')).toBe(true);
+    expect(mentionsUser({ senderId: 'b', mentions: ['c'] }, 'a')).toBe(false);
+    expect(mentionsUser({ senderId: 'a', mentions: ['a'], mentionsRoom: true }, 'a')).toBe(false);
   });
 });

@@ -23,3 +23,43 @@ export function completeMention(text: string, caret: number, mention: PartialMen
   const rest = text.slice(caret).replace(/^\s/, '');
   return { text: text.slice(0, mention.start) + inserted + rest, caret: mention.start + inserted.length };
 }
+
+/** A run of message text: plain, or an `@name` that names someone (`me` when it is the reader). */
+export interface TextPiece {
+  text: string;
+  mention?: 'me' | 'other';
+}
+
+// An @ that follows a letter, digit or name character belongs to a word (an e-mail address), not a mention.
+const mentionPattern = /(?<![A-Za-z0-9_.@-])@([A-Za-z0-9_.-]+)/g;
+
+/**
+ * Splits text at the `@name`s that `kind` knows (given the name in lower case), so they can be
+ * shown apart; other `@words` stay text. A name followed by a full stop or hyphen ("thanks @bob.")
+ * is still found.
+ */
+export function splitMentions(text: string, kind: (name: string) => 'me' | 'other' | null): TextPiece[] {
+  const pieces: TextPiece[] = [];
+  let at = 0;
+  for (const match of text.matchAll(mentionPattern)) {
+    let name = match[1];
+    let found = kind(name.toLowerCase());
+    while (!found && /[.-]$/.test(name)) {
+      name = name.slice(0, -1);
+      found = kind(name.toLowerCase());
+    }
+    if (!found || !name) continue;
+    const start = match.index;
+    if (start > at) pieces.push({ text: text.slice(at, start) });
+    pieces.push({ text: `@${name}`, mention: found });
+    at = start + name.length + 1;
+  }
+  if (at < text.length) pieces.push({ text: text.slice(at) });
+  return pieces;
+}
+
+/** Whether a message mentions the user, by name or with `@room`; one's own messages never do. */
+export function mentionsUser(message: { senderId: string; mentions?: string[] | null; mentionsRoom?: boolean }, userId: string): boolean {
+  if (!userId || message.senderId === userId) return false;
+  return message.mentionsRoom === true || (message.mentions ?? []).includes(userId);
+}

@@ -1,7 +1,8 @@
 import type { ChatRest, MessageDto } from '@chat-service/client';
 import { attachmentView } from './attachmentView';
 import { h } from './dom';
-import { messageText } from './messageText';
+import { mentionsUser } from './mentions';
+import { messageText, type MentionKind } from './messageText';
 import { isReply, replyBody } from './replyView';
 
 export const quickReactions = ['👍', '❤️', '😂', '🎉', '😮'];
@@ -19,6 +20,18 @@ export interface MessageActions {
   /** Whether the user may stop this reply in progress: they sent what it answers, or they moderate. */
   canStop(message: MessageDto): boolean;
   stop(messageId: string): void;
+  /** Who the `@name`s of this message's text name, to set them apart. */
+  mentionKind?(message: MessageDto): MentionKind;
+  /** Moderators and admins pin and unpin. */
+  canPin?: boolean;
+  pin?(messageId: string, pinned: boolean): void;
+  /** Opens a root's thread; left out where no thread can be opened (inside the thread itself). */
+  openThread?(rootId: string): void;
+}
+
+/** Whether a thread may start at this message: not private, not deleted, not a reply in a thread itself. */
+export function canStartThread(message: MessageDto): boolean {
+  return !message.toUserId && !message.deleted && !message.threadRootId && message.status === 'complete';
 }
 
 export function messageItem(message: MessageDto, actions: MessageActions, seenBy: string[] | null): HTMLElement {
@@ -30,8 +43,9 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
   }
 
   const streaming = message.status === 'streaming' && !message.deleted;
+  const mentioned = !message.deleted && mentionsUser(message, actions.me);
   const item = h('li', {
-    class: `message${mine ? ' message-mine' : ''}${message.deleted ? ' message-deleted' : ''}${streaming ? ' message-streaming' : ''}`,
+    class: `message${mine ? ' message-mine' : ''}${message.deleted ? ' message-deleted' : ''}${streaming ? ' message-streaming' : ''}${mentioned ? ' message-mention' : ''}${message.pinned ? ' message-is-pinned' : ''}`,
     'data-seq': message.seq,
     'data-id': message.id,
     'data-status': message.status,
@@ -45,6 +59,10 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
     h('time', { datetime: message.sentAt.toISOString() }, time),
     message.editedAt && !message.deleted ? h('span', { class: 'message-edited' }, '(edited)') : null,
     message.toUserId ? h('span', { class: 'message-private' }, 'private') : null,
+    message.pinned && !message.deleted ? h('span', { class: 'message-pinned', title: 'Pinned' }, '📌 pinned') : null,
+    message.threadRootId && actions.openThread
+      ? h('button', { type: 'button', class: 'link thread-origin', onclick: () => actions.openThread?.(message.threadRootId!) }, 'replied in a thread')
+      : null,
   );
   item.append(header);
 
@@ -55,7 +73,7 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
 
   // A bot's reply shows its parts (text, tool calls) and how it ended; other messages their text.
   const reply = isReply(message);
-  const body = reply ? replyBody(message) : messageText(message.content);
+  const body = reply ? replyBody(message) : messageText(message.content, actions.mentionKind?.(message));
   if (message.attachment && !reply) item.append(attachmentView(actions.rest, message.attachment));
   if (reply || message.type === 'text' || !message.attachment) item.append(body);
   // Under the text, always shown: a reply that runs on must be easy to stop, and the hover tools
@@ -88,12 +106,34 @@ export function messageItem(message: MessageDto, actions: MessageActions, seenBy
   }
   item.append(reactions);
 
+  const thread = message.thread;
+  if (thread && thread.replyCount > 0 && actions.openThread) {
+    const last = thread.lastReplyAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    item.append(
+      h(
+        'button',
+        { type: 'button', class: 'link thread-link', 'data-reply-count': thread.replyCount, onclick: () => actions.openThread?.(message.id) },
+        `${thread.replyCount} ${thread.replyCount === 1 ? 'reply' : 'replies'}`,
+        h('span', { class: 'thread-last' }, ` · last ${last}`),
+      ),
+    );
+  }
+
   const tools = h('div', { class: 'message-tools' });
   const picker = h('span', { class: 'reaction-picker' });
   for (const emoji of quickReactions) {
     picker.append(h('button', { class: 'icon', 'aria-label': `React with ${emoji}`, onclick: () => actions.react(message.id, emoji, true) }, emoji));
   }
   tools.append(picker);
+  if (actions.openThread && canStartThread(message)) {
+    tools.append(h('button', { class: 'icon', 'aria-label': 'Reply in thread', title: 'Reply in thread', onclick: () => actions.openThread?.(message.id) }, '💬'));
+  }
+  if (actions.canPin && actions.pin && !message.toUserId) {
+    const pinned = message.pinned === true;
+    tools.append(
+      h('button', { class: 'icon', 'aria-label': pinned ? 'Unpin message' : 'Pin message', title: pinned ? 'Unpin' : 'Pin', onclick: () => actions.pin?.(message.id, !pinned) }, pinned ? '📍' : '📌'),
+    );
+  }
   if (mine && message.type === 'text' && !reply) {
     tools.append(h('button', { class: 'icon', 'aria-label': 'Edit message', onclick: () => startEdit(body, message, actions) }, '✎'));
   }

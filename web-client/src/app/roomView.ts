@@ -1,13 +1,20 @@
-import { isOutcomeUnknown, newClientMessageId, type ChatClient, type MessageDto, type RoomRole } from '@chat-service/client';
+import { inMainList, isOutcomeUnknown, newClientMessageId, type ChatClient, type MessageDto, type PinDto, type RoomRole } from '@chat-service/client';
 import { composer } from './composer';
 import { errorText, h, toast } from './dom';
 import { invitationLink } from './invitationLink';
 import { membersPanel } from './membersPanel';
 import { messageItem, type MessageActions } from './messageItem';
+import type { MentionKind } from './messageText';
 import { pendingItem, type PendingSend } from './pendingItem';
+import { PinsPanel } from './pinsPanel';
+import { SearchPanel } from './searchPanel';
 import { settingsPanel } from './settingsPanel';
 import type { AppState } from './state';
+import { ThreadPanel } from './threadPanel';
+import { threadsList } from './threadsList';
 import { typingText } from './typingText';
+
+type Panel = 'members' | 'settings' | 'thread' | 'threads' | 'pins' | 'search';
 
 const imageTypes = /^image\/(png|jpeg|gif|webp)$/;
 
@@ -23,13 +30,19 @@ export class RoomView {
   private readonly olderButton = h('button', { class: 'load-older' }, 'Load older messages');
   private readonly myReactions = new Set<string>();
   private readonly pending = new Map<string, PendingSend>();
-  private panel: 'members' | 'settings' | null = null;
+  private panel: Panel | null = null;
+  private threadPanel: ThreadPanel | null = null;
+  private pinsPanel: PinsPanel | null = null;
+  private searchPanel: SearchPanel | null = null;
+  private threadsElement: HTMLElement | null = null;
   private loadingOlder = false;
 
+  /** `openMessage` shows a message of any room (a search hit elsewhere): the app switches rooms first. */
   constructor(
     private readonly client: ChatClient,
     private readonly state: AppState,
     readonly roomId: string,
+    private readonly openMessage: (message: MessageDto) => void,
   ) {
     this.olderButton.addEventListener('click', () => void this.loadOlder());
     this.scroller.addEventListener('scroll', () => {
@@ -79,13 +92,25 @@ export class RoomView {
     const room = this.state.rooms.get(this.roomId);
     if (!room) return;
     const canSettings = this.myRole === 'admin';
+    const pressed = (panel: Panel) => String(this.panel === panel);
     this.header.replaceChildren(
       h('div', { class: 'room-title' }, h('h2', {}, room.name), room.topic ? h('p', { class: 'topic' }, room.topic) : null),
       h(
         'div',
         { class: 'room-actions' },
-        h('button', { 'aria-pressed': String(this.panel === 'members'), onclick: () => this.toggle('members') }, `Members (${this.state.roomMembers(this.roomId).size})`),
-        canSettings ? h('button', { 'aria-pressed': String(this.panel === 'settings'), onclick: () => this.toggle('settings') }, 'Settings') : null,
+        h('button', { 'aria-pressed': pressed('members'), onclick: () => this.toggle('members') }, `Members (${this.state.roomMembers(this.roomId).size})`),
+        h('button', { 'aria-pressed': pressed('threads'), onclick: () => this.toggle('threads') }, 'Threads'),
+        h('button', { class: 'pinned-count', 'aria-pressed': pressed('pins'), onclick: () => this.toggle('pins') }, `📌 Pinned (${room.pinnedCount ?? 0})`),
+        // Not "Search": the sidebar's room search has that name.
+        h('button', { 'aria-pressed': pressed('search'), onclick: () => this.toggle('search') }, '🔍 Find messages'),
+        this.state.pushAvailable
+          ? h(
+              'button',
+              { class: 'mute-notifications', 'aria-pressed': String(room.notificationsMuted === true), onclick: () => void this.toggleNotifications() },
+              room.notificationsMuted ? '🔕 Notifications muted' : '🔔 Mute notifications',
+            )
+          : null,
+        canSettings ? h('button', { 'aria-pressed': pressed('settings'), onclick: () => this.toggle('settings') }, 'Settings') : null,
         h('button', { onclick: () => void this.invite() }, 'Invite'),
         h('button', { onclick: () => void this.leave() }, 'Leave'),
       ),
@@ -103,6 +128,7 @@ export class RoomView {
     );
     this.olderButton.hidden = !store.hasOlder;
     keep();
+    if (this.panel === 'thread') this.threadPanel?.render();
   }
 
   /**
@@ -112,6 +138,11 @@ export class RoomView {
   renderMessage(messageId: string): void {
     const store = this.client.store(this.roomId);
     const message = store.get(messageId);
+    if (message && !inMainList(message)) {
+      // A bot answering in a thread: only the thread shows it.
+      if (this.panel === 'thread') this.threadPanel?.render();
+      return;
+    }
     const shown = [...this.list.children].find((li) => li instanceof HTMLElement && li.dataset.id === messageId);
     if (!message || !shown) return this.renderMessages();
     const keep = this.keepScroll(false);
@@ -149,7 +180,16 @@ export class RoomView {
 
   renderPanel(): void {
     const room = this.state.rooms.get(this.roomId);
-    if (this.panel === 'members') {
+    if (this.panel === 'thread' && this.threadPanel) {
+      this.showInSide(this.threadPanel.element);
+      this.threadPanel.render();
+    } else if (this.panel === 'pins' && this.pinsPanel) {
+      this.showInSide(this.pinsPanel.element);
+    } else if (this.panel === 'search' && this.searchPanel) {
+      this.showInSide(this.searchPanel.element);
+    } else if (this.panel === 'threads' && this.threadsElement) {
+      this.showInSide(this.threadsElement);
+    } else if (this.panel === 'members') {
       const members = [...this.state.roomMembers(this.roomId).values()];
       this.side.replaceChildren(
         membersPanel(members, this.me, (id, fallback) => this.state.status(id, fallback), {
@@ -173,6 +213,61 @@ export class RoomView {
     } else {
       this.side.replaceChildren();
     }
+  }
+
+  /**
+   * Shows a panel that keeps state of its own (a composer's text, a search's results): the same
+   * element stays in place across redraws, so the focus and what was typed are not lost.
+   */
+  private showInSide(element: HTMLElement): void {
+    if (this.side.childElementCount !== 1 || this.side.firstElementChild !== element) this.side.replaceChildren(element);
+  }
+
+  /** Opens a thread beside the room; with `reveal`, scrolls to that reply (a search hit's). */
+  async openThread(rootId: string, reveal?: string): Promise<void> {
+    let panel = this.threadPanel;
+    const fresh = !panel || panel.rootId !== rootId;
+    if (!panel || fresh) panel = this.threadPanel = new ThreadPanel(this.client, this.roomId, rootId, () => this.messageActions(), () => this.closePanel());
+    this.panel = 'thread';
+    this.renderHeader();
+    this.renderPanel();
+    if (fresh) await panel.load();
+    if (reveal) panel.reveal(reveal);
+    else panel.focus();
+  }
+
+  /**
+   * Shows a message of this room: in its thread when it is a thread-only reply, else in the list,
+   * paging history upward until it is loaded, then scrolled to and marked for a moment.
+   */
+  async jumpTo(message: MessageDto): Promise<void> {
+    if (message.threadRootId && !inMainList(message)) return this.openThread(message.threadRootId, message.id);
+    const store = this.client.store(this.roomId);
+    try {
+      for (let pages = 0; !store.get(message.id) && store.hasOlder && store.oldestSeq > message.seq && pages < 50; pages++) {
+        await this.client.loadOlder(this.roomId, 100);
+      }
+    } catch (e) {
+      toast(errorText(e));
+      return;
+    }
+    const item = this.list.querySelector(`[data-id="${CSS.escape(message.id)}"]`);
+    if (!(item instanceof HTMLElement)) {
+      toast('That message is not in the room any more.', 'info');
+      return;
+    }
+    item.scrollIntoView({ block: 'center' });
+    item.classList.add('message-flash');
+    setTimeout(() => item.classList.remove('message-flash'), 2000);
+  }
+
+  /** MessagePinned / MessageUnpinned of this room, for the pinned panel when it is open. */
+  pinned(pin: PinDto): void {
+    this.pinsPanel?.pinned(pin);
+  }
+
+  unpinned(messageId: string): void {
+    this.pinsPanel?.unpinned(messageId);
   }
 
   /** Notes this user's own reactions, which history does not carry. */
@@ -202,6 +297,21 @@ export class RoomView {
         ),
       edit: (messageId, content) => void this.client.editMessage(this.roomId, messageId, content).catch((e) => toast(errorText(e))),
       remove: (messageId) => void this.client.deleteMessage(this.roomId, messageId).catch((e) => toast(errorText(e))),
+      mentionKind: (message) => this.mentionKind(message),
+      canPin: canModerate,
+      pin: (messageId, pin) =>
+        void (pin ? this.client.pinMessage(this.roomId, messageId) : this.client.unpinMessage(this.roomId, messageId)).catch((e) => toast(errorText(e))),
+      openThread: (rootId) => void this.openThread(rootId),
+    };
+  }
+
+  /** Which `@name`s of a message name someone: the reader, a member, or `@room` when the service took it as one. */
+  private mentionKind(message: MessageDto): MentionKind {
+    const myName = this.client.me?.userName.toLowerCase();
+    return (name) => {
+      if (name === 'room') return message.mentionsRoom ? (message.senderId === this.me ? 'other' : 'me') : null;
+      if (name === myName) return 'me';
+      return this.state.memberByUserName(this.roomId, name) ? 'other' : null;
     };
   }
 
@@ -278,10 +388,69 @@ export class RoomView {
     }
   }
 
-  private toggle(panel: 'members' | 'settings'): void {
+  private toggle(panel: Panel): void {
     this.panel = this.panel === panel ? null : panel;
+    if (this.panel === 'pins') {
+      this.pinsPanel ??= new PinsPanel(
+        this.client.rest,
+        this.roomId,
+        () => this.myRole === 'moderator' || this.myRole === 'admin',
+        (messageId) => void this.client.unpinMessage(this.roomId, messageId).catch((e) => toast(errorText(e))),
+        (message) => void this.jumpTo(message),
+        () => this.closePanel(),
+      );
+      void this.pinsPanel.load().then(() => this.notePinCount());
+    } else if (this.panel === 'search') {
+      this.searchPanel ??= new SearchPanel(
+        this.client.rest,
+        this.roomId,
+        (roomId) => this.state.rooms.get(roomId)?.name ?? 'room',
+        (message) => this.openMessage(message),
+        () => this.closePanel(),
+      );
+    } else if (this.panel === 'threads') {
+      void this.loadThreads();
+    }
     this.renderHeader();
     this.renderPanel();
+    if (this.panel === 'search') this.searchPanel?.focus();
+  }
+
+  private closePanel(): void {
+    this.panel = null;
+    this.renderHeader();
+    this.renderPanel();
+  }
+
+  private async loadThreads(): Promise<void> {
+    try {
+      const threads = await this.client.rest.threads(this.roomId);
+      this.threadsElement = threadsList(threads, (rootId) => void this.openThread(rootId), () => this.closePanel());
+      if (this.panel === 'threads') this.renderPanel();
+    } catch (e) {
+      toast(errorText(e));
+    }
+  }
+
+  /** The pinned list is the truth about the count: a header that drifted (a missed event) is put right. */
+  private notePinCount(): void {
+    const room = this.state.rooms.get(this.roomId);
+    const count = this.pinsPanel?.count;
+    if (!room || count === null || count === undefined || room.pinnedCount === count) return;
+    this.state.rooms.set(this.roomId, { ...room, pinnedCount: count });
+    this.renderHeader();
+  }
+
+  private async toggleNotifications(): Promise<void> {
+    const muted = !(this.state.rooms.get(this.roomId)?.notificationsMuted ?? false);
+    try {
+      await this.client.rest.setRoomNotifications(this.roomId, muted);
+      const room = this.state.rooms.get(this.roomId);
+      if (room) this.state.rooms.set(this.roomId, { ...room, notificationsMuted: muted });
+      this.renderHeader();
+    } catch (e) {
+      toast(errorText(e));
+    }
   }
 
   private moderate(action: () => Promise<unknown>): void {

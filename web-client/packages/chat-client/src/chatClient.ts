@@ -4,7 +4,7 @@ import { Emitter } from './emitter.js';
 import { ChatError, parseHubError } from './errors.js';
 import { newClientMessageId } from './ids.js';
 import { RoomMessageStore } from './messageStore.js';
-import { normalizeMessage, normalizeServerEvent, normalizeSnapshot, toDate } from './normalize.js';
+import { normalizeMessage, normalizeServerEvent, normalizeSnapshot, normalizeThreadPage, toDate } from './normalize.js';
 import { ChatReconnectPolicy, reconnectDelay } from './reconnectPolicy.js';
 import { ChatRest } from './rest.js';
 import { applySyncResult, buildSyncRequest } from './syncPlan.js';
@@ -15,10 +15,12 @@ import {
   type MessageAck,
   type MessageDto,
   type MessageStreamingEvent,
+  type PinDto,
   type RoomSnapshot,
   type SendMessageRequest,
   type SettablePresence,
   type SyncResult,
+  type ThreadPage,
   type UserDto,
 } from './types.js';
 
@@ -194,6 +196,8 @@ export class ChatClient {
     attachment?: AttachmentDto,
   ): Promise<MessageAck> {
     const full: SendMessageRequest = { ...request, clientMessageId: request.clientMessageId ?? newClientMessageId() };
+    // MessagePack writes an undefined member as nil, which the service cannot read into its bool.
+    if (full.alsoToRoom === undefined) delete full.alsoToRoom;
     const giveUpAt = Date.now() + this.sendRetryWindowMs;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -244,6 +248,37 @@ export class ChatClient {
 
   removeReaction(roomId: string, messageId: string, emoji: string): Promise<void> {
     return this.invoke('RemoveReaction', roomId, messageId, emoji);
+  }
+
+  /**
+   * A thread: its root and up to 100 replies after `afterSeq` (from the start when left out), oldest
+   * first. The replies join the room's store, so `store.threadReplies(rootId)` holds them with the
+   * ones that arrive live; send into the thread with `send({ …, threadRootId })`.
+   */
+  async getThread(roomId: string, rootId: string, afterSeq?: number): Promise<ThreadPage> {
+    const page = normalizeThreadPage(await this.invoke<ThreadPage>('GetThread', roomId, rootId, afterSeq ?? null));
+    const store = this.stores.get(roomId);
+    if (store) {
+      store.applyThreadPage(page);
+      this.events.emit('messages', { roomId });
+      if (store.hasGap) void this.recover().catch(() => undefined);
+    }
+    return page;
+  }
+
+  /** Moves the caller's read pointer of a thread forward to `seq` (never back). */
+  markThreadRead(roomId: string, rootId: string, seq: number): Promise<void> {
+    return this.invoke('MarkThreadRead', roomId, rootId, seq);
+  }
+
+  /** Pins a message (moderators and admins); the room hears `MessagePinned`. */
+  pinMessage(roomId: string, messageId: string): Promise<void> {
+    return this.invoke('PinMessage', roomId, messageId);
+  }
+
+  /** Unpins a message (moderators and admins); the room hears `MessageUnpinned`. */
+  unpinMessage(roomId: string, messageId: string): Promise<void> {
+    return this.invoke('UnpinMessage', roomId, messageId);
   }
 
   /**
@@ -327,6 +362,12 @@ export class ChatClient {
       editedAt: null,
       deleted: false,
       status: 'complete',
+      threadRootId: request.threadRootId ?? null,
+      alsoToRoom: request.alsoToRoom ?? false,
+      thread: null,
+      mentions: [],
+      mentionsRoom: false,
+      pinned: false,
     });
     this.events.emit('messages', { roomId: request.roomId });
     if (store.hasGap) void this.recover();
@@ -421,6 +462,11 @@ export class ChatClient {
       const reaction = payload as ChatServerEvents['ReactionChanged'];
       this.stores.get(reaction.roomId)?.applyReaction(reaction);
       this.events.emit('messages', { roomId: reaction.roomId });
+    } else if (name === 'MessagePinned' || name === 'MessageUnpinned') {
+      const pinned = name === 'MessagePinned';
+      const roomId = (payload as { roomId: string }).roomId;
+      const messageId = pinned ? (payload as PinDto).message.id : (payload as ChatServerEvents['MessageUnpinned']).messageId;
+      if (this.stores.get(roomId)?.applyPin(messageId, pinned)) this.events.emit('messages', { roomId });
     } else if (name === 'RemovedFromRoom') {
       this.stores.delete((payload as ChatServerEvents['RemovedFromRoom']).roomId);
     } else if (name === 'ResyncRequired') {

@@ -208,3 +208,104 @@ describe('streamed replies in the store', () => {
     expect(store.get('reply')?.content).toBe('');
   });
 });
+
+/** A reply in the thread of `m-1`, sent a few seconds after it. */
+function threadReply(seq: number, overrides: Partial<MessageDto> = {}): MessageDto {
+  return message(seq, { id: `t-${seq}`, threadRootId: 'm-1', senderId: 'bob', senderName: 'Bob', ...overrides });
+}
+
+describe('threads in the store', () => {
+  it('keeps thread-only replies out of the main list but counts their seqs, so they leave no gap', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(1)], 1);
+    store.receive(threadReply(2));
+    store.receive(message(3));
+    expect(seqs(store)).toEqual([1, 3]);
+    expect(store.hasGap).toBe(false);
+    expect(store.syncedThrough).toBe(3);
+    expect(store.threadReplies('m-1').map((m) => m.seq)).toEqual([2]);
+  });
+
+  it('shows a reply sent alsoToRoom in the main list and in its thread', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(1)], 1);
+    store.receive(threadReply(2, { alsoToRoom: true }));
+    expect(seqs(store)).toEqual([1, 2]);
+    expect(store.threadReplies('m-1').map((m) => m.seq)).toEqual([2]);
+  });
+
+  it('keeps Sync\'s thread replies out of the main list too', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(1)], 1);
+    store.applySync([threadReply(2), message(3), threadReply(4)], false);
+    expect(seqs(store)).toEqual([1, 3]);
+    expect(store.syncedThrough).toBe(4);
+    expect(store.threadReplies('m-1').map((m) => m.seq)).toEqual([2, 4]);
+  });
+
+  it('bumps the root\'s summary once per new reply: count, last reply time, latest repliers first', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(1)], 1);
+    store.receive(threadReply(2, { senderId: 'bob' }));
+    store.receive(threadReply(2, { senderId: 'bob' }));
+    store.receive(threadReply(3, { senderId: 'carol' }));
+    store.receive(threadReply(4, { senderId: 'bob' }));
+    store.receive(threadReply(5, { senderId: 'dave' }));
+    store.receive(threadReply(6, { senderId: 'erin' }));
+    expect(store.get('m-1')?.thread).toEqual({
+      replyCount: 5,
+      lastReplyAt: threadReply(6).sentAt,
+      latestReplierIds: ['erin', 'dave', 'bob'],
+    });
+  });
+
+  it('does not count again a reply that the root\'s summary already holds', () => {
+    // The snapshot's root counts seq 2 already; Sync brings seq 2 (not in the main list) and a new seq 3.
+    const root = message(1, { thread: { replyCount: 1, lastReplyAt: threadReply(2).sentAt, latestReplierIds: ['bob'] } });
+    const store = new RoomMessageStore('room-1');
+    store.reset([root], 1);
+    store.applySync([threadReply(2), threadReply(3, { senderId: 'carol' })], false);
+    expect(store.get('m-1')?.thread).toMatchObject({ replyCount: 2, latestReplierIds: ['carol', 'bob'] });
+  });
+
+  it('leaves the main list alone when a reply\'s root is not held', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(5)], 5);
+    store.receive(threadReply(6));
+    expect(seqs(store)).toEqual([5]);
+    expect(store.get('m-1')).toBeUndefined();
+  });
+
+  it('takes a thread page\'s replies and its root\'s copy, but does not add a root it does not hold', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(1), message(3)], 3);
+    const summary = { replyCount: 1, lastReplyAt: threadReply(2).sentAt, latestReplierIds: ['bob'] };
+    expect(store.applyThreadPage({ root: message(1, { thread: summary }), replies: [threadReply(2)], hasMore: false, lastReadSeq: 0 })).toBe(1);
+    expect(store.get('m-1')?.thread).toEqual(summary);
+    expect(store.threadReplies('m-1').map((m) => m.seq)).toEqual([2]);
+    expect(seqs(store)).toEqual([1, 3]);
+  });
+
+  it('leaves out a thread page\'s root it does not hold, and pages history from the main list\'s oldest message', () => {
+    // A thread far above what is loaded (opened from a search hit): adding its root or counting its
+    // reply as the oldest message would make paging upward skip what lies between.
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(60)], 60);
+    store.applyThreadPage({ root: message(10, { id: 'root' }), replies: [threadReply(11, { threadRootId: 'root' })], hasMore: false, lastReadSeq: 0 });
+    expect(store.get('root')).toBeUndefined();
+    expect(seqs(store)).toEqual([60]);
+    expect(store.oldestSeq).toBe(60);
+    expect(store.newestSeq).toBe(60);
+  });
+});
+
+describe('pins in the store', () => {
+  it('flags a held message pinned and unpinned', () => {
+    const store = new RoomMessageStore('room-1');
+    store.reset([message(1)], 1);
+    expect(store.applyPin('m-1', true)?.pinned).toBe(true);
+    expect(store.messages[0].pinned).toBe(true);
+    expect(store.applyPin('m-1', false)?.pinned).toBe(false);
+    expect(store.applyPin('unknown', true)).toBeUndefined();
+  });
+});

@@ -1,4 +1,4 @@
-import type { MessageDto, MessagePartDto, MessageStreamingEvent, ReactionChangedEvent } from './types.js';
+import type { MessageDto, MessagePartDto, MessageStreamingEvent, ReactionChangedEvent, ThreadPage, ThreadSummaryDto } from './types.js';
 
 /** What happened to a message handed to the store. */
 export type StoreOutcome = 'added' | 'replaced' | 'duplicate';
@@ -21,10 +21,17 @@ const maxMessagesWithHeldParts = 20;
  * A live message that lands past `syncedThrough + 1` leaves a gap; the client then asks the hub to
  * `Sync` after `syncedThrough`. Seqs the user cannot see (private messages between others) look like
  * gaps too: a complete sync closes them.
+ *
+ * Thread replies take the room's seqs like any message, so the store holds them for its seq
+ * bookkeeping, but `messages` (the room's main list) leaves out those not sent `alsoToRoom`: they
+ * are read with `threadReplies`. A reply that arrives bumps its root's `thread` summary.
  */
 export class RoomMessageStore {
   private readonly byId = new Map<string, MessageDto>();
+  /** Every held message by seq, thread replies included: what seq contiguity is judged on. */
   private ordered: MessageDto[] = [];
+  /** The main list, derived from `ordered` when first asked for after a change. */
+  private main: MessageDto[] | null = null;
   private synced = 0;
   private older = true;
   /** Replies in progress: the index of the last streamed part applied to the held copy. */
@@ -34,9 +41,15 @@ export class RoomMessageStore {
 
   constructor(readonly roomId: string) {}
 
-  /** Messages oldest first, each id once. */
+  /** The room's main list, oldest first, each id once: thread replies only when sent `alsoToRoom`. */
   get messages(): readonly MessageDto[] {
-    return this.ordered;
+    this.main ??= this.ordered.filter(inMainList);
+    return this.main;
+  }
+
+  /** The replies held of one thread, oldest first (live, synced, or loaded with `applyThreadPage`). */
+  threadReplies(rootId: string): MessageDto[] {
+    return this.ordered.filter((m) => m.threadRootId === rootId);
   }
 
   /** Highest seq up to which nothing is missing. */
@@ -44,12 +57,15 @@ export class RoomMessageStore {
     return this.synced;
   }
 
+  /** The highest seq held, a thread reply's too: how far the room has been seen. */
   get newestSeq(): number {
     return this.ordered.length ? this.ordered[this.ordered.length - 1].seq : 0;
   }
 
+  /** The first seq of the main list: where paging history upward continues. */
   get oldestSeq(): number {
-    return this.ordered.length ? this.ordered[0].seq : 0;
+    const main = this.messages;
+    return main.length ? main[0].seq : 0;
   }
 
   /** Whether history older than the first held message may exist. */
@@ -136,6 +152,28 @@ export class RoomMessageStore {
     return 'applied';
   }
 
+  /**
+   * A page of a thread (GetThread): its replies join the store, and the root, when held, takes the
+   * copy that came with it (its summary is current). A root the store does not hold is not added:
+   * it may be far above the main list's loaded part. Returns how many replies were new.
+   */
+  applyThreadPage(page: ThreadPage): number {
+    if (this.byId.has(page.root.id)) this.put(page.root, true);
+    let added = 0;
+    for (const reply of page.replies) if (this.put(reply) === 'added') added++;
+    this.synced = this.contiguousFrom(this.synced);
+    return added;
+  }
+
+  /** MessagePinned / MessageUnpinned: flags the held copy. */
+  applyPin(messageId: string, pinned: boolean): MessageDto | undefined {
+    const held = this.byId.get(messageId);
+    if (!held || (held.pinned ?? false) === pinned) return held;
+    const changed = { ...held, pinned };
+    this.replace(changed);
+    return changed;
+  }
+
   /** MessageDeleted: the message stays in place, emptied and flagged, as history shows it. */
   markDeleted(messageId: string): MessageDto | undefined {
     const held = this.byId.get(messageId);
@@ -169,8 +207,27 @@ export class RoomMessageStore {
     this.byId.set(message.id, message);
     const index = this.insertionIndex(message.seq);
     this.ordered = [...this.ordered.slice(0, index), message, ...this.ordered.slice(index)];
+    this.main = null;
     this.trackStream(message);
+    if (message.threadRootId) this.countReply(message);
     return 'added';
+  }
+
+  /**
+   * A reply new to this store: its root (when held) shows one more reply, unless the root's
+   * summary already counts it (it came with the root's copy, which is as new as its lastReplyAt).
+   */
+  private countReply(reply: MessageDto): void {
+    const root = this.byId.get(reply.threadRootId ?? '');
+    if (!root) return;
+    const summary = root.thread;
+    if (summary && reply.sentAt.getTime() <= summary.lastReplyAt.getTime()) return;
+    const thread: ThreadSummaryDto = {
+      replyCount: (summary?.replyCount ?? 0) + 1,
+      lastReplyAt: reply.sentAt,
+      latestReplierIds: [reply.senderId, ...(summary?.latestReplierIds ?? []).filter((id) => id !== reply.senderId)].slice(0, 3),
+    };
+    this.replace({ ...root, thread });
   }
 
   /** Whether `incoming` should replace the copy held. */
@@ -241,6 +298,7 @@ export class RoomMessageStore {
   private replace(message: MessageDto): void {
     this.byId.set(message.id, message);
     this.ordered = this.ordered.map((m) => (m.id === message.id ? message : m));
+    this.main = null;
   }
 
   /** Binary search: the index after every message with a lower or equal seq. */
@@ -284,6 +342,11 @@ function withPart(message: MessageDto, part: MessageStreamingEvent): MessageDto 
   }
   // A kind this client does not know only moves the index on: the final copy will have it in its parts.
   return { ...message, content, parts };
+}
+
+/** Whether a message belongs to the room's main list: not a thread reply, or one also sent to the room. */
+export function inMainList(message: MessageDto): boolean {
+  return !message.threadRootId || message.alsoToRoom === true;
 }
 
 /** A copy that was edited, deleted or reacted to later replaces the one held. */

@@ -1,4 +1,19 @@
-import type { ChatServerEvents, MemberDto, MessageDto, MessageStreamingEvent, PresenceChangedEvent, ReceiptDto, RoomDto, RoomSnapshot, UserDto } from './types.js';
+import type {
+  ChatServerEvents,
+  MemberDto,
+  MessageDto,
+  MessageSearchPage,
+  MessageStreamingEvent,
+  PinDto,
+  PresenceChangedEvent,
+  ReceiptDto,
+  RoomDto,
+  RoomSnapshot,
+  ThreadDto,
+  ThreadPage,
+  ThreadSummaryDto,
+  UserDto,
+} from './types.js';
 
 /** JSON carries ISO strings and MessagePack carries Dates: callers always get Dates. */
 export function toDate(value: unknown): Date {
@@ -21,7 +36,34 @@ export function normalizeMessage(m: MessageDto): MessageDto {
     parts: m.parts ?? null,
     streamIndex: optionalNumber(m.streamIndex),
     error: m.error ?? null,
+    // A service older than threads, mentions and pins leaves these out: nothing of the kind then.
+    threadRootId: m.threadRootId ?? null,
+    alsoToRoom: m.alsoToRoom ?? false,
+    thread: m.thread ? normalizeThreadSummary(m.thread) : null,
+    mentions: m.mentions ?? [],
+    mentionsRoom: m.mentionsRoom ?? false,
+    pinned: m.pinned ?? false,
   };
+}
+
+function normalizeThreadSummary(t: ThreadSummaryDto): ThreadSummaryDto {
+  return { replyCount: Number(t.replyCount), lastReplyAt: toDate(t.lastReplyAt), latestReplierIds: t.latestReplierIds ?? [] };
+}
+
+export function normalizeThreadPage(p: ThreadPage): ThreadPage {
+  return { root: normalizeMessage(p.root), replies: (p.replies ?? []).map(normalizeMessage), hasMore: p.hasMore, lastReadSeq: Number(p.lastReadSeq ?? 0) };
+}
+
+export function normalizeThread(t: ThreadDto): ThreadDto {
+  return { root: normalizeMessage(t.root), unreadCount: Number(t.unreadCount ?? 0), lastReadSeq: Number(t.lastReadSeq ?? 0) };
+}
+
+export function normalizePin(p: PinDto): PinDto {
+  return { ...p, message: normalizeMessage(p.message), pinnedAt: toDate(p.pinnedAt) };
+}
+
+export function normalizeSearchPage(p: MessageSearchPage): MessageSearchPage {
+  return { hasMore: p.hasMore, hits: p.hits.map((hit) => ({ ...hit, message: normalizeMessage(hit.message), rank: Number(hit.rank) })) };
 }
 
 /** A streamed part's index as a number, whichever protocol carried it. */
@@ -34,7 +76,14 @@ function optionalNumber(value: unknown): number | null {
 }
 
 export function normalizeRoom(r: RoomDto): RoomDto {
-  return { ...r, createdAt: toDate(r.createdAt), lastMessage: r.lastMessage ? normalizeMessage(r.lastMessage) : null };
+  return {
+    ...r,
+    createdAt: toDate(r.createdAt),
+    lastMessage: r.lastMessage ? normalizeMessage(r.lastMessage) : null,
+    unreadMentionCount: optionalNumber(r.unreadMentionCount),
+    pinnedCount: Number(r.pinnedCount ?? 0),
+    notificationsMuted: r.notificationsMuted ?? false,
+  };
 }
 
 export function normalizeMember(m: MemberDto): MemberDto {
@@ -85,6 +134,8 @@ export function normalizeServerEvent<K extends keyof ChatServerEvents>(name: K, 
     }
     case 'PresenceChanged':
       return normalizePresence(any as ChatServerEvents['PresenceChanged']) as ChatServerEvents[K];
+    case 'MessagePinned':
+      return normalizePin(any as PinDto) as ChatServerEvents[K];
     case 'PresenceDigest': {
       const digest = any as ChatServerEvents['PresenceDigest'];
       return { ...digest, changes: digest.changes.map(normalizePresence) } as ChatServerEvents[K];

@@ -1,19 +1,41 @@
-import { parseProblem } from './errors.js';
-import { normalizeMember, normalizeMessage, normalizeReceipt, normalizeRoom, normalizeUser, toDate } from './normalize.js';
+import { ChatError, parseProblem } from './errors.js';
+import {
+  normalizeMember,
+  normalizeMessage,
+  normalizePin,
+  normalizeReceipt,
+  normalizeRoom,
+  normalizeSearchPage,
+  normalizeThread,
+  normalizeThreadPage,
+  normalizeUser,
+  toDate,
+} from './normalize.js';
 import type {
   AttachmentDto,
   InvitationDto,
   MemberDto,
   MessageAck,
   MessageDto,
+  MessageSearchPage,
+  PinDto,
+  PushSubscriptionBody,
   ReceiptDto,
   RoomDto,
   RoomRole,
   RoomSettings,
   SendMessageRequest,
+  ThreadDto,
+  ThreadPage,
   TokenResponse,
   UserDto,
 } from './types.js';
+
+/** A page of search results: `limit` ≤ 50 (20 by default), `offset` skips the best ones already shown. */
+export interface SearchPaging {
+  limit?: number;
+  offset?: number;
+}
 
 /** Where the service is and how to get the caller's token. */
 export interface RestOptions {
@@ -172,6 +194,70 @@ export class ChatRest {
     return this.send<ReceiptDto[]>('GET', `/api/rooms/${enc(roomId)}/receipts`).then((r) => r.map(normalizeReceipt));
   }
 
+  /** The caller's threads in a room (they started, replied to, or read one), latest reply first. */
+  threads(roomId: string): Promise<ThreadDto[]> {
+    return this.send<ThreadDto[]>('GET', `/api/rooms/${enc(roomId)}/threads`).then((t) => t.map(normalizeThread));
+  }
+
+  /** A thread's root and up to `limit` replies after `afterSeq`, oldest first, as the hub's `GetThread`. */
+  thread(roomId: string, rootId: string, page: { afterSeq?: number; limit?: number } = {}): Promise<ThreadPage> {
+    return this.send<ThreadPage>('GET', `/api/rooms/${enc(roomId)}/threads/${enc(rootId)}?${query(page)}`).then(normalizeThreadPage);
+  }
+
+  /**
+   * Messages of one room that match `q` (web search syntax: `"exact phrase"`, `or`, `-word`), best
+   * first. Each hit's `highlight` is HTML-safe, the matches wrapped in `<mark>`.
+   */
+  searchRoomMessages(roomId: string, q: string, paging: SearchPaging = {}): Promise<MessageSearchPage> {
+    return this.send<MessageSearchPage>('GET', `/api/rooms/${enc(roomId)}/messages/search?${query({ q, ...paging })}`).then(normalizeSearchPage);
+  }
+
+  /** Messages of all the caller's rooms that match `q`, best first. */
+  searchMessages(q: string, paging: SearchPaging = {}): Promise<MessageSearchPage> {
+    return this.send<MessageSearchPage>('GET', `/api/messages/search?${query({ q, ...paging })}`).then(normalizeSearchPage);
+  }
+
+  /** The room's pinned messages, the latest pin first. */
+  pins(roomId: string): Promise<PinDto[]> {
+    return this.send<PinDto[]>('GET', `/api/rooms/${enc(roomId)}/pins`).then((p) => p.map(normalizePin));
+  }
+
+  /** Pins a message (moderators and admins); pinning a pinned message changes nothing. */
+  pin(roomId: string, messageId: string): Promise<PinDto> {
+    return this.send<PinDto>('PUT', `/api/rooms/${enc(roomId)}/pins/${enc(messageId)}`).then(normalizePin);
+  }
+
+  unpin(roomId: string, messageId: string): Promise<void> {
+    return this.send('DELETE', `/api/rooms/${enc(roomId)}/pins/${enc(messageId)}`);
+  }
+
+  /**
+   * The VAPID public key (base64url) that push subscriptions are made with; null when the service
+   * has no push configured (it answers 404).
+   */
+  async pushPublicKey(): Promise<string | null> {
+    try {
+      return (await this.send<{ publicKey: string }>('GET', '/api/push/public-key')).publicKey;
+    } catch (error) {
+      if (error instanceof ChatError && error.code === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  /** Registers a browser's push subscription (`PushSubscription.toJSON()`) for the caller. */
+  addPushSubscription(subscription: PushSubscriptionBody): Promise<void> {
+    return this.send('POST', '/api/users/me/push-subscriptions', { endpoint: subscription.endpoint, keys: subscription.keys });
+  }
+
+  removePushSubscription(endpoint: string): Promise<void> {
+    return this.send('DELETE', '/api/users/me/push-subscriptions', { endpoint });
+  }
+
+  /** Mutes (or unmutes) the caller's push notifications of one room. */
+  setRoomNotifications(roomId: string, muted: boolean): Promise<void> {
+    return this.send('PUT', `/api/rooms/${enc(roomId)}/notifications`, { muted });
+  }
+
   /** Files go over HTTP, never through the hub; the message then names the upload by id. */
   async uploadAttachment(roomId: string, file: Blob, fileName: string): Promise<AttachmentDto> {
     const form = new FormData();
@@ -217,6 +303,13 @@ export class ChatRest {
 /** Whether relative URLs resolve against a page, as in a browser tab or worker; typed without the DOM. */
 function hasPageOrigin(): boolean {
   return typeof (globalThis as { location?: { origin?: unknown } }).location?.origin === 'string';
+}
+
+/** Query parameters, leaving out those not given. */
+function query(values: Record<string, string | number | undefined>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) params.set(key, String(value));
+  return params;
 }
 
 function enc(value: string): string {

@@ -42,6 +42,8 @@ export interface RoomSettings {
   slowModeSeconds?: number | null;
   /** `mentions` when left out. */
   botReplies?: BotReplies;
+  /** The PostgreSQL text search configuration messages are indexed with (`simple` when left out). */
+  searchLanguage?: string;
 }
 
 export interface AttachmentDto {
@@ -74,6 +76,27 @@ export interface MessageDto {
   /** The index of the last streamed part this copy holds (a stored copy of a reply in progress). */
   streamIndex?: number | null;
   error?: MessageErrorDto | null;
+  /** Set on a thread reply: the root it answers. Without `alsoToRoom` it stays out of the room's main list. */
+  threadRootId?: string | null;
+  /** A thread reply that was also sent to the room's main list (false when absent). */
+  alsoToRoom?: boolean;
+  /** On a root with replies: how many, when the last came, who wrote the latest. */
+  thread?: ThreadSummaryDto | null;
+  /** The members this text message mentions (`@userName`), each once, never the sender. */
+  mentions?: string[] | null;
+  /** A moderator's or admin's `@room`: every member is mentioned (false when absent). */
+  mentionsRoom?: boolean;
+  /** Whether the message is pinned in its room (false when absent). */
+  pinned?: boolean;
+}
+
+/** What a thread's root shows in the room's main list. */
+export interface ThreadSummaryDto {
+  /** Deleted replies count too: their placeholders stay in the thread. */
+  replyCount: number;
+  lastReplyAt: Timestamp;
+  /** Up to three distinct users, the latest first. */
+  latestReplierIds: string[];
 }
 
 /** One stored part of a reply: text, a tool call, or a tool's result. */
@@ -103,6 +126,12 @@ export interface RoomDto {
   memberCount: number;
   unreadCount?: number | null;
   lastMessage?: MessageDto | null;
+  /** The caller's mentions (direct or `@room`) after their read pointer. */
+  unreadMentionCount?: number | null;
+  /** How many messages are pinned (0 when absent). */
+  pinnedCount?: number;
+  /** Whether the caller muted this room's push notifications (false when absent). */
+  notificationsMuted?: boolean;
 }
 
 export interface MemberDto {
@@ -142,6 +171,10 @@ export interface SendMessageRequest {
   replyToId?: string;
   attachmentId?: string;
   metadata?: Record<string, string>;
+  /** Makes the message a reply in the thread of this root (a message of the same room). */
+  threadRootId?: string;
+  /** With `threadRootId`: show the reply in the room's main list too. */
+  alsoToRoom?: boolean;
 }
 
 export interface MessageAck {
@@ -164,6 +197,71 @@ export interface SyncRoomResult {
 
 export interface SyncResult {
   rooms: SyncRoomResult[];
+}
+
+/** The answer to `GetThread` (and `GET /api/rooms/{id}/threads/{rootId}`): the root and replies, oldest first. */
+export interface ThreadPage {
+  root: MessageDto;
+  replies: MessageDto[];
+  hasMore: boolean;
+  /** The caller's read pointer in this thread (0 when never read). */
+  lastReadSeq: number;
+}
+
+/** A thread the caller takes part in (`GET /api/rooms/{id}/threads`), latest reply first. */
+export interface ThreadDto {
+  root: MessageDto;
+  unreadCount: number;
+  lastReadSeq: number;
+}
+
+/** A pinned message (`GET /api/rooms/{id}/pins`); also the payload of `MessagePinned`. */
+export interface PinDto {
+  roomId: string;
+  message: MessageDto;
+  pinnedBy: string;
+  pinnedAt: Timestamp;
+}
+
+/** Payload of `MessageUnpinned`: unpinned by a moderator, or deleted while pinned (`by` the deleter). */
+export interface MessageUnpinnedEvent {
+  roomId: string;
+  messageId: string;
+  by: string;
+}
+
+/**
+ * One found message. `highlight` is HTML-safe: the message's `<`, `>`, `&` and `"` are escaped and
+ * the matches wrapped in `<mark>`…`</mark>`.
+ */
+export interface MessageSearchHit {
+  message: MessageDto;
+  highlight: string;
+  rank: number;
+}
+
+/** A page of search results, best first. */
+export interface MessageSearchPage {
+  hits: MessageSearchHit[];
+  hasMore: boolean;
+}
+
+/** A browser's push subscription as `PushSubscription.toJSON()` gives it. */
+export interface PushSubscriptionBody {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+}
+
+/** What a Web Push notification carries (decrypted by the browser for the service worker). */
+export interface PushPayload {
+  roomId: string;
+  roomName: string;
+  /** How many notifiable messages the push stands for (pushes are coalesced per room). */
+  count: number;
+  kind: 'mention' | 'private' | 'thread';
+  messageId: string;
+  senderName: string;
+  preview: string;
 }
 
 export interface InvitationDto {
@@ -246,6 +344,8 @@ export interface ChatServerEvents {
   RemovedFromRoom: RemovedFromRoomEvent;
   RoomUpdated: RoomDto;
   ResyncRequired: ResyncRequiredEvent;
+  MessagePinned: PinDto;
+  MessageUnpinned: MessageUnpinnedEvent;
 }
 
 export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
@@ -264,4 +364,6 @@ export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
   'RemovedFromRoom',
   'RoomUpdated',
   'ResyncRequired',
+  'MessagePinned',
+  'MessageUnpinned',
 ];
