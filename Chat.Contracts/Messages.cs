@@ -55,7 +55,7 @@ public sealed record SendMessageRequest(
     [property: Key("attachmentId")] string? AttachmentId = null,
     [property: Key("metadata")] Dictionary<string, string>? Metadata = null,
     [property: Key("threadRootId")] string? ThreadRootId = null,
-    [property: Key("alsoToRoom")] bool AlsoToRoom = false);
+    [property: Key("alsoToRoom")] bool? AlsoToRoom = null);
 
 /// <summary>The answer to a send, given only once the message is durably stored.</summary>
 [MessagePackObject]

@@ -86,7 +86,7 @@ public sealed class MessageSender(
             request.Metadata,
             clock.UtcNowAsStored(),
             ThreadRootId: threadRootId,
-            AlsoToRoom: threadRootId is not null && request.AlsoToRoom,
+            AlsoToRoom: threadRootId is not null && request.AlsoToRoom == true,
             Mentions: mentioned.Users,
             MentionsRoom: mentioned.Room);
         // Awaited here, not in a helper of its own: an async helper is one more state machine

@@ -49,6 +49,24 @@ public sealed class ThreadTests(ThreadTests.ThreadNodeFixture fixture) : IClassF
         Assert.Null(atAlice.Thread);
     }
 
+    [Theory]
+    [InlineData(HubProtocol.MessagePack)]
+    [InlineData(HubProtocol.Json)]
+    public async Task A_reply_whose_also_to_room_is_null_stays_in_its_thread(HubProtocol protocol)
+    {
+        // A client that writes every field of the request sends nil (or JSON null) for an unset flag.
+        var (alice, _, room) = await TestRooms.OfTwoAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice, protocol);
+        var root = await aliceHub.SendTextAsync(room.Id, "release today?");
+
+        var reply = await aliceHub.Connection.InvokeAsync<MessageAck>(nameof(IChatHub.SendMessage), new SendMessageRequest(
+            room.Id.ToString(), Guid.NewGuid().ToString(), "text", "after the tests", ThreadRootId: root.MessageId.ToString(), AlsoToRoom: null));
+
+        var page = await aliceHub.GetThreadAsync(room.Id, root.MessageId);
+        Assert.Equal((reply.MessageId, false), (Assert.Single(page.Replies).Id, page.Replies[0].AlsoToRoom));
+        Assert.DoesNotContain(await aliceHub.GetHistoryAsync(room.Id), m => m.Id == reply.MessageId);
+    }
+
     [Fact]
     public async Task The_main_list_leaves_thread_only_replies_out_and_shows_those_sent_also_to_the_room_while_sync_has_all()
     {
