@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using Chat.Data;
+using Chat.Hubs.Outbound;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

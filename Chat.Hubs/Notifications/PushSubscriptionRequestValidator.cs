@@ -1,5 +1,6 @@
 using System.Net;
 using Chat.Contracts;
+using Chat.Hubs.Outbound;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 

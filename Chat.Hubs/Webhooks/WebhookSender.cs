@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Chat.Contracts;
+using Chat.Hubs.Outbound;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Hubs.Webhooks;
 
 /// <summary>
 /// Posts signed deliveries to endpoints over one long-lived HTTP client whose sockets connect only
-/// where <see cref="WebhookAddresses"/> allows. Redirects are not followed (a 3xx is a failed
+/// where <see cref="PublicAddresses"/> allows. Redirects are not followed (a 3xx is a failed
 /// attempt) and no proxy is used, so the address checked is always the endpoint's own.
 /// </summary>
 public sealed class WebhookSender : IDisposable
@@ -32,7 +33,7 @@ public sealed class WebhookSender : IDisposable
             ConnectTimeout = timeout,
             // A pooled connection keeps the address it was checked at; a fresh one is resolved and checked again.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = (context, token) => WebhookAddresses.ConnectAsync(context.DnsEndPoint, allowPrivate, token),
+            ConnectCallback = (context, token) => PublicAddresses.ConnectAsync(context.DnsEndPoint, allowPrivate, token),
         };
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -85,7 +86,7 @@ public sealed class WebhookSender : IDisposable
             inner = next;
         }
 
-        var text = inner is WebhookAddressRefusedException || ReferenceEquals(inner, e) ? inner.Message : $"{e.Message} ({inner.Message})";
+        var text = inner is AddressRefusedException || ReferenceEquals(inner, e) ? inner.Message : $"{e.Message} ({inner.Message})";
         return text.Length <= 500 ? text : text[..500];
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Chat.Contracts;
+using Chat.Hubs.Outbound;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 
@@ -37,8 +38,8 @@ public static class WebhookUrls
         }
 
         if (!options.AllowPrivateNetworks
-            && (WebhookAddresses.IsLocalHostName(uri.IdnHost)
-                || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && !WebhookAddresses.IsPublic(address))))
+            && (PublicAddresses.IsLocalHostName(uri.IdnHost)
+                || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && !PublicAddresses.IsPublic(address))))
         {
             return PrivateAddress;
         }
@@ -64,7 +65,7 @@ public static class WebhookUrls
         try
         {
             var addresses = await Dns.GetHostAddressesAsync(host, timeout.Token);
-            return addresses.Length > 0 && !addresses.Any(WebhookAddresses.IsPublic);
+            return addresses.Length > 0 && !addresses.Any(PublicAddresses.IsPublic);
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

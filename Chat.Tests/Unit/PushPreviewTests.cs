@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Chat.Contracts;
 using Chat.Data;
 using Chat.Hubs.Notifications;
@@ -32,26 +31,6 @@ public sealed class PushPreviewTests
     {
         Assert.Equal("[image]", PushNotification.PreviewOf(Message("", MessageType.Image)));
         Assert.Equal("[file]", PushNotification.PreviewOf(Message("", MessageType.File)));
-    }
-
-    [Theory]
-    [InlineData("142.250.74.110", true)]
-    [InlineData("2a00:1450:4001:82b::200a", true)]
-    [InlineData("127.0.0.1", false)]
-    [InlineData("10.0.0.5", false)]
-    [InlineData("172.20.1.1", false)]
-    [InlineData("192.168.1.1", false)]
-    [InlineData("169.254.169.254", false)]
-    [InlineData("100.64.0.1", false)]
-    [InlineData("0.0.0.0", false)]
-    [InlineData("::1", false)]
-    [InlineData("fd00::1", false)]
-    [InlineData("fe80::1", false)]
-    [InlineData("::ffff:127.0.0.1", false)]
-    [InlineData("::ffff:8.8.8.8", true)]
-    public void Pushes_go_to_public_addresses_only(string address, bool isPublic)
-    {
-        Assert.Equal(isPublic, PublicAddresses.IsPublic(IPAddress.Parse(address)));
     }
 
     private static StoredMessage Message(string content, MessageType type = MessageType.Text) =>

@@ -1,15 +1,16 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Chat.Hubs.Webhooks;
+namespace Chat.Hubs.Outbound;
 
 /// <summary>
-/// Which addresses a webhook may reach while <see cref="WebhookOptions.AllowPrivateNetworks"/> is
-/// off: public unicast ones only. Loopback, private (RFC 1918, unique local), link-local (the
-/// cloud metadata service among them), shared (CGNAT), documentation, benchmarking, multicast and
-/// reserved ranges are refused, as are IPv6 forms that embed such an IPv4 address.
+/// Which addresses the service's own outgoing requests (webhook deliveries, pushes) may reach:
+/// public unicast ones only, so that a URL a user registers cannot make the server reach into its
+/// own network. Loopback, private (RFC 1918, unique local), link-local (the cloud metadata service
+/// among them), shared (CGNAT), documentation, benchmarking, multicast and reserved ranges are
+/// refused, as are IPv6 forms that embed such an IPv4 address.
 /// </summary>
-public static class WebhookAddresses
+public static class PublicAddresses
 {
     /// <summary>Whether <paramref name="address"/> is a public unicast address.</summary>
     public static bool IsPublic(IPAddress address)
@@ -35,7 +36,7 @@ public static class WebhookAddresses
         || host.Equals("localhost.", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Connects a delivery's socket (the HTTP handler's <c>ConnectCallback</c>): resolves the host
+    /// Connects an outgoing request's socket (the HTTP handler's <c>ConnectCallback</c>): resolves the host
     /// now, keeps only the addresses the rule allows, and connects to one of those. Checking here,
     /// on the address actually connected to, is what defeats DNS rebinding: a name that resolved
     /// to a public address at registration and to a private one later is refused now.
@@ -49,8 +50,8 @@ public static class WebhookAddresses
         var allowed = allowPrivate ? addresses : [.. addresses.Where(IsPublic)];
         if (allowed.Length == 0)
         {
-            throw new WebhookAddressRefusedException(
-                $"{endpoint.Host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}, which webhooks may not reach (loopback, private or link-local)");
+            throw new AddressRefusedException(
+                $"{endpoint.Host} resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}, which the service may not reach (loopback, private or link-local)");
         }
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -104,5 +105,5 @@ public static class WebhookAddresses
     }
 }
 
-/// <summary>A delivery refused because its host resolves only to addresses webhooks may not reach.</summary>
-public sealed class WebhookAddressRefusedException(string message) : IOException(message);
+/// <summary>An outgoing request refused because its host resolves only to addresses the service may not reach.</summary>
+public sealed class AddressRefusedException(string message) : IOException(message);
