@@ -9,6 +9,7 @@
 # Environment:
 #   ConnectionStrings__Chat  use this PostgreSQL instead of starting one
 #   Jwt__SigningKey          use this key instead of the generated one
+#   Webhooks__SecretKey      seal webhook secrets with this key instead of the generated one
 #   Push__VapidPublicKey, Push__VapidPrivateKey, Push__Subject
 #                            Web Push keys instead of the generated pair
 #   CHAT_STATE_DIR           dev state (database, keys); default
@@ -22,7 +23,7 @@ cd "$REPO_ROOT"
 # shellcheck source=scripts/lib/servers.sh
 source scripts/lib/servers.sh
 
-usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 
 CLUSTER=0
 PORT=""
@@ -134,6 +135,18 @@ if [[ -z "${Jwt__SigningKey:-}" ]]; then
   chmod 600 "$key_file"
   Jwt__SigningKey=$(<"$key_file")
   export Jwt__SigningKey
+fi
+
+# The key webhook secrets are sealed with in the database, made once like the JWT key: without
+# it the secrets would be stored as they are.
+if [[ -z "${Webhooks__SecretKey:-}" ]]; then
+  key_file="$STATE_DIR/webhooks-secret-key"
+  if [[ ! -s "$key_file" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$key_file")
+  fi
+  chmod 600 "$key_file"
+  Webhooks__SecretKey=$(<"$key_file")
+  export Webhooks__SecretKey
 fi
 
 # Offline notifications over Web Push: a VAPID key pair of this machine's own, made once and kept
