@@ -16,6 +16,9 @@ public sealed class DatabaseOutageTests(ChatNodeFixture fixture) : IClassFixture
     // or retrying without end, would still break.
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(5);
 
+    // Two of the circuit's sampling windows (DatabaseResilienceOptions.SamplingSeconds).
+    private static readonly TimeSpan OpeningWithin = TimeSpan.FromSeconds(20);
+
     private ChatNode Node => fixture.Node;
 
     [Fact]
@@ -33,9 +36,12 @@ public sealed class DatabaseOutageTests(ChatNodeFixture fixture) : IClassFixture
         try
         {
             // Sends and reads through both doors, each answered promptly, until the circuit has
-            // seen enough of them fail to open (its window still holds the calls made above).
+            // seen enough of them fail to open. Its window still holds the calls that succeeded
+            // before, the node's background work among them, so the calls go on for as long as a
+            // window lasts rather than for a number of rounds.
             var opened = false;
-            for (var round = 0; round < 40 && !opened; round++)
+            var failing = Stopwatch.StartNew();
+            for (var round = 0; !opened && failing.Elapsed < OpeningWithin; round++)
             {
                 await UnavailableAsync(() => aliceHub.SendTextAsync(room.Id, $"during the outage {round}"));
                 await UnavailableAsync(() => bobHub.GetHistoryAsync(room.Id));
