@@ -106,8 +106,8 @@ public sealed class ChatHub(
 
     // A pin changes a message as an edit does, and spends the same budget.
     [HubBudget(Budget.Edits)]
-    public async Task PinMessage(string roomId, string messageId) =>
-        await pins.PinAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
+    public Task PinMessage(string roomId, string messageId) =>
+        pins.PinAsync(Caller, WireIds.Parse(roomId, "roomId"), WireIds.Parse(messageId, "messageId"), Context.ConnectionAborted);
 
     [HubBudget(Budget.Edits)]
     public Task UnpinMessage(string roomId, string messageId) =>

@@ -1,5 +1,6 @@
 using System.Text;
 using Chat.Contracts;
+using Chat.Data;
 
 namespace Chat.Hubs.Messages;
 
@@ -27,6 +28,28 @@ internal sealed class AnswerBudget(long maxBytes)
 
         left -= size;
         return true;
+    }
+
+    /// <summary>
+    /// The messages, as clients see them, in the order given, while the budget lasts. The first is
+    /// always taken, so a client paging on (a room of a <c>Sync</c>, a thread) moves by one
+    /// message at least.
+    /// </summary>
+    public List<MessageDto> TakeWithin(IEnumerable<StoredMessage> messages)
+    {
+        var taken = new List<MessageDto>();
+        foreach (var message in messages)
+        {
+            var dto = message.ToDto();
+            if (!TryTake(dto, always: taken.Count == 0))
+            {
+                break;
+            }
+
+            taken.Add(dto);
+        }
+
+        return taken;
     }
 
     private static long SizeOf(MessageDto message)

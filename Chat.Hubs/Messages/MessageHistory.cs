@@ -36,10 +36,10 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
         var budget = new AnswerBudget(options.Value.MaxAnswerBytes);
         if (afterSeq is not null)
         {
-            return [.. TakeWithin(page, budget)];
+            return [.. budget.TakeWithin(page)];
         }
 
-        var newestFirst = TakeWithin(page.Reverse(), budget);
+        var newestFirst = budget.TakeWithin(page.Reverse());
         newestFirst.Reverse();
         return [.. newestFirst];
     }
@@ -71,31 +71,10 @@ public sealed class MessageHistory(MessageRepository messages, RoomAccess access
             // One extra row tells whether more remain without counting them.
             // Thread replies too: they take the room's seqs, and clients route them by threadRootId.
             var page = await messages.ListAsync(roomId, caller.UserId, beforeSeq: null, room.AfterSeq, pageSize + 1, mainList: false, cancellationToken);
-            var taken = TakeWithin(page.Take(pageSize), budget);
+            var taken = budget.TakeWithin(page.Take(pageSize));
             results.Add(new SyncRoomResult(roomId, [.. taken], HasMore: page.Count > taken.Count));
         }
 
         return new SyncResult(results);
-    }
-
-    /// <summary>
-    /// The messages, in the order given, while the budget lasts. The first is always taken, so a
-    /// client paging on (a room of a <c>Sync</c> included) moves by one message at least.
-    /// </summary>
-    private static List<MessageDto> TakeWithin(IEnumerable<StoredMessage> messages, AnswerBudget budget)
-    {
-        var taken = new List<MessageDto>();
-        foreach (var message in messages)
-        {
-            var dto = message.ToDto();
-            if (!budget.TryTake(dto, always: taken.Count == 0))
-            {
-                break;
-            }
-
-            taken.Add(dto);
-        }
-
-        return taken;
     }
 }

@@ -73,17 +73,7 @@ public sealed class ThreadService(ThreadRepository threads, RoomAccess access, I
         var budget = new AnswerBudget(options.Value.MaxAnswerBytes);
         var rootDto = root.ToDto();
         budget.TryTake(rootDto, always: true);
-        var replies = new List<MessageDto>(Math.Min(read.Replies.Count, limit));
-        foreach (var reply in read.Replies.Take(limit))
-        {
-            var dto = reply.ToDto();
-            if (!budget.TryTake(dto, always: replies.Count == 0))
-            {
-                break;
-            }
-
-            replies.Add(dto);
-        }
+        var replies = budget.TakeWithin(read.Replies.Take(limit));
 
         return new ThreadPage(rootDto, [.. replies], HasMore: read.Replies.Count > replies.Count, read.LastReadSeq);
     }
