@@ -22,7 +22,7 @@ public sealed class MessageRepository(NpgsqlDataSource dataSource, DatabasePipel
         """;
 
     // The room's main list: thread replies show in their thread only, unless sent also to the room.
-    private const string MainList = "(m.thread_root_id is null or m.also_to_room)";
+    internal const string MainList = "(m.thread_root_id is null or m.also_to_room)";
 
     private static readonly string Latest = LatestWhere("true");
     private static readonly string After = AfterWhere("true");

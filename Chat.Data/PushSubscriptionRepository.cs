@@ -87,17 +87,6 @@ public sealed class PushSubscriptionRepository(NpgsqlDataSource dataSource, Data
             cancellationToken);
     }
 
-    /// <summary>The user's subscriptions, oldest first.</summary>
-    public Task<IReadOnlyList<PushSubscription>> OfUserAsync(Guid userId, CancellationToken cancellationToken = default)
-    {
-        const string sql = $"select {Columns} from push_subscriptions s where s.user_id = @UserId order by s.created_at, s.endpoint";
-        return pipeline.ExecuteAsync<IReadOnlyList<PushSubscription>>(
-            dataSource,
-            async (connection, token) => [.. await connection.QueryAsync<PushSubscription>(
-                new CommandDefinition(sql, new { UserId = userId }, cancellationToken: token))],
-            cancellationToken);
-    }
-
     /// <summary>
     /// The subscriptions of those of <paramref name="userIds"/> who would be told of something in
     /// <paramref name="roomId"/>: members of the room whose last chosen status is not dnd and who

@@ -32,4 +32,15 @@ public sealed class RoomNotificationRepository(NpgsqlDataSource dataSource, Data
                 new CommandDefinition(sql, new { UserId = userId }, cancellationToken: token))).ToHashSet(),
             cancellationToken);
     }
+
+    /// <summary>Whether the user muted the room's notifications.</summary>
+    public Task<bool> IsMutedAsync(Guid userId, Guid roomId, CancellationToken cancellationToken = default)
+    {
+        const string sql = "select exists (select 1 from room_notification_mutes where user_id = @UserId and room_id = @RoomId)";
+        return pipeline.ExecuteAsync(
+            dataSource,
+            (connection, token) => connection.ExecuteScalarAsync<bool>(
+                new CommandDefinition(sql, new { UserId = userId, RoomId = roomId }, cancellationToken: token)),
+            cancellationToken);
+    }
 }

@@ -94,7 +94,7 @@ public sealed class RoomRepository(NpgsqlDataSource dataSource, DatabasePipeline
             (select count(*)::int from messages m
              where m.room_id = r.id and m.seq > rm.read_seq and m.sender_id <> @UserId and not m.deleted
                and m.type not in ('join', 'leave')
-               and (m.thread_root_id is null or m.also_to_room)
+               and {MessageRepository.MainList}
                and (m.to_user_id is null or m.to_user_id = @UserId)) as unread_count,
             (select count(*)::int from messages m
              where {string.Format(CultureInfo.InvariantCulture, MessageRepository.UnreadMentions, "rm.read_seq")}) as unread_mention_count

@@ -101,8 +101,7 @@ public static class AttachmentEndpoints
         }
     }
 
-    private static ChatException InvalidForm(string why) =>
-        new(ErrorCodes.Invalid, why) { Errors = new Dictionary<string, string[]> { ["file"] = [why] } };
+    private static ChatException InvalidForm(string why) => ChatException.Invalid("file", why);
 
     /// <summary>The upload's form, as the OpenAPI document describes it.</summary>
     private sealed record UploadForm(IFormFile File);

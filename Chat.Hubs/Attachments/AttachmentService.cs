@@ -172,6 +172,5 @@ public sealed class AttachmentService(
     private static ChatException OverQuota(long quota) =>
         new(ErrorCodes.Limit, $"your files may hold at most {quota} bytes in all: delete messages with files to make room");
 
-    private static ChatException InvalidFile(string why) =>
-        new(ErrorCodes.Invalid, why) { Errors = new Dictionary<string, string[]> { ["file"] = [why] } };
+    private static ChatException InvalidFile(string why) => ChatException.Invalid("file", why);
 }

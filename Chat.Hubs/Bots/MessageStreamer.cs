@@ -59,9 +59,9 @@ public sealed class MessageStreamer(
             caller.ConnectionId,
             lifetime.ApplicationStopping);
         // Told once the message is whole, so the push previews what was said.
-        if (final is { ToUserId: { } recipient, Status: MessageStatus.Complete })
+        if (final is { ToUserId: not null, Status: MessageStatus.Complete })
         {
-            notifier.Offer(final, [(recipient, NotificationKind.Private)]);
+            notifier.OfferSent(final);
         }
 
         return Ack(final ?? started.Message, duplicate: false);

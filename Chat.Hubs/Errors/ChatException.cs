@@ -27,6 +27,10 @@ public sealed class ChatException(string code, string message) : Exception(messa
 
     public static ChatException Invalid(string why) => new(ErrorCodes.Invalid, why);
 
+    /// <summary>Bad input in one field: <c>invalid</c>, with the reason also under the field's name in <see cref="Errors"/>.</summary>
+    public static ChatException Invalid(string field, string why) =>
+        new(ErrorCodes.Invalid, why) { Errors = new Dictionary<string, string[]> { [field] = [why] } };
+
     /// <summary>The caller is banned from the room, whichever door they try.</summary>
     public static ChatException Banned() => new(ErrorCodes.Banned, "you are banned from this room");
 }

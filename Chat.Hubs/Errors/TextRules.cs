@@ -51,8 +51,7 @@ public static class TextRules
         }
     }
 
-    private static ChatException Invalid(string field, string message) =>
-        new(ErrorCodes.Invalid, message) { Errors = new Dictionary<string, string[]> { [field] = [message] } };
+    private static ChatException Invalid(string field, string message) => ChatException.Invalid(field, message);
 
     private static string C0Except(string kept) =>
         new([.. Enumerable.Range(0, 0x20).Select(c => (char)c).Where(c => !kept.Contains(c))]);

@@ -148,6 +148,5 @@ public sealed class MessageSearchService(MessageSearchRepository search, RoomAcc
         return (text, limit ?? DefaultLimit, offset ?? 0);
     }
 
-    private static ChatException Invalid(string field, string message) =>
-        new(ErrorCodes.Invalid, message) { Errors = new Dictionary<string, string[]> { [field] = [message] } };
+    private static ChatException Invalid(string field, string message) => ChatException.Invalid(field, message);
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Chat.Contracts;
 using Chat.Hubs.Outbound;
 using FluentValidation;
@@ -46,8 +45,8 @@ internal sealed class PushSubscriptionRequestValidator : AbstractValidator<PushS
             return false;
         }
 
-        // A name is checked when the push connects (PublicAddresses); an address can be checked now.
-        return insecure || !IPAddress.TryParse(uri.IdnHost, out var address) || PublicAddresses.IsPublic(address);
+        // Other names are checked when the push connects; addresses and localhost can be refused now.
+        return insecure || !PublicAddresses.NamesNonPublicHost(uri);
     }
 }
 

@@ -20,5 +20,5 @@ public sealed class RoomNotificationService(RoomNotificationRepository mutes, Ro
 
     /// <summary><paramref name="room"/> as the user sees it: with whether they muted its notifications.</summary>
     public async Task<RoomDto> ForUserAsync(RoomDto room, Guid userId, CancellationToken cancellationToken = default) =>
-        room with { NotificationsMuted = (await mutes.MutedRoomsAsync(userId, cancellationToken)).Contains(room.Id) };
+        room with { NotificationsMuted = await mutes.IsMutedAsync(userId, room.Id, cancellationToken) };
 }

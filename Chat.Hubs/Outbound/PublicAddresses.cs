@@ -36,6 +36,14 @@ public static class PublicAddresses
         || host.Equals("localhost.", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
+    /// Whether a URL names this machine or an address that is not public outright, so that it can
+    /// be refused when it is given, before any name is resolved; names are checked again at connect.
+    /// </summary>
+    public static bool NamesNonPublicHost(Uri uri) =>
+        IsLocalHostName(uri.IdnHost)
+        || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && !IsPublic(address));
+
+    /// <summary>
     /// Connects an outgoing request's socket (the HTTP handler's <c>ConnectCallback</c>): resolves the host
     /// now, keeps only the addresses the rule allows, and connects to one of those. Checking here,
     /// on the address actually connected to, is what defeats DNS rebinding: a name that resolved

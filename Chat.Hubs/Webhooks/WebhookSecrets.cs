@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public sealed class WebhookSecrets(IOptions<WebhookOptions> options)
     private readonly byte[]? key = options.Value.SecretKeyBytes();
 
     /// <summary>A new secret: 32 random bytes, base64url, after <c>whsec_</c> (which secret scanners recognise).</summary>
-    public static string Generate() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string Generate() => Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>What the database keeps of <paramref name="secret"/>.</summary>
     public string Seal(Guid webhookId, string secret)
@@ -69,6 +70,4 @@ public sealed class WebhookSecrets(IOptions<WebhookOptions> options)
 
     // Names the key without giving it away, so a secret sealed under another key is told apart.
     private static string KeyId(byte[] key) => Convert.ToHexString(SHA256.HashData(key).AsSpan(0, 4)).ToLowerInvariant();
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -67,10 +67,7 @@ public sealed partial class WebhookService(
         var webhook = await RequireManagedAsync(caller, id, cancellationToken);
         if (limit is < 1 or > MaxDeliveries)
         {
-            throw new ChatException(ErrorCodes.Invalid, $"limit must be between 1 and {MaxDeliveries}")
-            {
-                Errors = new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxDeliveries}"] },
-            };
+            throw ChatException.Invalid("limit", $"limit must be between 1 and {MaxDeliveries}");
         }
 
         var deliveries = await webhooks.DeliveriesAsync(webhook.Id, limit ?? DefaultDeliveries, cancellationToken);
@@ -84,10 +81,7 @@ public sealed partial class WebhookService(
         var settings = options.Value;
         if (await WebhookUrls.ResolvesOnlyToPrivateAsync(request.Url!, settings, cancellationToken))
         {
-            throw new ChatException(ErrorCodes.Invalid, WebhookUrls.PrivateAddress)
-            {
-                Errors = new Dictionary<string, string[]> { ["url"] = [WebhookUrls.PrivateAddress] },
-            };
+            throw ChatException.Invalid("url", WebhookUrls.PrivateAddress);
         }
 
         var id = Guid.CreateVersion7();

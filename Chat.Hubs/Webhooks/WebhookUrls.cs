@@ -37,9 +37,7 @@ public static class WebhookUrls
             return "url must not carry a user name or password";
         }
 
-        if (!options.AllowPrivateNetworks
-            && (PublicAddresses.IsLocalHostName(uri.IdnHost)
-                || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var address) && !PublicAddresses.IsPublic(address))))
+        if (!options.AllowPrivateNetworks && PublicAddresses.NamesNonPublicHost(uri))
         {
             return PrivateAddress;
         }

@@ -53,6 +53,7 @@ public sealed class PushSubscriptionTests(SecurePushNodeFixture fixture) : IClas
     [InlineData("https://127.0.0.1/loopback", "endpoint")]
     [InlineData("https://10.1.2.3/private", "endpoint")]
     [InlineData("https://[::1]/loopback", "endpoint")]
+    [InlineData("https://localhost/loopback", "endpoint")]
     [InlineData("https://169.254.169.254/latest/meta-data", "endpoint")]
     public async Task An_endpoint_that_is_not_an_https_push_service_is_invalid(string? endpoint, string field)
     {
