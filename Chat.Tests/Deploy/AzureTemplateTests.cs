@@ -24,7 +24,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
     private const string SecretsUserRole = "4633458b-17de-408a-b874-0445c86b69e6";
     private const string KeyVaultReference = "[format('@Microsoft.KeyVault(SecretUri=";
 
-    private static readonly string[] SecretSettings = ["ConnectionStrings__Chat", "Redis__Configuration", "Jwt__SigningKey"];
+    private static readonly string[] SecretSettings = ["ConnectionStrings__Chat", "Redis__Configuration", "Jwt__SigningKey", "Webhooks__SecretKey"];
 
     // deploy/azure is two levels below the repository's root.
 
@@ -62,6 +62,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
         Assert.Equal(password, values.GetProperty("postgresAdminPassword").GetProperty("value").GetString());
         Assert.Equal(password + "App", values.GetProperty("postgresAppPassword").GetProperty("value").GetString());
         Assert.Equal("", values.GetProperty("jwtSigningKey").GetProperty("value").GetString());
+        Assert.Equal("", values.GetProperty("webhookSecretKey").GetProperty("value").GetString());
     }
 
     [Fact]
@@ -77,6 +78,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
 
         Assert.Contains(secure, p => p.Name == "postgresAdminPassword");
         Assert.Contains(secure, p => p.Name == "jwtSigningKey");
+        Assert.Contains(secure, p => p.Name == "webhookSecretKey");
         Assert.All(secure, p => Assert.True(
             !p.Value.TryGetProperty("defaultValue", out var fallback) || fallback.GetString() == "",
             $"the secure parameter {p.Name} has a default value"));
@@ -147,7 +149,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
         {
             typeof(JwtOptions), typeof(ServiceClientOptions), typeof(ChatRedisOptions), typeof(ChatDataOptions), typeof(ChatOptions),
             typeof(ClusterOptions), typeof(ReceiptOptions), typeof(InvitationOptions), typeof(RetentionOptions), typeof(RateLimitOptions),
-            typeof(Chat.Api.Hosting.WebClientOptions),
+            typeof(Chat.Api.Hosting.WebClientOptions), typeof(Chat.Hubs.Webhooks.WebhookOptions),
         }.ToDictionary(t => (string)t.GetField("SectionName")!.GetRawConstantValue()!, StringComparer.OrdinalIgnoreCase);
 
         Assert.Contains("Database__MigrateOnStartup", settings.Keys);
@@ -210,6 +212,24 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
             Template.Root.GetProperty("parameters").EnumerateObject(),
             p => p.Name.Contains("push", StringComparison.OrdinalIgnoreCase) && p.Value.GetProperty("type").GetString()!.StartsWith("secure", StringComparison.Ordinal));
         Assert.Contains("pushSettings", site.Properties.GetProperty("siteConfig").GetProperty("appSettings").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_webhook_sealing_key_comes_from_the_vault_and_is_written_there_once_never_rotated_by_a_deployment()
+    {
+        var settings = AppSettings(Template.Single("Microsoft.Web/sites"));
+        var secrets = Template.All("Microsoft.KeyVault/vaults/secrets").Select(s => s.Body).ToList();
+        var workflow = File.ReadAllText(Path.Combine(Checkout.Root, ".github", "workflows", "deploy.yml"));
+
+        Assert.Contains("webhookSecretKey", settings["Webhooks__SecretKey"], StringComparison.Ordinal);
+        // Written only when a deployment is given a key, like the JWT signing key: a redeployment
+        // without one keeps the vault's, and the secrets sealed with it still open.
+        var webhookSecret = Assert.Single(secrets, r => r.GetProperty("properties").GetProperty("value").GetString() == "[parameters('webhookSecretKey')]");
+        Assert.Equal("[not(empty(parameters('webhookSecretKey')))]", webhookSecret.GetProperty("condition").GetString());
+        // The workflow makes a key only when the vault lists none, and a failed listing stops it.
+        Assert.Contains("length([?name=='webhook-secret-key'])", workflow, StringComparison.Ordinal);
+        Assert.Contains("if [[ \"$webhook_keys\" == 0 ]]; then", workflow, StringComparison.Ordinal);
+        Assert.Contains("set -euo pipefail", workflow, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -384,6 +404,7 @@ public sealed class AzureTemplateTests(AzureTemplateFixture fixture) : IClassFix
             ["CHAT_POSTGRES_ADMIN_PASSWORD"] = password,
             ["CHAT_POSTGRES_APP_PASSWORD"] = password is null ? null : password + "App",
             ["CHAT_JWT_SIGNING_KEY"] = null,
+            ["CHAT_WEBHOOK_SECRET_KEY"] = null,
             ["CHAT_INSTANCE_COUNT"] = null,
             ["CHAT_DEPLOYMENT_PRINCIPAL_ID"] = null,
             ["CHAT_PUSH_VAPID_PUBLIC_KEY"] = null,

@@ -54,6 +54,10 @@ param postgresAppPassword string
 @secure()
 param jwtSigningKey string = ''
 
+@description('Key sealing the webhooks\' signing secrets in the database (base64 of 32 random bytes), given once. Empty keeps the one in Key Vault; never change it (deploy/README.md).')
+@secure()
+param webhookSecretKey string = ''
+
 @description('Versioned Key Vault ids of retired signing keys whose tokens stay valid until they expire (see deploy/README.md, key rotation).')
 param previousJwtSigningKeyIds string[] = []
 
@@ -84,6 +88,7 @@ var secretNames = {
   chatOwnerConnectionString: 'chat-owner-connection-string'
   redisConfiguration: 'redis-configuration'
   jwtSigningKey: 'jwt-signing-key'
+  webhookSecretKey: 'webhook-secret-key'
   postgresAdminPassword: 'postgres-admin-password'
   postgresAppPassword: 'postgres-app-password'
 }
@@ -122,6 +127,8 @@ module keyVault 'modules/keyvault.bicep' = {
     deploymentPrincipalId: deploymentPrincipalId
     jwtSecretName: secretNames.jwtSigningKey
     jwtSigningKey: jwtSigningKey
+    webhookSecretName: secretNames.webhookSecretKey
+    webhookSecretKey: webhookSecretKey
   }
 }
 
@@ -176,6 +183,7 @@ module webApp 'modules/webapp.bicep' = {
       chatOwnerConnectionString: secretNames.chatOwnerConnectionString
       redisConfiguration: secretNames.redisConfiguration
       jwtSigningKey: secretNames.jwtSigningKey
+      webhookSecretKey: secretNames.webhookSecretKey
     }
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     workspaceId: monitoring.outputs.workspaceId

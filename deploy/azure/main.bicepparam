@@ -21,6 +21,7 @@ param pushSubject = readEnvironmentVariable('CHAT_PUSH_SUBJECT', '')
 param postgresAdminPassword = readEnvironmentVariable('CHAT_POSTGRES_ADMIN_PASSWORD')
 param postgresAppPassword = readEnvironmentVariable('CHAT_POSTGRES_APP_PASSWORD')
 param jwtSigningKey = readEnvironmentVariable('CHAT_JWT_SIGNING_KEY', '')
+param webhookSecretKey = readEnvironmentVariable('CHAT_WEBHOOK_SECRET_KEY', '')
 // During a key rotation: the versioned id of the key being retired (not a secret, only where it is).
 param previousJwtSigningKeyIds = empty(readEnvironmentVariable('CHAT_PREVIOUS_JWT_KEY_ID', ''))
   ? []

@@ -23,6 +23,13 @@ param jwtSecretName string
 @secure()
 param jwtSigningKey string = ''
 
+@description('Name of the secret holding the key that seals webhook secrets.')
+param webhookSecretName string
+
+@description('Base64 of 32 random bytes. Empty keeps the secret as it is in the vault.')
+@secure()
+param webhookSecretKey string = ''
+
 // Built-in role "Key Vault Secrets User": read secret values, nothing else.
 var secretsUserRoleId = subscriptionResourceId(
   'Microsoft.Authorization/roleDefinitions',
@@ -73,6 +80,17 @@ resource jwtSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(j
   name: jwtSecretName
   properties: {
     value: jwtSigningKey
+    contentType: 'base64'
+  }
+}
+
+// Written only when a key is given: a webhook secret sealed with one key cannot be opened with
+// another, so this key is set once and never rotated by a deployment.
+resource webhookSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(webhookSecretKey)) {
+  parent: vault
+  name: webhookSecretName
+  properties: {
+    value: webhookSecretKey
     contentType: 'base64'
   }
 }

@@ -40,6 +40,7 @@ param secretNames {
   chatOwnerConnectionString: string
   redisConfiguration: string
   jwtSigningKey: string
+  webhookSecretKey: string
 }
 
 @description('Versioned Key Vault secret ids of signing keys retired by a rotation: their tokens stay valid.')
@@ -149,6 +150,11 @@ var fixedSettings = [
   {
     name: 'Jwt__SigningKey'
     value: '@Microsoft.KeyVault(SecretUri=${secretsUri}/${secretNames.jwtSigningKey})'
+  }
+  {
+    // Seals the webhooks' signing secrets, so that a copy of the database alone signs nothing.
+    name: 'Webhooks__SecretKey'
+    value: '@Microsoft.KeyVault(SecretUri=${secretsUri}/${secretNames.webhookSecretKey})'
   }
   {
     name: 'Database__MigrateOnStartup'
