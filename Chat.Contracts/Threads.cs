@@ -7,7 +7,10 @@ namespace Chat.Contracts;
 public sealed record ThreadSummaryDto(
     [property: Key("replyCount")] int ReplyCount,
     [property: Key("lastReplyAt")] DateTime LastReplyAt,
-    [property: Key("latestReplierIds")] IReadOnlyList<Guid> LatestReplierIds);
+    [property: Key("latestReplierIds")] IReadOnlyList<Guid> LatestReplierIds,
+    // The room's seq of the latest reply: a client holding the root tells with it, exactly,
+    // whether a reply it receives is already counted, and compares it with its lastReadSeq.
+    [property: Key("lastReplySeq")] long LastReplySeq);
 
 /// <summary>The answer to <c>GetThread</c>: the root and a page of its replies, oldest first.</summary>
 [MessagePackObject]

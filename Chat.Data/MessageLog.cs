@@ -52,7 +52,7 @@ internal static class MessageLog
     private const string ColumnsAfter = """
         m.sent_at, m.edited_at, m.deleted,
         m.status, m.parts::text as parts, m.stream_index, m.error::text as error,
-        m.thread_root_id, m.also_to_room, m.reply_count, m.last_reply_at, m.latest_replier_ids, m.mentions, m.mentions_room,
+        m.thread_root_id, m.also_to_room, m.reply_count, m.last_reply_at, m.last_reply_seq, m.latest_replier_ids, m.mentions, m.mentions_room,
         m.pinned_at, m.pinned_by,
         a.file_name as attachment_file_name, a.content_type as attachment_content_type, a.size as attachment_size
         """;

@@ -119,6 +119,9 @@ public sealed record StoredMessage
     /// <summary>When the latest reply in this message's thread was sent.</summary>
     public DateTime? LastReplyAt { get; init; }
 
+    /// <summary>The seq of the latest reply in this message's thread.</summary>
+    public long? LastReplySeq { get; init; }
+
     /// <summary>Up to three distinct users who replied in this message's thread, the latest first.</summary>
     public Guid[]? LatestReplierIds { get; init; }
 

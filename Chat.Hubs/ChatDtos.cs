@@ -61,7 +61,7 @@ public static class ChatDtos
     // A root shows its thread once it has a reply; a deleted root too, as its replies stay.
     private static ThreadSummaryDto? ThreadOf(StoredMessage message) =>
         message.ReplyCount > 0
-            ? new ThreadSummaryDto(message.ReplyCount, message.LastReplyAt ?? message.SentAt, message.LatestReplierIds ?? [])
+            ? new ThreadSummaryDto(message.ReplyCount, message.LastReplyAt ?? message.SentAt, message.LatestReplierIds ?? [], message.LastReplySeq ?? 0)
             : null;
 
     // A deleted message keeps no attachment, as it keeps no words.

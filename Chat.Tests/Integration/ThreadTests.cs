@@ -37,10 +37,10 @@ public sealed class ThreadTests(ThreadTests.ThreadNodeFixture fixture) : IClassF
         Assert.Equal(first.MessageId, atCarol.Id);
         Assert.Equal([root.Seq + 1, root.Seq + 2, root.Seq + 3], new[] { first.Seq, second.Seq, third.Seq });
         var thread = shownRoot.Thread!;
-        Assert.Equal((3, third.SentAt), (thread.ReplyCount, thread.LastReplyAt));
+        Assert.Equal((3, third.SentAt, third.Seq), (thread.ReplyCount, thread.LastReplyAt, thread.LastReplySeq));
         Assert.Equal([bob.Id, carol.Id], thread.LatestReplierIds);
         Assert.Equal(root.MessageId, page.Root.Id);
-        Assert.Equal(3, page.Root.Thread!.ReplyCount);
+        Assert.Equal((3, third.Seq), (page.Root.Thread!.ReplyCount, page.Root.Thread.LastReplySeq));
         Assert.Equal([first.MessageId, second.MessageId, third.MessageId], page.Replies.Select(r => r.Id));
         Assert.All(page.Replies, r => Assert.Equal(root.MessageId, r.ThreadRootId));
         Assert.False(page.HasMore);

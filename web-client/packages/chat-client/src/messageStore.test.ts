@@ -256,16 +256,37 @@ describe('threads in the store', () => {
       replyCount: 5,
       lastReplyAt: threadReply(6).sentAt,
       latestReplierIds: ['erin', 'dave', 'bob'],
+      lastReplySeq: 6,
     });
   });
 
   it('does not count again a reply that the root\'s summary already holds', () => {
     // The snapshot's root counts seq 2 already; Sync brings seq 2 (not in the main list) and a new seq 3.
-    const root = message(1, { thread: { replyCount: 1, lastReplyAt: threadReply(2).sentAt, latestReplierIds: ['bob'] } });
+    const root = message(1, { thread: { replyCount: 1, lastReplyAt: threadReply(2).sentAt, latestReplierIds: ['bob'], lastReplySeq: 2 } });
     const store = new RoomMessageStore('room-1');
     store.reset([root], 1);
     store.applySync([threadReply(2), threadReply(3, { senderId: 'carol' })], false);
-    expect(store.get('m-1')?.thread).toMatchObject({ replyCount: 2, latestReplierIds: ['carol', 'bob'] });
+    expect(store.get('m-1')?.thread).toMatchObject({ replyCount: 2, latestReplierIds: ['carol', 'bob'], lastReplySeq: 3 });
+  });
+
+  it('counts a reply sent in the same millisecond as the one the root\'s summary ends with', () => {
+    // Two members answered at once: the summary (from the server) counts seq 2; seq 3 carries the
+    // same sending time and is new all the same.
+    const sameTime = threadReply(2).sentAt;
+    const root = message(1, { thread: { replyCount: 1, lastReplyAt: sameTime, latestReplierIds: ['bob'], lastReplySeq: 2 } });
+    const store = new RoomMessageStore('room-1');
+    store.reset([root], 1);
+    store.receive(threadReply(2, { sentAt: sameTime }));
+    store.receive(threadReply(3, { senderId: 'carol', sentAt: sameTime }));
+    expect(store.get('m-1')?.thread).toMatchObject({ replyCount: 2, latestReplierIds: ['carol', 'bob'], lastReplySeq: 3 });
+  });
+
+  it('tells counted replies by time when the server sends no lastReplySeq', () => {
+    const root = message(1, { thread: { replyCount: 1, lastReplyAt: threadReply(2).sentAt, latestReplierIds: ['bob'], lastReplySeq: 0 } });
+    const store = new RoomMessageStore('room-1');
+    store.reset([root], 1);
+    store.applySync([threadReply(2), threadReply(3, { senderId: 'carol' })], false);
+    expect(store.get('m-1')?.thread).toMatchObject({ replyCount: 2, lastReplySeq: 3 });
   });
 
   it('leaves the main list alone when a reply\'s root is not held', () => {
@@ -279,7 +300,7 @@ describe('threads in the store', () => {
   it('takes a thread page\'s replies and its root\'s copy, but does not add a root it does not hold', () => {
     const store = new RoomMessageStore('room-1');
     store.reset([message(1), message(3)], 3);
-    const summary = { replyCount: 1, lastReplyAt: threadReply(2).sentAt, latestReplierIds: ['bob'] };
+    const summary = { replyCount: 1, lastReplyAt: threadReply(2).sentAt, latestReplierIds: ['bob'], lastReplySeq: 2 };
     expect(store.applyThreadPage({ root: message(1, { thread: summary }), replies: [threadReply(2)], hasMore: false, lastReadSeq: 0 })).toBe(1);
     expect(store.get('m-1')?.thread).toEqual(summary);
     expect(store.threadReplies('m-1').map((m) => m.seq)).toEqual([2]);

@@ -215,17 +215,19 @@ export class RoomMessageStore {
 
   /**
    * A reply new to this store: its root (when held) shows one more reply, unless the root's
-   * summary already counts it (it came with the root's copy, which is as new as its lastReplyAt).
+   * summary already counts it (it came with the root's copy, which is as new as its lastReplySeq;
+   * two replies may share a sending time, never a seq).
    */
   private countReply(reply: MessageDto): void {
     const root = this.byId.get(reply.threadRootId ?? '');
     if (!root) return;
     const summary = root.thread;
-    if (summary && reply.sentAt.getTime() <= summary.lastReplyAt.getTime()) return;
+    if (summary && counted(summary, reply)) return;
     const thread: ThreadSummaryDto = {
       replyCount: (summary?.replyCount ?? 0) + 1,
       lastReplyAt: reply.sentAt,
       latestReplierIds: [reply.senderId, ...(summary?.latestReplierIds ?? []).filter((id) => id !== reply.senderId)].slice(0, 3),
+      lastReplySeq: Math.max(reply.seq, summary?.lastReplySeq ?? 0),
     };
     this.replace({ ...root, thread });
   }
@@ -355,4 +357,12 @@ function isNewer(incoming: MessageDto, held: MessageDto): boolean {
   const a = incoming.editedAt?.getTime() ?? 0;
   const b = held.editedAt?.getTime() ?? 0;
   return a > b;
+}
+
+// Whether a root's summary already counts a reply: by seq, or by time from a server that sends no
+// lastReplySeq.
+function counted(summary: ThreadSummaryDto, reply: MessageDto): boolean {
+  return summary.lastReplySeq > 0
+    ? reply.seq <= summary.lastReplySeq
+    : reply.sentAt.getTime() <= summary.lastReplyAt.getTime();
 }

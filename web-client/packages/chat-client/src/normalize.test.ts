@@ -68,18 +68,19 @@ describe('payload normalization', () => {
   it('gives a thread summary and a thread page the same Dates and numbers whichever protocol carried them', () => {
     const root = {
       id: 'root', roomId: 'r', seq: 1, senderId: 'a', senderName: 'A', type: 'text', content: 'hi', reactions: {}, sentAt: '2026-01-01T12:00:00Z', deleted: false,
-      thread: { replyCount: 2, lastReplyAt: '2026-01-01T12:05:00Z', latestReplierIds: ['b', 'a'] },
+      thread: { replyCount: 2, lastReplyAt: '2026-01-01T12:05:00Z', latestReplierIds: ['b', 'a'], lastReplySeq: 3 },
     } as unknown as MessageDto;
     const reply = { ...root, id: 'reply', seq: 2, threadRootId: 'root', thread: null } as unknown as MessageDto;
     const json = { root, replies: [reply], hasMore: false, lastReadSeq: 0 } as ThreadPage;
     const packed = {
-      root: { ...root, sentAt: new Date('2026-01-01T12:00:00Z'), thread: { replyCount: 2, lastReplyAt: new Date('2026-01-01T12:05:00Z'), latestReplierIds: ['b', 'a'] } },
+      root: { ...root, sentAt: new Date('2026-01-01T12:00:00Z'), thread: { replyCount: 2, lastReplyAt: new Date('2026-01-01T12:05:00Z'), latestReplierIds: ['b', 'a'], lastReplySeq: 3 } },
       replies: [{ ...reply, sentAt: new Date('2026-01-01T12:00:00Z') }],
       hasMore: false,
       lastReadSeq: 0,
     } as unknown as ThreadPage;
     const page = normalizeThreadPage(json);
     expect(page.root.thread?.lastReplyAt).toEqual(new Date('2026-01-01T12:05:00Z'));
+    expect(page.root.thread?.lastReplySeq).toBe(3);
     expect(page.replies[0].threadRootId).toBe('root');
     expect(page).toEqual(normalizeThreadPage(packed));
   });

@@ -47,7 +47,13 @@ export function normalizeMessage(m: MessageDto): MessageDto {
 }
 
 function normalizeThreadSummary(t: ThreadSummaryDto): ThreadSummaryDto {
-  return { replyCount: Number(t.replyCount), lastReplyAt: toDate(t.lastReplyAt), latestReplierIds: t.latestReplierIds ?? [] };
+  return {
+    replyCount: Number(t.replyCount),
+    lastReplyAt: toDate(t.lastReplyAt),
+    latestReplierIds: t.latestReplierIds ?? [],
+    // 0 from a server older than the field: the store then tells counted replies by time.
+    lastReplySeq: Number(t.lastReplySeq ?? 0),
+  };
 }
 
 export function normalizeThreadPage(p: ThreadPage): ThreadPage {

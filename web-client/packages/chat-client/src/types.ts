@@ -97,6 +97,8 @@ export interface ThreadSummaryDto {
   lastReplyAt: Timestamp;
   /** Up to three distinct users, the latest first. */
   latestReplierIds: string[];
+  /** The room's seq of the latest reply: compare it with a thread's lastReadSeq. */
+  lastReplySeq: number;
 }
 
 /** One stored part of a reply: text, a tool call, or a tool's result. */
