@@ -95,6 +95,7 @@ public sealed partial class ChatClient : IAsyncDisposable
         connection.On<RoomDto>(nameof(IChatClient.RoomUpdated), e => Raise(RoomUpdated, e));
         connection.On<PinDto>(nameof(IChatClient.MessagePinned), e => Raise(MessagePinned, e));
         connection.On<MessageUnpinnedEvent>(nameof(IChatClient.MessageUnpinned), e => Raise(MessageUnpinned, e));
+        connection.On<ThreadReadEvent>(nameof(IChatClient.ThreadReadUpdated), e => Raise(ThreadReadUpdated, e));
         connection.On<ResyncRequiredEvent>(nameof(IChatClient.ResyncRequired), _ => BeginRecoveryAsync());
         connection.Reconnecting += OnReconnectingAsync;
         connection.Reconnected += _ => RecoverAsync();
@@ -144,6 +145,9 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     /// <summary>A message lost its pin: unpinned, or deleted while pinned (<c>by</c> is then the deleter).</summary>
     public event Func<MessageUnpinnedEvent, Task>? MessageUnpinned;
+
+    /// <summary>This user read further in a thread, on this connection or another of theirs.</summary>
+    public event Func<ThreadReadEvent, Task>? ThreadReadUpdated;
 
     /// <summary>The connection is lost and being re-established.</summary>
     public event Func<Exception?, Task>? Reconnecting

@@ -41,4 +41,7 @@ public interface IChatClient
 
     /// <summary>A message of the room was unpinned, or deleted while pinned.</summary>
     Task MessageUnpinned(MessageUnpinnedEvent unpinned);
+
+    /// <summary>This user's read pointer in a thread moved forward (on any of their connections).</summary>
+    Task ThreadReadUpdated(ThreadReadEvent read);
 }

@@ -66,7 +66,10 @@ public interface IChatHub
     /// </summary>
     Task<ThreadPage> GetThread(string roomId, string rootId, long? afterSeq);
 
-    /// <summary>The caller has read the thread's replies up to <paramref name="seq"/>; the pointer only moves forward.</summary>
+    /// <summary>
+    /// The caller has read the thread's replies up to <paramref name="seq"/>; the pointer only
+    /// moves forward, and when it moves all the caller's connections hear <c>ThreadReadUpdated</c>.
+    /// </summary>
     Task MarkThreadRead(string roomId, string rootId, long seq);
 
     /// <summary>Pins a message of the room (moderators and admins); the room hears <c>MessagePinned</c>.</summary>

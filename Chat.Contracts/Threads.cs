@@ -26,3 +26,13 @@ public sealed record ThreadDto(
     [property: Key("root")] MessageDto Root,
     [property: Key("unreadCount")] int UnreadCount,
     [property: Key("lastReadSeq")] long LastReadSeq);
+
+/// <summary>
+/// Payload of <c>ThreadReadUpdated</c>: how far a user has now read a thread. It goes to all of
+/// that user's connections, so that another device's unread count follows.
+/// </summary>
+[MessagePackObject]
+public sealed record ThreadReadEvent(
+    [property: Key("roomId")] Guid RoomId,
+    [property: Key("rootId")] Guid RootId,
+    [property: Key("lastReadSeq")] long LastReadSeq);

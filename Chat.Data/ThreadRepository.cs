@@ -68,7 +68,8 @@ public sealed class ThreadRepository(NpgsqlDataSource dataSource, DatabasePipeli
         insert into thread_participants (user_id, room_id, root_id, last_read_seq)
         values (@UserId, @RoomId, @RootId, @Seq)
         on conflict (user_id, room_id, root_id) do update
-            set last_read_seq = greatest(thread_participants.last_read_seq, excluded.last_read_seq)
+            set last_read_seq = excluded.last_read_seq
+            where thread_participants.last_read_seq < excluded.last_read_seq
         returning last_read_seq
         """;
 
@@ -140,13 +141,19 @@ public sealed class ThreadRepository(NpgsqlDataSource dataSource, DatabasePipeli
                 Participants, new { RoomId = roomId, RootId = rootId }, cancellationToken: token))).AsList(),
             cancellationToken);
 
-    /// <summary>Moves the user's read pointer of the thread forward to <paramref name="seq"/>; answers where it stands.</summary>
-    /// <remarks>Retried: moving forward to the same seq again changes nothing.</remarks>
-    public Task<long> MarkReadAsync(Guid roomId, Guid rootId, Guid userId, long seq, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Moves the user's read pointer of the thread forward to <paramref name="seq"/>; true when it
+    /// moved, false when it stood there or further already.
+    /// </summary>
+    /// <remarks>
+    /// Retried: moving forward to the same seq again changes nothing. A retry after a commit whose
+    /// answer was lost says false, so the move goes unannounced; the pointer itself is stored.
+    /// </remarks>
+    public Task<bool> MarkReadAsync(Guid roomId, Guid rootId, Guid userId, long seq, CancellationToken cancellationToken = default) =>
         pipeline.ExecuteAsync(
             dataSource,
-            (connection, token) => connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                MarkRead, new { RoomId = roomId, RootId = rootId, UserId = userId, Seq = seq }, cancellationToken: token)),
+            async (connection, token) => await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                MarkRead, new { RoomId = roomId, RootId = rootId, UserId = userId, Seq = seq }, cancellationToken: token)) is not null,
             cancellationToken);
 
     /// <summary>The threads of the room with replies that <paramref name="viewerId"/> takes part in, the latest reply first.</summary>

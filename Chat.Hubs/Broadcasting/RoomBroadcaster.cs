@@ -224,6 +224,10 @@ public sealed class RoomBroadcaster(
         await Room(roomId).MessageReceived(leaveMessage);
     }
 
+    /// <summary>A user read further in a thread: all of their connections hear it, this one too.</summary>
+    public Task ThreadReadAsync(Guid userId, ThreadReadEvent read) =>
+        hub.Clients.Group(RoomGroup.OfUser(userId)).ThreadReadUpdated(read);
+
     /// <summary>A connection opened: it joins its user's group, through which private messages and removals reach it.</summary>
     public Task ConnectionOpenedAsync(string connectionId, Guid userId) =>
         hub.Groups.AddToGroupAsync(connectionId, RoomGroup.OfUser(userId));

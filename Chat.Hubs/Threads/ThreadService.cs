@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using Chat.Data;
+using Chat.Hubs.Broadcasting;
 using Chat.Hubs.Errors;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Rooms;
@@ -12,7 +13,7 @@ namespace Chat.Hubs.Threads;
 /// the caller's read pointer of a thread and the threads they take part in. Replies are sent like
 /// any message (see <see cref="MessageSender"/>); the writer keeps each root's summary.
 /// </summary>
-public sealed class ThreadService(ThreadRepository threads, RoomAccess access, IOptions<ChatOptions> options)
+public sealed class ThreadService(ThreadRepository threads, RoomAccess access, RoomBroadcaster broadcaster, IOptions<ChatOptions> options)
 {
     /// <summary>The most replies one page of a thread holds.</summary>
     public const int MaxPageSize = 100;
@@ -103,7 +104,11 @@ public sealed class ThreadService(ThreadRepository threads, RoomAccess access, I
             throw NotARoot();
         }
 
-        await threads.MarkReadAsync(roomId, rootId, caller.UserId, Math.Min(seq, state.LastSeq), cancellationToken);
+        var lastRead = Math.Min(seq, state.LastSeq);
+        if (await threads.MarkReadAsync(roomId, rootId, caller.UserId, lastRead, cancellationToken))
+        {
+            await broadcaster.ThreadReadAsync(caller.UserId, new ThreadReadEvent(roomId, rootId, lastRead));
+        }
     }
 
     /// <summary>The threads of the room the caller takes part in, the latest reply first, with what they have not read.</summary>

@@ -47,6 +47,7 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Channel<MessageStreamingEvent> streaming = Channel.CreateUnbounded<MessageStreamingEvent>();
     private readonly Channel<PinDto> pins = Channel.CreateUnbounded<PinDto>();
     private readonly Channel<MessageUnpinnedEvent> unpins = Channel.CreateUnbounded<MessageUnpinnedEvent>();
+    private readonly Channel<ThreadReadEvent> threadReads = Channel.CreateUnbounded<ThreadReadEvent>();
 
     private HubClient(HubConnection connection)
     {
@@ -68,6 +69,7 @@ public sealed class HubClient : IAsyncDisposable
         connection.On<MessageStreamingEvent>(nameof(IChatClient.MessageStreaming), e => streaming.Writer.TryWrite(e));
         connection.On<PinDto>(nameof(IChatClient.MessagePinned), p => pins.Writer.TryWrite(p));
         connection.On<MessageUnpinnedEvent>(nameof(IChatClient.MessageUnpinned), e => unpins.Writer.TryWrite(e));
+        connection.On<ThreadReadEvent>(nameof(IChatClient.ThreadReadUpdated), e => threadReads.Writer.TryWrite(e));
     }
 
     public HubConnection Connection { get; }
@@ -221,6 +223,11 @@ public sealed class HubClient : IAsyncDisposable
     public IReadOnlyList<PinDto> DrainPins() => Drain(pins);
 
     public IReadOnlyList<MessageUnpinnedEvent> DrainUnpins() => Drain(unpins);
+
+    /// <summary>The next time this connection hears its user read further in a thread, within the deadline.</summary>
+    public Task<ThreadReadEvent> NextThreadReadAsync(TimeSpan? wait = null) => Next(threadReads, wait);
+
+    public IReadOnlyList<ThreadReadEvent> DrainThreadReads() => Drain(threadReads);
 
     /// <summary>The next message this connection receives, within the deadline.</summary>
     public Task<MessageDto> NextMessageAsync(TimeSpan? wait = null) => Next(messages, wait);

@@ -173,6 +173,35 @@ public sealed class ThreadTests(ThreadTests.ThreadNodeFixture fixture) : IClassF
         Assert.Equal([(older.MessageId, 1, r1.Seq), (newer.MessageId, 0, r4.Seq)], carols.Select(t => (t.Root.Id, t.UnreadCount, t.LastReadSeq)));
     }
 
+    [Theory]
+    [InlineData(HubProtocol.MessagePack)]
+    [InlineData(HubProtocol.Json)]
+    public async Task Reading_a_thread_on_one_device_is_heard_on_all_of_the_readers_connections_and_by_nobody_else(HubProtocol protocol)
+    {
+        var (alice, bob, _, room) = await TestRooms.OfThreeAsync(Node);
+        await using var alicePhone = await HubClient.ConnectAsync(Node, alice, protocol);
+        await using var aliceLaptop = await HubClient.ConnectAsync(Node, alice, protocol);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob, protocol);
+        var root = await alicePhone.SendTextAsync(room.Id, "plans?");
+        var r1 = await bobHub.SendThreadReplyAsync(room.Id, root.MessageId, "friday");
+        var r2 = await bobHub.SendThreadReplyAsync(room.Id, root.MessageId, "or saturday");
+
+        await alicePhone.MarkThreadReadAsync(room.Id, root.MessageId, r2.Seq);
+        var onLaptop = await aliceLaptop.NextThreadReadAsync();
+        var onPhone = await alicePhone.NextThreadReadAsync();
+        // Marking an earlier reply, or the same one again, moves nothing and is heard by nobody.
+        await aliceLaptop.MarkThreadReadAsync(room.Id, root.MessageId, r1.Seq);
+        await alicePhone.MarkThreadReadAsync(room.Id, root.MessageId, r2.Seq);
+        await Task.WhenAll(alicePhone.FlushAsync(), aliceLaptop.FlushAsync(), bobHub.FlushAsync());
+
+        Assert.Equal(new ThreadReadEvent(room.Id, root.MessageId, r2.Seq), onLaptop);
+        Assert.Equal(onLaptop, onPhone);
+        Assert.Empty(aliceLaptop.DrainThreadReads());
+        Assert.Empty(alicePhone.DrainThreadReads());
+        Assert.Empty(bobHub.DrainThreadReads());
+        Assert.Equal(r2.Seq, (await aliceLaptop.GetThreadAsync(room.Id, root.MessageId)).LastReadSeq);
+    }
+
     [Fact]
     public async Task A_reply_may_not_go_under_a_private_message_a_reply_a_deleted_message_or_one_of_another_room()
     {

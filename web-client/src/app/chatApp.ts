@@ -322,6 +322,10 @@ export class ChatApp {
       this.adjustPinnedCount(roomId, -1);
       if (current(roomId)) this.view?.unpinned(messageId);
     });
+    // Read further in a thread here or on another device of this user's.
+    c.on('ThreadReadUpdated', (read) => {
+      if (current(read.roomId)) this.view?.threadRead(read.rootId, read.lastReadSeq);
+    });
     // A click on a notification while the app is open: the service worker names the room.
     navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
       const data = event.data as { type?: unknown; roomId?: unknown } | null;

@@ -270,6 +270,15 @@ export class RoomView {
     this.pinsPanel?.unpinned(messageId);
   }
 
+  /**
+   * ThreadReadUpdated of this room: the open thread need not mark what was read elsewhere, and an
+   * open list of threads shows the new unread counts.
+   */
+  threadRead(rootId: string, lastReadSeq: number): void {
+    if (this.threadPanel?.rootId === rootId) this.threadPanel.noteRead(lastReadSeq);
+    if (this.panel === 'threads') void this.loadThreads();
+  }
+
   /** Notes this user's own reactions, which history does not carry. */
   noteReaction(messageId: string, emoji: string, added: boolean): void {
     const key = `${messageId} ${emoji}`;

@@ -97,7 +97,7 @@ export class ThreadPanel {
       const page = await this.client.getThread(this.roomId, this.rootId, this.pagedThrough || undefined);
       this.root = page.root;
       this.hasMore = page.hasMore;
-      this.markedSeq = Math.max(this.markedSeq, page.lastReadSeq);
+      this.noteRead(page.lastReadSeq);
       this.pagedThrough = page.replies.reduce((max, m) => Math.max(max, m.seq), this.pagedThrough);
       this.render();
     } catch (e) {
@@ -114,6 +114,11 @@ export class ThreadPanel {
       toast(errorText(e));
       throw e;
     }
+  }
+
+  /** The thread was read this far (here, in an earlier page, or on another device): no need to mark it again. */
+  noteRead(lastReadSeq: number): void {
+    this.markedSeq = Math.max(this.markedSeq, lastReadSeq);
   }
 
   /** Moves the thread's read pointer to the newest reply shown, while the page is in view. */

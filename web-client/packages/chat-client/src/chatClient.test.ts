@@ -85,3 +85,13 @@ describe('the client and pins', () => {
     expect(changes).toEqual(['room-1', 'room-1']);
   });
 });
+
+describe('the client and thread reads', () => {
+  it('passes ThreadReadUpdated on with its seq as a number', () => {
+    const { client, receive } = offlineClient({});
+    const reads: { rootId: string; lastReadSeq: number }[] = [];
+    client.on('ThreadReadUpdated', ({ rootId, lastReadSeq }) => reads.push({ rootId, lastReadSeq }));
+    receive('ThreadReadUpdated', { roomId: 'room-1', rootId: 'm-1', lastReadSeq: BigInt(7) as unknown as number });
+    expect(reads).toEqual([{ rootId: 'm-1', lastReadSeq: 7 }]);
+  });
+});

@@ -142,6 +142,10 @@ export function normalizeServerEvent<K extends keyof ChatServerEvents>(name: K, 
       return normalizePresence(any as ChatServerEvents['PresenceChanged']) as ChatServerEvents[K];
     case 'MessagePinned':
       return normalizePin(any as PinDto) as ChatServerEvents[K];
+    case 'ThreadReadUpdated': {
+      const read = any as ChatServerEvents['ThreadReadUpdated'];
+      return { ...read, lastReadSeq: Number(read.lastReadSeq) } as ChatServerEvents[K];
+    }
     case 'PresenceDigest': {
       const digest = any as ChatServerEvents['PresenceDigest'];
       return { ...digest, changes: digest.changes.map(normalizePresence) } as ChatServerEvents[K];

@@ -225,6 +225,13 @@ export interface PinDto {
   pinnedAt: Timestamp;
 }
 
+/** Payload of `ThreadReadUpdated`: how far this user has now read a thread, on any of their connections. */
+export interface ThreadReadEvent {
+  roomId: string;
+  rootId: string;
+  lastReadSeq: number;
+}
+
 /** Payload of `MessageUnpinned`: unpinned by a moderator, or deleted while pinned (`by` the deleter). */
 export interface MessageUnpinnedEvent {
   roomId: string;
@@ -348,6 +355,7 @@ export interface ChatServerEvents {
   ResyncRequired: ResyncRequiredEvent;
   MessagePinned: PinDto;
   MessageUnpinned: MessageUnpinnedEvent;
+  ThreadReadUpdated: ThreadReadEvent;
 }
 
 export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
@@ -368,4 +376,5 @@ export const serverEventNames: readonly (keyof ChatServerEvents)[] = [
   'ResyncRequired',
   'MessagePinned',
   'MessageUnpinned',
+  'ThreadReadUpdated',
 ];
