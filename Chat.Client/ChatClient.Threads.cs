@@ -18,6 +18,17 @@ public sealed partial class ChatClient
                 ThreadRootId: threadRootId.ToString(), AlsoToRoom: alsoToRoom),
             cancellationToken);
 
+    /// <summary>
+    /// Streams a reply into the thread of <paramref name="threadRootId"/> as it is produced, like
+    /// <see cref="StreamMessageAsync"/> (and, like it, not repeated by itself).
+    /// </summary>
+    public Task<MessageAck> StreamThreadReplyAsync(
+        Guid roomId, Guid threadRootId, IAsyncEnumerable<StreamPart> parts, Guid? clientMessageId = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync<MessageAck>(
+            nameof(IChatHub.StreamMessage),
+            [new StreamMessageRequest(roomId.ToString(), (clientMessageId ?? ClientMessageIds.New()).ToString(), ThreadRootId: threadRootId.ToString()), parts],
+            cancellationToken);
+
     /// <summary>The thread's root and up to 100 replies after <paramref name="afterSeq"/>, oldest first, with the caller's read pointer.</summary>
     public Task<ThreadPage> GetThreadAsync(Guid roomId, Guid rootId, long? afterSeq = null, CancellationToken cancellationToken = default) =>
         InvokeAsync<ThreadPage>(nameof(IChatHub.GetThread), [roomId.ToString(), rootId.ToString(), afterSeq], cancellationToken);

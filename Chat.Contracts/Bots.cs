@@ -75,13 +75,17 @@ public sealed record MessageStreamingEvent(
 [MessagePackObject]
 public sealed record AddBotRequest([property: Key("userName")] string? UserName);
 
-/// <summary>Opens a message that the caller streams (hub method <c>StreamMessage</c>).</summary>
+/// <summary>
+/// Opens a message that the caller streams (hub method <c>StreamMessage</c>); with
+/// <see cref="ThreadRootId"/> it is a reply in that thread, under the rules of a sent one.
+/// </summary>
 [MessagePackObject]
 public sealed record StreamMessageRequest(
     [property: Key("roomId")] string? RoomId,
     [property: Key("clientMessageId")] string? ClientMessageId,
     [property: Key("toUserId")] string? ToUserId = null,
-    [property: Key("replyToId")] string? ReplyToId = null);
+    [property: Key("replyToId")] string? ReplyToId = null,
+    [property: Key("threadRootId")] string? ThreadRootId = null);
 
 /// <summary>One part of a streamed message, as its producer sends it: <c>text_delta</c>, <c>tool_call</c> or <c>tool_result</c>.</summary>
 [MessagePackObject]

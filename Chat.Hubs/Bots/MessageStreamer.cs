@@ -5,6 +5,7 @@ using Chat.Hubs.Errors;
 using Chat.Hubs.Limits;
 using Chat.Hubs.Messages;
 using Chat.Hubs.Notifications;
+using Chat.Hubs.Threads;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,7 @@ public sealed class MessageStreamer(
     BlockService blocks,
     SendRateLimiter rateLimiter,
     ReplyRepository replies,
+    ThreadService threads,
     MessageStreamRun streams,
     IOptions<ChatOptions> chat,
     IHostApplicationLifetime lifetime,
@@ -38,11 +40,18 @@ public sealed class MessageStreamer(
         var clientMessageId = WireIds.Parse(request?.ClientMessageId, "clientMessageId");
         var toUserId = WireIds.ParseOptional(request?.ToUserId, "toUserId");
         var replyToId = WireIds.ParseOptional(request?.ReplyToId, "replyToId");
+        var threadRootId = WireIds.ParseOptional(request?.ThreadRootId, "threadRootId");
         await rateLimiter.TakeTokenAsync(caller.UserId);
         var policy = new SendPolicy(caller, MessageType.Text, clock, rateLimiter);
-        await SendPrechecks.EnsureAsync(members, blocks, caller, roomId, policy, toUserId, namesRoomData: false, cancellationToken);
+        await SendPrechecks.EnsureAsync(
+            members, blocks, caller, roomId, policy, toUserId, namesRoomData: threadRootId is not null, cancellationToken);
+        if (threadRootId is { } rootId)
+        {
+            await threads.EnsureRootAsync(roomId, rootId, cancellationToken);
+        }
+
         var started = await replies.StartAsync(
-            new StreamStart(Guid.CreateVersion7(), roomId, caller.UserId, toUserId, replyToId, clientMessageId, clock.UtcNowAsStored()),
+            new StreamStart(Guid.CreateVersion7(), roomId, caller.UserId, toUserId, replyToId, clientMessageId, clock.UtcNowAsStored(), threadRootId),
             policy,
             cancellationToken) ?? throw ChatException.NotFound("room");
         if (started.Duplicate)
@@ -58,8 +67,9 @@ public sealed class MessageStreamer(
             "the stream was cut off",
             caller.ConnectionId,
             lifetime.ApplicationStopping);
-        // Told once the message is whole, so the push previews what was said.
-        if (final is { ToUserId: not null, Status: MessageStatus.Complete })
+        // Told once the message is whole, so the push previews what was said (to its private
+        // recipient, or to its thread's participants).
+        if (final is { Status: MessageStatus.Complete })
         {
             notifier.OfferSent(final);
         }

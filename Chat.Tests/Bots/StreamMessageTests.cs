@@ -65,6 +65,61 @@ public sealed class StreamMessageTests(BotReplyTests.BotNodeFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_service_streams_a_reply_into_a_thread_which_keeps_it_out_of_the_main_list_and_counts_it()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        await using var service = await ClientFactory.ConnectAsync(Node.Address, alice);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        var root = await bobHub.SendTextAsync(room.Id, "what is the weather?");
+
+        var ack = await service.StreamThreadReplyAsync(room.Id, root.MessageId, Parts(TimeSpan.FromMilliseconds(50),
+            new StreamPart(PartKinds.TextDelta, Text: "Sunny, "),
+            new StreamPart(PartKinds.TextDelta, Text: "all day.")));
+        var started = await bobHub.NextThreadReplyAsync(root.MessageId, Wait);
+        var final = await BotNode.NextUpdateOfAsync(bobHub, ack.MessageId, Wait);
+        var page = await bobHub.GetThreadAsync(room.Id, root.MessageId);
+        var mainList = await bobHub.GetHistoryAsync(room.Id);
+        using var aliceHttp = Node.Http(alice.Token);
+        var alicesThreads = await aliceHttp.ThreadsAsync(room.Id);
+
+        Assert.Equal((ack.MessageId, MessageStatus.Streaming), (started.Id, started.Status));
+        Assert.Equal((root.MessageId, MessageStatus.Complete, "Sunny, all day."), (final.ThreadRootId, final.Status, final.Content));
+        Assert.Equal([ack.MessageId], page.Replies.Select(r => r.Id));
+        Assert.Equal((1, ack.Seq), (page.Root.Thread!.ReplyCount, page.Root.Thread.LastReplySeq));
+        Assert.DoesNotContain(mainList, m => m.Id == ack.MessageId);
+        // The streaming service takes part in the thread it answered in.
+        Assert.Equal([root.MessageId], alicesThreads.Select(t => t.Root.Id));
+    }
+
+    [Fact]
+    public async Task A_stream_under_a_reply_an_unknown_message_or_one_of_another_room_is_refused_before_it_starts()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        var (carol, _, otherRoom) = await TestRooms.OfTwoAsync(Node);
+        await using var aliceHub = await HubClient.ConnectAsync(Node, alice);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+        await using var carolHub = await HubClient.ConnectAsync(Node, carol);
+        var root = await bobHub.SendTextAsync(room.Id, "root");
+        var reply = await bobHub.SendThreadReplyAsync(room.Id, root.MessageId, "a reply");
+        var elsewhere = await carolHub.SendTextAsync(otherRoom.Id, "another room's");
+
+        Task<MessageAck> StreamUnder(Guid rootId) => aliceHub.Connection.InvokeAsync<MessageAck>(
+            nameof(IChatHub.StreamMessage),
+            new StreamMessageRequest(room.Id.ToString(), Guid.NewGuid().ToString(), ThreadRootId: rootId.ToString()),
+            Parts(TimeSpan.Zero, new StreamPart(PartKinds.TextDelta, Text: "under it")));
+        var underReply = await Assert.ThrowsAsync<HubException>(() => StreamUnder(reply.MessageId));
+        var underUnknown = await Assert.ThrowsAsync<HubException>(() => StreamUnder(Guid.NewGuid()));
+        var underOtherRoom = await Assert.ThrowsAsync<HubException>(() => StreamUnder(elsewhere.MessageId));
+        await bobHub.FlushAsync();
+
+        Assert.StartsWith("invalid:", underReply.Message);
+        Assert.StartsWith("not_found:", underUnknown.Message);
+        Assert.StartsWith("invalid:", underOtherRoom.Message);
+        // Nothing was started: bob heard no message of alice's.
+        Assert.DoesNotContain(bobHub.DrainMessages(), m => m.SenderId == alice.Profile.Id);
+    }
+
+    [Fact]
     public async Task A_muted_member_may_not_stream()
     {
         var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
