@@ -31,6 +31,10 @@ public sealed partial class ChatRestClient
     public Task DeleteWebhookAsync(Guid webhookId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"api/webhooks/{webhookId}", null, cancellationToken);
 
+    /// <summary>Resumes an endpoint its failing deliveries paused (<see cref="WebhookDto.PausedAt"/>): new events reach it again.</summary>
+    public Task<WebhookDto> ResumeWebhookAsync(Guid webhookId, CancellationToken cancellationToken = default) =>
+        SendAsync<WebhookDto>(HttpMethod.Post, $"api/webhooks/{webhookId}/resume", null, cancellationToken);
+
     /// <summary>The endpoint's latest deliveries, the latest first (at most 200; 50 by default).</summary>
     public Task<WebhookDeliveryDto[]> GetWebhookDeliveriesAsync(Guid webhookId, int? limit = null, CancellationToken cancellationToken = default) =>
         GetAsync<WebhookDeliveryDto[]>(Query($"api/webhooks/{webhookId}/deliveries", ("limit", limit)), cancellationToken);

@@ -3,9 +3,13 @@ namespace Chat.Contracts;
 /// <summary>Body of <c>POST /api/rooms/{id}/webhooks</c> and <c>POST /api/admin/webhooks</c>.</summary>
 public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Events);
 
-/// <summary>A registered endpoint; <see cref="Secret"/> is set only in the answer to its creation.</summary>
+/// <summary>
+/// A registered endpoint; <see cref="Secret"/> is set only in the answer to its creation.
+/// <see cref="PausedAt"/>: when failed deliveries in a row paused it (it gets no new events until
+/// resumed); null while it is live.
+/// </summary>
 public sealed record WebhookDto(
-    Guid Id, Guid? RoomId, string Url, IReadOnlyList<string> Events, DateTime CreatedAt, string? Secret = null);
+    Guid Id, Guid? RoomId, string Url, IReadOnlyList<string> Events, DateTime CreatedAt, string? Secret = null, DateTime? PausedAt = null);
 
 /// <summary>Where one delivery stands.</summary>
 public enum WebhookDeliveryStatus

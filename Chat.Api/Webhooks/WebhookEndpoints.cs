@@ -64,6 +64,11 @@ public static class WebhookEndpoints
             })
             .WithName("DeleteWebhook").WithSummary("Deletes an endpoint; its pending deliveries are dropped (its room's admins, or global admins)");
 
+        webhooks.MapPost("/{id}/resume", async Task<Ok<WebhookDto>> (Guid id, Caller caller, WebhookService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ResumeAsync(caller, id, ct)))
+            .WithName("ResumeWebhook")
+            .WithSummary("Resumes an endpoint its failing deliveries paused: new events reach it again (its room's admins, or global admins)");
+
         webhooks.MapGet("/{id}/deliveries", async Task<Ok<WebhookDeliveryDto[]>> (
                 Guid id, int? limit, Caller caller, WebhookService service, CancellationToken ct) =>
                 TypedResults.Ok(await service.DeliveriesAsync(caller, id, limit, ct)))

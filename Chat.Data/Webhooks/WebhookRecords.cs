@@ -15,6 +15,9 @@ public sealed record StoredWebhook
     public string Secret { get; init; } = "";
     public Guid CreatedBy { get; init; }
     public DateTime CreatedAt { get; init; }
+
+    /// <summary>When its failed deliveries in a row paused it; null while it gets new events.</summary>
+    public DateTime? PausedAt { get; init; }
 }
 
 /// <summary>One delivery, as its endpoint's admins read it.</summary>

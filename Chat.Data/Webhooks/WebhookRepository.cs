@@ -11,6 +11,8 @@ public sealed class WebhookRepository(NpgsqlDataSource dataSource, DatabasePipel
 {
     private const string Columns = "id, room_id, url, events, secret, created_by, created_at";
 
+    private const string ReadColumns = $"{Columns}, paused_at";
+
     private const string DeliveryColumns = """
         id, event_type, created_at, status, attempts, last_status_code, last_error, delivered_at,
         case when status = 'pending' then next_attempt_at end as next_attempt_at
@@ -47,7 +49,7 @@ public sealed class WebhookRepository(NpgsqlDataSource dataSource, DatabasePipel
     /// <summary>The endpoints of a room, or the global ones when <paramref name="roomId"/> is null, oldest first.</summary>
     public Task<IReadOnlyList<StoredWebhook>> ListAsync(Guid? roomId, CancellationToken cancellationToken = default)
     {
-        const string sql = $"select {Columns} from webhooks where room_id is not distinct from cast(@RoomId as uuid) order by created_at, id";
+        const string sql = $"select {ReadColumns} from webhooks where room_id is not distinct from cast(@RoomId as uuid) order by created_at, id";
         return pipeline.ExecuteAsync<IReadOnlyList<StoredWebhook>>(
             dataSource,
             async (connection, token) => (await connection.QueryAsync<StoredWebhook>(new CommandDefinition(
@@ -57,7 +59,7 @@ public sealed class WebhookRepository(NpgsqlDataSource dataSource, DatabasePipel
 
     public Task<StoredWebhook?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        const string sql = $"select {Columns} from webhooks where id = @Id";
+        const string sql = $"select {ReadColumns} from webhooks where id = @Id";
         return pipeline.ExecuteAsync(
             dataSource,
             (connection, token) => connection.QuerySingleOrDefaultAsync<StoredWebhook>(new CommandDefinition(sql, new { Id = id }, cancellationToken: token)),
@@ -158,15 +160,23 @@ public sealed class WebhookRepository(NpgsqlDataSource dataSource, DatabasePipel
         where d.id = @Id
         """;
 
-    /// <summary>Records a 2xx answer: the delivery is done.</summary>
+    /// <summary>
+    /// Records a 2xx answer: the delivery is done, and its endpoint, which answers after all, has
+    /// no failed deliveries in a row any more and is not paused.
+    /// </summary>
     /// <remarks>Retried: recording it again changes nothing.</remarks>
     public Task RecordDeliveredAsync(Guid id, int statusCode, CancellationToken cancellationToken = default)
     {
         const string sql = """
-            update webhook_deliveries
-            set status = 'delivered', attempts = attempts + 1, last_status_code = @StatusCode, last_error = null,
-                delivered_at = now(), next_attempt_at = null
-            where id = @Id and status = 'pending'
+            with delivered as (
+                update webhook_deliveries
+                set status = 'delivered', attempts = attempts + 1, last_status_code = @StatusCode, last_error = null,
+                    delivered_at = now(), next_attempt_at = null
+                where id = @Id and status = 'pending'
+                returning webhook_id)
+            update webhooks w set failed_in_a_row = 0, paused_at = null
+            from delivered d
+            where w.id = d.webhook_id and (w.failed_in_a_row <> 0 or w.paused_at is not null)
             """;
         return pipeline.ExecuteAsync(
             dataSource,
@@ -177,22 +187,42 @@ public sealed class WebhookRepository(NpgsqlDataSource dataSource, DatabasePipel
     /// <summary>
     /// Records a failed attempt: the delivery is due again after the delay of
     /// <paramref name="retryDelaysSeconds"/> for the attempts made so far, or <c>failed</c> once
-    /// they are used up.
+    /// they are used up. A failed delivery counts against its endpoint, which is paused once
+    /// <paramref name="pauseAfter"/> of them came in a row (never with 0).
     /// </summary>
     /// <remarks>Retried: a second record after a lost commit counts the attempt twice, which only brings the end of the schedule one step closer.</remarks>
-    public Task RecordFailedAsync(Guid id, int? statusCode, string error, int[] retryDelaysSeconds, CancellationToken cancellationToken = default)
+    public Task RecordFailedAsync(
+        Guid id, int? statusCode, string error, int[] retryDelaysSeconds, int pauseAfter, CancellationToken cancellationToken = default)
     {
         const string sql = """
-            update webhook_deliveries
-            set attempts = attempts + 1, last_status_code = @StatusCode, last_error = @Error,
-                status = case when attempts < cardinality(@Delays) then 'pending' else 'failed' end,
-                next_attempt_at = case when attempts < cardinality(@Delays) then now() + make_interval(secs => (@Delays)[attempts + 1]) end
-            where id = @Id and status = 'pending'
+            with recorded as (
+                update webhook_deliveries
+                set attempts = attempts + 1, last_status_code = @StatusCode, last_error = @Error,
+                    status = case when attempts < cardinality(@Delays) then 'pending' else 'failed' end,
+                    next_attempt_at = case when attempts < cardinality(@Delays) then now() + make_interval(secs => (@Delays)[attempts + 1]) end
+                where id = @Id and status = 'pending'
+                returning webhook_id, status)
+            update webhooks w
+            set failed_in_a_row = w.failed_in_a_row + 1,
+                paused_at = case when @PauseAfter > 0 and w.failed_in_a_row + 1 >= @PauseAfter then coalesce(w.paused_at, now()) else w.paused_at end
+            from recorded r
+            where w.id = r.webhook_id and r.status = 'failed'
             """;
         return pipeline.ExecuteAsync(
             dataSource,
             (connection, token) => connection.ExecuteAsync(new CommandDefinition(
-                sql, new { Id = id, StatusCode = statusCode, Error = error, Delays = retryDelaysSeconds }, cancellationToken: token)),
+                sql, new { Id = id, StatusCode = statusCode, Error = error, Delays = retryDelaysSeconds, PauseAfter = pauseAfter }, cancellationToken: token)),
+            cancellationToken);
+    }
+
+    /// <summary>Resumes a paused endpoint: new events reach it again. False when it does not exist.</summary>
+    /// <remarks>Retried: resuming it again changes nothing.</remarks>
+    public Task<bool> ResumeAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        const string sql = "update webhooks set paused_at = null, failed_in_a_row = 0 where id = @Id";
+        return pipeline.ExecuteAsync(
+            dataSource,
+            async (connection, token) => await connection.ExecuteAsync(new CommandDefinition(sql, new { Id = id }, cancellationToken: token)) == 1,
             cancellationToken);
     }
 

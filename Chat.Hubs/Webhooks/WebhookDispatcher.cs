@@ -175,7 +175,8 @@ public sealed partial class WebhookDispatcher(
         }
 
         var delays = options.Value.RetryDelays();
-        await repository.RecordFailedAsync(delivery.Id, attempt.StatusCode, attempt.Error ?? "failed", delays, recording.Token);
+        await repository.RecordFailedAsync(
+            delivery.Id, attempt.StatusCode, attempt.Error ?? "failed", delays, options.Value.PauseAfterFailedDeliveries, recording.Token);
         if (delivery.Attempts + 1 > delays.Length)
         {
             metrics.WebhookAttempted("failed");

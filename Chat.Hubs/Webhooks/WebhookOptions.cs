@@ -41,6 +41,14 @@ public sealed class WebhookOptions : IValidatableObject
     [Range(1, 1024)]
     public int MaxConcurrentDeliveries { get; set; } = 16;
 
+    /// <summary>
+    /// Deliveries in a row that end <c>failed</c> before their endpoint is paused: it then gets no
+    /// new events until one of its admins resumes it (or a delivery still on its way gets
+    /// through). 0 never pauses.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int PauseAfterFailedDeliveries { get; set; } = 20;
+
     /// <summary>Endpoints per room, and global endpoints in all: more is refused with <c>limit</c>.</summary>
     [Range(1, 1000)]
     public int MaxPerRoom { get; set; } = 10;

@@ -61,6 +61,23 @@ public sealed partial class WebhookService(
         LogDeleted(logger, webhook.Id, webhook.RoomId, caller.UserId);
     }
 
+    /// <summary>Resumes an endpoint that failing deliveries paused: new events reach it again.</summary>
+    public async Task<WebhookDto> ResumeAsync(Caller caller, Guid id, CancellationToken cancellationToken = default)
+    {
+        var webhook = await RequireManagedAsync(caller, id, cancellationToken);
+        if (!await webhooks.ResumeAsync(webhook.Id, cancellationToken))
+        {
+            throw ChatException.NotFound("webhook");
+        }
+
+        if (webhook.PausedAt is not null)
+        {
+            LogResumed(logger, webhook.Id, webhook.RoomId, caller.UserId);
+        }
+
+        return ToDto(webhook with { PausedAt = null });
+    }
+
     /// <summary>The endpoint's latest deliveries, the latest first: at most <see cref="MaxDeliveries"/>.</summary>
     public async Task<WebhookDeliveryDto[]> DeliveriesAsync(Caller caller, Guid id, int? limit, CancellationToken cancellationToken = default)
     {
@@ -132,11 +149,14 @@ public sealed partial class WebhookService(
     }
 
     private static WebhookDto ToDto(StoredWebhook webhook) =>
-        new(webhook.Id, webhook.RoomId, webhook.Url, webhook.Events, webhook.CreatedAt);
+        new(webhook.Id, webhook.RoomId, webhook.Url, webhook.Events, webhook.CreatedAt, PausedAt: webhook.PausedAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {WebhookId} registered for room {RoomId} by {UserId}")]
     private static partial void LogCreated(ILogger logger, Guid webhookId, Guid? roomId, Guid userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {WebhookId} of room {RoomId} deleted by {UserId}")]
     private static partial void LogDeleted(ILogger logger, Guid webhookId, Guid? roomId, Guid userId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {WebhookId} of room {RoomId} resumed by {UserId}")]
+    private static partial void LogResumed(ILogger logger, Guid webhookId, Guid? roomId, Guid userId);
 }

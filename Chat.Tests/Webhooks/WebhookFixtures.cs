@@ -26,3 +26,18 @@ public sealed class WebhookNodeFixture() : NodeFixture(Settings)
 
 /// <summary>One node with the defaults: https only, no private addresses.</summary>
 public sealed class StrictWebhookNodeFixture() : NodeFixture();
+
+/// <summary>
+/// The delivering node of <see cref="WebhookNodeFixture"/>, with one retry and an endpoint paused
+/// after two deliveries in a row ended failed.
+/// </summary>
+public sealed class PausingWebhookNodeFixture() : NodeFixture(Settings)
+{
+    public const int PauseAfter = 2;
+
+    public static Dictionary<string, string?> Settings => new(WebhookNodeFixture.Settings)
+    {
+        ["Webhooks:RetryDelaysSeconds"] = "1",
+        ["Webhooks:PauseAfterFailedDeliveries"] = PauseAfter.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
