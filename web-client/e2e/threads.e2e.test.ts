@@ -2,7 +2,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { UserBrowser } from './browser';
 import { ChatServer } from './chatServer';
 import { createDatabase } from './database';
-import { api, listed, mainList, messageText, registerUser, roomWith, scenarios, send, shot, signIn, threadPanel, wait } from './pages';
+import { api, connected, listed, mainList, messageText, registerUser, roomWith, scenarios, send, shot, signIn, threadPanel, wait } from './pages';
 
 const room = `plans-${Date.now().toString(36)}`;
 let server: ChatServer;
@@ -113,5 +113,27 @@ describe('threads and mentions between two people in the browser', () => {
     expect(await listed(b, 'and the coffee machine').evaluate((li) => li.classList.contains('message-mention'))).toBe(false);
     expect(await mentionBadge.count()).toBe(0);
     await shot(b, '35-bob-mentioned');
+  });
+
+  it('shows a thread reply sent while the service is down as pending, then sends it once when the service is back', async () => {
+    const a = alice.page;
+    const reply = 'Sent into the outage, in the thread';
+    await listed(a, 'Who takes Friday?').locator('.thread-link').click();
+    await threadPanel(a).locator('.thread-root .message-text', { hasText: 'Who takes Friday?' }).waitFor(wait);
+    // An earlier scenario sent a reply also to the room from this panel.
+    await a.locator('#thread-also-to-room').uncheck();
+    await server.kill();
+    await a.locator('.connection', { hasText: 'Reconnecting…' }).waitFor(wait);
+    await a.locator('#thread-composer').fill(reply);
+    await a.locator('#thread-composer').press('Enter');
+    await threadPanel(a).locator('.message-pending', { hasText: reply }).waitFor(wait);
+    await shot(a, '36-alice-thread-reply-pending');
+
+    await server.start();
+    await connected(a);
+    await threadPanel(a).locator('.thread-replies .message-text', { hasText: reply }).waitFor(wait);
+    expect(await threadPanel(a).locator('.message-pending').count()).toBe(0);
+    expect(await threadPanel(a).locator('.thread-replies .message-text', { hasText: reply }).count()).toBe(1);
+    expect(await mainList(a).locator('.message-text', { hasText: reply }).count()).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
-import { inMainList, isOutcomeUnknown, newClientMessageId, type ChatClient, type MessageDto, type PinDto, type RoomRole } from '@chat-service/client';
+import { inMainList, type ChatClient, type MessageDto, type PinDto, type RoomRole } from '@chat-service/client';
 import { composer } from './composer';
 import { errorText, h, toast } from './dom';
 import { invitationLink } from './invitationLink';
 import { membersPanel } from './membersPanel';
 import { messageItem, type MessageActions } from './messageItem';
 import type { MentionKind } from './messageText';
-import { pendingItem, type PendingSend } from './pendingItem';
+import { PendingSends } from './pendingSends';
 import { PinsPanel } from './pinsPanel';
 import { SearchPanel } from './searchPanel';
 import { settingsPanel } from './settingsPanel';
@@ -29,7 +29,10 @@ export class RoomView {
   private readonly composerSlot = h('div', { class: 'composer-slot' });
   private readonly olderButton = h('button', { class: 'load-older' }, 'Load older messages');
   private readonly myReactions = new Set<string>();
-  private readonly pending = new Map<string, PendingSend>();
+  private readonly pending = new PendingSends(
+    (text, clientMessageId) => this.client.sendText(this.roomId, text, { clientMessageId }),
+    (sending) => this.renderMessages(sending),
+  );
   private panel: Panel | null = null;
   private threadPanel: ThreadPanel | null = null;
   private pinsPanel: PinsPanel | null = null;
@@ -124,7 +127,7 @@ export class RoomView {
     const actions = this.messageActions();
     this.list.replaceChildren(
       ...store.messages.map((m) => this.item(m, actions, seen)),
-      ...[...this.pending.values()].map((p) => pendingItem(p, () => void this.deliver(p).catch(() => undefined))),
+      ...this.pending.items(),
     );
     this.olderButton.hidden = !store.hasOlder;
     keep();
@@ -325,33 +328,7 @@ export class RoomView {
   }
 
   private send(text: string): Promise<void> {
-    return this.deliver({ clientMessageId: newClientMessageId(), text, failed: false });
-  }
-
-  /**
-   * Shows the message as pending and sends it; the client retries an unknown outcome by itself.
-   * Still unknown after that, it stays as "Not sent" with a Retry that keeps its clientMessageId,
-   * so a copy that was stored after all is never stored twice. A refusal removes it and throws, so
-   * the composer gives the text back.
-   */
-  private async deliver(pending: PendingSend): Promise<void> {
-    pending.failed = false;
-    this.pending.set(pending.clientMessageId, pending);
-    this.renderMessages(true);
-    try {
-      await this.client.sendText(this.roomId, pending.text, { clientMessageId: pending.clientMessageId });
-      this.pending.delete(pending.clientMessageId);
-    } catch (e) {
-      if (isOutcomeUnknown(e)) {
-        pending.failed = true;
-        return;
-      }
-      this.pending.delete(pending.clientMessageId);
-      toast(errorText(e));
-      throw e;
-    } finally {
-      this.renderMessages();
-    }
+    return this.pending.send(text);
   }
 
   private async attach(file: File): Promise<void> {

@@ -2,6 +2,7 @@ import type { ChatClient, MessageDto } from '@chat-service/client';
 import { composer } from './composer';
 import { errorText, h, toast } from './dom';
 import { messageItem, type MessageActions } from './messageItem';
+import { PendingSends } from './pendingSends';
 
 /**
  * A thread beside the room: its root, its replies (GetThread's pages and the ones that arrive live,
@@ -22,6 +23,18 @@ export class ThreadPanel {
   private hasMore = false;
   private loading = false;
   private markedSeq = 0;
+  private readonly pending = new PendingSends(
+    (text, clientMessageId) =>
+      this.client.send({
+        roomId: this.roomId,
+        type: 'text',
+        content: text,
+        clientMessageId,
+        threadRootId: this.rootId,
+        alsoToRoom: this.alsoToRoom.checked || undefined,
+      }),
+    () => this.render(),
+  );
 
   constructor(
     private readonly client: ChatClient,
@@ -83,7 +96,7 @@ export class ThreadPanel {
     const replies = store.threadReplies(this.rootId);
     const count = Math.max(root?.thread?.replyCount ?? 0, replies.length);
     this.countLine.textContent = count === 0 ? 'No replies yet.' : `${count} ${count === 1 ? 'reply' : 'replies'}`;
-    this.list.replaceChildren(...replies.map((m) => messageItem(m, inThread, null)));
+    this.list.replaceChildren(...replies.map((m) => messageItem(m, inThread, null)), ...this.pending.items());
     this.moreButton.hidden = !this.hasMore;
     // Stay with the newest reply when the reader was there, as the room's list does.
     if (atBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
@@ -107,13 +120,8 @@ export class ThreadPanel {
     }
   }
 
-  private async send(text: string): Promise<void> {
-    try {
-      await this.client.send({ roomId: this.roomId, type: 'text', content: text, threadRootId: this.rootId, alsoToRoom: this.alsoToRoom.checked || undefined });
-    } catch (e) {
-      toast(errorText(e));
-      throw e;
-    }
+  private send(text: string): Promise<void> {
+    return this.pending.send(text);
   }
 
   /** The thread was read this far (here, in an earlier page, or on another device): no need to mark it again. */
