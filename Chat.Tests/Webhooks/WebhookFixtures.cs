@@ -28,16 +28,17 @@ public sealed class WebhookNodeFixture() : NodeFixture(Settings)
 public sealed class StrictWebhookNodeFixture() : NodeFixture();
 
 /// <summary>
-/// The delivering node of <see cref="WebhookNodeFixture"/>, with one retry and an endpoint paused
-/// after two deliveries in a row ended failed.
+/// The delivering node of <see cref="WebhookNodeFixture"/>, with two retries (three attempts) and
+/// an endpoint paused after two deliveries in a row ended failed.
 /// </summary>
 public sealed class PausingWebhookNodeFixture() : NodeFixture(Settings)
 {
+    public const int Attempts = 3;
     public const int PauseAfter = 2;
 
     public static Dictionary<string, string?> Settings => new(WebhookNodeFixture.Settings)
     {
-        ["Webhooks:RetryDelaysSeconds"] = "1",
+        ["Webhooks:RetryDelaysSeconds"] = "1,1",
         ["Webhooks:PauseAfterFailedDeliveries"] = PauseAfter.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

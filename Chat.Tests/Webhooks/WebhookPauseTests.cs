@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Chat.Contracts;
 using Chat.Tests.Infrastructure;
 
@@ -29,7 +30,7 @@ public sealed class WebhookPauseTests(PausingWebhookNodeFixture fixture) : IClas
         var webhook = await aliceHttp.RegisterWebhookAsync(room.Id, receiver.UrlOf("gone"), WebhookEventTypes.MessageCreated);
         await using var bobHub = await HubClient.ConnectAsync(Node, bob);
 
-        // Each delivery is tried twice (one retry), then failed; the second failed one pauses.
+        // Each delivery is tried three times, then failed; the second failed one pauses.
         await bobHub.SendTextAsync(room.Id, "one");
         await bobHub.SendTextAsync(room.Id, "two");
         var paused = await PollAsync(aliceHttp, webhook.Id, w => w.PausedAt is not null, "the endpoint paused");
@@ -42,7 +43,7 @@ public sealed class WebhookPauseTests(PausingWebhookNodeFixture fixture) : IClas
         var heard = await receiver.EventsAsync("gone", webhook.Secret!, e => e.Data.GetProperty("id").GetGuid() == afterResume.MessageId);
 
         Assert.Equal(2, deliveriesWhilePaused.Length);
-        Assert.All(deliveriesWhilePaused, d => Assert.Equal((WebhookDeliveryStatus.Failed, 2), (d.Status, d.Attempts)));
+        Assert.All(deliveriesWhilePaused, d => Assert.Equal((WebhookDeliveryStatus.Failed, PausingWebhookNodeFixture.Attempts), (d.Status, d.Attempts)));
         await ProblemAssert.HasCodeAsync(bobResumes, HttpStatusCode.Forbidden, ErrorCodes.Forbidden);
         Assert.Null(resumed.PausedAt);
         Assert.Single(heard);
@@ -51,6 +52,50 @@ public sealed class WebhookPauseTests(PausingWebhookNodeFixture fixture) : IClas
         Assert.Equal(3, deliveries.Length);
         Assert.DoesNotContain(receiver.EventsOf("gone", webhook.Secret!), e => e.Data.GetProperty("id").GetGuid() == whilePaused.MessageId);
         Assert.NotNull(paused.PausedAt);
+    }
+
+    [Fact]
+    public async Task A_delivery_still_on_its_way_that_gets_through_resumes_a_paused_endpoint()
+    {
+        var (alice, bob, room) = await TestRooms.OfTwoAsync(Node);
+        using var aliceHttp = Node.Http(alice.Token);
+        const string Held = "held-back-delivery";
+        var answerLate = new TaskCompletionSource();
+        // The held message's first attempt is left unanswered (within the node's timeout) until the
+        // endpoint is paused; until then everything else fails, and afterwards everything is taken.
+        receiver.AnswerWith("flaky", async (request, _, aborted) =>
+        {
+            if (answerLate.Task.IsCompleted)
+            {
+                return 200;
+            }
+
+            if (!Encoding.UTF8.GetString(request.Body).Contains(Held, StringComparison.Ordinal))
+            {
+                return 503;
+            }
+
+            await answerLate.Task.WaitAsync(aborted);
+            return 200;
+        });
+        var webhook = await aliceHttp.RegisterWebhookAsync(room.Id, receiver.UrlOf("flaky"), WebhookEventTypes.MessageCreated);
+        await using var bobHub = await HubClient.ConnectAsync(Node, bob);
+
+        var late = await bobHub.SendTextAsync(room.Id, Held);
+        await bobHub.SendTextAsync(room.Id, "one");
+        await bobHub.SendTextAsync(room.Id, "two");
+        var paused = await PollAsync(aliceHttp, webhook.Id, w => w.PausedAt is not null, "the endpoint paused");
+        answerLate.SetResult();
+        var resumed = await PollAsync(aliceHttp, webhook.Id, w => w.PausedAt is null, "the endpoint resumed by the late delivery");
+        var afterwards = await bobHub.SendTextAsync(room.Id, "after it came back");
+        var heard = await receiver.EventsAsync("flaky", webhook.Secret!, e => e.Data.GetProperty("id").GetGuid() == afterwards.MessageId);
+
+        Assert.NotNull(paused.PausedAt);
+        Assert.Null(resumed.PausedAt);
+        Assert.Single(heard);
+        var deliveries = await aliceHttp.DeliveriesAsync(webhook.Id);
+        Assert.Equal(WebhookDeliveryStatus.Delivered, deliveries.Single(d => receiver.EventsOf("flaky", webhook.Secret!)
+            .Any(e => e.Id == d.Id && e.Data.GetProperty("id").GetGuid() == late.MessageId)).Status);
     }
 
     private static async Task<WebhookDto> PollAsync(HttpClient http, Guid webhookId, Func<WebhookDto, bool> condition, string what)
