@@ -22,15 +22,18 @@ internal sealed class RequestBodyLimit(RequestDelegate next)
     // ignores the limit has its connection closed after all.
     private const long MinDrainBytes = 64 * 1024 * 1024;
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not async itself: a request without a limit of its own (the hub's WebSocket among them, for
+    // its whole life) goes on without a state machine of this middleware held while it lasts.
+    public Task InvokeAsync(HttpContext context)
     {
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
-        if (limit is not { } maxBytes || context.Features.Get<IHttpMaxRequestBodySizeFeature>() is not { IsReadOnly: false } kestrelLimit)
-        {
-            await next(context);
-            return;
-        }
+        return limit is { } maxBytes && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrelLimit
+            ? LimitAsync(context, maxBytes, kestrelLimit)
+            : next(context);
+    }
 
+    private async Task LimitAsync(HttpContext context, long maxBytes, IHttpMaxRequestBodySizeFeature kestrelLimit)
+    {
         var request = context.Request;
         var body = request.Body;
         kestrelLimit.MaxRequestBodySize = Math.Max(MinDrainBytes, 4 * maxBytes);
