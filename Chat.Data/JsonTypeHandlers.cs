@@ -11,7 +11,7 @@ namespace Chat.Data;
 /// <summary>Maps the jsonb columns (room settings, message metadata) to and from records.</summary>
 internal static class JsonTypeHandlers
 {
-    internal static readonly JsonSerializerOptions Json = CreateOptions();
+    internal static readonly JsonSerializerOptions Json = ChatSerialization.Json;
 
     private static int registered;
 
@@ -36,13 +36,6 @@ internal static class JsonTypeHandlers
 
     /// <summary>Reads a <c>jsonb</c> column's text, for readers that map rows by hand.</summary>
     public static T? FromJson<T>(string text) => JsonSerializer.Deserialize<T>(text, Json);
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ChatSerialization.ConfigureJson(options);
-        return options;
-    }
 
     private sealed class JsonHandler<T> : SqlMapper.TypeHandler<T>
     {

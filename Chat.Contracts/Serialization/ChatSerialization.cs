@@ -17,11 +17,25 @@ public static class ChatSerialization
             .WithResolver(CompositeResolver.Create(LowercaseEnumResolver.Instance, StandardResolver.Instance))
             .WithSecurity(MessagePackSecurity.UntrustedData);
 
+    /// <summary>
+    /// The contract's JSON conventions on the web defaults, for JSON the service writes and reads
+    /// itself (database columns, webhook bodies, push payloads). Read-only: share it.
+    /// </summary>
+    public static JsonSerializerOptions Json { get; } = CreateJson();
+
     /// <summary>Applies the contract's JSON conventions to a serializer options instance.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = null;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    }
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ConfigureJson(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
     }
 }

@@ -87,7 +87,7 @@ public sealed class ModerationService(
         kickValidator.EnsureValid(request);
         var target = await AuthorizeOnMemberAsync(actor, roomId, userId, cancellationToken);
         var leave = ServerMessage(roomId, userId, $"{target.DisplayName} was removed");
-        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        var reason = ReasonOf(request.Reason);
         var stored = await members.LeaveAsync(roomId, userId, leave, kickedBy: actor.UserId, reason, cancellationToken)
             ?? throw ChatException.NotFound("member");
         await broadcaster.MemberRemovedAsync(roomId, userId, RemovalReason.Kicked, actor.UserId, stored.ToDto());
@@ -108,7 +108,7 @@ public sealed class ModerationService(
             ?? (await users.FindAsync(userId, cancellationToken))?.DisplayName
             ?? throw ChatException.NotFound("user");
         var leave = ServerMessage(roomId, userId, $"{name} was banned");
-        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        var reason = ReasonOf(request.Reason);
         var stored = await moderation.BanAsync(roomId, userId, actor.UserId, reason, leave, cancellationToken);
         if (stored is not null)
         {
@@ -163,4 +163,7 @@ public sealed class ModerationService(
 
     private NewMessage ServerMessage(Guid roomId, Guid userId, string content) =>
         new(Guid.CreateVersion7(), roomId, userId, ClientMessageId: null, MessageType.Leave, content, null, null, null, null, clock.UtcNowAsStored());
+
+    // A kick's or ban's reason as it is kept and shown: trimmed, and none when blank.
+    private static string? ReasonOf(string? reason) => string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
 }

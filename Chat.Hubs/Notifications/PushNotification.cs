@@ -29,7 +29,7 @@ public sealed record PushNotification(
     /// <summary>The preview is cut to this many characters (text elements), the ellipsis included.</summary>
     public const int MaxPreviewLength = 120;
 
-    private static readonly JsonSerializerOptions Json = CreateJson();
+    private static readonly JsonSerializerOptions Json = ChatSerialization.Json;
 
     /// <summary>The notification of <paramref name="message"/> in the room called <paramref name="roomName"/>, counting one.</summary>
     public static PushNotification Of(StoredMessage message, string roomName, NotificationKind kind) =>
@@ -70,12 +70,5 @@ public sealed record PushNotification(
         }
 
         return cut.ToString().TrimEnd() + "…";
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions();
-        ChatSerialization.ConfigureJson(options);
-        return options;
     }
 }

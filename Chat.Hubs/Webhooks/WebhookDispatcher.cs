@@ -42,6 +42,9 @@ public sealed partial class WebhookDispatcher(
     private readonly ConcurrentDictionary<Guid, Task> inFlight = new();
     private readonly LogSampler faults = new(TimeSpan.FromSeconds(30), clock);
 
+    // Parsed once: the options are validated at start-up and do not change while the node runs.
+    private readonly int[] retryDelays = options.Value.RetryDelays();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -174,10 +177,9 @@ public sealed partial class WebhookDispatcher(
             return;
         }
 
-        var delays = options.Value.RetryDelays();
         await repository.RecordFailedAsync(
-            delivery.Id, attempt.StatusCode, attempt.Error ?? "failed", delays, options.Value.PauseAfterFailedDeliveries, recording.Token);
-        if (delivery.Attempts + 1 > delays.Length)
+            delivery.Id, attempt.StatusCode, attempt.Error ?? "failed", retryDelays, options.Value.PauseAfterFailedDeliveries, recording.Token);
+        if (delivery.Attempts + 1 > retryDelays.Length)
         {
             metrics.WebhookAttempted("failed");
             LogGivenUp(logger, delivery.Id, delivery.WebhookId, delivery.Attempts + 1, attempt.Error);

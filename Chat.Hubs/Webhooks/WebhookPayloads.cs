@@ -12,7 +12,7 @@ namespace Chat.Hubs.Webhooks;
 /// </summary>
 public static class WebhookPayloads
 {
-    private static readonly JsonSerializerOptions Json = CreateOptions();
+    private static readonly JsonSerializerOptions Json = ChatSerialization.Json;
 
     public static byte[] Body(ClaimedDelivery delivery, WebhookEventData data) =>
         JsonSerializer.SerializeToUtf8Bytes(
@@ -31,13 +31,6 @@ public static class WebhookPayloads
         },
         _ => throw new ArgumentException("a delivery's data holds a message, a member or JSON", nameof(data)),
     };
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        ChatSerialization.ConfigureJson(options);
-        return options;
-    }
 
     private sealed record Envelope(Guid Id, string Type, DateTime CreatedAt, Guid RoomId, object Data);
 }
